@@ -1,0 +1,182 @@
+"""The ``ledger`` command: serve, import, history, db, rules."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from api.settings import Settings, sqlalchemy_url
+from domain.contract import parse_batch
+from domain.errors import FieldProblem, InvalidBatch, InvalidEvents, LedgerError
+from projections.migrate import upgrade_to_head
+from projections.store import ingest
+
+app = typer.Typer(help="Event-sourced member-benefits ledger.", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Read-model database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+console = Console()
+errors = Console(stderr=True)
+
+#: Problems listed before `ledger import` stops listing (the count is still reported).
+IMPORT_PROBLEMS_SHOWN_MAX = 50
+
+try:  # TEMPORARY-RULES-GUARD: removed once the rule book lands
+    from api.cli.rules import rules_app
+
+    app.add_typer(rules_app, name="rules")
+except ImportError:
+    pass
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default LEDGER_HOST or 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default LEDGER_PORT or 8000).")] = None,
+) -> None:
+    """Apply migrations and serve the HTTP API (OpenAPI at /docs)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = Settings()
+    application = create_app(settings)
+    console.print(f"ledger: serving {settings.database_url} on http://{host or settings.host}:{port or settings.port}")
+    uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the read-model schema to the newest Alembic revision."""
+    settings = Settings()
+    revision = upgrade_to_head(sqlalchemy_url(settings.database_url))
+    console.print(f"read model at revision {revision} ({settings.database_url})")
+
+
+def _read_jsonl(path: Path) -> tuple[list[Any], list[int], list[FieldProblem]]:
+    """Every line's JSON value, its line number, and the lines that are not JSON."""
+    items: list[Any] = []
+    line_numbers: list[int] = []
+    problems: list[FieldProblem] = []
+    with path.open("rb") as handle:
+        for line_number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                items.append(json.loads(line))
+                line_numbers.append(line_number)
+            except (json.JSONDecodeError, UnicodeDecodeError) as error:
+                problems.append(FieldProblem(len(items), None, "(line)", f"line {line_number} is not JSON: {error}"))
+    return items, line_numbers, problems
+
+
+@app.command("import")
+def import_events(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="JSON Lines, one event a line.")],
+    batch_events: Annotated[int | None, typer.Option(min=1, max=10_000, help="Events per atomic batch.")] = None,
+) -> None:
+    """Validate the whole file, then store it in atomic batches; re-running stores nothing twice.
+
+    Events may carry recorded_at (historical imports). Nothing is stored when any line is invalid.
+    """
+    from api.app import open_ledger
+
+    settings = Settings()
+    size = batch_events or settings.import_batch_events
+    items, line_numbers, problems = _read_jsonl(file)
+    events = []
+    for start in range(0, len(items), size):
+        try:
+            events.extend(parse_batch(items[start : start + size]))
+        except InvalidEvents as error:
+            problems.extend(FieldProblem(p.index + start, p.event_id, p.field, p.reason) for p in error.problems)
+        except InvalidBatch as error:
+            problems.append(FieldProblem(start, None, "(batch)", str(error)))
+    if not items and not problems:
+        errors.print(f"[red]{file}: no events[/red]")
+        raise typer.Exit(1)
+    if problems:
+        _report_problems(file, problems, line_numbers)
+        raise typer.Exit(1)
+    ledger = open_ledger(settings)
+    stored = duplicate = 0
+    try:
+        with Progress(
+            TextColumn("[bold]import"), BarColumn(), TextColumn("{task.completed}/{task.total} events"),
+            TimeRemainingColumn(), console=console, transient=False,
+        ) as progress:
+            task = progress.add_task("import", total=len(events))
+            for start in range(0, len(events), size):
+                batch = events[start : start + size]
+                result = ingest(ledger, batch, now=datetime.now(UTC), historical_import=True, index_offset=start)
+                stored += result.stored_count
+                duplicate += result.duplicate_count
+                progress.advance(task, len(batch))
+    except LedgerError as error:
+        errors.print(f"[red]{file}: {error}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        ledger.close()
+    console.print(f"{file}: {stored} stored, {duplicate} duplicate")
+
+
+def _report_problems(file: Path, problems: list[FieldProblem], line_numbers: list[int]) -> None:
+    errors.print(f"[red]{file}: {len(problems)} problem(s); nothing was stored[/red]")
+    for problem in problems[:IMPORT_PROBLEMS_SHOWN_MAX]:
+        line = line_numbers[problem.index] if problem.index < len(line_numbers) and problem.field != "(line)" else None
+        where = f"line {line}" if line else f"event #{problem.index}"
+        event_id = f" event_id {problem.event_id}" if problem.event_id else ""
+        errors.print(f"  {where}{event_id}: {problem.field}: {problem.reason}")
+    if len(problems) > IMPORT_PROBLEMS_SHOWN_MAX:
+        errors.print(f"  … and {len(problems) - IMPORT_PROBLEMS_SHOWN_MAX} more")
+
+
+@app.command()
+def history(
+    member_id: Annotated[str, typer.Argument(help="The member's id.")],
+    occurred_from: Annotated[str | None, typer.Option("--from", help="Earliest occurred_on, YYYY-MM-DD.")] = None,
+    occurred_to: Annotated[str | None, typer.Option("--to", help="Latest occurred_on, YYYY-MM-DD.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """A member's events in effective-date order."""
+    from api.app import open_ledger
+
+    bounds = {}
+    for name, text in (("--from", occurred_from), ("--to", occurred_to)):
+        if text is not None:
+            try:
+                bounds[name] = date.fromisoformat(text)
+            except ValueError:
+                errors.print(f"[red]{name}: {text!r} is not a date YYYY-MM-DD[/red]")
+                raise typer.Exit(2) from None
+    ledger = open_ledger(Settings())
+    try:
+        events = ledger.member_events(member_id, occurred_from=bounds.get("--from"), occurred_to=bounds.get("--to"))
+    finally:
+        ledger.close()
+    if as_json:
+        console.print_json(json.dumps({"member_id": member_id, "events": [e.as_json() for e in events]}, ensure_ascii=False))
+        return
+    if not events:
+        errors.print(f"no events recorded for member {member_id}")
+        raise typer.Exit(1)
+    table = Table(title=f"member {member_id}: {len(events)} events")
+    for column in ("occurred_on", "type", "recorded_at", "event_id", "data"):
+        table.add_column(column)
+    for event in events:
+        table.add_row(
+            event.occurred_on.isoformat(), event.type, event.recorded_at.isoformat(timespec="seconds"),
+            str(event.event_id), json.dumps(event.data, ensure_ascii=False, sort_keys=True),
+        )
+    console.print(table)
+
+
+def main() -> None:
+    app()

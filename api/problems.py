@@ -1,0 +1,83 @@
+"""Errors as RFC 9457 problem+json, mapped in one place from the domain's LedgerError hierarchy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.persistence import OperationalError, PersistenceError
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.errors import ConcurrencyExhausted, ConflictingEventIds, InvalidBatch, InvalidEvents, LedgerError
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str, *, type_: str = "about:blank", headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {"type": type_, "title": title, "status": status, "detail": detail}
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+class RequestBodyTooLarge(LedgerError):
+    code = "body_too_large"
+
+
+class MalformedJson(LedgerError):
+    code = "malformed_json"
+
+
+def _ledger_error(_: Request, error: Exception) -> JSONResponse:
+    if isinstance(error, InvalidEvents):
+        return problem(
+            422, "Invalid events", f"{error}; nothing was stored", type_="/problems/invalid-events",
+            errors=[p.as_dict() for p in error.problems],
+        )
+    if isinstance(error, ConflictingEventIds):
+        return problem(
+            409, "event_id conflict", f"{error}; nothing was stored", type_="/problems/event-id-conflict",
+            conflicts=[c.as_dict() for c in error.conflicts],
+        )
+    if isinstance(error, InvalidBatch):
+        return problem(422, "Invalid batch", f"{error}; nothing was stored", type_="/problems/invalid-batch")
+    if isinstance(error, RequestBodyTooLarge):
+        return problem(413, "Request body too large", str(error), type_="/problems/body-too-large")
+    if isinstance(error, MalformedJson):
+        return problem(400, "Malformed JSON", str(error), type_="/problems/malformed-json")
+    if isinstance(error, ConcurrencyExhausted):
+        return problem(503, "Busy", str(error), type_="/problems/concurrency", headers={"Retry-After": "1"})
+    assert isinstance(error, LedgerError)
+    return problem(400, "Rejected", str(error), type_=f"/problems/{error.code}")
+
+
+def _request_validation(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    errors = []
+    for item in error.errors():
+        loc = [str(part) for part in item.get("loc", ())]
+        errors.append({"field": ".".join(loc[1:]) if len(loc) > 1 else ".".join(loc), "in": loc[0] if loc else "", "reason": item.get("msg", "")})
+    first = errors[0] if errors else {"field": "", "reason": "invalid"}
+    return problem(422, "Invalid request", f"{first['field']}: {first['reason']}", type_="/problems/invalid-request", errors=errors)
+
+
+def _http_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    return problem(error.status_code, str(error.detail), str(error.detail), headers=getattr(error, "headers", None))
+
+
+def _store_unavailable(_: Request, error: Exception) -> JSONResponse:
+    return problem(
+        503, "Event store unavailable",
+        f"the database did not answer ({type(error).__name__}); nothing was stored, retry later",
+        type_="/problems/store-unavailable", headers={"Retry-After": "5"},
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(LedgerError, _ledger_error)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _store_unavailable)
+    app.add_exception_handler(PersistenceError, _store_unavailable)

@@ -1,0 +1,70 @@
+"""POST /v1/events — append a batch of contract events, atomically and idempotently."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import TypeAdapter
+
+from api.problems import PROBLEM_MEDIA_TYPE, MalformedJson, RequestBodyTooLarge
+from api.schemas import BatchStored, EventOutcome
+from domain.contract import BATCH_EVENTS_MAX, EventBatch, parse_batch
+from projections.store import ingest
+
+router = APIRouter(tags=["events"])
+
+EVENT_BATCH_SCHEMA: dict[str, Any] = TypeAdapter(EventBatch).json_schema(ref_template="#/components/schemas/{model}")
+
+_PROBLEM = {"content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+async def read_body_limited(request: Request, limit_bytes: int) -> bytes:
+    """The request body, refused with 413 as soon as it passes ``limit_bytes``."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit_bytes:
+        raise RequestBodyTooLarge(f"the body is {declared} bytes; at most {limit_bytes} are accepted")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit_bytes:
+            raise RequestBodyTooLarge(f"the body passed {limit_bytes} bytes; at most {limit_bytes} are accepted")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.post(
+    "/v1/events",
+    response_model=BatchStored,
+    summary="Append a batch of events",
+    description=(
+        f"A JSON array of 1 to {BATCH_EVENTS_MAX} events, stored atomically (all or none). An event whose "
+        "event_id is already stored with the same content is acknowledged as `duplicate`; the same event_id "
+        "with different content is a 409 naming it. Invalid events give a 422 listing every event (index, "
+        "event_id), field and reason. `recorded_at` may be sent only with `historical_import=true`."
+    ),
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": EVENT_BATCH_SCHEMA}}}},
+    responses={409: _PROBLEM, 413: _PROBLEM, 422: _PROBLEM, 400: _PROBLEM, 503: _PROBLEM},
+)
+async def post_events(
+    request: Request,
+    historical_import: bool = Query(False, description="Allow client-set recorded_at (imports of historical data)."),
+) -> BatchStored:
+    body = await read_body_limited(request, request.app.state.settings.request_body_bytes_max)
+    try:
+        raw = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise MalformedJson(f"the body is not valid JSON: {error}") from None
+    events = parse_batch(raw)
+    result = await run_in_threadpool(
+        ingest, request.app.state.ledger, events, now=datetime.now(UTC), historical_import=historical_import
+    )
+    return BatchStored(
+        stored=result.stored_count,
+        duplicate=result.duplicate_count,
+        results=[EventOutcome(event_id=str(event_id), status=status) for event_id, status in result.outcomes],
+    )

@@ -1,0 +1,41 @@
+"""Public response schemas of the HTTP API (requests are the domain's contract models)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class EventOutcome(BaseModel):
+    event_id: str
+    status: Literal["stored", "duplicate"]
+
+
+class BatchStored(BaseModel):
+    stored: int = Field(description="Events stored by this request.")
+    duplicate: int = Field(description="Events whose event_id was already stored with the same content.")
+    results: list[EventOutcome] = Field(description="One entry per event, in the request's order.")
+
+
+class HistoryEvent(BaseModel):
+    event_id: str
+    member_id: str
+    type: str
+    occurred_on: date
+    recorded_at: datetime
+    source: str | None
+    data: dict[str, Any]
+
+
+class MemberHistory(BaseModel):
+    member_id: str
+    total: int = Field(description="Events matching the filters (before paging).")
+    events: list[HistoryEvent]
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded", "unavailable"]
+    event_store: str
+    max_notification_id: int | None = None

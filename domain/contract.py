@@ -1,0 +1,611 @@
+"""Event contract v1: the envelope and the data of every event type the ledger accepts.
+
+An event is what an insurance-system integration tells the ledger happened to one member:
+its ``event_id`` (the idempotency key), the member, the ``type``, the effective date
+``occurred_on``, the ``recorded_at`` time the ledger learned it (UTC, set by the server unless
+a historical import supplies it), an optional ``source`` and the type's ``data``.
+
+Money is a string in yuan with at most two decimals at the edge ("400.00") and ``int`` fen
+inside; dates are ISO ``YYYY-MM-DD`` strings; unknown fields and types are refused. The
+contract is versioned (:data:`CONTRACT_VERSION`): a v2 adds models here and an upcaster on the
+stored event (``domain.member_stream``), never a silent rename.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal, Union
+from uuid import UUID
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from domain.errors import FieldProblem, InvalidBatch, InvalidEvents
+from domain.money import MoneyFormatError, format_yuan, parse_yuan
+
+CONTRACT_VERSION = 1
+
+#: Most events one batch may carry (POST /v1/events, one import batch). TIGER_STYLE: a limit on everything.
+BATCH_EVENTS_MAX = 10_000
+
+
+# --------------------------------------------------------------------------- value types
+
+
+def _parse_yuan_field(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise PydanticCustomError(
+            "money_type", 'must be a string in yuan with at most two decimals, e.g. "400.00"'
+        )
+    try:
+        return parse_yuan(value)
+    except MoneyFormatError as error:
+        raise PydanticCustomError("money_format", str(error)) from None
+
+
+#: Yuan at the edge ("400.00"), int fen inside; serialised back to a two-decimal string.
+YuanAmount = Annotated[
+    int,
+    BeforeValidator(_parse_yuan_field),
+    PlainSerializer(format_yuan, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^(0|[1-9][0-9]{0,13})(\.[0-9]{1,2})?$", "examples": ["400.00"]}),
+]
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _parse_iso_date(value: object) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise PydanticCustomError("date_format", "must be a date written YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError("date_value", "is not a real calendar date ({value})", {"value": value}) from None
+
+
+#: A calendar date, ISO ``YYYY-MM-DD`` only (no timestamps, no other formats).
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_parse_iso_date),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+
+
+def _require_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise PydanticCustomError("datetime_naive", "must carry a time zone (UTC, e.g. 2025-01-02T03:04:05Z)")
+    return value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_require_utc)]
+
+MemberId = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$",
+        description="The member's identifier in the integrating system (letters, digits, _ . : -).",
+    ),
+]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Region(StrEnum):
+    """Pooling area (统筹区) whose rules apply."""
+
+    SHENYANG = "shenyang"
+    BAZHONG = "bazhong"
+    ANSHAN = "anshan"
+    LIAONING = "liaoning"
+
+
+class Sex(StrEnum):
+    M = "M"
+    F = "F"
+
+
+class Scheme(StrEnum):
+    """职工医保 (employee) or 城乡居民医保 (resident)."""
+
+    EMPLOYEE = "employee"
+    RESIDENT = "resident"
+
+
+class Category(StrEnum):
+    """Certified categories and person kinds (rules-digest §1)."""
+
+    EXTREME_POVERTY = "extreme_poverty"  # 特困人员
+    ORPHAN = "orphan"  # 孤儿
+    MINIMUM_LIVING = "minimum_living"  # 低保对象
+    NEAR_MINIMUM = "near_minimum"  # 低保边缘家庭成员
+    MONITORED = "monitored"  # 防止返贫监测对象
+    ILLNESS_POVERTY = "illness_poverty"  # 因病致贫重病患者
+    SEVERE_DISABILITY = "severe_disability"  # 重度残疾
+    ENTITLED_GROUP = "entitled_group"  # 优抚对象
+    STUDENT = "student"  # 在校学生
+    UNIVERSITY_STUDENT = "university_student"  # 大学生
+    MINOR = "minor"  # 非在校未成年人
+    ADULT = "adult"  # 成年居民
+    NEWBORN = "newborn"  # 新生儿
+    RETIRED = "retired"  # 退休
+    IN_SERVICE = "in_service"  # 在职
+    FLEXIBLE = "flexible"  # 灵活就业
+    AGE_80_PLUS = "age_80_plus"  # 80周岁以上
+    CIVIL_SERVANT = "civil_servant"  # 公务员
+
+
+class ContributionKind(StrEnum):
+    REGULAR = "regular"
+    ARREARS = "arrears"  # 补缴
+    REPAIR = "repair"  # 修复
+    TRANSFER_IN = "transfer_in"
+
+
+class CoverageEndReason(StrEnum):
+    LEFT_EMPLOYMENT = "left_employment"
+    TRANSFERRED_OUT = "transferred_out"
+    DEATH = "death"
+    DUPLICATE = "duplicate"
+    OTHER = "other"
+
+
+class RemoteCareKind(StrEnum):
+    """异地就医备案: long-term residence, referral, other temporary."""
+
+    LONG_TERM = "long_term"
+    TEMPORARY_REFERRAL = "temporary_referral"
+    TEMPORARY_OTHER = "temporary_other"
+
+
+class Programme(StrEnum):
+    CHRONIC = "chronic"  # 门诊慢特病
+    SPECIAL = "special"
+    TWO_DISEASES = "two_diseases"  # 两病
+    SINGLE_PAYMENT_DRUG = "single_payment_drug"  # 单独支付药品
+
+
+class ClaimSetting(StrEnum):
+    INPATIENT = "inpatient"
+    OUTPATIENT_POOLING = "outpatient_pooling"
+    EMERGENCY = "emergency"
+    CHRONIC = "chronic"
+    SPECIAL = "special"
+    TWO_DISEASES = "two_diseases"
+    MATERNITY = "maternity"
+    SINGLE_PAYMENT_DRUG = "single_payment_drug"
+
+
+class FacilityLevel(StrEnum):
+    COMMUNITY = "community"
+    LEVEL1 = "level1"
+    LEVEL2 = "level2"
+    LEVEL2_CITY = "level2_city"
+    LEVEL3 = "level3"
+    LEVEL3_SPECIAL = "level3_special"
+    UNRATED = "unrated"
+
+
+class ClaimLocation(StrEnum):
+    LOCAL = "local"
+    REMOTE_LONG_TERM = "remote_long_term"
+    REMOTE_TEMPORARY_REFERRAL = "remote_temporary_referral"
+    REMOTE_TEMPORARY_OTHER = "remote_temporary_other"
+    REMOTE_EMERGENCY = "remote_emergency"
+
+
+class ClaimFlag(StrEnum):
+    """Facts about a claim that change its settlement (deductible exemptions, transfers …)."""
+
+    CANCER = "cancer"
+    PSYCHIATRIC = "psychiatric"
+    INFECTIOUS_HEPATITIS = "infectious_hepatitis"
+    TUBERCULOSIS = "tuberculosis"
+    AIDS = "aids"
+    CHILDBIRTH = "childbirth"
+    EMERGENCY = "emergency"
+    TRANSFER_WITHIN_EPISODE = "transfer_within_episode"  # 转院 in one episode (Bazhong)
+    BIG_CITY_LEVEL3 = "big_city_level3"  # remote big-city 三甲 mapped to 特三级
+    FAMILY_DOCTOR = "family_doctor"  # 家庭医生签约
+    VILLAGE_CLINIC = "village_clinic"  # 村卫生室
+    LISTED_DISEASE = "listed_disease"  # listed diseases without large-amount deductible
+    NON_DESIGNATED = "non_designated"  # non-designated facility (emergency)
+
+
+# --------------------------------------------------------------------------- data per type
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_range(start: date, end: date | None, *, end_field: str, start_field: str) -> None:
+    if end is not None and end < start:
+        raise PydanticCustomError(
+            "range_order",
+            "{end_field} {end} is before {start_field} {start}",
+            {"field": end_field, "end_field": end_field, "start_field": start_field, "end": str(end), "start": str(start)},
+        )
+
+
+class MemberRegisteredData(_Data):
+    region: Region
+    birth_date: IsoDate
+    sex: Sex
+
+
+class CategoryCertifiedData(_Data):
+    category: Category
+    valid_from: IsoDate
+    valid_to: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> CategoryCertifiedData:
+        _check_range(self.valid_from, self.valid_to, end_field="valid_to", start_field="valid_from")
+        return self
+
+
+class CategoryRevokedData(_Data):
+    category: Category
+    valid_to: IsoDate
+
+
+class ContributionPaidData(_Data):
+    """A payment (缴费) covering ``coverage_start``..``coverage_end`` inclusive.
+
+    Residents pay one calendar year (Jan 1 – Dec 31); employees pay whole months.
+    """
+
+    scheme: Scheme
+    region: Region
+    coverage_start: IsoDate
+    coverage_end: IsoDate
+    amount: YuanAmount
+    kind: ContributionKind
+
+    @model_validator(mode="after")
+    def _period(self) -> ContributionPaidData:
+        _check_range(self.coverage_start, self.coverage_end, end_field="coverage_end", start_field="coverage_start")
+        if self.scheme is Scheme.RESIDENT:
+            year = self.coverage_start.year
+            if self.coverage_start != date(year, 1, 1):
+                raise PydanticCustomError(
+                    "resident_period",
+                    "a resident contribution covers one calendar year: coverage_start must be {year}-01-01",
+                    {"field": "coverage_start", "year": year},
+                )
+            if self.coverage_end != date(year, 12, 31):
+                raise PydanticCustomError(
+                    "resident_period",
+                    "a resident contribution covers one calendar year: coverage_end must be {year}-12-31",
+                    {"field": "coverage_end", "year": year},
+                )
+        else:
+            if self.coverage_start.day != 1:
+                raise PydanticCustomError(
+                    "employee_period",
+                    "an employee contribution covers whole months: coverage_start must be the 1st of a month",
+                    {"field": "coverage_start"},
+                )
+            if _next_day(self.coverage_end).day != 1:
+                raise PydanticCustomError(
+                    "employee_period",
+                    "an employee contribution covers whole months: coverage_end must be the last day of a month",
+                    {"field": "coverage_end"},
+                )
+        return self
+
+
+def _next_day(day: date) -> date:
+    return date.fromordinal(day.toordinal() + 1)
+
+
+class CoverageEndedData(_Data):
+    scheme: Scheme
+    reason: CoverageEndReason
+
+
+class RemoteCareFiledData(_Data):
+    kind: RemoteCareKind
+    valid_from: IsoDate
+    valid_to: IsoDate | None = None
+    place: ShortText
+
+    @model_validator(mode="after")
+    def _range(self) -> RemoteCareFiledData:
+        _check_range(self.valid_from, self.valid_to, end_field="valid_to", start_field="valid_from")
+        return self
+
+
+class ConditionCertifiedData(_Data):
+    programme: Programme
+    condition: ShortText
+    valid_from: IsoDate
+    valid_to: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> ConditionCertifiedData:
+        _check_range(self.valid_from, self.valid_to, end_field="valid_to", start_field="valid_from")
+        return self
+
+
+class ClaimSubmittedData(_Data):
+    """A hospital or pharmacy bill. ``policy_amount + out_of_scope + pre_self_pay = total_amount``.
+
+    ``policy_amount`` is the policy-scope cost (政策范围内费用), ``pre_self_pay`` the 乙类先行自付
+    part and ``out_of_scope`` the 自费 part.
+    """
+
+    claim_id: ShortText
+    setting: ClaimSetting
+    admitted_on: IsoDate
+    discharged_on: IsoDate
+    facility_level: FacilityLevel
+    location: ClaimLocation
+    total_amount: YuanAmount
+    policy_amount: YuanAmount
+    pre_self_pay: YuanAmount
+    out_of_scope: YuanAmount
+    flags: list[ClaimFlag] = Field(default_factory=list, max_length=len(ClaimFlag))
+    condition: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _amounts(self) -> ClaimSubmittedData:
+        _check_range(self.admitted_on, self.discharged_on, end_field="discharged_on", start_field="admitted_on")
+        parts = self.policy_amount + self.out_of_scope + self.pre_self_pay
+        if parts != self.total_amount:
+            raise PydanticCustomError(
+                "amounts_sum",
+                "policy_amount + out_of_scope + pre_self_pay = {parts} but total_amount is {total}",
+                {"field": "total_amount", "parts": format_yuan(parts), "total": format_yuan(self.total_amount)},
+            )
+        return self
+
+    @field_validator("flags")
+    @classmethod
+    def _flags_once_each_sorted(cls, flags: list[ClaimFlag]) -> list[ClaimFlag]:
+        # Sorted so that the same set of flags is the same content, whatever order was sent.
+        if len(set(flags)) != len(flags):
+            raise PydanticCustomError("flags_repeated", "a flag appears twice")
+        return sorted(flags)
+
+
+class ClaimReversedData(_Data):
+    claim_id: ShortText
+    reason: ShortText
+
+
+# --------------------------------------------------------------------------- envelopes
+
+
+class _Envelope(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event_id: UUID = Field(description="Idempotency key: the same event_id with the same content is stored once.")
+    member_id: MemberId
+    occurred_on: IsoDate = Field(description="Effective date: when it happened in the world.")
+    recorded_at: UtcDatetime | None = Field(
+        default=None,
+        description="When the ledger learned it (UTC). Set by the server; only historical imports may send it.",
+    )
+    source: ShortText | None = None
+
+
+class MemberRegistered(_Envelope):
+    type: Literal["MemberRegistered"]
+    data: MemberRegisteredData
+
+
+class CategoryCertified(_Envelope):
+    type: Literal["CategoryCertified"]
+    data: CategoryCertifiedData
+
+
+class CategoryRevoked(_Envelope):
+    type: Literal["CategoryRevoked"]
+    data: CategoryRevokedData
+
+
+class ContributionPaid(_Envelope):
+    """``occurred_on`` is the payment date."""
+
+    type: Literal["ContributionPaid"]
+    data: ContributionPaidData
+
+
+class CoverageEnded(_Envelope):
+    type: Literal["CoverageEnded"]
+    data: CoverageEndedData
+
+
+class RemoteCareFiled(_Envelope):
+    type: Literal["RemoteCareFiled"]
+    data: RemoteCareFiledData
+
+
+class ConditionCertified(_Envelope):
+    type: Literal["ConditionCertified"]
+    data: ConditionCertifiedData
+
+
+class ClaimSubmitted(_Envelope):
+    """``occurred_on`` is the discharge or service date and must equal ``data.discharged_on``."""
+
+    type: Literal["ClaimSubmitted"]
+    data: ClaimSubmittedData
+
+    @model_validator(mode="after")
+    def _service_date(self) -> ClaimSubmitted:
+        if self.occurred_on != self.data.discharged_on:
+            raise PydanticCustomError(
+                "claim_date",
+                "occurred_on {occurred_on} must be the discharge / service date data.discharged_on {discharged_on}",
+                {"field": "occurred_on", "occurred_on": str(self.occurred_on), "discharged_on": str(self.data.discharged_on)},
+            )
+        return self
+
+
+class ClaimReversed(_Envelope):
+    type: Literal["ClaimReversed"]
+    data: ClaimReversedData
+
+
+ContractEvent = Annotated[
+    Union[
+        MemberRegistered,
+        CategoryCertified,
+        CategoryRevoked,
+        ContributionPaid,
+        CoverageEnded,
+        RemoteCareFiled,
+        ConditionCertified,
+        ClaimSubmitted,
+        ClaimReversed,
+    ],
+    Field(discriminator="type"),
+]
+"""Any v1 event, chosen by its ``type``."""
+
+EVENT_TYPES: tuple[str, ...] = (
+    "MemberRegistered",
+    "CategoryCertified",
+    "CategoryRevoked",
+    "ContributionPaid",
+    "CoverageEnded",
+    "RemoteCareFiled",
+    "ConditionCertified",
+    "ClaimSubmitted",
+    "ClaimReversed",
+)
+
+EventBatch = Annotated[list[ContractEvent], Field(min_length=1, max_length=BATCH_EVENTS_MAX)]
+
+_EVENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(ContractEvent)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_event(raw: object, *, index: int = 0) -> _Envelope:
+    """Validate one raw (JSON-decoded) event, raising :class:`InvalidEvents` naming the field."""
+    try:
+        return _EVENT_ADAPTER.validate_python(raw)  # type: ignore[no-any-return]
+    except ValidationError as error:
+        raise InvalidEvents(field_problems(error.errors(), raw_items=[raw], index_offset=index)) from None
+
+
+def parse_batch(raw_items: object) -> list[_Envelope]:
+    """Validate a whole batch; every invalid event is reported, nothing partially accepted."""
+    if not isinstance(raw_items, list):
+        raise InvalidBatch("the body must be a JSON array of events")
+    if not 1 <= len(raw_items) <= BATCH_EVENTS_MAX:
+        raise InvalidBatch(f"a batch holds 1 to {BATCH_EVENTS_MAX} events (got {len(raw_items)})")
+    events: list[_Envelope] = []
+    problems: list[FieldProblem] = []
+    for index, raw in enumerate(raw_items):
+        try:
+            events.append(_EVENT_ADAPTER.validate_python(raw))
+        except ValidationError as error:
+            problems.extend(field_problems(error.errors(), raw_items=[raw], index_offset=index))
+    if problems:
+        raise InvalidEvents(problems)
+    return events
+
+
+def field_problems(
+    errors: Iterable[Mapping[str, Any]], *, raw_items: Sequence[object], index_offset: int = 0, loc_has_index: bool = False
+) -> list[FieldProblem]:
+    """Turn pydantic errors into problems that name the event (index, event_id) and the field.
+
+    ``loc`` is ``(type-tag, "data", field …)`` for one event, or ``(index, type-tag, …)`` when
+    ``loc_has_index`` (a whole batch validated at once, as FastAPI does). A cross-field check
+    names its field in ``ctx["field"]``.
+    """
+    problems: list[FieldProblem] = []
+    for error in errors:
+        loc = list(error.get("loc", ()))
+        if loc_has_index and loc and isinstance(loc[0], int):
+            position = loc.pop(0)
+            raw = raw_items[position] if position < len(raw_items) else None
+            index = index_offset + position
+        else:
+            raw = raw_items[0] if raw_items else None
+            index = index_offset
+        if loc and loc[0] in EVENT_TYPES:
+            loc.pop(0)
+        context = error.get("ctx") or {}
+        named_field = context.get("field") if isinstance(context, Mapping) else None
+        if named_field and named_field not in loc:
+            loc.append(named_field)
+        kind = error.get("type", "")
+        if kind in ("union_tag_invalid", "union_tag_not_found"):
+            loc = ["type"]
+            reason = (
+                "is missing" if kind == "union_tag_not_found" else f"must be one of {', '.join(EVENT_TYPES)}"
+            )
+        elif kind == "extra_forbidden":
+            reason = "is not a field of this event type"
+        elif kind == "missing":
+            reason = "is required"
+        else:
+            reason = str(error.get("msg", "is invalid"))
+            reason = reason.removeprefix("Value error, ")
+        problems.append(
+            FieldProblem(
+                index=index,
+                event_id=_raw_event_id(raw),
+                field=".".join(str(part) for part in loc) or "(event)",
+                reason=reason,
+            )
+        )
+    return problems
+
+
+def _raw_event_id(raw: object) -> str | None:
+    if isinstance(raw, Mapping):
+        value = raw.get("event_id")
+        if isinstance(value, str) and len(value) <= 64:
+            return value
+    return None
+
+
+# --------------------------------------------------------------------------- content identity
+
+
+def content_sha256(event: _Envelope) -> str:
+    """Digest of what an event says, for idempotency: everything but ``recorded_at``.
+
+    Canonical JSON (sort_keys, compact, money as two-decimal yuan), so "400" and "400.00"
+    are the same content and a client's retry without ``recorded_at`` is a duplicate.
+    """
+    body = event.model_dump(mode="json", exclude={"recorded_at"})
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def event_data_json(event: _Envelope) -> dict[str, Any]:
+    """The event's ``data`` in its canonical JSON form (money as two-decimal yuan strings)."""
+    return event.data.model_dump(mode="json")  # type: ignore[attr-defined,no-any-return]
+
+
+AnyEvent = _Envelope
+"""Base class of every v1 event model (for type hints outside this module)."""

@@ -1,0 +1,276 @@
+"""The event store: an eventsourcing Application, the one doorway for writes and stream reads.
+
+``LedgerApplication.record_events`` appends a validated batch atomically (one transaction for
+every member stream and event receipt it touches), idempotently by event_id, with optimistic
+concurrency per member stream. ``member_events`` reads a member's stream back.
+
+Persistence is eventsourcing's own: SQLite (the embedded default) or PostgreSQL, chosen by the
+database URL (:func:`persistence_environment`).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar, Literal
+from urllib.parse import unquote, urlsplit
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+
+from domain.contract import AnyEvent, content_sha256
+from domain.errors import ConcurrencyExhausted, ConflictingEventIds, EventIdConflict, FieldProblem, InvalidEvents
+from domain.member_stream import (
+    EventReceipt,
+    MemberStream,
+    RecordedEvent,
+    effective_order,
+    event_receipt_id,
+    member_stream_id,
+    recorded_event,
+)
+
+#: How often a batch is retried when a concurrent writer advanced one of its member streams.
+CONCURRENCY_ATTEMPTS_MAX = 16
+#: Longest pause between two attempts; pauses grow exponentially with full jitter up to it.
+CONCURRENCY_BACKOFF_S_MAX = 0.2
+
+Outcome = Literal["stored", "duplicate"]
+
+
+class DateAsISO(Transcoding):
+    """``datetime.date`` as ``YYYY-MM-DD`` in stored events."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+def persistence_environment(database_url: str) -> dict[str, str]:
+    """eventsourcing's environment for a ``sqlite:///path`` or ``postgresql://…`` URL."""
+    parts = urlsplit(database_url)
+    scheme = parts.scheme.split("+", 1)[0]
+    if scheme == "sqlite":
+        path = unquote(database_url.split(":///", 1)[1]) if ":///" in database_url else ""
+        if not path:
+            raise ValueError("a SQLite database URL names a file: sqlite:///./ledger.db")
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": path,
+            "SQLITE_LOCK_TIMEOUT": "30",
+        }
+    if scheme in ("postgresql", "postgres"):
+        if not parts.path.strip("/"):
+            raise ValueError("a PostgreSQL database URL names a database: postgresql://user:pw@host:5432/ledger")
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": unquote(parts.path.strip("/")),
+            "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "POSTGRES_CONNECT_TIMEOUT": "5",
+            "POSTGRES_POOL_SIZE": "5",
+            "POSTGRES_MAX_OVERFLOW": "10",
+        }
+    raise ValueError(f"unsupported database URL scheme {parts.scheme!r}: use sqlite:/// or postgresql://")
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What happened to each event of a batch, in the batch's order."""
+
+    outcomes: list[tuple[UUID, Outcome]]
+
+    @property
+    def stored_count(self) -> int:
+        return sum(1 for _, outcome in self.outcomes if outcome == "stored")
+
+    @property
+    def duplicate_count(self) -> int:
+        return sum(1 for _, outcome in self.outcomes if outcome == "duplicate")
+
+
+class LedgerApplication(Application[UUID]):
+    """Member streams and event receipts in one event store."""
+
+    name = "Ledger"
+    env: ClassVar[dict[str, str]] = {"COMPRESSOR_TOPIC": "", "CIPHER_TOPIC": ""}
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # ------------------------------------------------------------------ commands
+
+    def record_events(self, events: Sequence[AnyEvent], *, now: datetime) -> BatchResult:
+        """Store a validated batch: all new events in one transaction, or none.
+
+        An event_id already stored with the same content (within this batch, in earlier
+        batches, or by a concurrent writer) is a ``duplicate`` and not stored again; the same
+        event_id with different content raises :class:`ConflictingEventIds` and stores nothing.
+        ``now`` (aware, UTC) is the recorded time of events that do not carry one.
+        """
+        assert now.tzinfo is not None, "recorded times are aware UTC datetimes"
+        outcomes: dict[int, Outcome] = {}
+        fresh = self._first_occurrences(events, outcomes)
+        for attempt in range(CONCURRENCY_ATTEMPTS_MAX):
+            if attempt:
+                time.sleep(random.uniform(0, min(CONCURRENCY_BACKOFF_S_MAX, 0.005 * 2**attempt)))
+            streams: dict[str, MemberStream] = {}
+            receipts: list[EventReceipt] = []
+            pending: list[int] = []
+            conflicts: list[EventIdConflict] = []
+            for index in fresh:
+                event = events[index]
+                stream = streams.get(event.member_id) or self._load_or_open(event.member_id)
+                streams[event.member_id] = stream
+                known = stream.content_by_event_id.get(event.event_id)
+                if known is None:
+                    stream.record(event, recorded_at=(event.recorded_at or now).astimezone(UTC))
+                    receipts.append(EventReceipt.issue(event))
+                    pending.append(index)
+                elif known == content_sha256(event):
+                    outcomes[index] = "duplicate"
+                else:
+                    conflicts.append(
+                        EventIdConflict(index, str(event.event_id), "already stored for this member with different content")
+                    )
+            if conflicts:
+                raise ConflictingEventIds(conflicts)
+            if not pending:
+                break
+            try:
+                self.save(*(s for s in streams.values() if s.pending_events), *receipts)
+            except IntegrityError:
+                fresh = self._settle_receipt_collisions(events, pending, outcomes)
+                continue
+            for index in pending:
+                outcomes[index] = "stored"
+            break
+        else:
+            raise ConcurrencyExhausted(
+                f"member streams kept changing under {CONCURRENCY_ATTEMPTS_MAX} attempts; retry the batch"
+            )
+        return BatchResult([(events[i].event_id, outcomes[i]) for i in range(len(events))])
+
+    @staticmethod
+    def _first_occurrences(events: Sequence[AnyEvent], outcomes: dict[int, Outcome]) -> list[int]:
+        """Indexes of each event_id's first occurrence; repeats in the batch are duplicates or conflicts."""
+        first: dict[UUID, tuple[int, str]] = {}
+        fresh: list[int] = []
+        conflicts: list[EventIdConflict] = []
+        for index, event in enumerate(events):
+            digest = content_sha256(event)
+            seen = first.get(event.event_id)
+            if seen is None:
+                first[event.event_id] = (index, digest)
+                fresh.append(index)
+            elif seen[1] == digest:
+                outcomes[index] = "duplicate"
+            else:
+                conflicts.append(
+                    EventIdConflict(index, str(event.event_id), f"event #{seen[0]} of this batch has this event_id with different content")
+                )
+        if conflicts:
+            raise ConflictingEventIds(conflicts)
+        return fresh
+
+    def _settle_receipt_collisions(
+        self, events: Sequence[AnyEvent], pending: list[int], outcomes: dict[int, Outcome]
+    ) -> list[int]:
+        """After a failed save: classify event_ids someone else stored meanwhile; return what is left."""
+        remaining: list[int] = []
+        conflicts: list[EventIdConflict] = []
+        for index in pending:
+            event = events[index]
+            try:
+                receipt = self.repository.get(event_receipt_id(event.event_id))
+            except AggregateNotFoundError:
+                remaining.append(index)
+                continue
+            assert isinstance(receipt, EventReceipt)
+            if receipt.member_id == event.member_id and receipt.content_sha256 == content_sha256(event):
+                outcomes[index] = "duplicate"
+            else:
+                where = "this member" if receipt.member_id == event.member_id else "another member"
+                conflicts.append(
+                    EventIdConflict(index, str(event.event_id), f"already stored for {where} with different content")
+                )
+        if conflicts:
+            raise ConflictingEventIds(conflicts)
+        return remaining
+
+    def _load_or_open(self, member_id: str) -> MemberStream:
+        try:
+            stream = self.repository.get(member_stream_id(member_id))
+        except AggregateNotFoundError:
+            return MemberStream.open(member_id)
+        assert isinstance(stream, MemberStream)
+        return stream
+
+    # ------------------------------------------------------------------ queries
+
+    def member_events(
+        self,
+        member_id: str,
+        *,
+        occurred_from: date | None = None,
+        occurred_to: date | None = None,
+    ) -> list[RecordedEvent]:
+        """The member's events in effective-date order, optionally within [from, to] (inclusive)."""
+        found: list[RecordedEvent] = []
+        for stored in self.events.get(member_stream_id(member_id)):
+            if not isinstance(stored, MemberStream.EventRecorded):
+                continue
+            if occurred_from is not None and stored.occurred_on < occurred_from:
+                continue
+            if occurred_to is not None and stored.occurred_on > occurred_to:
+                continue
+            found.append(recorded_event(stored, member_id=member_id))
+        return effective_order(found)
+
+    def member_exists(self, member_id: str) -> bool:
+        return any(True for _ in self.events.get(member_stream_id(member_id), limit=1))
+
+    def ping(self) -> dict[str, Any]:
+        """Touch the store (for /healthz): the newest notification id."""
+        return {"max_notification_id": self.recorder.max_notification_id() or 0}
+
+
+def ingest(
+    application: LedgerApplication,
+    events: Sequence[AnyEvent],
+    *,
+    now: datetime,
+    historical_import: bool,
+    index_offset: int = 0,
+) -> BatchResult:
+    """Store validated events, enforcing who may set ``recorded_at``.
+
+    Only historical imports may carry a client ``recorded_at``, and never one after ``now``:
+    the recorded time is the ledger's, so bitemporal queries (known_at) stay honest.
+    """
+    problems = []
+    for index, event in enumerate(events):
+        if event.recorded_at is None:
+            continue
+        if not historical_import:
+            reason = "may be sent only by historical imports (ledger import, or POST /v1/events?historical_import=true)"
+        elif event.recorded_at > now:
+            reason = f"{event.recorded_at.isoformat()} is in the future"
+        else:
+            continue
+        problems.append(FieldProblem(index_offset + index, str(event.event_id), "recorded_at", reason))
+    if problems:
+        raise InvalidEvents(problems)
+    return application.record_events(events, now=now)
