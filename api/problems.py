@@ -15,7 +15,15 @@ from domain.errors import ConcurrencyExhausted, ConflictingEventIds, InvalidBatc
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
-def problem(status: int, title: str, detail: str, *, type_: str = "about:blank", headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    type_: str = "about:blank",
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
     body: dict[str, Any] = {"type": type_, "title": title, "status": status, "detail": detail}
     body.update(extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
@@ -32,12 +40,18 @@ class MalformedJson(LedgerError):
 def _ledger_error(_: Request, error: Exception) -> JSONResponse:
     if isinstance(error, InvalidEvents):
         return problem(
-            422, "Invalid events", f"{error}; nothing was stored", type_="/problems/invalid-events",
+            422,
+            "Invalid events",
+            f"{error}; nothing was stored",
+            type_="/problems/invalid-events",
             errors=[p.as_dict() for p in error.problems],
         )
     if isinstance(error, ConflictingEventIds):
         return problem(
-            409, "event_id conflict", f"{error}; nothing was stored", type_="/problems/event-id-conflict",
+            409,
+            "event_id conflict",
+            f"{error}; nothing was stored",
+            type_="/problems/event-id-conflict",
             conflicts=[c.as_dict() for c in error.conflicts],
         )
     if isinstance(error, InvalidBatch):
@@ -57,9 +71,17 @@ def _request_validation(_: Request, error: Exception) -> JSONResponse:
     errors = []
     for item in error.errors():
         loc = [str(part) for part in item.get("loc", ())]
-        errors.append({"field": ".".join(loc[1:]) if len(loc) > 1 else ".".join(loc), "in": loc[0] if loc else "", "reason": item.get("msg", "")})
+        errors.append(
+            {
+                "field": ".".join(loc[1:]) if len(loc) > 1 else ".".join(loc),
+                "in": loc[0] if loc else "",
+                "reason": item.get("msg", ""),
+            }
+        )
     first = errors[0] if errors else {"field": "", "reason": "invalid"}
-    return problem(422, "Invalid request", f"{first['field']}: {first['reason']}", type_="/problems/invalid-request", errors=errors)
+    return problem(
+        422, "Invalid request", f"{first['field']}: {first['reason']}", type_="/problems/invalid-request", errors=errors
+    )
 
 
 def _http_error(_: Request, error: Exception) -> JSONResponse:
@@ -69,9 +91,11 @@ def _http_error(_: Request, error: Exception) -> JSONResponse:
 
 def _store_unavailable(_: Request, error: Exception) -> JSONResponse:
     return problem(
-        503, "Event store unavailable",
+        503,
+        "Event store unavailable",
         f"the database did not answer ({type(error).__name__}); nothing was stored, retry later",
-        type_="/problems/store-unavailable", headers={"Retry-After": "5"},
+        type_="/problems/store-unavailable",
+        headers={"Retry-After": "5"},
     )
 
 

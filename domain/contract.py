@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
@@ -51,9 +51,7 @@ BATCH_EVENTS_MAX = 10_000
 
 def _parse_yuan_field(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, str):
-        raise PydanticCustomError(
-            "money_type", 'must be a string in yuan with at most two decimals, e.g. "400.00"'
-        )
+        raise PydanticCustomError("money_type", 'must be a string in yuan with at most two decimals, e.g. "400.00"')
     try:
         return parse_yuan(value)
     except MoneyFormatError as error:
@@ -243,7 +241,13 @@ def _check_range(start: date, end: date | None, *, end_field: str, start_field: 
         raise PydanticCustomError(
             "range_order",
             "{end_field} {end} is before {start_field} {start}",
-            {"field": end_field, "end_field": end_field, "start_field": start_field, "end": str(end), "start": str(start)},
+            {
+                "field": end_field,
+                "end_field": end_field,
+                "start_field": start_field,
+                "end": str(end),
+                "start": str(start),
+            },
         )
 
 
@@ -459,7 +463,11 @@ class ClaimSubmitted(_Envelope):
             raise PydanticCustomError(
                 "claim_date",
                 "occurred_on {occurred_on} must be the discharge / service date data.discharged_on {discharged_on}",
-                {"field": "occurred_on", "occurred_on": str(self.occurred_on), "discharged_on": str(self.data.discharged_on)},
+                {
+                    "field": "occurred_on",
+                    "occurred_on": str(self.occurred_on),
+                    "discharged_on": str(self.data.discharged_on),
+                },
             )
         return self
 
@@ -470,17 +478,17 @@ class ClaimReversed(_Envelope):
 
 
 ContractEvent = Annotated[
-    Union[
-        MemberRegistered,
-        CategoryCertified,
-        CategoryRevoked,
-        ContributionPaid,
-        CoverageEnded,
-        RemoteCareFiled,
-        ConditionCertified,
-        ClaimSubmitted,
-        ClaimReversed,
-    ],
+    (
+        MemberRegistered
+        | CategoryCertified
+        | CategoryRevoked
+        | ContributionPaid
+        | CoverageEnded
+        | RemoteCareFiled
+        | ConditionCertified
+        | ClaimSubmitted
+        | ClaimReversed
+    ),
     Field(discriminator="type"),
 ]
 """Any v1 event, chosen by its ``type``."""
@@ -532,7 +540,11 @@ def parse_batch(raw_items: object) -> list[_Envelope]:
 
 
 def field_problems(
-    errors: Iterable[Mapping[str, Any]], *, raw_items: Sequence[object], index_offset: int = 0, loc_has_index: bool = False
+    errors: Iterable[Mapping[str, Any]],
+    *,
+    raw_items: Sequence[object],
+    index_offset: int = 0,
+    loc_has_index: bool = False,
 ) -> list[FieldProblem]:
     """Turn pydantic errors into problems that name the event (index, event_id) and the field.
 
@@ -559,9 +571,7 @@ def field_problems(
         kind = error.get("type", "")
         if kind in ("union_tag_invalid", "union_tag_not_found"):
             loc = ["type"]
-            reason = (
-                "is missing" if kind == "union_tag_not_found" else f"must be one of {', '.join(EVENT_TYPES)}"
-            )
+            reason = "is missing" if kind == "union_tag_not_found" else f"must be one of {', '.join(EVENT_TYPES)}"
         elif kind == "extra_forbidden":
             reason = "is not a field of this event type"
         elif kind == "missing":

@@ -29,13 +29,13 @@ def parse_yuan(text: str) -> int:
     anything that is not a plain decimal string: money at the edge is exact or refused.
     """
     if not isinstance(text, str):
-        raise MoneyFormatError("must be a string in yuan with at most two decimals, e.g. \"400.00\"")
+        raise MoneyFormatError('must be a string in yuan with at most two decimals, e.g. "400.00"')
     if not _YUAN_TEXT.match(text):
         if text.startswith("-"):
             raise MoneyFormatError(f"must not be negative (got {text!r})")
         if re.match(r"^[0-9]+\.[0-9]{3,}$", text):
             raise MoneyFormatError(f"must have at most two decimals (got {text!r})")
-        raise MoneyFormatError(f"must be a yuan amount like \"400.00\" (got {text!r})")
+        raise MoneyFormatError(f'must be a yuan amount like "400.00" (got {text!r})')
     whole, _, decimals = text.partition(".")
     return int(whole) * FEN_PER_YUAN + int((decimals + "00")[:2])
 

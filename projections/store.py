@@ -143,7 +143,9 @@ class LedgerApplication(Application[UUID]):
                     outcomes[index] = "duplicate"
                 else:
                     conflicts.append(
-                        EventIdConflict(index, str(event.event_id), "already stored for this member with different content")
+                        EventIdConflict(
+                            index, str(event.event_id), "already stored for this member with different content"
+                        )
                     )
             if conflicts:
                 raise ConflictingEventIds(conflicts)
@@ -179,7 +181,11 @@ class LedgerApplication(Application[UUID]):
                 outcomes[index] = "duplicate"
             else:
                 conflicts.append(
-                    EventIdConflict(index, str(event.event_id), f"event #{seen[0]} of this batch has this event_id with different content")
+                    EventIdConflict(
+                        index,
+                        str(event.event_id),
+                        f"event #{seen[0]} of this batch has this event_id with different content",
+                    )
                 )
         if conflicts:
             raise ConflictingEventIds(conflicts)

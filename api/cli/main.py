@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from api.settings import Settings, sqlalchemy_url
@@ -22,8 +22,8 @@ app = typer.Typer(help="Event-sourced member-benefits ledger.", no_args_is_help=
 db_app = typer.Typer(help="Read-model database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-console = Console()
-errors = Console(stderr=True)
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 #: Problems listed before `ledger import` stops listing (the count is still reported).
 IMPORT_PROBLEMS_SHOWN_MAX = 50
@@ -79,7 +79,9 @@ def _read_jsonl(path: Path) -> tuple[list[Any], list[int], list[FieldProblem]]:
 
 @app.command("import")
 def import_events(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="JSON Lines, one event a line.")],
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="JSON Lines, one event a line.")
+    ],
     batch_events: Annotated[int | None, typer.Option(min=1, max=10_000, help="Events per atomic batch.")] = None,
 ) -> None:
     """Validate the whole file, then store it in atomic batches; re-running stores nothing twice.
@@ -109,8 +111,12 @@ def import_events(
     stored = duplicate = 0
     try:
         with Progress(
-            TextColumn("[bold]import"), BarColumn(), TextColumn("{task.completed}/{task.total} events"),
-            TimeRemainingColumn(), console=console, transient=False,
+            TextColumn("[bold]import"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} events"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
         ) as progress:
             task = progress.add_task("import", total=len(events))
             for start in range(0, len(events), size):
@@ -162,18 +168,27 @@ def history(
     finally:
         ledger.close()
     if as_json:
-        console.print_json(json.dumps({"member_id": member_id, "events": [e.as_json() for e in events]}, ensure_ascii=False))
+        console.print_json(
+            json.dumps({"member_id": member_id, "events": [e.as_json() for e in events]}, ensure_ascii=False)
+        )
         return
     if not events:
         errors.print(f"no events recorded for member {member_id}")
         raise typer.Exit(1)
     table = Table(title=f"member {member_id}: {len(events)} events")
-    for column in ("occurred_on", "type", "recorded_at", "event_id", "data"):
-        table.add_column(column)
+    table.add_column("occurred_on", no_wrap=True)
+    table.add_column("type", no_wrap=True)
+    table.add_column("recorded_at (UTC)", no_wrap=True)
+    table.add_column("event_id", no_wrap=True)
+    table.add_column("data", overflow="fold")
     for event in events:
         table.add_row(
-            event.occurred_on.isoformat(), event.type, event.recorded_at.isoformat(timespec="seconds"),
-            str(event.event_id), json.dumps(event.data, ensure_ascii=False, sort_keys=True),
+            event.occurred_on.isoformat(),
+            event.type,
+            event.recorded_at.strftime("%Y-%m-%d %H:%M:%S"),
+            # The first 8 hex digits tell events apart on screen; --json prints the full ids.
+            str(event.event_id)[:8],
+            json.dumps(event.data, ensure_ascii=False, sort_keys=True),
         )
     console.print(table)
 

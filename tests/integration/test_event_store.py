@@ -91,7 +91,10 @@ def test_same_event_id_different_content_later_is_refused_and_nothing_stored(led
 def test_event_id_reused_for_another_member_is_refused_atomically(ledger: LedgerApplication) -> None:
     original = make_event("MemberRegistered", member_id="A-1", label="shared-id")
     ledger.record_events(parse_batch([original]), now=NOW)
-    batch = [make_event("MemberRegistered", member_id="B-1"), make_event("MemberRegistered", member_id="C-1", label="shared-id")]
+    batch = [
+        make_event("MemberRegistered", member_id="B-1"),
+        make_event("MemberRegistered", member_id="C-1", label="shared-id"),
+    ]
     with pytest.raises(ConflictingEventIds) as caught:
         ledger.record_events(parse_batch(batch), now=NOW)
     assert "another member" in caught.value.conflicts[0].reason
@@ -132,7 +135,7 @@ def test_two_concurrent_writers_on_one_member_lose_nothing(settings: Settings) -
             for n in range(per_writer):
                 raw = make_event("CoverageEnded", label=f"w{writer_number}-{n}")
                 writers[writer_number].record_events(parse_batch([raw]), now=NOW)
-        except BaseException as error:  # reported below  # noqa: BLE001
+        except BaseException as error:  # reported below
             failures.append(error)
 
     threads = [threading.Thread(target=write, args=(n,)) for n in range(len(writers))]
@@ -178,7 +181,10 @@ def test_history_does_not_depend_on_arrival_order(ledger: LedgerApplication, see
     """Invariant: however the same events arrive (order, batching), the history lists them alike."""
     rng = random.Random(seed)
     member_id = f"P-{seed}-{batch_count}"
-    raw = [make_event(t, member_id=member_id) for t in ("MemberRegistered", "ContributionPaid", "CategoryCertified", "ClaimSubmitted")]
+    raw = [
+        make_event(t, member_id=member_id)
+        for t in ("MemberRegistered", "ContributionPaid", "CategoryCertified", "ClaimSubmitted")
+    ]
     raw += [make_event("CoverageEnded", member_id=member_id, label=f"{member_id}-end-{n}") for n in range(3)]
     rng.shuffle(raw)
     cut = sorted(rng.sample(range(1, len(raw)), k=min(batch_count - 1, len(raw) - 1)))

@@ -8,21 +8,42 @@ from uuid import NAMESPACE_URL, uuid5
 
 VALID_DATA: dict[str, tuple[str, dict[str, Any]]] = {
     "MemberRegistered": ("2024-12-01", {"region": "bazhong", "birth_date": "1980-05-06", "sex": "F"}),
-    "CategoryCertified": ("2025-02-01", {"category": "minimum_living", "valid_from": "2025-02-01", "valid_to": "2025-12-31"}),
+    "CategoryCertified": (
+        "2025-02-01",
+        {"category": "minimum_living", "valid_from": "2025-02-01", "valid_to": "2025-12-31"},
+    ),
     "CategoryRevoked": ("2025-07-01", {"category": "minimum_living", "valid_to": "2025-06-30"}),
     "ContributionPaid": (
         "2024-12-10",
-        {"scheme": "resident", "region": "bazhong", "coverage_start": "2025-01-01", "coverage_end": "2025-12-31", "amount": "400.00", "kind": "regular"},
+        {
+            "scheme": "resident",
+            "region": "bazhong",
+            "coverage_start": "2025-01-01",
+            "coverage_end": "2025-12-31",
+            "amount": "400.00",
+            "kind": "regular",
+        },
     ),
     "CoverageEnded": ("2025-09-30", {"scheme": "employee", "reason": "left_employment"}),
     "RemoteCareFiled": ("2025-03-01", {"kind": "long_term", "valid_from": "2025-03-01", "place": "海南省三亚市"}),
-    "ConditionCertified": ("2025-04-01", {"programme": "chronic", "condition": "hypertension", "valid_from": "2025-04-01"}),
+    "ConditionCertified": (
+        "2025-04-01",
+        {"programme": "chronic", "condition": "hypertension", "valid_from": "2025-04-01"},
+    ),
     "ClaimSubmitted": (
         "2025-05-10",
         {
-            "claim_id": "C-1", "setting": "inpatient", "admitted_on": "2025-05-01", "discharged_on": "2025-05-10",
-            "facility_level": "community", "location": "local", "total_amount": "4500.00", "policy_amount": "4200.00",
-            "pre_self_pay": "0.00", "out_of_scope": "300.00", "flags": [],
+            "claim_id": "C-1",
+            "setting": "inpatient",
+            "admitted_on": "2025-05-01",
+            "discharged_on": "2025-05-10",
+            "facility_level": "community",
+            "location": "local",
+            "total_amount": "4500.00",
+            "policy_amount": "4200.00",
+            "pre_self_pay": "0.00",
+            "out_of_scope": "300.00",
+            "flags": [],
         },
     ),
     "ClaimReversed": ("2025-05-20", {"claim_id": "C-1", "reason": "billing error"}),
@@ -33,7 +54,9 @@ def event_id_for(label: str) -> str:
     return str(uuid5(NAMESPACE_URL, f"urn:ledger-test:{label}"))
 
 
-def make_event(event_type: str, *, member_id: str = "M-0001", label: str | None = None, **data_overrides: Any) -> dict[str, Any]:
+def make_event(
+    event_type: str, *, member_id: str = "M-0001", label: str | None = None, **data_overrides: Any
+) -> dict[str, Any]:
     """A valid raw event of ``event_type``; ``data_overrides`` replace data fields (None removes one)."""
     occurred_on, data = VALID_DATA[event_type]
     data = copy.deepcopy(data)

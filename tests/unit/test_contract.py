@@ -35,7 +35,12 @@ def test_valid_event_of_each_type_is_accepted(event_type: str) -> None:
 def test_unknown_data_field_is_refused_by_name(event_type: str) -> None:
     raw = make_event(event_type, surprise="x")
     [problem] = problems_of([raw])
-    assert problem == {"index": 0, "event_id": raw["event_id"], "field": "data.surprise", "reason": "is not a field of this event type"}
+    assert problem == {
+        "index": 0,
+        "event_id": raw["event_id"],
+        "field": "data.surprise",
+        "reason": "is not a field of this event type",
+    }
 
 
 @pytest.mark.parametrize("event_type", EVENT_TYPES)
@@ -107,7 +112,9 @@ def test_bad_envelope_dates_are_named() -> None:
         ("ClaimSubmitted", "admitted_on", "discharged_on", "2025-05-11", "2025-05-10"),
     ],
 )
-def test_range_end_before_start_names_the_end_field(event_type: str, start_field: str, end_field: str, start: str, end: str) -> None:
+def test_range_end_before_start_names_the_end_field(
+    event_type: str, start_field: str, end_field: str, start: str, end: str
+) -> None:
     overrides: dict[str, Any] = {start_field: start, end_field: end}
     if event_type == "ContributionPaid":
         overrides["scheme"] = "employee"
@@ -167,7 +174,9 @@ def test_employee_contribution_covers_whole_months(start: str, end: str, field: 
 
 
 def test_employee_contribution_of_whole_months_is_accepted() -> None:
-    parse_event(make_event("ContributionPaid", scheme="employee", coverage_start="2024-02-01", coverage_end="2024-02-29"))
+    parse_event(
+        make_event("ContributionPaid", scheme="employee", coverage_start="2024-02-01", coverage_end="2024-02-29")
+    )
 
 
 def test_unknown_type_is_refused_naming_type() -> None:
@@ -223,7 +232,9 @@ def test_v1_fixture_corpus_still_parses(path: Path) -> None:
     """Old event JSON must keep parsing (style §13): a v2 adds an upcaster, never breaks these."""
     raw = json.loads(path.read_text(encoding="utf-8"))
     event = parse_event(raw)
-    assert event.model_dump(mode="json", exclude_none=True, exclude={"recorded_at"}) | {"data": event.data.model_dump(mode="json", exclude_none=True)} == {  # type: ignore[attr-defined]
+    assert event.model_dump(mode="json", exclude_none=True, exclude={"recorded_at"}) | {
+        "data": event.data.model_dump(mode="json", exclude_none=True)
+    } == {  # type: ignore[attr-defined]
         key: value for key, value in raw.items() if key != "recorded_at"
     }
 

@@ -1,0 +1,22 @@
+# The two set-up commands of the README. Both work on a fresh Debian machine with Python 3.11+.
+.PHONY: run test lint bench
+
+# Install the Python packages and serve the API on the embedded default (SQLite ./ledger.db).
+run:
+	bash scripts/install.sh
+	.venv/bin/ledger serve
+
+# Install everything (Python packages, PostgreSQL and Redis servers when absent) and run the whole suite.
+# The tests start and stop their own private servers on 127.0.0.1.
+test:
+	bash scripts/install.sh --servers
+	.venv/bin/python -m pytest
+
+# Static checks: ruff on everything, mypy strict on the pure domain.
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/mypy
+
+# Benchmarks (not part of the suite): see docs/benchmarks.md.
+bench:
+	.venv/bin/python -m bench.ingest

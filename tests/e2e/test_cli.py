@@ -1,0 +1,72 @@
+"""The ``ledger`` command end to end (import, history, db upgrade) on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli.main import app
+from api.settings import Settings, sqlalchemy_url
+from projections.migrate import current_revision
+from tests.support.events import make_event
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(settings: Settings) -> dict[str, str]:
+    return {"LEDGER_DATABASE_URL": settings.database_url}
+
+
+def write_jsonl(path: Path, events: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events), encoding="utf-8")
+    return path
+
+
+def test_import_stores_once_and_rerun_stores_nothing_twice(tmp_path: Path, env: dict[str, str]) -> None:
+    events = [make_event("CoverageEnded", member_id=f"M-{n % 7}", label=f"imp-{n}") for n in range(25)]
+    events[0] = events[0] | {"recorded_at": "2024-01-01T00:00:00Z"}
+    file = write_jsonl(tmp_path / "events.jsonl", events)
+    first = runner.invoke(app, ["import", str(file), "--batch-events", "10"], env=env)
+    assert first.exit_code == 0, first.output
+    assert "25 stored, 0 duplicate" in first.output
+    again = runner.invoke(app, ["import", str(file)], env=env)
+    assert again.exit_code == 0, again.output
+    assert "0 stored, 25 duplicate" in again.output
+    shown = runner.invoke(app, ["history", "M-0", "--json"], env=env)
+    assert shown.exit_code == 0
+    assert len(json.loads(shown.stdout)["events"]) == 4
+
+
+def test_import_of_a_file_with_a_bad_line_stores_nothing_and_names_the_line(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    bad = make_event("ContributionPaid", coverage_end="2024-12-31")
+    file = write_jsonl(tmp_path / "events.jsonl", [make_event("MemberRegistered"), bad])
+    with file.open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
+    result = runner.invoke(app, ["import", str(file)], env=env)
+    assert result.exit_code == 1
+    assert "nothing was stored" in result.output
+    assert f"line 2 event_id {bad['event_id']}: data.coverage_end" in result.output
+    assert "line 3 is not JSON" in result.output
+    history = runner.invoke(app, ["history", "M-0001"], env=env)
+    assert history.exit_code == 1 and "no events recorded" in history.output
+
+
+def test_history_prints_a_table_in_effective_order(tmp_path: Path, env: dict[str, str]) -> None:
+    file = write_jsonl(tmp_path / "e.jsonl", [make_event("ContributionPaid"), make_event("MemberRegistered")])
+    runner.invoke(app, ["import", str(file)], env=env)
+    result = runner.invoke(app, ["history", "M-0001", "--from", "2024-12-05"], env=env)
+    assert result.exit_code == 0
+    assert "ContributionPaid" in result.output and "MemberRegistered" not in result.output
+    assert runner.invoke(app, ["history", "M-0001", "--from", "soon"], env=env).exit_code == 2
+
+
+def test_db_upgrade_brings_the_read_model_to_head(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["db", "upgrade"], env=env)
+    assert result.exit_code == 0, result.output
+    assert current_revision(sqlalchemy_url(env["LEDGER_DATABASE_URL"])) == "0001"
