@@ -20,3 +20,4 @@ lint:
 # Benchmarks (not part of the suite): see docs/benchmarks.md.
 bench:
 	.venv/bin/python -m bench.ingest
+	.venv/bin/python -m bench.ingest --postgres

@@ -104,7 +104,13 @@ class LedgerApplication(Application[UUID]):
     """Member streams and event receipts in one event store."""
 
     name = "Ledger"
-    env: ClassVar[dict[str, str]] = {"COMPRESSOR_TOPIC": "", "CIPHER_TOPIC": ""}
+    env: ClassVar[dict[str, str]] = {
+        "COMPRESSOR_TOPIC": "",
+        "CIPHER_TOPIC": "",
+        # Recently used streams stay in memory; a get fast-forwards them from the store, so other
+        # writers' events are never missed. Bounded (TIGER_STYLE: a limit on everything).
+        "AGGREGATE_CACHE_MAXSIZE": "20000",
+    }
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
