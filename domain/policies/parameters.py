@@ -1,9 +1,10 @@
 """Dated parameters: a value holds from its date until the next value (as in OpenFisca).
 
 Looking a parameter up on a date before its first value is an error, never a silent
-default. Past the last value the last one is carried forward; when the date also lies
-beyond the period the source vouches for (``stated_until``), the reading says
-``carried_forward`` so the explanation can state it (rules-digest §2, §8
+default. A value holds until the next one; when the date lies beyond the period the
+source vouches for that value (``stated_until``, e.g. a threshold printed for 2025 only,
+or a gap between printed years), the reading says ``carried_forward`` so the explanation
+can state it (rules-digest §2, §8
 ``missing_year_parameter``).
 """
 
@@ -87,8 +88,7 @@ class Parameter:
                 chosen = candidate
             else:
                 break
-        is_last = chosen is self.values[-1]
-        carried_forward = is_last and chosen.stated_until is not None and on > chosen.stated_until
+        carried_forward = chosen.stated_until is not None and on > chosen.stated_until
         return ParameterReading(parameter=self, dated_value=chosen, on=on, carried_forward=carried_forward)
 
 

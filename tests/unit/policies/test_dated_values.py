@@ -33,7 +33,7 @@ def test_date_past_the_stated_period_carries_the_last_value_forward_and_says_so(
     assert beyond.value == 2_480_000 and beyond.carried_forward is True
 
 
-def test_earlier_value_past_its_stated_until_is_not_carried_forward_when_a_later_value_exists(build, raw_rule_set):
+def test_value_is_not_marked_carried_forward_once_the_next_value_has_taken_over(build, raw_rule_set):
     reading = build(raw_rule_set).reading("major_illness.threshold", date(2026, 2, 1))
     assert reading.carried_forward is False
 
@@ -79,3 +79,9 @@ def test_bands_above_threshold_measure_the_excess():
 def test_parameters_on_lists_every_parameter_in_force_sorted_by_name(build, raw_rule_set):
     readings = build(raw_rule_set).parameters_on(date(2025, 6, 1))
     assert [reading.name for reading in readings] == sorted(raw_rule_set["parameters"])
+
+
+def test_a_gap_between_printed_years_is_marked_carried_forward(build, raw_rule_set):
+    raw_rule_set["parameters"]["major_illness.threshold"]["values"][1]["from"] = "2028-01-01"
+    reading = build(raw_rule_set).reading("major_illness.threshold", date(2026, 6, 1))
+    assert reading.value == 1_800_000 and reading.carried_forward is True
