@@ -15,7 +15,14 @@ from typing import Any
 import yaml
 
 import domain.policies as policies
-from domain.policies import Edition, MalformedRuleSetError, apply_patch, parse_catalogue, parse_documents, parse_rule_set
+from domain.policies import (
+    Edition,
+    MalformedRuleSetError,
+    apply_patch,
+    parse_catalogue,
+    parse_documents,
+    parse_rule_set,
+)
 from domain.policies.documents import CatalogueEntry
 from domain.policies.parameters import Document
 
@@ -53,8 +60,11 @@ class Rulebook(Mapping[str, Edition]):
             if base_name not in self.editions:
                 raise MalformedRuleSetError(f"patch base {base_name!r} is not a loaded rule set", file=path.name)
             return apply_patch(
-                file_name=path.name, source=source, base=self.editions[base_name],
-                catalogue=self.catalogue, documents=self.documents,
+                file_name=path.name,
+                source=source,
+                base=self.editions[base_name],
+                catalogue=self.catalogue,
+                documents=self.documents,
             )
         return parse_rule_set(file_name=path.name, source=source, catalogue=self.catalogue, documents=self.documents)
 
@@ -85,3 +95,16 @@ def load_rulebook(extra_files: Sequence[Path] = ()) -> Rulebook:
             raise MalformedRuleSetError(f"rule set {edition.name!r} is defined twice", file=path.name)
         editions[edition.name] = edition
     return Rulebook(editions=editions, catalogue=catalogue, documents=documents)
+
+
+def rule_set_summary(edition: Edition) -> dict[str, str]:
+    """One line of ``ledger rules list`` / ``GET /v1/rules``: name, edition hash, date range, confidence."""
+    return {
+        "name": edition.name,
+        "edition": edition.content_hash,
+        "first_on": edition.first_on.isoformat(),
+        "last_on": edition.last_on.isoformat(),
+        "region": edition.region,
+        "scheme": edition.scheme,
+        "confidence": edition.confidence,
+    }

@@ -39,7 +39,9 @@ def parse_documents(*, file_name: str, source: Mapping[str, object]) -> Mapping[
     documents: dict[str, Document] = {}
     for document_id, raw in raw_documents.items():
         if not isinstance(raw, Mapping) or not {"number", "issuer", "title", "seed_file", "year"} <= set(raw):
-            raise MalformedRuleSetError(f"document {document_id!r} needs number, issuer, title, seed_file, year", file=file_name)
+            raise MalformedRuleSetError(
+                f"document {document_id!r} needs number, issuer, title, seed_file, year", file=file_name
+            )
         extra = set(raw) - _DOCUMENT_KEYS
         if extra:
             raise MalformedRuleSetError(f"document {document_id!r} has unknown fields {sorted(extra)}", file=file_name)

@@ -75,7 +75,9 @@ class Edition:
     def parameters_on(self, on: date) -> tuple[ParameterReading, ...]:
         """Every parameter in force on ``on`` (those whose first value is later are left out), by name."""
         return tuple(
-            self.parameters[name].value_on(on) for name in sorted(self.parameters) if self.parameters[name].first_on <= on
+            self.parameters[name].value_on(on)
+            for name in sorted(self.parameters)
+            if self.parameters[name].first_on <= on
         )
 
     def document(self, reference: Reference) -> Document:
@@ -107,7 +109,9 @@ class Edition:
             "confidence": self.confidence,
             "description": self.description,
             "patches": list(self.patches),
-            "documents": {doc_id: _document_json(self.documents[doc_id]) for doc_id in used if doc_id in self.documents},
+            "documents": {
+                doc_id: _document_json(self.documents[doc_id]) for doc_id in used if doc_id in self.documents
+            },
             "parameters": {name: _parameter_json(self.parameters[name]) for name in sorted(self.parameters)},
         }
 

@@ -63,8 +63,12 @@ def parse_rule_set(
     """Parse and validate one rule set into an :class:`Edition`; raises a RuleSetError naming file, parameter, date."""
     if not isinstance(source, Mapping):
         raise MalformedRuleSetError("a rule set must be a mapping", file=file_name)
-    _check_keys(source, required={"name", "region", "scheme", "confidence", "description", "parameters"},
-                allowed=_RULE_SET_KEYS, file_name=file_name)
+    _check_keys(
+        source,
+        required={"name", "region", "scheme", "confidence", "description", "parameters"},
+        allowed=_RULE_SET_KEYS,
+        file_name=file_name,
+    )
     name = str(source["name"])
     if source["confidence"] not in CONFIDENCE_LEVELS:
         raise MalformedRuleSetError(f"confidence must be one of {sorted(CONFIDENCE_LEVELS)}", file=file_name)
@@ -74,8 +78,14 @@ def parse_rule_set(
         raise MalformedRuleSetError("needs a non-empty 'parameters' mapping", file=file_name)
     parameters = {
         str(parameter_name): _parse_parameter(
-            rule_set=name, file_name=file_name, name=str(parameter_name), raw=raw,
-            catalogue=catalogue, documents=documents, default_until=default_until, shape_from=None,
+            rule_set=name,
+            file_name=file_name,
+            name=str(parameter_name),
+            raw=raw,
+            catalogue=catalogue,
+            documents=documents,
+            default_until=default_until,
+            shape_from=None,
         )
         for parameter_name, raw in raw_parameters.items()
     }
@@ -120,15 +130,26 @@ def apply_patch(
             raise UnknownParameterError(f"{base.name} has no parameter to patch", file=file_name, parameter=name)
         original = base.parameters[name]
         patch_parameter = _parse_parameter(
-            rule_set=base.name, file_name=file_name, name=name, raw=raw, catalogue=catalogue,
-            documents=documents, default_until=None, shape_from=original,
+            rule_set=base.name,
+            file_name=file_name,
+            name=name,
+            raw=raw,
+            catalogue=catalogue,
+            documents=documents,
+            default_until=None,
+            shape_from=original,
         )
         first_on = patch_parameter.first_on
         kept = tuple(value for value in original.values if value.start_on < first_on)
         replaced[name] = Parameter(
-            rule_set=base.name, name=name, unit=original.unit, description=original.description,
-            values=kept + patch_parameter.values, cell_unit=original.cell_unit,
-            rows=patch_parameter.rows, columns=patch_parameter.columns,
+            rule_set=base.name,
+            name=name,
+            unit=original.unit,
+            description=original.description,
+            values=kept + patch_parameter.values,
+            cell_unit=original.cell_unit,
+            rows=patch_parameter.rows,
+            columns=patch_parameter.columns,
         )
     return base.with_parameters(replaced, patch_name=str(source["patch"]))
 
@@ -164,15 +185,25 @@ def _parse_parameter(
         start_on = _required_date(raw_value["from"], file_name=file_name, parameter=name)
         extra_value_keys = set(raw_value) - _VALUE_KEYS
         if extra_value_keys:
-            raise MalformedRuleSetError(f"unknown fields {sorted(extra_value_keys)}", file=file_name, parameter=name, on=start_on)
+            raise MalformedRuleSetError(
+                f"unknown fields {sorted(extra_value_keys)}", file=file_name, parameter=name, on=start_on
+            )
         if values and start_on == values[-1].start_on:
             raise DuplicateDateError("two values start on the same date", file=file_name, parameter=name, on=start_on)
         if values and start_on < values[-1].start_on:
             raise UnsortedDatesError(
-                f"dates must ascend (follows {values[-1].start_on.isoformat()})", file=file_name, parameter=name, on=start_on
+                f"dates must ascend (follows {values[-1].start_on.isoformat()})",
+                file=file_name,
+                parameter=name,
+                on=start_on,
             )
-        reference = _reference(raw_value.get("reference", default_reference), documents=documents,
-                               file_name=file_name, parameter=name, on=start_on)
+        reference = _reference(
+            raw_value.get("reference", default_reference),
+            documents=documents,
+            file_name=file_name,
+            parameter=name,
+            on=start_on,
+        )
         try:
             value = _parse_value(entry, raw_value["value"], rows=rows, columns=columns)
         except ValueProblem as problem:
@@ -180,7 +211,9 @@ def _parse_parameter(
         note = raw_value.get("note")
         assumption = raw_value.get("assumption", False)
         if not isinstance(assumption, bool) or (note is not None and not isinstance(note, str)):
-            raise MalformedRuleSetError("note must be text and assumption true/false", file=file_name, parameter=name, on=start_on)
+            raise MalformedRuleSetError(
+                "note must be text and assumption true/false", file=file_name, parameter=name, on=start_on
+            )
         values.append(
             DatedValue(
                 start_on=start_on,
@@ -194,8 +227,14 @@ def _parse_parameter(
             )
         )
     return Parameter(
-        rule_set=rule_set, name=name, unit=entry.unit, description=entry.description, values=tuple(values),
-        cell_unit=entry.cell_unit, rows=rows, columns=columns,
+        rule_set=rule_set,
+        name=name,
+        unit=entry.unit,
+        description=entry.description,
+        values=tuple(values),
+        cell_unit=entry.cell_unit,
+        rows=rows,
+        columns=columns,
     )
 
 
@@ -210,7 +249,7 @@ def _table_keys(
     if shape_from is not None and "rows" not in raw:
         return shape_from.rows, shape_from.columns
     keys: list[tuple[str, ...]] = []
-    for field_name, axis in zip(("rows", "columns"), (*entry.axes, None)):
+    for field_name, axis in zip(("rows", "columns"), (*entry.axes, None)[:2], strict=True):
         if axis is None:
             if field_name in raw:
                 raise MalformedRuleSetError("a one-axis table has no columns", file=file_name, parameter=entry.name)
@@ -218,7 +257,9 @@ def _table_keys(
             continue
         declared = raw.get(field_name)
         if not isinstance(declared, list) or not declared or len(set(declared)) != len(declared):
-            raise MalformedRuleSetError(f"a table must declare distinct {field_name} ({axis})", file=file_name, parameter=entry.name)
+            raise MalformedRuleSetError(
+                f"a table must declare distinct {field_name} ({axis})", file=file_name, parameter=entry.name
+            )
         vocabulary = axis_vocabulary(axis)
         unknown = [key for key in declared if vocabulary is not None and key not in vocabulary]
         if unknown:
@@ -231,8 +272,12 @@ def _parse_value(entry: CatalogueEntry, raw: object, *, rows: tuple[str, ...], c
     if entry.unit == "table":
         assert entry.cell_unit is not None
         return parse_table(
-            raw, row_axis=entry.axes[0], column_axis=entry.axes[1] if len(entry.axes) > 1 else None,
-            rows=rows, columns=columns, cell_unit=entry.cell_unit,
+            raw,
+            row_axis=entry.axes[0],
+            column_axis=entry.axes[1] if len(entry.axes) > 1 else None,
+            rows=rows,
+            columns=columns,
+            cell_unit=entry.cell_unit,
         )
     if entry.unit == "bands":
         return parse_bands(raw)
@@ -241,14 +286,20 @@ def _parse_value(entry: CatalogueEntry, raw: object, *, rows: tuple[str, ...], c
     return parse_scalar(entry.unit, raw)
 
 
-def _reference(raw: object, *, documents: Mapping[str, Document], file_name: str, parameter: str, on: date) -> Reference:
+def _reference(
+    raw: object, *, documents: Mapping[str, Document], file_name: str, parameter: str, on: date
+) -> Reference:
     if raw is None:
         raise MissingReferenceError("value has no reference", file=file_name, parameter=parameter, on=on)
     if not isinstance(raw, Mapping) or set(raw) != {"document", "section"} or not raw["section"]:
-        raise MissingReferenceError("reference needs exactly 'document' and 'section'", file=file_name, parameter=parameter, on=on)
+        raise MissingReferenceError(
+            "reference needs exactly 'document' and 'section'", file=file_name, parameter=parameter, on=on
+        )
     document_id = str(raw["document"])
     if document_id not in documents:
-        raise DanglingReferenceError(f"document {document_id!r} is not in the registry", file=file_name, parameter=parameter, on=on)
+        raise DanglingReferenceError(
+            f"document {document_id!r} is not in the registry", file=file_name, parameter=parameter, on=on
+        )
     return Reference(document_id=document_id, section=str(raw["section"]))
 
 

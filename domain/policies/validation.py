@@ -100,7 +100,9 @@ class DateOutOfRangeError(LedgerError):
         self.parameter = parameter
         self.on = on
         self.first_on = first_on
-        super().__init__(f"{rule_set}: {parameter} has no value on {on.isoformat()} (first value {first_on.isoformat()})")
+        super().__init__(
+            f"{rule_set}: {parameter} has no value on {on.isoformat()} (first value {first_on.isoformat()})"
+        )
 
 
 class UnknownRuleSetParameterError(LedgerError):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
-from typing import Any, Union
+from typing import Any
 
 from domain.money import FEN_PER_YUAN, MoneyFormatError, fen_times_ratio, format_yuan, parse_yuan
 
@@ -157,7 +157,7 @@ class Bands:
         return total_fen
 
 
-TableCell = Union[int, Decimal, str, bool, Bands]
+TableCell = int | Decimal | str | bool | Bands
 TableKey = tuple[str, str | None]
 
 
@@ -181,7 +181,7 @@ class Table:
             raise KeyError(f"no cell {self.row_axis}={row!r}, {self.column_axis}={column!r}") from None
 
 
-Value = Union[int, Decimal, bool, str, date, tuple[str, ...], AnnualWindow, Bands, Table]
+Value = int | Decimal | bool | str | date | tuple[str, ...] | AnnualWindow | Bands | Table
 
 
 def parse_money(raw: object) -> int:
@@ -204,9 +204,9 @@ def parse_money(raw: object) -> int:
 
 def parse_decimal(raw: object, *, unit: str) -> Decimal:
     if isinstance(raw, bool) or isinstance(raw, float):
-        raise ValueProblem("malformed", f"{unit} must be a quoted decimal like \"0.80\", not {raw!r}")
+        raise ValueProblem("malformed", f'{unit} must be a quoted decimal like "0.80", not {raw!r}')
     if not isinstance(raw, (int, str)):
-        raise ValueProblem("malformed", f"{unit} must be a quoted decimal like \"0.80\", not {raw!r}")
+        raise ValueProblem("malformed", f'{unit} must be a quoted decimal like "0.80", not {raw!r}')
     try:
         value = Decimal(str(raw))
     except InvalidOperation:

@@ -15,14 +15,26 @@ EMPLOYEE_KINDS = ("in_service", "retired")
 RESIDENT_KINDS = ("adult", "student_or_minor")
 
 # 002 ch.2 二十七问 (一) 市内住院: 定点医疗机构 | 起付标准 | 报销比例
-EMPLOYEE_LOCAL = [("community", "100", "90%"), ("unrated", "300", "85%"), ("level1", "300", "85%"),
-                  ("level2", "400", "82%"), ("level3", "700", "80%")]
+EMPLOYEE_LOCAL = [
+    ("community", "100", "90%"),
+    ("unrated", "300", "85%"),
+    ("level1", "300", "85%"),
+    ("level2", "400", "82%"),
+    ("level3", "700", "80%"),
+]
 # 002 ch.3 十一问 (一) 市内住院
-RESIDENT_LOCAL = [("community", "100", "90%"), ("unrated", "300", "80%"), ("level1", "300", "80%"),
-                  ("level2", "400", "70%"), ("level3", "700", "60%")]
+RESIDENT_LOCAL = [
+    ("community", "100", "90%"),
+    ("unrated", "300", "80%"),
+    ("level1", "300", "80%"),
+    ("level2", "400", "70%"),
+    ("level3", "700", "60%"),
+]
 
 
-@pytest.mark.parametrize("name, kinds, rows", [(EMPLOYEE, EMPLOYEE_KINDS, EMPLOYEE_LOCAL), (RESIDENT, RESIDENT_KINDS, RESIDENT_LOCAL)])
+@pytest.mark.parametrize(
+    "name, kinds, rows", [(EMPLOYEE, EMPLOYEE_KINDS, EMPLOYEE_LOCAL), (RESIDENT, RESIDENT_KINDS, RESIDENT_LOCAL)]
+)
 def test_002_local_inpatient_tables(rulebook, name, kinds, rows):
     """002 ch.2 二十七问 (一) and ch.3 十一问 (一): 乡镇卫生院 100/90% … 三级 700."""
     edition = rulebook[name]
@@ -68,7 +80,7 @@ def test_002_remote_inpatient_tables(rulebook, name, kinds, tables):
     for prefix, cells in tables.items():
         deductible = edition.value(f"{prefix}.deductible", ON_2025)
         ratio = edition.value(f"{prefix}.ratio", ON_2025)
-        for levels, (amount, percent) in zip(LEVEL_COLUMNS, cells):
+        for levels, (amount, percent) in zip(LEVEL_COLUMNS, cells, strict=True):
             for level in levels:
                 for kind in kinds:
                     assert deductible.cell(level, kind) == fen(amount), (prefix, level, kind)
@@ -82,17 +94,50 @@ def test_002_resident_typo_cell_is_flagged(rulebook):
 
 # 002 ch.4 三问: code → (employee cap, resident cap); None where the seed prints "/"
 CHRONIC_CAPS = {
-    "M01701": ("1000", "600"), "M01702": ("1000", "600"), "M03600": ("1000", "600"), "M04301": ("1000", "600"),
-    "M06101": ("1000", "600"), "M03300": ("1000", "600"), "M03911": ("1000", "600"), "M01603": ("1000", "600"),
-    "M00100": ("1000", "600"), "M00202": ("1000", "600"), "M00201": ("1000", "600"), "M02500": ("1000", "600"),
-    "M04200": ("1000", "600"), "M05400": ("1000", "600"), "M06700": ("1000", "600"), "M07110": ("1000", "600"),
-    "M07300": ("1000", "600"), "M08206": ("1000", "600"), "M12700": ("1000", "600"), "M00406": ("1000", "600"),
-    "M07000": ("1000", "600"), "M07900": ("1000", "600"), "M02219": ("1000", "600"), "M02204": ("1000", "600"),
-    "M02205": ("1000", "600"), "M02207": ("1000", "600"), "M02208": ("1000", "600"), "M02400": ("1500", "800"),
-    "M02202": ("2000", "1500"), "M02209": ("2000", "1500"), "M02221": ("2000", "1500"), "M02220": (None, "600"),
-    "M04500": ("1500", "800"), "M04600": ("1500", "800"), "M02300": ("1500", "800"), "M04803": ("1500", "800"),
-    "M05300": ("1500", "800"), "M04100": ("1500", "800"), "M07700": ("2000", "1500"), "M07603": ("2000", "1500"),
-    "M06200": ("2000", "1500"), "M07106": ("2000", "1500"), "M10800": ("2000", "1500"), "M06900": ("2000", "1500"),
+    "M01701": ("1000", "600"),
+    "M01702": ("1000", "600"),
+    "M03600": ("1000", "600"),
+    "M04301": ("1000", "600"),
+    "M06101": ("1000", "600"),
+    "M03300": ("1000", "600"),
+    "M03911": ("1000", "600"),
+    "M01603": ("1000", "600"),
+    "M00100": ("1000", "600"),
+    "M00202": ("1000", "600"),
+    "M00201": ("1000", "600"),
+    "M02500": ("1000", "600"),
+    "M04200": ("1000", "600"),
+    "M05400": ("1000", "600"),
+    "M06700": ("1000", "600"),
+    "M07110": ("1000", "600"),
+    "M07300": ("1000", "600"),
+    "M08206": ("1000", "600"),
+    "M12700": ("1000", "600"),
+    "M00406": ("1000", "600"),
+    "M07000": ("1000", "600"),
+    "M07900": ("1000", "600"),
+    "M02219": ("1000", "600"),
+    "M02204": ("1000", "600"),
+    "M02205": ("1000", "600"),
+    "M02207": ("1000", "600"),
+    "M02208": ("1000", "600"),
+    "M02400": ("1500", "800"),
+    "M02202": ("2000", "1500"),
+    "M02209": ("2000", "1500"),
+    "M02221": ("2000", "1500"),
+    "M02220": (None, "600"),
+    "M04500": ("1500", "800"),
+    "M04600": ("1500", "800"),
+    "M02300": ("1500", "800"),
+    "M04803": ("1500", "800"),
+    "M05300": ("1500", "800"),
+    "M04100": ("1500", "800"),
+    "M07700": ("2000", "1500"),
+    "M07603": ("2000", "1500"),
+    "M06200": ("2000", "1500"),
+    "M07106": ("2000", "1500"),
+    "M10800": ("2000", "1500"),
+    "M06900": ("2000", "1500"),
     "M07200": ("2000", "1500"),
 }
 
@@ -155,7 +200,10 @@ def test_002_resident_outpatient_pooling(rulebook):
 def test_002_employee_caps(rulebook):
     """002 ch.2 三十七问: 66万 = 基本14万 + 公务员2万 + 大额50万; 三十三问 一类门特 1500, 60%."""
     edition = rulebook[EMPLOYEE]
-    caps = [edition.value(name, ON_2025) for name in ("basic_pool.annual_cap", "civil_servant.annual_cap", "large_amount.annual_cap")]
+    caps = [
+        edition.value(name, ON_2025)
+        for name in ("basic_pool.annual_cap", "civil_servant.annual_cap", "large_amount.annual_cap")
+    ]
     assert caps == [fen("140000"), fen("20000"), fen("500000")] and sum(caps) == fen("660000")
     assert edition.value("civil_servant.class1_special_annual_cap", ON_2025) == fen("1500")
     assert edition.value("civil_servant.ratio", ON_2025) == pct("60%")
@@ -194,7 +242,11 @@ def test_002_major_illness(rulebook):
     assert tiers.basis == "above_threshold"
     assert tiers.tiers == (Tier(0, pct("60%")), Tier(fen("100000"), pct("70%")), Tier(fen("200000"), pct("85%")))
     assert edition.value("major_illness.annual_cap", ON_2025) == fen("300000")
-    assert set(edition.value("major_illness.uncapped_categories", ON_2025)) == {"extreme_poverty", "orphan", "minimum_living"}
+    assert set(edition.value("major_illness.uncapped_categories", ON_2025)) == {
+        "extreme_poverty",
+        "orphan",
+        "minimum_living",
+    }
     assert edition.value("major_illness.low_income_threshold_reduction", ON_2025) == pct("50%")
     assert edition.value("major_illness.low_income_ratio_raise", ON_2025) == pct("5%")
 
@@ -213,7 +265,7 @@ def test_002_incentives_and_gap_penalty(rulebook):
 
 
 def test_002_resident_waiting_and_window(rulebook):
-    """002 ch.3 三问, 七问, 十问: window 2025-10-20..2026-02-28; 3 months; +1 per further gap; repair; ≥6; newborn 90 days."""
+    """002 ch.3 三问, 七问, 十问: window 2025-10-20..2026-02-28; 3 months; +1 per further gap; ≥6; newborn 90 days."""
     edition = rulebook[RESIDENT]
     assert edition.value("coverage.central_window", ON_2026).for_year(2026) == (date(2025, 10, 20), date(2026, 2, 28))
     assert edition.value("waiting_period.fixed_months", ON_2026) == 3
@@ -230,7 +282,10 @@ def test_002_employee_coverage(rulebook):
     edition = rulebook[EMPLOYEE]
     assert edition.value("waiting_period.first_enrollment_months", ON_2025) == 6
     assert edition.value("maternity.first_enrollment_wait_months", ON_2025) == 6
-    assert (edition.value("transfer.max_gap_months", ON_2025), edition.value("transfer.long_gap_wait_months", ON_2025)) == (3, 6)
+    assert (
+        edition.value("transfer.max_gap_months", ON_2025),
+        edition.value("transfer.long_gap_wait_months", ON_2025),
+    ) == (3, 6)
     assert edition.value("arrears.suspend_from_unpaid_month", ON_2025) == 4
     assert edition.value("arrears.retroactive_back_pay_months_max", ON_2025) == 6
     assert edition.value("arrears.no_retroactivity_months_max", ON_2025) == 12
@@ -240,13 +295,29 @@ def test_002_employee_coverage(rulebook):
 
 MATERNITY = {
     # 002 ch.2 二十八问 (二) / ch.3 十四问 (二)(三): 限额支付
-    EMPLOYEE: {"natural": "3500", "difficult_or_caesarean": "5500", "each_extra_baby": "800",
-               "termination_16_weeks_plus": "1800", "termination_caesarean_extra": "900", "termination_under_16_weeks": "500"},
-    RESIDENT: {"natural": "2000", "difficult_or_caesarean": "3500", "each_extra_baby": "800",
-               "termination_16_weeks_plus": "1000", "termination_caesarean_extra": "500", "termination_under_16_weeks": "200"},
+    EMPLOYEE: {
+        "natural": "3500",
+        "difficult_or_caesarean": "5500",
+        "each_extra_baby": "800",
+        "termination_16_weeks_plus": "1800",
+        "termination_caesarean_extra": "900",
+        "termination_under_16_weeks": "500",
+    },
+    RESIDENT: {
+        "natural": "2000",
+        "difficult_or_caesarean": "3500",
+        "each_extra_baby": "800",
+        "termination_16_weeks_plus": "1000",
+        "termination_caesarean_extra": "500",
+        "termination_under_16_weeks": "200",
+    },
 }
 PRENATAL = {
-    EMPLOYEE: {"birth": "800", "termination_16_weeks_plus": "500", "termination_under_16_weeks": "200"},  # ch.2 二十八问 (一)
+    EMPLOYEE: {
+        "birth": "800",
+        "termination_16_weeks_plus": "500",
+        "termination_under_16_weeks": "200",
+    },  # ch.2 二十八问 (一)
     RESIDENT: {"birth_or_termination_7_months_plus": "500"},  # ch.3 十四问 (一)
 }
 
@@ -297,28 +368,48 @@ def test_002_tilt_assistance(rulebook, name):
     edition = rulebook[name]
     assert edition.value("assistance.tilt.threshold", ON_2025) == fen("8500")
     ratio = edition.value("assistance.tilt.ratio", ON_2025)
-    assert (ratio.cell("extreme_poverty"), ratio.cell("orphan"), ratio.cell("minimum_living")) == (pct("100%"), pct("100%"), pct("50%"))
+    assert (ratio.cell("extreme_poverty"), ratio.cell("orphan"), ratio.cell("minimum_living")) == (
+        pct("100%"),
+        pct("100%"),
+        pct("50%"),
+    )
     assert edition.value("assistance.tilt.annual_cap", ON_2025).cell("extreme_poverty") == fen("10000")
 
 
 def test_002_contributions(rulebook):
     """002 ch.2 五问, 七问, 三十二问, 三十五问, 十一问, 十二问; ch.3 六问, 八问."""
     employee = rulebook[EMPLOYEE]
-    rates = {name: employee.value(f"contribution.{name}", ON_2025) for name in (
-        "employer_rate", "employee_rate", "flexible_rate", "maternity_rate", "civil_servant_rate", "large_amount_rate")}
-    assert rates == {"employer_rate": pct("7%"), "employee_rate": pct("2%"), "flexible_rate": pct("9%"),
-                     "maternity_rate": pct("0.6%"), "civil_servant_rate": pct("2%"), "large_amount_rate": pct("2%")}
+    rates = {
+        name: employee.value(f"contribution.{name}", ON_2025)
+        for name in (
+            "employer_rate",
+            "employee_rate",
+            "flexible_rate",
+            "maternity_rate",
+            "civil_servant_rate",
+            "large_amount_rate",
+        )
+    }
+    assert rates == {
+        "employer_rate": pct("7%"),
+        "employee_rate": pct("2%"),
+        "flexible_rate": pct("9%"),
+        "maternity_rate": pct("0.6%"),
+        "civil_servant_rate": pct("2%"),
+        "large_amount_rate": pct("2%"),
+    }
     assert employee.value("personal_account.retiree_rate", ON_2025) == pct("2.8%")
     resident = rulebook[RESIDENT]
     personal = resident.value("contribution.personal", ON_2026)
-    assert [personal.cell("adult", c) for c in ("ordinary", "extreme_poverty", "orphan", "minimum_living", "monitored")] == [
-        fen("400"), 0, 0, fen("100"), fen("100")]
+    assert [
+        personal.cell("adult", c) for c in ("ordinary", "extreme_poverty", "orphan", "minimum_living", "monitored")
+    ] == [fen("400"), 0, 0, fen("100"), fen("100")]
     assert resident.value("contribution.government_subsidy", ON_2025).cell("adult", "ordinary") == fen("670")
     assert resident.value("contribution.government_subsidy", ON_2026).cell("adult", "ordinary") == fen("700")
 
 
 def test_002_retirement_years_2025_and_2035(rulebook):
-    """002 ch.2 十九问: 2025 累计20年/本市10年; 2035 男30 女25, 省内15; steps between are carried forward and flagged."""
+    """002 ch.2 十九问: 2025 累计20年/本市10年; 2035 男30 女25, 省内15; steps between are carried forward."""
     edition = rulebook[EMPLOYEE]
     assert edition.value("retirement.minimum_years_total", ON_2025).cell("male") == 20
     between = edition.reading("retirement.minimum_years_total", date(2030, 1, 1))

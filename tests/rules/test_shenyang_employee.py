@@ -44,7 +44,11 @@ def test_000_repeat_admissions_and_exemptions(rulebook):
     reduction = edition.value("readings.repeat_admission_reduction", ON_2025)
     assert [reduction.cell(row) for row in ("1", "2", "3_or_later")] == [pct("100%"), pct("85%"), pct("70%")]
     assert set(edition.value("inpatient.deductible_exempt_conditions", ON_2025)) == {
-        "psychiatric", "infectious_hepatitis", "infiltrative_tuberculosis", "fibrocavitary_tuberculosis", "aids",
+        "psychiatric",
+        "infectious_hepatitis",
+        "infiltrative_tuberculosis",
+        "fibrocavitary_tuberculosis",
+        "aids",
     }
     assert edition.value("inpatient.cancer_deductible_once_per_year", ON_2025) is True
 
@@ -147,14 +151,24 @@ def test_000_first_contribution_same_day_from_2026(rulebook):
 
 # 000 男职工未就业配偶生育医疗费补贴标准一览表
 SPOUSE_SUBSIDY = {
-    "natural_single": "1500", "natural_multiple": "1800", "caesarean_or_difficult_single": "2000",
-    "caesarean_or_difficult_multiple": "2300", "caesarean_with_surgery": "2600", "prenatal_examination": "300",
+    "natural_single": "1500",
+    "natural_multiple": "1800",
+    "caesarean_or_difficult_single": "2000",
+    "caesarean_or_difficult_multiple": "2300",
+    "caesarean_with_surgery": "2600",
+    "prenatal_examination": "300",
 }
 # 000 生育津贴计发标准一览表 (days)
 ALLOWANCE_DAYS = {
-    "miscarriage_under_4_months": 15, "termination_4_months_plus": 42, "stillbirth_28_weeks_plus": 42,
-    "natural_single": 158, "caesarean_or_difficult_single": 173, "each_extra_baby": 15,
-    "natural_single_out_of_plan": 98, "caesarean_or_difficult_single_out_of_plan": 113, "male_nursing_leave": 20,
+    "miscarriage_under_4_months": 15,
+    "termination_4_months_plus": 42,
+    "stillbirth_28_weeks_plus": 42,
+    "natural_single": 158,
+    "caesarean_or_difficult_single": 173,
+    "each_extra_baby": 15,
+    "natural_single_out_of_plan": 98,
+    "caesarean_or_difficult_single_out_of_plan": 113,
+    "male_nursing_leave": 20,
 }
 
 

@@ -60,7 +60,7 @@ def test_001_basic_pool_cap_150000(rulebook):
 
 
 def test_001_outpatient_pooling_figures(rulebook):
-    """001 门、急诊待遇 3: 每季起付40, 每季限额150, 大学生年600无起付, 55%, 一般诊疗费80%, 村卫生室每季50, 6元/5.5元/年11元."""
+    """001 门、急诊待遇 3: 每季起付40, 限额150, 大学生年600无起付, 55%, 一般诊疗费80%, 村卫生室每季50, 6/5.5/11元."""
     edition = rulebook[NAME]
     expected = {
         "outpatient_pooling.quarterly_deductible": fen("40"),
@@ -82,7 +82,14 @@ def test_001_chronic_special_ratios(rulebook):
     edition = rulebook[NAME]
     assert edition.value("chronic_special.listed_disease_ratio", ON_2025) == pct("80%")
     other = edition.value("chronic_special.other_ratio", ON_2025)
-    expected = {"community": "80%", "unrated": "80%", "level1": "80%", "level2": "70%", "level3": "60%", "level3_special": "60%"}
+    expected = {
+        "community": "80%",
+        "unrated": "80%",
+        "level1": "80%",
+        "level2": "70%",
+        "level3": "60%",
+        "level3_special": "60%",
+    }
     assert {row: other.cell(row) for row in other.rows} == {row: pct(value) for row, value in expected.items()}
     assert "透析" in edition.value("chronic_special.listed_diseases", ON_2025)
     assert len(edition.value("chronic_special.listed_diseases", ON_2025)) == 18
@@ -94,7 +101,11 @@ def test_001_two_diseases(rulebook):
     caps = edition.value("two_diseases.annual_cap", ON_2025)
     assert edition.value("two_diseases.ratio", ON_2025) == pct("65%")
     assert edition.value("two_diseases.deductible", ON_2025) == 0
-    assert {row: caps.cell(row) for row in caps.rows} == {"hypertension": fen("200"), "diabetes": fen("400"), "both": fen("400")}
+    assert {row: caps.cell(row) for row in caps.rows} == {
+        "hypertension": fen("200"),
+        "diabetes": fen("400"),
+        "both": fen("400"),
+    }
 
 
 def test_001_major_illness_threshold_18000_in_2025_and_24800_from_2026(rulebook):
@@ -153,7 +164,8 @@ def test_001_central_window_is_the_flagged_default(rulebook):
     assert reading.value.for_year(2026) == (date(2025, 9, 1), date(2025, 12, 31))
     assert reading.assumption is True
     assert rulebook[NAME].value("coverage.mid_year_enrollment_window", ON_2025).for_year(2026) == (
-        date(2026, 1, 1), date(2026, 12, 20)
+        date(2026, 1, 1),
+        date(2026, 12, 20),
     )
 
 
@@ -185,15 +197,22 @@ def test_001_assistance_caps_outpatient_and_illness_poverty(rulebook):
     outpatient_ratio = edition.value("assistance.outpatient.ratio", ON_2025)
     outpatient_cap = edition.value("assistance.outpatient.annual_cap", ON_2025)
     assert {row: outpatient_ratio.cell(row) for row in outpatient_ratio.rows} == {
-        "extreme_poverty": pct("80%"), "orphan": pct("80%"), "minimum_living": pct("80%"), "monitored": pct("80%"),
+        "extreme_poverty": pct("80%"),
+        "orphan": pct("80%"),
+        "minimum_living": pct("80%"),
+        "monitored": pct("80%"),
     }
     assert {row: outpatient_cap.cell(row) for row in outpatient_cap.rows} == {
-        "extreme_poverty": fen("120"), "orphan": fen("120"), "minimum_living": fen("80"), "monitored": fen("80"),
+        "extreme_poverty": fen("120"),
+        "orphan": fen("120"),
+        "minimum_living": fen("80"),
+        "monitored": fen("80"),
     }
     assert edition.value("assistance.outpatient.disabled_ratio", ON_2025) == pct("90%")
-    assert [edition.value(f"assistance.illness_poverty.{name}", ON_2025) for name in (
-        "basic_deductible", "basic_ratio", "basic_cap", "tilt_deductible", "tilt_ratio", "tilt_cap")] == [
-        fen("5000"), pct("50%"), fen("20000"), fen("10000"), pct("50%"), fen("20000")]
+    assert [
+        edition.value(f"assistance.illness_poverty.{name}", ON_2025)
+        for name in ("basic_deductible", "basic_ratio", "basic_cap", "tilt_deductible", "tilt_ratio", "tilt_cap")
+    ] == [fen("5000"), pct("50%"), fen("20000"), fen("10000"), pct("50%"), fen("20000")]
 
 
 # 001 缴费标准: kind | 普通 个人, 政府 | 低保边缘 个人, 政府

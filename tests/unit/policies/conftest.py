@@ -15,7 +15,10 @@ CATALOGUE: dict[str, Any] = {
     "parameters": {
         "major_illness.threshold": {"unit": "money", "description": "threshold"},
         "inpatient.ratio": {
-            "unit": "table", "axes": ["facility_level", "person_kind"], "cell": "ratio", "description": "ratio",
+            "unit": "table",
+            "axes": ["facility_level", "person_kind"],
+            "cell": "ratio",
+            "description": "ratio",
         },
         "major_illness.tiers": {"unit": "bands", "description": "tiers"},
         "readings.zero_claim_accumulates": {"unit": "bool", "description": "reading"},
@@ -23,7 +26,13 @@ CATALOGUE: dict[str, Any] = {
 }
 DOCUMENTS: dict[str, Any] = {
     "documents": {
-        "doc-a": {"number": "沈医保发〔2025〕55号", "issuer": "沈阳市医疗保障局", "title": "t", "seed_file": "001.txt", "year": 2025},
+        "doc-a": {
+            "number": "沈医保发〔2025〕55号",
+            "issuer": "沈阳市医疗保障局",
+            "title": "t",
+            "seed_file": "001.txt",
+            "year": 2025,
+        },
     }
 }
 REFERENCE = {"document": "doc-a", "section": "001 大病保险 4"}
@@ -61,7 +70,10 @@ RULE_SET: dict[str, Any] = {
                 {
                     "from": "2025-01-01",
                     "reference": REFERENCE,
-                    "value": {"basis": "cumulative", "tiers": [{"over": "0", "ratio": "0.60"}, {"over": "50000", "ratio": "0.65"}]},
+                    "value": {
+                        "basis": "cumulative",
+                        "tiers": [{"over": "0", "ratio": "0.60"}, {"over": "50000", "ratio": "0.65"}],
+                    },
                 }
             ]
         },

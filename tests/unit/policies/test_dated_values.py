@@ -43,7 +43,10 @@ def test_reading_keeps_reference_note_and_assumption(build, raw_rule_set):
     reading = edition.reading("major_illness.threshold", date(2026, 3, 1))
     assert reading.assumption is True and reading.note == "date assumed"
     assert edition.reference_json(reading.reference) == {
-        "document": "沈医保发〔2025〕55号", "title": "t", "seed_file": "001.txt", "section": "001 大病保险 4",
+        "document": "沈医保发〔2025〕55号",
+        "title": "t",
+        "seed_file": "001.txt",
+        "section": "001 大病保险 4",
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from datetime import date
 
 import pytest
@@ -42,7 +43,7 @@ def test_a_note_change_changes_the_hash(build, raw_rule_set):
 
 def test_edition_is_immutable(build, raw_rule_set):
     edition = build(raw_rule_set)
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         edition.name = "other"  # type: ignore[misc]
     with pytest.raises(TypeError):
         edition.parameters["x"] = edition.parameters["major_illness.threshold"]  # type: ignore[index]
@@ -63,13 +64,17 @@ def test_patch_of_an_unknown_parameter_is_refused(build, raw_rule_set, catalogue
     patch = copy.deepcopy(PATCH)
     patch["parameters"]["inpatient.deductible"] = patch["parameters"].pop("major_illness.threshold")
     with pytest.raises(UnknownParameterError):
-        apply_patch(file_name="p.yaml", source=patch, base=build(raw_rule_set), catalogue=catalogue, documents=documents)
+        apply_patch(
+            file_name="p.yaml", source=patch, base=build(raw_rule_set), catalogue=catalogue, documents=documents
+        )
 
 
 def test_patch_for_another_rule_set_is_refused(build, raw_rule_set, catalogue, documents):
     patch = dict(PATCH, base="other-set")
     with pytest.raises(MalformedRuleSetError):
-        apply_patch(file_name="p.yaml", source=patch, base=build(raw_rule_set), catalogue=catalogue, documents=documents)
+        apply_patch(
+            file_name="p.yaml", source=patch, base=build(raw_rule_set), catalogue=catalogue, documents=documents
+        )
 
 
 def test_edition_json_has_the_public_shape(build, raw_rule_set):

@@ -45,7 +45,9 @@ def test_no_reference_dangles_and_every_document_names_a_seed(rulebook):
 def test_low_confidence_sets_are_marked(rulebook):
     assert rulebook["anshan-remote"].confidence == "low"
     assert rulebook["liaoning-major-illness"].confidence == "low"
-    assert {rulebook[name].confidence for name in RULE_SET_NAMES - {"anshan-remote", "liaoning-major-illness"}} == {"high"}
+    assert {rulebook[name].confidence for name in RULE_SET_NAMES - {"anshan-remote", "liaoning-major-illness"}} == {
+        "high"
+    }
 
 
 def test_every_edition_can_be_read_on_its_first_day(rulebook):
@@ -90,7 +92,9 @@ parameters:
 
 def test_duplicate_rule_set_name_is_refused(tmp_path):
     copy = tmp_path / "again.yaml"
-    copy.write_text((Path(__file__).parents[3] / "domain/policies/rulesets/shenyang-resident.yaml").read_text("utf-8"), "utf-8")
+    copy.write_text(
+        (Path(__file__).parents[3] / "domain/policies/rulesets/shenyang-resident.yaml").read_text("utf-8"), "utf-8"
+    )
     with pytest.raises(RuleSetError):
         load_rulebook(extra_files=[copy])
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from domain.errors import LedgerError
 from domain.policies import (
     BandsOutOfOrderError,
     DanglingReferenceError,
@@ -19,7 +20,6 @@ from domain.policies import (
     UnknownParameterError,
     UnsortedDatesError,
 )
-from domain.errors import LedgerError
 
 
 def _assert_names(error: RuleSetError, *, parameter: str, on: date | None) -> None:
@@ -46,7 +46,8 @@ def test_missing_reference_is_refused(build, raw_rule_set):
 
 def test_reference_to_unknown_document_is_refused(build, raw_rule_set):
     raw_rule_set["parameters"]["readings.zero_claim_accumulates"]["values"][0]["reference"] = {
-        "document": "nowhere", "section": "x",
+        "document": "nowhere",
+        "section": "x",
     }
     with pytest.raises(DanglingReferenceError) as caught:
         build(raw_rule_set)
