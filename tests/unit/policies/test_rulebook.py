@@ -118,3 +118,37 @@ parameters:
     alternative = rulebook.load_alternative(patch)
     assert alternative.value("major_illness.threshold", date(2026, 5, 1)) == 1_800_000
     assert alternative.content_hash != rulebook["shenyang-resident"].content_hash
+
+
+# rules-digest §8: every ambiguous passage is a named parameter with its default reading.
+SECTION_8_READINGS = {
+    "readings.continuity_counting_start": ["shenyang-resident", "bazhong-resident"],
+    "readings.variable_wait_per_gap_year": ["shenyang-resident", "bazhong-resident"],
+    "readings.zero_claim_accumulates": ["shenyang-resident", "bazhong-resident"],
+    "readings.gap_penalty_per_year": ["shenyang-resident", "bazhong-resident"],
+    "readings.shenyang_central_window": ["shenyang-resident"],
+    "readings.emergency_remote_deductible_factor": ["shenyang-resident", "shenyang-employee"],
+    "readings.repeat_admission_reduction": ["shenyang-employee"],
+    "readings.supplementary_band_basis": ["shenyang-employee"],
+    "readings.bazhong_large_amount_ordinary_ratio": ["bazhong-employee"],
+    "readings.major_illness_base": ["shenyang-resident", "bazhong-resident", "liaoning-major-illness"],
+    "readings.repair_restores_continuity": ["shenyang-resident", "bazhong-resident"],
+    "readings.missing_year_parameter": sorted(RULE_SET_NAMES),
+}
+
+
+@pytest.mark.parametrize("parameter, rule_sets", sorted(SECTION_8_READINGS.items()))
+def test_every_section_8_reading_is_a_parameter(rulebook, parameter, rule_sets):
+    for name in rule_sets:
+        assert parameter in rulebook[name].parameters, (name, parameter)
+
+
+def test_section_8_defaults(rulebook):
+    on = date(2026, 1, 1)
+    assert rulebook["bazhong-resident"].value("readings.zero_claim_accumulates", on) is False
+    assert rulebook["shenyang-resident"].value("readings.zero_claim_accumulates", on) is True
+    assert rulebook["bazhong-resident"].value("readings.gap_penalty_per_year", on) == 400_000
+    assert rulebook["shenyang-resident"].value("readings.gap_penalty_per_year", on) == 0
+    assert rulebook["shenyang-resident"].value("readings.continuity_counting_start", on) == date(2025, 1, 1)
+    assert rulebook["shenyang-resident"].value("readings.repair_restores_continuity", on) is False
+    assert rulebook["shenyang-resident"].reading("readings.shenyang_central_window", on).assumption is True
