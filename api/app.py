@@ -10,9 +10,10 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api import problems
-from api.routes import events, health, members
+from api.routes import events, health, members, rules
 from api.settings import Settings, sqlalchemy_url
 from projections.migrate import upgrade_to_head
+from projections.rulebook import load_rulebook
 from projections.store import LedgerApplication, persistence_environment
 
 API_TITLE = "Member-benefits ledger"
@@ -71,12 +72,6 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
 
 def _install_rules(app: FastAPI) -> None:
     """Load every rule set (the service refuses to start with a broken one) and serve them."""
-    try:  # TEMPORARY-RULES-GUARD: removed once the rule book lands
-        from api.routes import rules
-        from projections.rulebook import load_rulebook
-    except ImportError:
-        return
-
     app.state.rulebook = load_rulebook()
     app.include_router(rules.router)
 

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from api.cli.rules import rules_app
 from api.settings import Settings, sqlalchemy_url
 from domain.contract import parse_batch
 from domain.errors import FieldProblem, InvalidBatch, InvalidEvents, LedgerError
@@ -28,12 +29,7 @@ errors = Console(stderr=True, soft_wrap=True)
 #: Problems listed before `ledger import` stops listing (the count is still reported).
 IMPORT_PROBLEMS_SHOWN_MAX = 50
 
-try:  # TEMPORARY-RULES-GUARD: removed once the rule book lands
-    from api.cli.rules import rules_app
-
-    app.add_typer(rules_app, name="rules")
-except ImportError:
-    pass
+app.add_typer(rules_app, name="rules")
 
 
 @app.command()
