@@ -1,0 +1,165 @@
+"""Continuity (连续参保), the major-illness cap and its incentives and penalty (rules-digest §4).
+
+Years are walked in order from the counting start (``readings.continuity_counting_start``),
+never looked up one at a time with a default for a missing year:
+
+* continuity bonus: after ``incentives.continuity_years_required`` full continuous years, each
+  further continuous year raises the cap by ``incentives.continuity_raise`` (002 ch.3 九问 例一);
+* zero-claim bonus: a covered year without fund use raises the next year's cap by
+  ``incentives.zero_claim_raise``; it accumulates only where ``readings.zero_claim_accumulates``
+  (002 九问 例二: Bazhong does not), and accumulated raises reset on a gap and once a
+  major-illness payment used the incentive headroom;
+* both raises together at most ``incentives.total_raise_share_max`` of the base cap;
+* gap penalty: each gap year since the counting start lowers the cap by
+  ``readings.gap_penalty_per_year``, at most ``gap_penalty.total_share_max`` of the base
+  (002 ch.3 十问(一)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from domain.entitlements.facts import MemberFacts
+from domain.entitlements.periods import has, integer, read
+from domain.entitlements.resident import YearCover, counting_start_year, is_gap_year
+from domain.money import fen_times_ratio
+from domain.policies import Edition, ParameterReading
+
+
+@dataclass(frozen=True)
+class Continuity:
+    consecutive_years: int
+    gap_years: int
+    readings: tuple[ParameterReading, ...]
+
+
+def continuity(facts: MemberFacts, edition: Edition, cover: YearCover, year: int) -> Continuity:
+    """Consecutive covered years ending with ``year`` and gap years before it, from the counting start."""
+    start_year, counting = counting_start_year(edition, date(year, 1, 1))
+    consecutive = 0
+    probe = year
+    while probe >= start_year and cover.covered(probe):
+        consecutive += 1
+        probe -= 1
+    gaps = sum(
+        1
+        for y in range(start_year, year)
+        if is_gap_year(y, cover=cover, start_year=start_year, birth_on=facts.birth_on)
+    )
+    return Continuity(consecutive, gaps, (counting,))
+
+
+@dataclass(frozen=True)
+class MajorIllnessCap:
+    """The member's major-illness cap in a year, and how it was built."""
+
+    year: int
+    base_cap_fen: int
+    continuity_bonus_fen: int
+    zero_claim_bonus_fen: int
+    gap_penalty_fen: int
+    uncapped: bool
+    readings: tuple[ParameterReading, ...]
+    text: str
+
+    @property
+    def cap_fen(self) -> int:
+        return self.base_cap_fen + self.continuity_bonus_fen + self.zero_claim_bonus_fen - self.gap_penalty_fen
+
+
+def _money(reading: ParameterReading) -> int:
+    assert isinstance(reading.value, int) and not isinstance(reading.value, bool), f"{reading.name} is not money"
+    return reading.value
+
+
+def _ratio(reading: ParameterReading) -> Decimal:
+    assert isinstance(reading.value, Decimal), f"{reading.name} is not a ratio"
+    return reading.value
+
+
+def major_illness_cap(
+    facts: MemberFacts,
+    edition: Edition,
+    cover: YearCover,
+    year: int,
+    *,
+    fund_used_in: Callable[[int], bool],
+    headroom_used_in: Callable[[int], bool],
+) -> MajorIllnessCap:
+    """The cap for ``year``; ``fund_used_in(y)`` and ``headroom_used_in(y)`` answer from settled claims."""
+    on = date(year, 1, 1)
+    start_year, counting = counting_start_year(edition, on)
+    base = read(edition, "major_illness.annual_cap", on)
+    readings: list[ParameterReading] = [base, counting]
+    uncapped = False
+    if has(edition, "major_illness.uncapped_categories"):
+        listed = read(edition, "major_illness.uncapped_categories", on)
+        assert isinstance(listed.value, tuple)
+        held = sorted(c for c in listed.value if facts.has_category(c, facts.as_of))
+        if held:
+            uncapped = True
+            readings.append(listed)
+    required = read(edition, "incentives.continuity_years_required", on)
+    raise_continuity = read(edition, "incentives.continuity_raise", on)
+    raise_zero = read(edition, "incentives.zero_claim_raise", on)
+    share_max = read(edition, "incentives.total_raise_share_max", on)
+    accumulates = read(edition, "readings.zero_claim_accumulates", on)
+    penalty_per_gap = read(edition, "readings.gap_penalty_per_year", on)
+    readings += [required, raise_continuity, raise_zero, share_max, accumulates, penalty_per_gap]
+
+    previous_run = 0
+    probe = year - 1
+    while probe >= start_year and cover.covered(probe):
+        previous_run += 1
+        probe -= 1
+    continuity_fen = 0
+    if cover.covered(year) and previous_run >= integer(required):
+        continuity_fen = (previous_run - integer(required) + 1) * _money(raise_continuity)
+
+    zero_fen = 0
+    for y in range(start_year, year):
+        if not cover.covered(y):
+            zero_fen = 0
+            continue
+        if not fund_used_in(y):
+            zero_fen = zero_fen + _money(raise_zero) if accumulates.value is True else _money(raise_zero)
+        else:
+            zero_fen = 0 if accumulates.value is not True or headroom_used_in(y) else zero_fen
+    if not cover.covered(year - 1):
+        zero_fen = 0
+
+    raise_limit = fen_times_ratio(_money(base), _ratio(share_max))
+    continuity_fen = min(continuity_fen, raise_limit)
+    zero_fen = min(zero_fen, raise_limit - continuity_fen)
+
+    gaps = sum(
+        1
+        for y in range(start_year, year)
+        if is_gap_year(y, cover=cover, start_year=start_year, birth_on=facts.birth_on)
+    )
+    penalty_fen = gaps * _money(penalty_per_gap)
+    if penalty_fen and has(edition, "gap_penalty.total_share_max"):
+        penalty_share = read(edition, "gap_penalty.total_share_max", on)
+        readings.append(penalty_share)
+        penalty_fen = min(penalty_fen, fen_times_ratio(_money(base), _ratio(penalty_share)))
+    text = (
+        f"{year}: base {_money(base) // 100} yuan; {previous_run} continuous year(s) before {year} "
+        f"→ continuity +{continuity_fen // 100}; zero-claim +{zero_fen // 100}; "
+        f"{gaps} gap year(s) since {start_year} → −{penalty_fen // 100}; raises at most "
+        f"{_ratio(share_max) * 100:.0f}% of the base"
+    )
+    if uncapped:
+        text += "; certified category with no major-illness cap"
+    return MajorIllnessCap(
+        year=year,
+        base_cap_fen=_money(base),
+        continuity_bonus_fen=continuity_fen,
+        zero_claim_bonus_fen=zero_fen,
+        gap_penalty_fen=penalty_fen,
+        uncapped=uncapped,
+        readings=tuple(readings),
+        text=text,
+    )

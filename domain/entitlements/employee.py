@@ -1,0 +1,224 @@
+"""Employee coverage (职工医保): benefit start, waits, transfers in and arrears, per payment.
+
+Sources via rules-digest §3.3 and §3.4:
+
+* Shenyang (000 待遇起始时间): benefits from the month after contribution (次月); from 2026 a
+  first-ever contribution in the region gives benefits from the day it arrives
+  (``coverage.first_contribution_same_day``); benefits stop the month after an unpaid month and
+  resume the month after payment resumes (no retroactivity).
+* Bazhong (002 ch.2 六问, 八问, 二十一问, 二十三问): a first enrollment waits
+  ``waiting_period.first_enrollment_months``; a transfer in with a gap of at most
+  ``transfer.max_gap_months`` has benefits from the payment month, else waits
+  ``transfer.long_gap_wait_months``; arrears suspend benefits from the
+  ``arrears.suspend_from_unpaid_month``-th unpaid month, and back-pay restores them
+  retroactively (≤ ``arrears.retroactive_back_pay_months_max`` months late), from the payment
+  day (≤ ``arrears.no_retroactivity_months_max``), or after ``arrears.long_arrears_wait_months``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from domain.contract import ContributionKind
+from domain.dates import add_months, first_of_next_month
+from domain.entitlements.facts import MemberFacts, Payment
+from domain.entitlements.periods import (
+    CoveragePeriod,
+    EditionFinder,
+    Waiting,
+    has,
+    integer,
+    month_index,
+    month_start,
+    read,
+)
+from domain.policies import Edition, ParameterReading
+
+EMPLOYEE = "employee"
+
+
+def employee_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[CoveragePeriod]:
+    """One coverage period per employee payment, in payment order."""
+    payments = sorted(
+        (p for p in facts.payments if p.scheme == EMPLOYEE and p.kind is not ContributionKind.REPAIR),
+        key=lambda p: (p.paid_on, p.coverage_start, p.event_id),
+    )
+    periods: list[CoveragePeriod] = []
+    covered_months: dict[int, ContributionKind] = {}
+    pending: CoveragePeriod | None = None
+    for payment in payments:
+        edition = edition_for(payment.region, EMPLOYEE)
+        first_month, last_month = month_index(payment.coverage_start), month_index(payment.coverage_end)
+        if payment.kind is ContributionKind.TRANSFER_IN:
+            period = _transferred(payment, edition)
+        elif has(edition, "waiting_period.first_enrollment_months"):
+            period = _bazhong_style(payment, edition, covered_months)
+        else:
+            period = _shenyang_style(payment, edition, local_before=any(covered_months))
+        if pending is not None and pending.waiting and pending.benefits_from > period.benefits_from:
+            period = _waiting_runs_on(period, pending)
+        periods.append(period)
+        # A wait longer than the months paid so far holds for the next payments too.
+        pending = period if period.waiting and period.benefits_from >= period.covered_until else None
+        for month in range(first_month, last_month + 1):
+            covered_months.setdefault(month, payment.kind)
+    return [_ended(period, facts) for period in periods]
+
+
+def _transferred(payment: Payment, edition: Edition) -> CoveragePeriod:
+    """Months brought in from another region count for continuity; benefits for them were there."""
+    until = payment.coverage_end + timedelta(days=1)
+    return CoveragePeriod(
+        scheme=EMPLOYEE,
+        region=payment.region,
+        edition=edition,
+        covered_from=payment.coverage_start,
+        covered_until=until,
+        benefits_from=until,
+        benefits_until=until,
+        basis=(
+            f"{payment.coverage_start}–{payment.coverage_end} transferred in: counted for continuity, "
+            "no local benefits"
+        ),
+    )
+
+
+def _benefits_until(edition: Edition, last_month: int, on: date) -> tuple[date, ParameterReading]:
+    """Benefits run on into the unpaid months before suspension starts."""
+    if has(edition, "arrears.suspend_from_unpaid_month"):
+        reading = read(edition, "arrears.suspend_from_unpaid_month", on)
+        return month_start(last_month + integer(reading)), reading
+    reading = read(edition, "arrears.suspension_start", on)
+    assert reading.value == "month_after_unpaid_month", f"unknown {reading.name} value {reading.value!r}"
+    return month_start(last_month + 2), reading
+
+
+def _shenyang_style(payment: Payment, edition: Edition, *, local_before: bool) -> CoveragePeriod:
+    paid_on = payment.paid_on
+    start_rule = read(edition, "coverage.benefits_start", paid_on)
+    same_day = read(edition, "coverage.first_contribution_same_day", paid_on)
+    readings: list[ParameterReading] = [start_rule, same_day]
+    if same_day.value is True and not local_before:
+        start = max(paid_on, payment.coverage_start)
+        basis = f"first contribution in the region, arrived {paid_on}: benefits from that day"
+    else:
+        start = max(first_of_next_month(paid_on), payment.coverage_start)
+        basis = f"contribution paid {paid_on}: benefits from the month after (次月), {start}"
+    until, suspension = _benefits_until(edition, month_index(payment.coverage_end), paid_on)
+    readings.append(suspension)
+    waiting = None
+    if start > payment.coverage_start:
+        months = month_index(start) - month_index(paid_on)
+        waiting = Waiting(months, 0, 0, months, "month_after_contribution", paid_on, start)
+    return CoveragePeriod(
+        scheme=EMPLOYEE,
+        region=payment.region,
+        edition=edition,
+        covered_from=payment.coverage_start,
+        covered_until=payment.coverage_end + timedelta(days=1),
+        benefits_from=start,
+        benefits_until=until,
+        basis=basis,
+        readings=tuple(readings),
+        waiting=waiting,
+    )
+
+
+def _bazhong_style(payment: Payment, edition: Edition, covered: dict[int, ContributionKind]) -> CoveragePeriod:
+    paid_on, first_month = payment.paid_on, month_index(payment.coverage_start)
+    earlier = [m for m in covered if m < first_month]
+    readings: list[ParameterReading] = []
+    waiting: Waiting | None = None
+    if not covered:
+        wait = read(edition, "waiting_period.first_enrollment_months", paid_on)
+        readings.append(wait)
+        start = add_months(paid_on, integer(wait))
+        waiting = Waiting(integer(wait), 0, 0, integer(wait), "first_enrollment", paid_on, start)
+        basis = f"first enrollment, paid {paid_on}: benefits {integer(wait)} months later, from {start}"
+    elif earlier and covered[max(earlier)] is ContributionKind.TRANSFER_IN and first_month - max(earlier) > 1:
+        gap_months = first_month - max(earlier) - 1
+        max_gap = read(edition, "transfer.max_gap_months", paid_on)
+        readings.append(max_gap)
+        if gap_months <= integer(max_gap):
+            start = max(month_start(month_index(paid_on)), payment.coverage_start)
+            basis = f"transferred in with a {gap_months}-month gap: benefits from the payment month, {start}"
+        else:
+            wait = read(edition, "transfer.long_gap_wait_months", paid_on)
+            readings.append(wait)
+            start = add_months(paid_on, integer(wait))
+            waiting = Waiting(integer(wait), 0, 0, integer(wait), "transfer_gap", paid_on, start)
+            basis = f"transferred in with a {gap_months}-month gap: waiting {integer(wait)} months, from {start}"
+    else:
+        months_late = month_index(paid_on) - first_month
+        retro = read(edition, "arrears.retroactive_back_pay_months_max", paid_on)
+        no_retro = read(edition, "arrears.no_retroactivity_months_max", paid_on)
+        if months_late <= integer(retro):
+            start = payment.coverage_start
+            basis = (
+                f"paid {paid_on}, {max(months_late, 0)} month(s) after the first month it covers "
+                f"(≤ {integer(retro)}): benefits for every month paid"
+            )
+            readings.append(retro)
+        elif months_late <= integer(no_retro):
+            start = max(paid_on, payment.coverage_start)
+            basis = f"arrears paid {months_late} months late: benefits from the payment day {start}, not retroactive"
+            readings += [retro, no_retro]
+        else:
+            wait = read(edition, "arrears.long_arrears_wait_months", paid_on)
+            start = add_months(paid_on, integer(wait))
+            waiting = Waiting(integer(wait), 0, 0, integer(wait), "long_arrears", paid_on, start)
+            basis = f"arrears paid {months_late} months late: waiting {integer(wait)} months, from {start}"
+            readings += [retro, no_retro, wait]
+    until, suspension = _benefits_until(edition, month_index(payment.coverage_end), paid_on)
+    readings.append(suspension)
+    return CoveragePeriod(
+        scheme=EMPLOYEE,
+        region=payment.region,
+        edition=edition,
+        covered_from=payment.coverage_start,
+        covered_until=payment.coverage_end + timedelta(days=1),
+        benefits_from=start,
+        benefits_until=until,
+        basis=basis,
+        readings=tuple(readings),
+        waiting=waiting,
+    )
+
+
+def _waiting_runs_on(period: CoveragePeriod, pending: CoveragePeriod) -> CoveragePeriod:
+    """A wait begun by an earlier payment still holds for the months paid after it."""
+    return CoveragePeriod(
+        scheme=period.scheme,
+        region=period.region,
+        edition=period.edition,
+        covered_from=period.covered_from,
+        covered_until=period.covered_until,
+        benefits_from=pending.benefits_from,
+        benefits_until=period.benefits_until,
+        basis=f"{period.basis}; the waiting period begun on {pending.waiting.counted_from if pending.waiting else ''} "
+        f"runs until {pending.benefits_from}",
+        readings=pending.readings + period.readings,
+        waiting=pending.waiting,
+    )
+
+
+def _ended(period: CoveragePeriod, facts: MemberFacts) -> CoveragePeriod:
+    for ended_on, ended in facts.coverage_ends:
+        if (
+            ended.scheme.value == EMPLOYEE
+            and period.covered_from <= ended_on + timedelta(days=1) <= period.benefits_until
+        ):
+            until = ended_on + timedelta(days=1)
+            return CoveragePeriod(
+                scheme=period.scheme,
+                region=period.region,
+                edition=period.edition,
+                covered_from=period.covered_from,
+                covered_until=min(period.covered_until, until),
+                benefits_from=period.benefits_from,
+                benefits_until=min(period.benefits_until, until),
+                basis=f"{period.basis}; coverage ended on {ended_on} ({ended.reason.value})",
+                readings=period.readings,
+                waiting=period.waiting,
+            )
+    return period

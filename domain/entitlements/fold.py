@@ -1,0 +1,184 @@
+"""The one fold: a member's events + rule editions → coverage, balances and settled claims.
+
+Coverage periods come from every payment visible at ``as_of`` (so a retroactive rule — a
+newborn paid within the limit, arrears back-paid in time — reaches back). Claims are then
+settled in effective-date order, each against the coverage on its admission day and the
+balances left by the claims before it; its fund payments update the balances and the record
+of which years used the fund (zero-claim bonus). The API, the CLI, the scenario runner,
+projections and replays all call :func:`fold_member`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from domain.entitlements.continuity import MajorIllnessCap, major_illness_cap
+from domain.entitlements.employee import employee_periods
+from domain.entitlements.facts import Claim, MemberFacts, member_facts
+from domain.entitlements.periods import CoveragePeriod, EditionFinder, has, read
+from domain.entitlements.resident import YearCover, resident_periods, year_cover
+from domain.errors import LedgerError
+from domain.member_stream import RecordedEvent
+from domain.policies import Edition
+from domain.settlement import ClaimContext, Settlement, layers_of, settle_claim
+from domain.settlement.settle import reject
+
+
+class NoRuleSet(LedgerError):
+    """The member's region and scheme have no rule set in the rulebook."""
+
+    code = "no_rule_set"
+
+    def __init__(self, region: str, scheme: str, known: Iterable[str]) -> None:
+        self.region, self.scheme = region, scheme
+        super().__init__(f"no rule set {region}-{scheme} (known: {', '.join(sorted(known))})")
+
+
+def edition_finder(editions: Mapping[str, Edition], override: Edition | None = None) -> EditionFinder:
+    """Editions by (region, scheme): ``override`` (a what-if edition) replaces the one of its region and scheme."""
+
+    def find(region: str, scheme: str) -> Edition:
+        if override is not None and override.region == region and override.scheme == scheme:
+            return override
+        for edition in editions.values():
+            if edition.region == region and edition.scheme == scheme:
+                return edition
+        raise NoRuleSet(region, scheme, editions)
+
+    return find
+
+
+@dataclass
+class MemberLedger:
+    """Everything the fold worked out for one member, as of a date, as known at a time."""
+
+    facts: MemberFacts
+    periods: list[CoveragePeriod]
+    cover: YearCover
+    edition_for: EditionFinder
+    settlements: dict[str, Settlement] = field(default_factory=dict)
+    used_fen: dict[tuple[str, int], int] = field(default_factory=dict)
+    fund_use_years: set[int] = field(default_factory=set)
+
+    def period_on(self, day: date) -> CoveragePeriod | None:
+        """The coverage period that covers ``day`` (one giving benefits that day first)."""
+        covering = [p for p in self.periods if p.covers(day)]
+        active = [p for p in covering if p.benefits_on(day)]
+        if active:
+            return active[0]
+        return covering[0] if covering else None
+
+    def latest_period(self, day: date) -> CoveragePeriod | None:
+        earlier = [p for p in self.periods if p.covered_from <= day]
+        return max(earlier, key=lambda p: (p.covered_from, p.covered_until)) if earlier else None
+
+    def used(self, layer: str, year: int) -> int:
+        return self.used_fen.get((layer, year), 0)
+
+    def headroom_used_in(self, year: int) -> bool:
+        """Whether major-illness payments of ``year`` went beyond the base cap (used incentive headroom)."""
+        period = self.period_on(date(year, 6, 30)) or self.latest_period(date(year, 12, 31))
+        if period is None or not has(period.edition, "major_illness.annual_cap"):
+            return False
+        base = read(period.edition, "major_illness.annual_cap", date(year, 1, 1)).value
+        assert isinstance(base, int)
+        return self.used("major_illness", year) > base
+
+    def major_illness(self, year: int, edition: Edition) -> MajorIllnessCap:
+        return major_illness_cap(
+            self.facts,
+            edition,
+            self.cover,
+            year,
+            fund_used_in=lambda y: y in self.fund_use_years,
+            headroom_used_in=self.headroom_used_in,
+        )
+
+
+def fold_member(
+    events: Iterable[RecordedEvent], *, member_id: str, as_of: date, known_at: datetime, edition_for: EditionFinder
+) -> MemberLedger:
+    """Fold the member's events visible at (as_of, known_at) under the editions ``edition_for`` finds."""
+    facts = member_facts(events, member_id=member_id, as_of=as_of, known_at=known_at)
+    periods = sorted(
+        resident_periods(facts, edition_for) + employee_periods(facts, edition_for),
+        key=lambda p: (p.covered_from, p.covered_until, p.scheme),
+    )
+    ledger = MemberLedger(facts=facts, periods=periods, cover=year_cover(facts), edition_for=edition_for)
+    settled_claims: list[Claim] = []
+    paid_deductibles: list[tuple[Claim, int]] = []
+    for claim in facts.claims:
+        claim_id = claim.data.claim_id
+        if claim_id in ledger.settlements:
+            continue  # a claim_id is settled once; a resubmission under a new event_id changes nothing
+        settlement = _settle(ledger, claim, tuple(settled_claims), tuple(paid_deductibles))
+        ledger.settlements[claim_id] = settlement
+        if settlement.status != "settled":
+            continue
+        settled_claims.append(claim)
+        if claim.data.setting.value == "inpatient":
+            paid_deductibles.append((claim, settlement.deductible_fen))
+        for layer, amount in settlement.layers_fen.items():
+            key = (layer, settlement.year)
+            ledger.used_fen[key] = ledger.used_fen.get(key, 0) + amount
+        if settlement.fund_total_fen > 0 and _counts_as_fund_use(settlement, claim):
+            ledger.fund_use_years.add(settlement.year)
+    return ledger
+
+
+def _counts_as_fund_use(settlement: Settlement, claim: Claim) -> bool:
+    """Zero-claim years end with fund use in the settings the rule set lists (基金零报销)."""
+    edition = settlement.edition
+    if edition is None or not has(edition, "incentives.zero_claim_fund_uses"):
+        return True
+    uses = read(edition, "incentives.zero_claim_fund_uses", claim.occurred_on).value
+    assert isinstance(uses, tuple)
+    return claim.data.setting.value in uses
+
+
+def _settle(
+    ledger: MemberLedger, claim: Claim, earlier: tuple[Claim, ...], deductibles: tuple[tuple[Claim, int], ...]
+) -> Settlement:
+    admitted_on = claim.data.admitted_on
+    period = ledger.period_on(admitted_on)
+    reference = period or ledger.latest_period(admitted_on)
+    edition = reference.edition if reference else None
+    blank = Settlement(
+        claim_id=claim.data.claim_id,
+        member_id=ledger.facts.member_id,
+        event_id=claim.event_id,
+        edition=edition,
+        status="settled",
+        total_fen=claim.data.total_amount,
+        layers_fen=dict.fromkeys(layers_of(edition) if edition else (), 0),
+        year=claim.data.discharged_on.year,
+    )
+    reversal = ledger.facts.reversals.get(claim.data.claim_id)
+    if reversal is not None:
+        blank.status = "reversed"
+        blank.reasons.append(f"reversed on {reversal[0]}: {reversal[1].reason}")
+        return blank
+    if period is None:
+        return reject(blank, f"not covered on the admission day {admitted_on}")
+    if period.suspended_on(admitted_on):
+        return reject(blank, f"benefits suspended on {admitted_on} (arrears)")
+    if not period.benefits_on(admitted_on):
+        if period.waiting is not None and admitted_on < period.benefits_from:
+            return reject(
+                blank,
+                f"admitted on {admitted_on}, in a waiting period ({period.waiting.reason}) ending "
+                f"{period.benefits_from}",
+            )
+        return reject(blank, f"no benefits on the admission day {admitted_on}: {period.basis}")
+    context = ClaimContext(
+        facts=ledger.facts,
+        claim=claim,
+        period=period,
+        edition=period.edition,
+        used_fen=ledger.used_fen,
+        earlier_claims=earlier,
+        paid_deductibles=deductibles,
+    )
+    return settle_claim(context)

@@ -1,0 +1,96 @@
+"""Coverage periods and waiting periods (待遇等待期): the shapes both schemes produce.
+
+A coverage period is a stretch the member paid for (``covered_from`` .. ``covered_until``,
+half-open) under one scheme and rule set, with the first day benefits apply
+(``benefits_from``) and, where benefits start later than coverage, the waiting period that
+explains why. Employee periods may also carry suspensions (arrears).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from domain.policies import Edition, ParameterReading
+
+#: Finds the edition of a rule set for (region, scheme); raises when the rulebook has none.
+EditionFinder = Callable[[str, str], Edition]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A waiting period: fixed months, variable months for gap years, months removed by repair."""
+
+    fixed_months: int
+    variable_months: int
+    repaired_months: int
+    total_months: int
+    reason: str
+    counted_from: date
+    ends_on: date
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "fixed_months": self.fixed_months,
+            "variable_months": self.variable_months,
+            "repaired_months": self.repaired_months,
+            "total_months": self.total_months,
+            "reason": self.reason,
+            "counted_from": self.counted_from.isoformat(),
+            "ends_on": self.ends_on.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class CoveragePeriod:
+    """What one payment (or year of payments) buys: coverage, and benefits from a date."""
+
+    scheme: str
+    region: str
+    edition: Edition
+    covered_from: date
+    covered_until: date
+    benefits_from: date
+    benefits_until: date
+    basis: str
+    readings: tuple[ParameterReading, ...] = ()
+    waiting: Waiting | None = None
+    suspensions: tuple[tuple[date, date], ...] = field(default=())
+
+    def covers(self, day: date) -> bool:
+        return self.covered_from <= day < self.covered_until
+
+    def benefits_on(self, day: date) -> bool:
+        if not self.benefits_from <= day < self.benefits_until:
+            return False
+        return not any(start <= day < end for start, end in self.suspensions)
+
+    def suspended_on(self, day: date) -> bool:
+        return any(start <= day < end for start, end in self.suspensions)
+
+
+def read(edition: Edition, name: str, on: date) -> ParameterReading:
+    """A parameter of the edition on a date (raises when the rule set lacks it: never a silent default)."""
+    return edition.reading(name, on)
+
+
+def has(edition: Edition, name: str) -> bool:
+    """Whether the rule set defines the parameter at all (rules that a region does not have)."""
+    return name in edition.parameters
+
+
+def integer(reading: ParameterReading) -> int:
+    value = reading.value
+    assert isinstance(value, int) and not isinstance(value, bool), f"{reading.name} is not a whole number"
+    return value
+
+
+def month_index(day: date) -> int:
+    """Months since year 0, for month arithmetic on paid months."""
+    return day.year * 12 + day.month - 1
+
+
+def month_start(index: int) -> date:
+    year, month_zero = divmod(index, 12)
+    return date(year, month_zero + 1, 1)

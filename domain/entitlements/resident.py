@@ -1,0 +1,358 @@
+"""Resident coverage (城乡居民医保): benefit start and waiting periods per paid calendar year.
+
+Sources: 002 ch.3 三问, 七问, 十问 (Bazhong) and 001 医保待遇期, 其他规定 (Shenyang), read through
+rules-digest §3.1, §3.2 and §3.5. Every figure comes from the member's rule set:
+
+* continuous (the prior year covered) and paid by the end of the central window → benefits
+  from Jan 1, or from the payment date when paid inside the window after Jan 1;
+* otherwise a fixed wait (``waiting_period.fixed_months``) plus, for a run of gap years, a
+  variable wait (``readings.variable_wait_per_gap_year`` per gap year beyond
+  ``waiting_period.gap_years_free_of_variable_wait``), shortened by repair payments
+  (``waiting_period.repair_months_per_year``) down to a floor after a long gap run;
+* the wait is counted from Jan 1 when paid before the year, else from the payment date
+  (``waiting_period.counted_from``), and it belongs to the enrollment spell: an unfinished wait
+  runs on into the next paid year (002 ch.3 十问 例三);
+* newborns, certified low-income members and members switching from the employee scheme
+  have their own starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from domain.contract import ContributionKind
+from domain.dates import add_months, first_of_next_month
+from domain.entitlements.facts import MemberFacts, Payment
+from domain.entitlements.periods import (
+    CoveragePeriod,
+    EditionFinder,
+    Waiting,
+    has,
+    integer,
+    month_index,
+    read,
+)
+from domain.policies import AnnualWindow, Edition, ParameterReading
+
+RESIDENT = "resident"
+
+
+@dataclass(frozen=True)
+class YearCover:
+    """Which calendar years the member had basic coverage in, in either scheme."""
+
+    resident_years: frozenset[int]
+    employee_month_indexes: frozenset[int]
+
+    def covered(self, year: int) -> bool:
+        if year in self.resident_years:
+            return True
+        return any(year * 12 <= m < (year + 1) * 12 for m in self.employee_month_indexes)
+
+
+def year_cover(facts: MemberFacts) -> YearCover:
+    """Covered years: resident years paid (repairs excluded: they cover no gap year) and employee months."""
+    resident_years = {
+        p.coverage_start.year for p in facts.payments if p.scheme == RESIDENT and p.kind is not ContributionKind.REPAIR
+    }
+    employee_months: set[int] = set()
+    for payment in facts.payments:
+        if payment.scheme == "employee" and payment.kind is not ContributionKind.REPAIR:
+            employee_months.update(range(month_index(payment.coverage_start), month_index(payment.coverage_end) + 1))
+    return YearCover(frozenset(resident_years), frozenset(employee_months))
+
+
+def counting_start_year(edition: Edition, on: date) -> tuple[int, ParameterReading]:
+    reading = read(edition, "readings.continuity_counting_start", on)
+    assert isinstance(reading.value, date)
+    return reading.value.year, reading
+
+
+def is_gap_year(year: int, *, cover: YearCover, start_year: int, birth_on: date | None) -> bool:
+    """A calendar year from the counting start (and from birth) with no basic coverage (断保)."""
+    if year < start_year or (birth_on is not None and year < birth_on.year):
+        return False
+    return not cover.covered(year)
+
+
+def resident_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[CoveragePeriod]:
+    """One coverage period per paid resident year, in year order."""
+    first_payment: dict[int, Payment] = {}
+    for payment in sorted(facts.payments, key=lambda p: (p.paid_on, p.event_id)):
+        if payment.scheme == RESIDENT and payment.kind is not ContributionKind.REPAIR:
+            first_payment.setdefault(payment.coverage_start.year, payment)
+    repairs = [p for p in facts.payments if p.scheme == RESIDENT and p.kind is ContributionKind.REPAIR]
+    cover = year_cover(facts)
+    periods: list[CoveragePeriod] = []
+    carried: CoveragePeriod | None = None
+    for year in sorted(first_payment):
+        payment = first_payment[year]
+        edition = edition_for(payment.region, RESIDENT)
+        period = _year_period(year, payment, facts=facts, edition=edition, cover=cover, repairs=repairs)
+        if (
+            carried is not None
+            and carried.waiting
+            and carried.benefits_from > period.benefits_from
+            and cover.covered(year - 1)
+        ):
+            # The wait belongs to the enrollment spell, not the year (002 ch.3 十问 例三).
+            period = CoveragePeriod(
+                scheme=RESIDENT,
+                region=payment.region,
+                edition=edition,
+                covered_from=period.covered_from,
+                covered_until=period.covered_until,
+                benefits_from=carried.benefits_from,
+                benefits_until=period.benefits_until,
+                basis=f"the waiting period begun in {year - 1} runs on into {year} (it belongs to the spell)",
+                readings=carried.readings,
+                waiting=carried.waiting,
+            )
+        periods.append(_ended(period, facts))
+        carried = period if period.benefits_from >= period.covered_until else None
+    return periods
+
+
+def _ended(period: CoveragePeriod, facts: MemberFacts) -> CoveragePeriod:
+    """Cut a period short at a CoverageEnded of its scheme (coverage ends with that day)."""
+    for ended_on, ended in facts.coverage_ends:
+        if ended.scheme.value == period.scheme and period.covered_from <= ended_on < period.covered_until:
+            until = ended_on + timedelta(days=1)
+            return CoveragePeriod(
+                scheme=period.scheme,
+                region=period.region,
+                edition=period.edition,
+                covered_from=period.covered_from,
+                covered_until=until,
+                benefits_from=period.benefits_from,
+                benefits_until=min(period.benefits_until, until),
+                basis=f"{period.basis}; coverage ended on {ended_on} ({ended.reason.value})",
+                readings=period.readings,
+                waiting=period.waiting,
+                suspensions=period.suspensions,
+            )
+    return period
+
+
+def _year_period(
+    year: int, payment: Payment, *, facts: MemberFacts, edition: Edition, cover: YearCover, repairs: list[Payment]
+) -> CoveragePeriod:
+    year_start, year_end = date(year, 1, 1), date(year + 1, 1, 1)
+    paid_on = payment.paid_on
+
+    def period(
+        benefits_from: date,
+        basis: str,
+        *readings: ParameterReading,
+        waiting: Waiting | None = None,
+        covered_from: date = year_start,
+    ) -> CoveragePeriod:
+        return CoveragePeriod(
+            scheme=RESIDENT,
+            region=payment.region,
+            edition=edition,
+            covered_from=covered_from,
+            covered_until=year_end,
+            benefits_from=benefits_from,
+            benefits_until=year_end,
+            basis=basis,
+            readings=readings,
+            waiting=waiting,
+        )
+
+    newborn = _newborn_start(year, payment, facts=facts, edition=edition)
+    if newborn is not None:
+        born_start, born_basis, born_readings, born_waiting = newborn
+        assert facts.birth_on is not None
+        return period(
+            born_start, born_basis, *born_readings, waiting=born_waiting, covered_from=max(year_start, facts.birth_on)
+        )
+
+    low_income = _low_income_start(year, facts=facts, edition=edition)
+    if low_income is not None:
+        low_start, low_basis, *low_readings = low_income
+        return period(low_start, low_basis, *low_readings)
+
+    start_year, counting = counting_start_year(edition, year_start)
+    continuous = year - 1 < start_year or cover.covered(year - 1)
+    window_reading = _central_window(edition, year_start)
+    window = window_reading.value
+    assert isinstance(window, AnnualWindow)
+    window_end = window.for_year(year)[1]
+
+    switched = _switch_from_employee(year, payment, facts=facts, edition=edition, cover=cover)
+    if switched is not None and paid_on > window_end:
+        start, basis, readings, waiting = switched
+        return period(start, basis, *readings, waiting=waiting)
+
+    if continuous and paid_on <= window_end:
+        start = max(year_start, paid_on)
+        basis = (
+            f"covered in {year - 1} and paid on {paid_on}, within the central window ending {window_end}: "
+            f"benefits from {start}"
+        )
+        return period(start, basis, window_reading, counting)
+
+    gap_run = 0
+    while is_gap_year(year - 1 - gap_run, cover=cover, start_year=start_year, birth_on=facts.birth_on):
+        gap_run += 1
+    fixed = read(edition, "waiting_period.fixed_months", year_start)
+    free = read(edition, "waiting_period.gap_years_free_of_variable_wait", year_start)
+    per_gap = read(edition, "readings.variable_wait_per_gap_year", year_start)
+    per_repair = read(edition, "waiting_period.repair_months_per_year", year_start)
+    long_run = read(edition, "waiting_period.long_gap_run_years", year_start)
+    floor = read(edition, "waiting_period.long_gap_minimum_total_months", year_start)
+    counted = read(edition, "waiting_period.counted_from", year_start)
+    used: list[ParameterReading] = [window_reading, counting, fixed]
+    variable_months = max(0, gap_run - integer(free)) * integer(per_gap)
+    gap_years = set(range(year - gap_run, year))
+    repaired_years = sorted({r.coverage_start.year for r in repairs if r.coverage_start.year in gap_years})
+    repaired_months = min(variable_months, len(repaired_years) * integer(per_repair))
+    total = integer(fixed) + variable_months - repaired_months
+    if gap_run:
+        used += [free, per_gap]
+    if repaired_years:
+        used.append(per_repair)
+    if gap_run >= integer(long_run):
+        used += [long_run, floor]
+        total = max(total, min(integer(floor), integer(fixed) + variable_months))
+    used.append(counted)
+    counted_from = (
+        year_start if paid_on < year_start and counted.value == "later_of_payment_and_year_start" else paid_on
+    )
+    start = add_months(counted_from, total)
+    latest_repair = max((r.paid_on for r in repairs if r.coverage_start.year in repaired_years), default=None)
+    if latest_repair is not None and latest_repair > start:
+        start = latest_repair
+    if gap_run:
+        reason = "gap"
+        cause = f"{gap_run} gap year(s) right before {year} ({year - gap_run}–{year - 1})"
+    elif not continuous:
+        reason = "not_continuous"
+        cause = f"not covered in {year - 1}"
+    else:
+        reason = "outside_central_window"
+        cause = f"paid on {paid_on}, after the central window ending {window_end}"
+    waiting = Waiting(
+        fixed_months=integer(fixed),
+        variable_months=variable_months,
+        repaired_months=repaired_months,
+        total_months=total,
+        reason=reason,
+        counted_from=counted_from,
+        ends_on=start,
+    )
+    basis = (
+        f"{cause}: waiting {integer(fixed)} fixed + {variable_months} variable − {repaired_months} repaired "
+        f"= {total} month(s) from {counted_from}, benefits from {start}"
+    )
+    return period(start, basis, *used, waiting=waiting)
+
+
+def _central_window(edition: Edition, on: date) -> ParameterReading:
+    """The central enrollment window: the rule set's own, or the default reading where the seed has no dates."""
+    if has(edition, "coverage.central_window"):
+        return read(edition, "coverage.central_window", on)
+    return read(edition, "readings.shenyang_central_window", on)
+
+
+def _newborn_start(
+    year: int, payment: Payment, *, facts: MemberFacts, edition: Edition
+) -> tuple[date, str, tuple[ParameterReading, ...], Waiting | None] | None:
+    """Newborns paid for their birth year: from birth when paid in time, else from (or after) payment."""
+    birth_on = facts.birth_on
+    if birth_on is None or birth_on.year != year:
+        return None
+    if has(edition, "newborn.enrollment_limit_days"):
+        limit = read(edition, "newborn.enrollment_limit_days", birth_on)
+        deadline = birth_on + timedelta(days=integer(limit))
+    else:
+        limit = read(edition, "newborn.enrollment_limit_months", birth_on)
+        deadline = add_months(birth_on, integer(limit))
+    late_wait = read(edition, "newborn.late_enrollment_wait_months", birth_on)
+    if payment.paid_on <= deadline:
+        return (
+            birth_on,
+            f"newborn paid on {payment.paid_on}, by {deadline}: covered from birth ({birth_on})",
+            (limit,),
+            None,
+        )
+    months = integer(late_wait)
+    start = add_months(payment.paid_on, months)
+    waiting = None
+    if months:
+        waiting = Waiting(months, 0, 0, months, "newborn_late", payment.paid_on, start)
+    return (
+        start,
+        f"newborn paid on {payment.paid_on}, after {deadline}: benefits from {start}",
+        (limit, late_wait),
+        waiting,
+    )
+
+
+def _low_income_start(
+    year: int, *, facts: MemberFacts, edition: Edition
+) -> tuple[date, str, ParameterReading, ParameterReading] | None:
+    """Certified low-income members: the 1st of the month after certification, not before Jan 1 (001 医保待遇期 2)."""
+    if not has(edition, "low_income.benefits_start"):
+        return None
+    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
+    reading = read(edition, "low_income.benefits_start", year_start)
+    categories = read(edition, "low_income.categories", year_start)
+    assert isinstance(categories.value, tuple)
+    names = set(categories.value)
+    spans = [
+        s
+        for s in facts.categories
+        if s.category in names and s.valid_from <= year_end and (s.valid_to is None or s.valid_to >= year_start)
+    ]
+    if not spans:
+        return None
+    span = min(spans, key=lambda s: s.valid_from)
+    start = max(year_start, first_of_next_month(span.valid_from))
+    basis = (
+        f"certified {span.category} from {span.valid_from}: benefits from {start} "
+        "(the 1st of the next month, not before Jan 1)"
+    )
+    return start, basis, reading, categories
+
+
+def _switch_from_employee(
+    year: int, payment: Payment, *, facts: MemberFacts, edition: Edition, cover: YearCover
+) -> tuple[date, str, tuple[ParameterReading, ...], Waiting | None] | None:
+    """Employee → resident (001 其他规定; 002 ch.1 二十六): seamless after ≥ N continuous years and a short gap."""
+    if not has(edition, "switching.min_continuous_years") or not has(edition, "switching.max_gap_months"):
+        return None
+    year_start = date(year, 1, 1)
+    paid_month = month_index(max(payment.paid_on, year_start))
+    earlier = sorted(m for m in cover.employee_month_indexes if m < paid_month)
+    if not earlier:
+        return None
+    run_end = earlier[-1]
+    run_start = run_end
+    while run_start - 1 in cover.employee_month_indexes:
+        run_start -= 1
+    run_months = run_end - run_start + 1
+    gap_months = paid_month - run_end - 1
+    min_years = read(edition, "switching.min_continuous_years", year_start)
+    max_gap = read(edition, "switching.max_gap_months", year_start)
+    benefits = read(edition, "switching.seamless_benefits_from", year_start)
+    readings: tuple[ParameterReading, ...] = (min_years, max_gap, benefits)
+    if run_months >= integer(min_years) * 12 and gap_months <= integer(max_gap):
+        if benefits.value == "end_of_former_coverage":
+            start = max(year_start, add_months(date(run_end // 12, run_end % 12 + 1, 1), 1))
+        else:
+            start = max(year_start, payment.paid_on)
+        basis = (
+            f"switched from the employee scheme after {run_months} continuous month(s) with a {gap_months}-month gap: "
+            f"no waiting period, benefits from {start}"
+        )
+        return start, basis, readings, None
+    if has(edition, "switching.long_gap_wait_months"):
+        wait = read(edition, "switching.long_gap_wait_months", year_start)
+        start = add_months(payment.paid_on, integer(wait))
+        waiting = Waiting(integer(wait), 0, 0, integer(wait), "switch_gap", payment.paid_on, start)
+        basis = f"switched from the employee scheme with a {gap_months}-month gap: waiting {integer(wait)} months"
+        return start, basis, (*readings, wait), waiting
+    return None

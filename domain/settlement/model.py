@@ -1,0 +1,117 @@
+"""The shapes of a settlement: the claim's context, each layer's payment, the decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from domain.entitlements.facts import Claim, MemberFacts
+from domain.entitlements.periods import CoveragePeriod, has
+from domain.explain import Explanations
+from domain.money import format_yuan
+from domain.policies import Edition
+
+#: Fund layers in settlement order; a scheme's rule set decides which of them it has.
+LAYER_ORDER: tuple[str, ...] = (
+    "basic_pool",
+    "civil_servant",
+    "supplementary",
+    "large_amount",
+    "major_illness",
+    "medical_assistance",
+)
+
+#: A layer exists for a rule set when the rule set has this parameter.
+_LAYER_MARKERS = {
+    "basic_pool": "basic_pool.annual_cap",
+    "civil_servant": "civil_servant.ratio",
+    "supplementary": "supplementary.local_bands",
+    "large_amount": "large_amount.annual_cap",
+    "major_illness": "major_illness.annual_cap",
+}
+_ASSISTANCE_MARKERS = ("assistance.basic.ratio", "assistance.regular.ratio", "assistance.tilt.ratio")
+
+
+def layers_of(edition: Edition) -> tuple[str, ...]:
+    """Every fund layer of the rule set, in settlement order."""
+    found = [layer for layer, marker in _LAYER_MARKERS.items() if has(edition, marker)]
+    if any(has(edition, marker) for marker in _ASSISTANCE_MARKERS):
+        found.append("medical_assistance")
+    return tuple(layer for layer in LAYER_ORDER if layer in found)
+
+
+@dataclass(frozen=True)
+class ClaimContext:
+    """What a claim is settled against: the member, the coverage on admission, running balances."""
+
+    facts: MemberFacts
+    claim: Claim
+    period: CoveragePeriod
+    edition: Edition
+    used_fen: dict[tuple[str, int], int]
+    earlier_claims: tuple[Claim, ...]
+    paid_deductibles: tuple[tuple[Claim, int], ...]
+
+    @property
+    def year(self) -> int:
+        return self.claim.data.discharged_on.year
+
+    @property
+    def service_on(self) -> date:
+        return self.claim.data.admitted_on
+
+    def used(self, layer: str) -> int:
+        return self.used_fen.get((layer, self.year), 0)
+
+
+@dataclass(frozen=True)
+class LayerPayment:
+    layer: str
+    amount_fen: int
+    deductible_fen: int = 0
+
+
+@dataclass
+class Settlement:
+    """The decision on one claim: every layer's payment, the member's share, reasons, explanations."""
+
+    claim_id: str
+    member_id: str
+    event_id: str
+    edition: Edition | None
+    status: str
+    total_fen: int
+    layers_fen: dict[str, int]
+    reasons: list[str] = field(default_factory=list)
+    explanations: Explanations = field(default_factory=Explanations)
+    deductible_fen: int = 0
+    year: int = 0
+
+    @property
+    def fund_total_fen(self) -> int:
+        return sum(self.layers_fen.values())
+
+    @property
+    def member_pays_fen(self) -> int:
+        return self.total_fen - self.fund_total_fen
+
+    def __post_init__(self) -> None:
+        assert all(amount >= 0 for amount in self.layers_fen.values()), "no layer pays a negative amount"
+
+    def as_json(self) -> dict[str, Any]:
+        assert self.fund_total_fen + self.member_pays_fen == self.total_fen
+        assert 0 <= self.fund_total_fen <= self.total_fen, "the funds never pay more than the bill"
+        return {
+            "claim_id": self.claim_id,
+            "member_id": self.member_id,
+            "edition": None if self.edition is None else {"name": self.edition.name, "hash": self.edition.content_hash},
+            "status": self.status,
+            "layers": {layer: format_yuan(amount) for layer, amount in self.layers_fen.items()},
+            "deductible": format_yuan(self.deductible_fen),
+            "fund_total": format_yuan(self.fund_total_fen),
+            "member_pays": format_yuan(self.member_pays_fen),
+            "total_amount": format_yuan(self.total_fen),
+            "reasons": list(self.reasons),
+            "explanations": self.explanations.as_json(),
+        }

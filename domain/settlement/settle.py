@@ -1,0 +1,149 @@
+"""Settle one claim layer by layer; the inpatient basic pool is the first path built.
+
+Inpatient basic pool (rules-digest §6): ``(policy_amount − deductible) × ratio`` by facility
+level and person kind, capped by the basic-pool balance of the year; deductible exemptions for
+listed diagnoses and childbirth, cancer once a year, the Shenyang employee repeated-admission
+reduction and the Bazhong transfer rule — each only where the member's rule set has it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from domain.contract import ClaimSetting
+from domain.entitlements.periods import has, read
+from domain.explain import Explanations
+from domain.money import fen_times_ratio, format_yuan
+from domain.policies import Bands, ParameterReading, Table
+from domain.settlement.model import ClaimContext, Settlement, layers_of
+
+#: Categories that put a resident in the student-or-minor column of the inpatient tables.
+STUDENT_OR_MINOR_CATEGORIES = ("student", "university_student", "minor", "newborn")
+
+
+class NotSettleable(Exception):
+    """The claim cannot be settled under its rule set; the message says why."""
+
+
+def settle_claim(ctx: ClaimContext) -> Settlement:
+    """The settlement of ``ctx.claim``; nothing is paid where coverage or the rules do not allow it."""
+    claim = ctx.claim
+    layers = layers_of(ctx.edition)
+    settlement = Settlement(
+        claim_id=claim.data.claim_id,
+        member_id=ctx.facts.member_id,
+        event_id=claim.event_id,
+        edition=ctx.edition,
+        status="settled",
+        total_fen=claim.data.total_amount,
+        layers_fen=dict.fromkeys(layers, 0),
+        year=ctx.year,
+    )
+    if claim.data.setting is not ClaimSetting.INPATIENT:
+        return reject(settlement, f"settlement of {claim.data.setting.value} claims is not built yet; nothing paid")
+    try:
+        amount, deductible = _inpatient_basic_pool(ctx, settlement.explanations)
+    except NotSettleable as refusal:
+        return reject(settlement, str(refusal))
+    settlement.layers_fen["basic_pool"] = amount
+    settlement.deductible_fen = deductible
+    return settlement
+
+
+def reject(settlement: Settlement, reason: str) -> Settlement:
+    """Nothing from any fund, with the reason."""
+    settlement.status = "rejected"
+    settlement.layers_fen = dict.fromkeys(settlement.layers_fen, 0)
+    settlement.reasons.append(reason)
+    return settlement
+
+
+def person_kind(ctx: ClaimContext, table: Table) -> str:
+    """The table column of the member on the admission day: retired / in-service, student-or-minor / adult."""
+    on = ctx.service_on
+    if "retired" in table.columns:
+        return "retired" if ctx.facts.has_category("retired", on) else "in_service"
+    if any(ctx.facts.has_category(c, on) for c in STUDENT_OR_MINOR_CATEGORIES):
+        return "student_or_minor"
+    return "adult"
+
+
+def _table(reading: ParameterReading) -> Table:
+    assert isinstance(reading.value, Table), f"{reading.name} is not a table"
+    return reading.value
+
+
+def _inpatient_basic_pool(ctx: ClaimContext, explanations: Explanations) -> tuple[int, int]:
+    edition, data, on = ctx.edition, ctx.claim.data, ctx.claim.occurred_on
+    if data.location.value != "local":
+        raise NotSettleable(f"remote inpatient care ({data.location.value}) is not settled yet; nothing paid")
+    deductibles = read(edition, "inpatient.deductible", on)
+    ratios = read(edition, "inpatient.ratio", on)
+    table = _table(deductibles)
+    level = data.facility_level.value
+    if level not in table.rows:
+        raise NotSettleable(f"{edition.name} has no inpatient row for facility level {level}")
+    kind = person_kind(ctx, table)
+    cell = table.cell(level, kind)
+    assert isinstance(cell, int)
+    deductible, deductible_text, deductible_readings = _deductible(ctx, cell)
+    cap = read(edition, "basic_pool.annual_cap", on)
+    assert isinstance(cap.value, int)
+    base = max(0, data.policy_amount - deductible)
+    ratio = _table(ratios).cell(level, kind)
+    if isinstance(ratio, Bands):
+        raw = ratio.amount_due(base_fen=base)
+    else:
+        assert isinstance(ratio, Decimal)
+        raw = fen_times_ratio(base, ratio)
+    remaining = max(0, cap.value - ctx.used("basic_pool"))
+    paid = min(raw, remaining)
+    cap_text = "" if paid == raw else f", limited to the {format_yuan(remaining)} left of the basic-pool cap"
+    explanations.add(
+        "layers.basic_pool",
+        f"inpatient at {level} as {kind}: (policy {format_yuan(data.policy_amount)} − deductible "
+        f"{format_yuan(deductible)}) × {'bands' if isinstance(ratio, Bands) else ratio} = {format_yuan(raw)}{cap_text}"
+        f"{deductible_text}",
+        edition,
+        deductibles,
+        ratios,
+        cap,
+        *deductible_readings,
+    )
+    return paid, deductible
+
+
+def _deductible(ctx: ClaimContext, table_fen: int) -> tuple[int, str, tuple[ParameterReading, ...]]:
+    """The deductible this admission pays, after the rule set's exemptions and reductions."""
+    edition, data, on = ctx.edition, ctx.claim.data, ctx.claim.occurred_on
+    flags = {flag.value for flag in data.flags}
+    if has(edition, "inpatient.deductible_exempt_conditions"):
+        exempt = read(edition, "inpatient.deductible_exempt_conditions", on)
+        assert isinstance(exempt.value, tuple)
+        matched = sorted(f for f in flags if any(item == f or item.endswith("_" + f) for item in exempt.value))
+        if matched:
+            return 0, f"; no deductible for {', '.join(matched)}", (exempt,)
+    if "childbirth" in flags and has(edition, "inpatient.childbirth_deductible_exempt"):
+        childbirth = read(edition, "inpatient.childbirth_deductible_exempt", on)
+        if childbirth.value is True:
+            return 0, "; no deductible for a childbirth admission", (childbirth,)
+    same_year = [(c, d) for c, d in ctx.paid_deductibles if c.data.discharged_on.year == ctx.year]
+    if "cancer" in flags and has(edition, "inpatient.cancer_deductible_once_per_year"):
+        once = read(edition, "inpatient.cancer_deductible_once_per_year", on)
+        if once.value is True and any("cancer" in {f.value for f in c.data.flags} and d > 0 for c, d in same_year):
+            return 0, "; cancer: the deductible was already paid this year", (once,)
+    if "transfer_within_episode" in flags and has(edition, "inpatient.transfer_deductible_rule") and same_year:
+        rule = read(edition, "inpatient.transfer_deductible_rule", on)
+        previous_claim, previous_fen = same_year[-1]
+        owed = max(0, table_fen - previous_fen)
+        return owed, f"; transfer within one episode after {previous_claim.data.claim_id}: only the difference", (rule,)
+    if has(edition, "readings.repeat_admission_reduction"):
+        reduction = read(edition, "readings.repeat_admission_reduction", on)
+        ordinal = 1 + len(same_year)
+        row = str(ordinal) if str(ordinal) in _table(reduction).rows else "3_or_later"
+        share = _table(reduction).cell(row)
+        assert isinstance(share, Decimal)
+        owed = fen_times_ratio(table_fen, share)
+        if ordinal > 1:
+            return owed, f"; admission no. {ordinal} this year pays {share:.0%} of the deductible", (reduction,)
+    return table_fen, "", ()
