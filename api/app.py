@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api import problems
-from api.routes import events, health, members, rules
+from api.routes import events, health, members, rules, status
 from api.settings import Settings, sqlalchemy_url
 from projections.migrate import upgrade_to_head
 from projections.rulebook import load_rulebook
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(health.router)
     app.include_router(events.router)
     app.include_router(members.router)
+    app.include_router(status.router)
     _install_rules(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -10,7 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from domain.entitlements.fold import NoRuleSet
 from domain.errors import ConcurrencyExhausted, ConflictingEventIds, InvalidBatch, InvalidEvents, LedgerError
+from projections.queries import UnknownClaim, UnknownEdition, UnknownMember
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -62,6 +64,10 @@ def _ledger_error(_: Request, error: Exception) -> JSONResponse:
         return problem(400, "Malformed JSON", str(error), type_="/problems/malformed-json")
     if isinstance(error, ConcurrencyExhausted):
         return problem(503, "Busy", str(error), type_="/problems/concurrency", headers={"Retry-After": "1"})
+    if isinstance(error, (UnknownMember, UnknownClaim, UnknownEdition)):
+        return problem(404, "Not found", str(error), type_=f"/problems/{error.code}")
+    if isinstance(error, NoRuleSet):
+        return problem(422, "No rule set", str(error), type_="/problems/no-rule-set")
     assert isinstance(error, LedgerError)
     return problem(400, "Rejected", str(error), type_=f"/problems/{error.code}")
 

@@ -191,3 +191,124 @@ def history(
 
 def main() -> None:
     app()
+
+
+def _parse_moment(text: str, option: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        errors.print(f"[red]{option}: {text!r} is not an ISO datetime[/red]")
+        raise typer.Exit(2) from None
+    if moment.tzinfo is None:
+        errors.print(f"[red]{option}: {text!r} needs a time zone, e.g. 2026-01-01T00:00:00Z[/red]")
+        raise typer.Exit(2)
+    return moment.astimezone(UTC)
+
+
+def _parse_day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors.print(f"[red]{option}: {text!r} is not a date YYYY-MM-DD[/red]")
+        raise typer.Exit(2) from None
+
+
+def _edition_option(rulebook: Any, reference: str | None) -> Any:
+    """An edition named by rule set or hash, or loaded from a file (another edition, or a patch)."""
+    from projections.queries import find_edition
+
+    if reference is None:
+        return None
+    path = Path(reference)
+    if path.suffix in (".yaml", ".yml", ".json") and path.exists():
+        return rulebook.load_alternative(path)
+    return find_edition(rulebook, reference)
+
+
+@app.command()
+def status(
+    member_id: Annotated[str, typer.Argument(help="The member's id.")],
+    as_of: Annotated[str, typer.Option("--as-of", help="Effective date, YYYY-MM-DD.")],
+    known_at: Annotated[str | None, typer.Option("--known-at", help="Recorded-time horizon (ISO, with zone).")] = None,
+    edition: Annotated[str | None, typer.Option(help="Rule-set name, edition hash, or an edition/patch file.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the status document as JSON.")] = False,
+) -> None:
+    """A member's entitlements on a date: coverage, waiting, continuity, caps — each figure explained."""
+    from api.app import open_ledger
+    from projections.queries import member_status
+    from projections.rulebook import load_rulebook
+
+    day = _parse_day(as_of, "--as-of")
+    horizon = _parse_moment(known_at, "--known-at") if known_at else datetime.now(UTC)
+    rulebook = load_rulebook()
+    ledger = open_ledger(Settings())
+    try:
+        document = member_status(
+            ledger, rulebook, member_id, as_of=day, known_at=horizon, edition=_edition_option(rulebook, edition)
+        )
+    except LedgerError as error:
+        errors.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        ledger.close()
+    if as_json:
+        console.print_json(json.dumps(document, ensure_ascii=False, sort_keys=True))
+        return
+    _print_status(document)
+
+
+def _print_status(document: dict[str, Any]) -> None:
+    edition = document["edition"]["name"] if document["edition"] else "none"
+    table = Table(title=f"member {document['member_id']} on {document['as_of']} ({edition})", show_header=False)
+    table.add_column("field", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    for key in ("region", "scheme", "covered", "benefits_active", "benefits_start", "suspended"):
+        table.add_row(key, str(document[key]))
+    if document["waiting"]:
+        waiting = document["waiting"]
+        table.add_row("waiting", f"{waiting['total_months']} month(s), {waiting['reason']}, until {waiting['ends_on']}")
+    table.add_row("continuity", json.dumps(document["continuity"]))
+    if document["major_illness"]:
+        table.add_row("major_illness", json.dumps(document["major_illness"], ensure_ascii=False))
+    for layer, balance in document["caps"].items():
+        table.add_row(f"cap {layer}", f"{balance['remaining']} of {balance['cap']} left")
+    console.print(table)
+    for item in document["explanations"]:
+        names = ", ".join(p["name"] for p in item["parameters"])
+        console.print(f"[bold]{item['field']}[/bold]: {item['text']}\n  [dim]{names}[/dim]")
+
+
+@app.command()
+def scenario(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="Scenario JSON.")],
+    edition: Annotated[str | None, typer.Option(help="Rule-set name, edition hash, or an edition/patch file.")] = None,
+) -> None:
+    """Run a scenario in memory (no database, no server) and print one document per query, as JSON.
+
+    FILE is {"events": [...], "queries": [{"member_id", "as_of", "known_at"?} | {"claim_id", ...}], "edition"?}.
+    """
+    from pydantic import ValidationError
+
+    from domain.scenario import Scenario, run_scenario
+    from projections.rulebook import load_rulebook
+
+    try:
+        raw = json.loads(file.read_text(encoding="utf-8"))
+        parsed = Scenario.model_validate(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        errors.print(f"[red]{file}: not JSON: {error}[/red]")
+        raise typer.Exit(1) from None
+    except ValidationError as error:
+        for item in error.errors():
+            errors.print(f"[red]{file}: {'.'.join(str(p) for p in item['loc'])}: {item['msg']}[/red]")
+        raise typer.Exit(1) from None
+    rulebook = load_rulebook()
+    try:
+        answers = run_scenario(parsed, rulebook, override=_edition_option(rulebook, edition))
+    except InvalidEvents as error:
+        _report_problems(file, error.problems, [])
+        raise typer.Exit(1) from None
+    except LedgerError as error:
+        errors.print(f"[red]{file}: {error}[/red]")
+        raise typer.Exit(1) from None
+    typer.echo(json.dumps(answers, ensure_ascii=False, sort_keys=True, indent=2))

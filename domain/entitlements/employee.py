@@ -77,8 +77,7 @@ def _transferred(payment: Payment, edition: Edition) -> CoveragePeriod:
         benefits_from=until,
         benefits_until=until,
         basis=(
-            f"{payment.coverage_start}–{payment.coverage_end} transferred in: counted for continuity, "
-            "no local benefits"
+            f"{payment.coverage_start}–{payment.coverage_end} transferred in: counted for continuity, no local benefits"
         ),
     )
 

@@ -188,10 +188,12 @@ def _year_period(
 
     if continuous and paid_on <= window_end:
         start = max(year_start, paid_on)
-        basis = (
-            f"covered in {year - 1} and paid on {paid_on}, within the central window ending {window_end}: "
-            f"benefits from {start}"
+        before = (
+            f"covered in {year - 1}"
+            if cover.covered(year - 1)
+            else f"{year - 1} is before the counting start {start_year}"
         )
+        basis = f"{before}; paid on {paid_on}, by the end of the central window {window_end}: benefits from {start}"
         return period(start, basis, window_reading, counting)
 
     gap_run = 0

@@ -1,0 +1,73 @@
+"""Read-side use cases: a member's status and a claim's settlement, folded from the stream.
+
+The API and the CLI call these; they load the member's events from the event store and hand
+them to the one domain fold (``domain.entitlements.fold.fold_member``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from domain.entitlements.fold import MemberLedger, edition_finder, fold_member
+from domain.entitlements.status import status_document
+from domain.errors import LedgerError
+from domain.policies import Edition
+from projections.store import LedgerApplication
+
+#: Shortest edition-hash prefix accepted where an edition is named by hash.
+EDITION_HASH_PREFIX_LENGTH_MIN = 8
+
+
+class UnknownMember(LedgerError):
+    code = "unknown_member"
+
+
+class UnknownClaim(LedgerError):
+    code = "unknown_claim"
+
+
+class UnknownEdition(LedgerError):
+    code = "unknown_edition"
+
+
+def find_edition(editions: Mapping[str, Edition], reference: str) -> Edition:
+    """An edition by rule-set name, or by its content hash (full or a prefix of at least 8 hex digits)."""
+    if reference in editions:
+        return editions[reference]
+    if len(reference) >= EDITION_HASH_PREFIX_LENGTH_MIN:
+        found = [e for e in editions.values() if e.content_hash.startswith(reference.lower())]
+        if len(found) == 1:
+            return found[0]
+    raise UnknownEdition(f"no edition {reference!r}: name one of {', '.join(sorted(editions))} or an edition hash")
+
+
+def member_ledger(
+    ledger: LedgerApplication,
+    editions: Mapping[str, Edition],
+    member_id: str,
+    *,
+    as_of: date,
+    known_at: datetime,
+    edition: Edition | None = None,
+) -> MemberLedger:
+    events = ledger.member_events(member_id)
+    if not events:
+        raise UnknownMember(f"no events recorded for member {member_id}")
+    return fold_member(
+        events, member_id=member_id, as_of=as_of, known_at=known_at, edition_for=edition_finder(editions, edition)
+    )
+
+
+def member_status(
+    ledger: LedgerApplication,
+    editions: Mapping[str, Edition],
+    member_id: str,
+    *,
+    as_of: date,
+    known_at: datetime,
+    edition: Edition | None = None,
+) -> dict[str, Any]:
+    """The status document v1 of the member on ``as_of`` as known at ``known_at``."""
+    return status_document(member_ledger(ledger, editions, member_id, as_of=as_of, known_at=known_at, edition=edition))
