@@ -21,7 +21,7 @@ from domain.entitlements.periods import CoveragePeriod, EditionFinder, has, read
 from domain.entitlements.resident import YearCover, resident_periods, year_cover
 from domain.errors import LedgerError
 from domain.member_stream import RecordedEvent
-from domain.policies import Edition
+from domain.policies import DateOutOfRangeError, Edition
 from domain.settlement import ClaimContext, Settlement, layers_of, settle_claim
 from domain.settlement.settle import reject
 
@@ -63,12 +63,16 @@ class MemberLedger:
     fund_use_years: set[int] = field(default_factory=set)
 
     def period_on(self, day: date) -> CoveragePeriod | None:
-        """The coverage period that covers ``day`` (one giving benefits that day first)."""
-        covering = [p for p in self.periods if p.covers(day)]
-        active = [p for p in covering if p.benefits_on(day)]
-        if active:
-            return active[0]
-        return covering[0] if covering else None
+        """The period giving benefits on ``day`` (grace months after the last paid one included), else the
+        period that covers it."""
+        for period in self.periods:
+            if period.benefits_on(day):
+                return period
+        return self.covering(day)
+
+    def covering(self, day: date) -> CoveragePeriod | None:
+        """The paid coverage period that includes ``day``."""
+        return next((p for p in self.periods if p.covers(day)), None)
 
     def latest_period(self, day: date) -> CoveragePeriod | None:
         earlier = [p for p in self.periods if p.covered_from <= day]
@@ -181,4 +185,7 @@ def _settle(
         earlier_claims=earlier,
         paid_deductibles=deductibles,
     )
-    return settle_claim(context)
+    try:
+        return settle_claim(context)
+    except DateOutOfRangeError as error:
+        return reject(blank, f"no rules in force on the claim date: {error}")

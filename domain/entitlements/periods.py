@@ -8,7 +8,7 @@ explains why. Employee periods may also carry suspensions (arrears).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -71,8 +71,23 @@ class CoveragePeriod:
 
 
 def read(edition: Edition, name: str, on: date) -> ParameterReading:
-    """A parameter of the edition on a date (raises when the rule set lacks it: never a silent default)."""
-    return edition.reading(name, on)
+    """A coverage parameter of the edition on a date (raises when the rule set lacks it).
+
+    Payments older than the rulebook still create coverage: for a date before the parameter's
+    first value the earliest value is read, and the reading's ``on`` shows the date it was read
+    at, so :func:`older_history_note` can say so in the explanation. Settlement does not use
+    this: a claim before the rules is refused.
+    """
+    parameter = edition.parameter(name)
+    return parameter.value_on(max(on, parameter.first_on))
+
+
+def older_history_note(readings: Iterable[ParameterReading], day: date) -> str:
+    """Say so when history older than the rulebook was read under a parameter's earliest value."""
+    firsts = sorted({r.on for r in readings if r.on > day})
+    if not firsts:
+        return ""
+    return f" (history before {firsts[0]}, the rulebook's first date for these rules: read under its earliest values)"
 
 
 def has(edition: Edition, name: str) -> bool:

@@ -139,6 +139,7 @@ def _year_period(
     year: int, payment: Payment, *, facts: MemberFacts, edition: Edition, cover: YearCover, repairs: list[Payment]
 ) -> CoveragePeriod:
     year_start, year_end = date(year, 1, 1), date(year + 1, 1, 1)
+    on = year_start
     paid_on = payment.paid_on
 
     def period(
@@ -174,9 +175,9 @@ def _year_period(
         low_start, low_basis, *low_readings = low_income
         return period(low_start, low_basis, *low_readings)
 
-    start_year, counting = counting_start_year(edition, year_start)
+    start_year, counting = counting_start_year(edition, on)
     continuous = year - 1 < start_year or cover.covered(year - 1)
-    window_reading = _central_window(edition, year_start)
+    window_reading = _central_window(edition, on)
     window = window_reading.value
     assert isinstance(window, AnnualWindow)
     window_end = window.for_year(year)[1]
@@ -199,13 +200,13 @@ def _year_period(
     gap_run = 0
     while is_gap_year(year - 1 - gap_run, cover=cover, start_year=start_year, birth_on=facts.birth_on):
         gap_run += 1
-    fixed = read(edition, "waiting_period.fixed_months", year_start)
-    free = read(edition, "waiting_period.gap_years_free_of_variable_wait", year_start)
-    per_gap = read(edition, "readings.variable_wait_per_gap_year", year_start)
-    per_repair = read(edition, "waiting_period.repair_months_per_year", year_start)
-    long_run = read(edition, "waiting_period.long_gap_run_years", year_start)
-    floor = read(edition, "waiting_period.long_gap_minimum_total_months", year_start)
-    counted = read(edition, "waiting_period.counted_from", year_start)
+    fixed = read(edition, "waiting_period.fixed_months", on)
+    free = read(edition, "waiting_period.gap_years_free_of_variable_wait", on)
+    per_gap = read(edition, "readings.variable_wait_per_gap_year", on)
+    per_repair = read(edition, "waiting_period.repair_months_per_year", on)
+    long_run = read(edition, "waiting_period.long_gap_run_years", on)
+    floor = read(edition, "waiting_period.long_gap_minimum_total_months", on)
+    counted = read(edition, "waiting_period.counted_from", on)
     used: list[ParameterReading] = [window_reading, counting, fixed]
     variable_months = max(0, gap_run - integer(free)) * integer(per_gap)
     gap_years = set(range(year - gap_run, year))
@@ -300,8 +301,9 @@ def _low_income_start(
     if not has(edition, "low_income.benefits_start"):
         return None
     year_start, year_end = date(year, 1, 1), date(year, 12, 31)
-    reading = read(edition, "low_income.benefits_start", year_start)
-    categories = read(edition, "low_income.categories", year_start)
+    on = year_start
+    reading = read(edition, "low_income.benefits_start", on)
+    categories = read(edition, "low_income.categories", on)
     assert isinstance(categories.value, tuple)
     names = set(categories.value)
     spans = [
@@ -327,6 +329,7 @@ def _switch_from_employee(
     if not has(edition, "switching.min_continuous_years") or not has(edition, "switching.max_gap_months"):
         return None
     year_start = date(year, 1, 1)
+    on = year_start
     paid_month = month_index(max(payment.paid_on, year_start))
     earlier = sorted(m for m in cover.employee_month_indexes if m < paid_month)
     if not earlier:
@@ -337,9 +340,9 @@ def _switch_from_employee(
         run_start -= 1
     run_months = run_end - run_start + 1
     gap_months = paid_month - run_end - 1
-    min_years = read(edition, "switching.min_continuous_years", year_start)
-    max_gap = read(edition, "switching.max_gap_months", year_start)
-    benefits = read(edition, "switching.seamless_benefits_from", year_start)
+    min_years = read(edition, "switching.min_continuous_years", on)
+    max_gap = read(edition, "switching.max_gap_months", on)
+    benefits = read(edition, "switching.seamless_benefits_from", on)
     readings: tuple[ParameterReading, ...] = (min_years, max_gap, benefits)
     if run_months >= integer(min_years) * 12 and gap_months <= integer(max_gap):
         if benefits.value == "end_of_former_coverage":
@@ -352,7 +355,7 @@ def _switch_from_employee(
         )
         return start, basis, readings, None
     if has(edition, "switching.long_gap_wait_months"):
-        wait = read(edition, "switching.long_gap_wait_months", year_start)
+        wait = read(edition, "switching.long_gap_wait_months", on)
         start = add_months(payment.paid_on, integer(wait))
         waiting = Waiting(integer(wait), 0, 0, integer(wait), "switch_gap", payment.paid_on, start)
         basis = f"switched from the employee scheme with a {gap_months}-month gap: waiting {integer(wait)} months"

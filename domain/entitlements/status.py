@@ -48,7 +48,7 @@ def status_document(ledger: MemberLedger) -> dict[str, Any]:
         "edition": None if edition is None else {"name": edition.name, "hash": edition.content_hash},
         "region": current.region if current else facts.region,
         "scheme": current.scheme if current else None,
-        "covered": period is not None,
+        "covered": ledger.covering(as_of) is not None,
         "benefits_active": bool(period and period.benefits_on(as_of)),
         "benefits_start": None,
         "suspended": bool(period and period.suspended_on(as_of)),

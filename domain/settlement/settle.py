@@ -8,17 +8,23 @@ reduction and the Bazhong transfer rule — each only where the member's rule se
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from domain.contract import ClaimSetting
-from domain.entitlements.periods import has, read
+from domain.entitlements.periods import has
 from domain.explain import Explanations
 from domain.money import fen_times_ratio, format_yuan
-from domain.policies import Bands, ParameterReading, Table
+from domain.policies import Bands, Edition, ParameterReading, Table
 from domain.settlement.model import ClaimContext, Settlement, layers_of
 
 #: Categories that put a resident in the student-or-minor column of the inpatient tables.
 STUDENT_OR_MINOR_CATEGORIES = ("student", "university_student", "minor", "newborn")
+
+
+def read(edition: Edition, name: str, on: date) -> ParameterReading:
+    """Settlement reads strictly: a claim dated before a parameter's first value is refused."""
+    return edition.reading(name, on)
 
 
 class NotSettleable(Exception):
