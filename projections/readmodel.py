@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, Integer, MetaData, String
+from sqlalchemy import BigInteger, Date, DateTime, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -30,6 +30,7 @@ class MemberIndex(ReadModel):
     __tablename__ = "member_index"
 
     member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    stream_id: Mapped[str] = mapped_column(String(36), unique=True)
     region: Mapped[str | None] = mapped_column(String(16), index=True)
     scheme: Mapped[str | None] = mapped_column(String(16), index=True)
     event_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -48,3 +49,49 @@ class ProjectionTracking(ReadModel):
     application_name: Mapped[str] = mapped_column(String(100))
     notification_id: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MemberCoverage(ReadModel):
+    """The member's coverage periods as the fold works them out from every recorded event."""
+
+    __tablename__ = "member_coverage"
+
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(16), primary_key=True)
+    covered_from: Mapped[date] = mapped_column(Date, primary_key=True)
+    covered_until: Mapped[date] = mapped_column(Date)
+    region: Mapped[str] = mapped_column(String(16))
+    rule_set: Mapped[str] = mapped_column(String(64))
+    edition_hash: Mapped[str] = mapped_column(String(64))
+    benefits_from: Mapped[date] = mapped_column(Date)
+    benefits_until: Mapped[date] = mapped_column(Date)
+    waiting_reason: Mapped[str | None] = mapped_column(String(40))
+    waiting_total_months: Mapped[int | None] = mapped_column(Integer)
+
+
+class ClaimSettlementRow(ReadModel):
+    """Each claim's settlement: status, layers in fen, the edition it was settled under."""
+
+    __tablename__ = "claim_settlement"
+
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    claim_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    year: Mapped[int] = mapped_column(Integer)
+    rule_set: Mapped[str | None] = mapped_column(String(64))
+    edition_hash: Mapped[str | None] = mapped_column(String(64))
+    total_fen: Mapped[int] = mapped_column(BigInteger)
+    fund_total_fen: Mapped[int] = mapped_column(BigInteger)
+    member_pays_fen: Mapped[int] = mapped_column(BigInteger)
+    layers_json: Mapped[str] = mapped_column(Text)
+
+
+class CapUsage(ReadModel):
+    """Fund payments per member, layer and calendar year (the cap balances' 'used')."""
+
+    __tablename__ = "cap_usage"
+
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    layer: Mapped[str] = mapped_column(String(32), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    used_fen: Mapped[int] = mapped_column(BigInteger)

@@ -189,6 +189,37 @@ def history(
     console.print(table)
 
 
+@app.command()
+def project(
+    once: Annotated[bool, typer.Option("--once", help="Catch up and exit.")] = False,
+    interval_s: Annotated[float, typer.Option("--interval", min=0.1, max=3600, help="Seconds between polls.")] = 2.0,
+) -> None:
+    """Keep the entitlement read models current: catch up from the event store, then poll for new events."""
+    import time
+
+    from api.app import open_ledger
+    from projections.entitlements import catch_up, lag, open_projection
+    from projections.rulebook import load_rulebook
+
+    settings = Settings()
+    upgrade_to_head(sqlalchemy_url(settings.database_url))
+    ledger = open_ledger(settings)
+    projection = open_projection(sqlalchemy_url(settings.database_url), ledger, load_rulebook())
+    try:
+        while True:
+            applied = catch_up(ledger, projection)
+            if applied or once:
+                console.print(f"entitlements: applied {applied} notification(s), lag {lag(ledger, projection.view)}")
+            if once:
+                return
+            time.sleep(interval_s)
+    except KeyboardInterrupt:
+        console.print("entitlements: stopped")
+    finally:
+        ledger.close()
+        projection.view.engine.dispose()
+
+
 def main() -> None:
     app()
 

@@ -69,4 +69,14 @@ def test_history_prints_a_table_in_effective_order(tmp_path: Path, env: dict[str
 def test_db_upgrade_brings_the_read_model_to_head(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["db", "upgrade"], env=env)
     assert result.exit_code == 0, result.output
-    assert current_revision(sqlalchemy_url(env["LEDGER_DATABASE_URL"])) == "0001"
+    assert current_revision(sqlalchemy_url(env["LEDGER_DATABASE_URL"])) == "0002"
+
+
+def test_project_once_catches_the_read_model_up(tmp_path: Path, env: dict[str, str]) -> None:
+    file = write_jsonl(tmp_path / "e.jsonl", [make_event("MemberRegistered"), make_event("ContributionPaid")])
+    runner.invoke(app, ["import", str(file)], env=env)
+    first = runner.invoke(app, ["project", "--once"], env=env)
+    assert first.exit_code == 0, first.output
+    assert "applied 5 notification(s), lag 0" in first.output  # stream opened, 2 events, 2 receipts
+    again = runner.invoke(app, ["project", "--once"], env=env)
+    assert "applied 0 notification(s), lag 0" in again.output
