@@ -46,6 +46,11 @@ def employee_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[Cov
     )
     periods: list[CoveragePeriod] = []
     covered_months: dict[int, ContributionKind] = {}
+    resident_years = {
+        p.coverage_start.year
+        for p in facts.payments
+        if p.scheme == "resident" and p.kind is not ContributionKind.REPAIR
+    }
     pending: CoveragePeriod | None = None
     for payment in payments:
         edition = edition_for(payment.region, EMPLOYEE)
@@ -53,7 +58,7 @@ def employee_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[Cov
         if payment.kind is ContributionKind.TRANSFER_IN:
             period = _transferred(payment, edition)
         elif has(edition, "waiting_period.first_enrollment_months"):
-            period = _bazhong_style(payment, edition, covered_months)
+            period = _bazhong_style(payment, edition, covered_months, resident_years=resident_years)
         else:
             period = _shenyang_style(payment, edition, local_before=any(covered_months))
         if pending is not None and pending.waiting and pending.benefits_from > period.benefits_from:
@@ -126,13 +131,46 @@ def _shenyang_style(payment: Payment, edition: Edition, *, local_before: bool) -
     )
 
 
-def _bazhong_style(payment: Payment, edition: Edition, covered: dict[int, ContributionKind]) -> CoveragePeriod:
+def _switched_from_resident(
+    payment: Payment, edition: Edition, resident_years: set[int]
+) -> tuple[date, str, list[ParameterReading]] | None:
+    """Resident → employee in Bazhong (002 ch.1 二十六): from the payment after ≥ N continuous years and a short gap."""
+    first_year = payment.coverage_start.year
+    last = max((y for y in resident_years if y <= first_year), default=None)
+    if last is None:
+        return None
+    run = 0
+    while last - run in resident_years:
+        run += 1
+    min_years = read(edition, "switching.min_continuous_years", payment.paid_on)
+    max_gap = read(edition, "switching.max_gap_months", payment.paid_on)
+    gap_months = max(0, month_index(payment.coverage_start) - (last * 12 + 11) - 1)
+    if run >= integer(min_years) and gap_months <= integer(max_gap):
+        start = max(payment.paid_on, payment.coverage_start)
+        basis = (
+            f"switched from the resident scheme after {run} continuous year(s) with a {gap_months}-month gap: "
+            f"benefits from the payment, {start}"
+        )
+        return start, basis, [min_years, max_gap]
+    return None
+
+
+def _bazhong_style(
+    payment: Payment, edition: Edition, covered: dict[int, ContributionKind], *, resident_years: set[int]
+) -> CoveragePeriod:
     paid_on, first_month = payment.paid_on, month_index(payment.coverage_start)
     on = paid_on
     earlier = [m for m in covered if m < first_month]
     readings: list[ParameterReading] = []
     waiting: Waiting | None = None
-    if not covered:
+    switched = (
+        None
+        if covered or not has(edition, "switching.min_continuous_years")
+        else _switched_from_resident(payment, edition, resident_years)
+    )
+    if switched is not None:
+        start, basis, readings = switched
+    elif not covered:
         wait = read(edition, "waiting_period.first_enrollment_months", on)
         readings.append(wait)
         start = add_months(paid_on, integer(wait))
