@@ -6,10 +6,12 @@ run:
 	bash scripts/install.sh
 	.venv/bin/ledger serve
 
-# Install everything (Python packages, PostgreSQL and Redis servers when absent) and run the whole suite.
+# Install everything (Python packages, PostgreSQL and Redis servers when absent), lint, and run the whole suite.
 # The tests start and stop their own private servers on 127.0.0.1.
 test:
 	bash scripts/install.sh --servers
+	.venv/bin/ruff check .
+	.venv/bin/mypy
 	.venv/bin/python -m pytest
 
 # Static checks: ruff on everything, mypy strict on the pure domain.
