@@ -39,17 +39,25 @@ class Continuity:
 def continuity(facts: MemberFacts, edition: Edition, cover: YearCover, year: int) -> Continuity:
     """Consecutive covered years ending with ``year`` and gap years before it, from the counting start."""
     start_year, counting = counting_start_year(edition, date(year, 1, 1))
-    consecutive = 0
-    probe = year
-    while probe >= start_year and cover.covered(probe):
-        consecutive += 1
-        probe -= 1
-    gaps = sum(
+    consecutive = covered_run_ending(cover, year, start_year=start_year)
+    return Continuity(consecutive, gap_years_before(facts, cover, year, start_year=start_year), (counting,))
+
+
+def covered_run_ending(cover: YearCover, year: int, *, start_year: int) -> int:
+    """Consecutive covered years ending with ``year``, none before the counting start."""
+    run = 0
+    while year - run >= start_year and cover.covered(year - run):
+        run += 1
+    return run
+
+
+def gap_years_before(facts: MemberFacts, cover: YearCover, year: int, *, start_year: int) -> int:
+    """Gap years from the counting start up to (not including) ``year``: cumulative, as 002 ch.3 十问(一) counts them."""
+    return sum(
         1
         for y in range(start_year, year)
         if is_gap_year(y, cover=cover, start_year=start_year, birth_on=facts.birth_on)
     )
-    return Continuity(consecutive, gaps, (counting,))
 
 
 @dataclass(frozen=True)
@@ -110,11 +118,7 @@ def major_illness_cap(
     penalty_per_gap = read(edition, "readings.gap_penalty_per_year", on)
     readings += [required, raise_continuity, raise_zero, share_max, accumulates, penalty_per_gap]
 
-    previous_run = 0
-    probe = year - 1
-    while probe >= start_year and cover.covered(probe):
-        previous_run += 1
-        probe -= 1
+    previous_run = covered_run_ending(cover, year - 1, start_year=start_year)
     continuity_fen = 0
     if cover.covered(year) and previous_run >= integer(required):
         continuity_fen = (previous_run - integer(required) + 1) * _money(raise_continuity)
@@ -135,11 +139,7 @@ def major_illness_cap(
     continuity_fen = min(continuity_fen, raise_limit)
     zero_fen = min(zero_fen, raise_limit - continuity_fen)
 
-    gaps = sum(
-        1
-        for y in range(start_year, year)
-        if is_gap_year(y, cover=cover, start_year=start_year, birth_on=facts.birth_on)
-    )
+    gaps = gap_years_before(facts, cover, year, start_year=start_year)
     penalty_fen = gaps * _money(penalty_per_gap)
     if penalty_fen and has(edition, "gap_penalty.total_share_max"):
         penalty_share = read(edition, "gap_penalty.total_share_max", on)

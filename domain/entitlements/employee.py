@@ -26,12 +26,14 @@ from domain.entitlements.periods import (
     CoveragePeriod,
     EditionFinder,
     Waiting,
+    cut_at_coverage_end,
     has,
     integer,
     month_index,
     month_start,
     older_history_note,
     read,
+    wait_runs_on,
 )
 from domain.policies import Edition, ParameterReading
 
@@ -62,13 +64,16 @@ def employee_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[Cov
         else:
             period = _shenyang_style(payment, edition, local_before=any(covered_months))
         if pending is not None and pending.waiting and pending.benefits_from > period.benefits_from:
-            period = _waiting_runs_on(period, pending)
+            assert pending.waiting is not None
+            period = wait_runs_on(
+                period, pending, why=f"the waiting period begun on {pending.waiting.counted_from} runs on"
+            )
         periods.append(period)
         # A wait longer than the months paid so far holds for the next payments too.
         pending = period if period.waiting and period.benefits_from >= period.covered_until else None
         for month in range(first_month, last_month + 1):
             covered_months.setdefault(month, payment.kind)
-    return [_ended(period, facts) for period in periods]
+    return [cut_at_coverage_end(period, facts.coverage_ends) for period in periods]
 
 
 def _transferred(payment: Payment, edition: Edition) -> CoveragePeriod:
@@ -117,18 +122,7 @@ def _shenyang_style(payment: Payment, edition: Edition, *, local_before: bool) -
     if start > payment.coverage_start:
         months = month_index(start) - month_index(paid_on)
         waiting = Waiting(months, 0, 0, months, "month_after_contribution", paid_on, start)
-    return CoveragePeriod(
-        scheme=EMPLOYEE,
-        region=payment.region,
-        edition=edition,
-        covered_from=payment.coverage_start,
-        covered_until=payment.coverage_end + timedelta(days=1),
-        benefits_from=start,
-        benefits_until=until,
-        basis=basis,
-        readings=tuple(readings),
-        waiting=waiting,
-    )
+    return _paid_period(payment, edition, start, until, basis=basis, readings=readings, waiting=waiting)
 
 
 def _switched_from_resident(
@@ -213,6 +207,19 @@ def _bazhong_style(
     until, suspension = _benefits_until(edition, month_index(payment.coverage_end), on)
     readings.append(suspension)
     basis += older_history_note(readings, paid_on)
+    return _paid_period(payment, edition, start, until, basis=basis, readings=readings, waiting=waiting)
+
+
+def _paid_period(
+    payment: Payment,
+    edition: Edition,
+    start: date,
+    until: date,
+    *,
+    basis: str,
+    readings: list[ParameterReading],
+    waiting: Waiting | None,
+) -> CoveragePeriod:
     return CoveragePeriod(
         scheme=EMPLOYEE,
         region=payment.region,
@@ -225,42 +232,3 @@ def _bazhong_style(
         readings=tuple(readings),
         waiting=waiting,
     )
-
-
-def _waiting_runs_on(period: CoveragePeriod, pending: CoveragePeriod) -> CoveragePeriod:
-    """A wait begun by an earlier payment still holds for the months paid after it."""
-    return CoveragePeriod(
-        scheme=period.scheme,
-        region=period.region,
-        edition=period.edition,
-        covered_from=period.covered_from,
-        covered_until=period.covered_until,
-        benefits_from=pending.benefits_from,
-        benefits_until=period.benefits_until,
-        basis=f"{period.basis}; the waiting period begun on {pending.waiting.counted_from if pending.waiting else ''} "
-        f"runs until {pending.benefits_from}",
-        readings=pending.readings + period.readings,
-        waiting=pending.waiting,
-    )
-
-
-def _ended(period: CoveragePeriod, facts: MemberFacts) -> CoveragePeriod:
-    for ended_on, ended in facts.coverage_ends:
-        if (
-            ended.scheme.value == EMPLOYEE
-            and period.covered_from <= ended_on + timedelta(days=1) <= period.benefits_until
-        ):
-            until = ended_on + timedelta(days=1)
-            return CoveragePeriod(
-                scheme=period.scheme,
-                region=period.region,
-                edition=period.edition,
-                covered_from=period.covered_from,
-                covered_until=min(period.covered_until, until),
-                benefits_from=period.benefits_from,
-                benefits_until=min(period.benefits_until, until),
-                basis=f"{period.basis}; coverage ended on {ended_on} ({ended.reason.value})",
-                readings=period.readings,
-                waiting=period.waiting,
-            )
-    return period

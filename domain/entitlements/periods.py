@@ -8,10 +8,11 @@ explains why. Employee periods may also carry suspensions (arrears).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
+from domain.contract import CoverageEndedData
 from domain.policies import Edition, ParameterReading
 
 #: Finds the edition of a rule set for (region, scheme); raises when the rulebook has none.
@@ -68,6 +69,35 @@ class CoveragePeriod:
 
     def suspended_on(self, day: date) -> bool:
         return any(start <= day < end for start, end in self.suspensions)
+
+
+def cut_at_coverage_end(
+    period: CoveragePeriod, coverage_ends: Sequence[tuple[date, CoverageEndedData]]
+) -> CoveragePeriod:
+    """Cut a period short at a CoverageEnded of its scheme: coverage and benefits end with that day."""
+    for ended_on, ended in coverage_ends:
+        if ended.scheme.value == period.scheme and period.covered_from <= ended_on < max(
+            period.covered_until, period.benefits_until
+        ):
+            until = ended_on + timedelta(days=1)
+            return replace(
+                period,
+                covered_until=min(period.covered_until, until),
+                benefits_until=min(period.benefits_until, until),
+                basis=f"{period.basis}; coverage ended on {ended_on} ({ended.reason.value})",
+            )
+    return period
+
+
+def wait_runs_on(period: CoveragePeriod, pending: CoveragePeriod, *, why: str) -> CoveragePeriod:
+    """An unfinished wait of an earlier period holds for a later one too (the wait belongs to the spell)."""
+    return replace(
+        period,
+        benefits_from=pending.benefits_from,
+        basis=f"{period.basis}; {why}, until {pending.benefits_from}",
+        readings=pending.readings + period.readings,
+        waiting=pending.waiting,
+    )
 
 
 def read(edition: Edition, name: str, on: date) -> ParameterReading:

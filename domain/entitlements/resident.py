@@ -28,10 +28,12 @@ from domain.entitlements.periods import (
     CoveragePeriod,
     EditionFinder,
     Waiting,
+    cut_at_coverage_end,
     has,
     integer,
     month_index,
     read,
+    wait_runs_on,
 )
 from domain.policies import AnnualWindow, Edition, ParameterReading
 
@@ -97,42 +99,10 @@ def resident_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[Cov
             and cover.covered(year - 1)
         ):
             # The wait belongs to the enrollment spell, not the year (002 ch.3 十问 例三).
-            period = CoveragePeriod(
-                scheme=RESIDENT,
-                region=payment.region,
-                edition=edition,
-                covered_from=period.covered_from,
-                covered_until=period.covered_until,
-                benefits_from=carried.benefits_from,
-                benefits_until=period.benefits_until,
-                basis=f"the waiting period begun in {year - 1} runs on into {year} (it belongs to the spell)",
-                readings=carried.readings,
-                waiting=carried.waiting,
-            )
-        periods.append(_ended(period, facts))
+            period = wait_runs_on(period, carried, why=f"the waiting period begun in {year - 1} runs on")
+        periods.append(cut_at_coverage_end(period, facts.coverage_ends))
         carried = period if period.benefits_from >= period.covered_until else None
     return periods
-
-
-def _ended(period: CoveragePeriod, facts: MemberFacts) -> CoveragePeriod:
-    """Cut a period short at a CoverageEnded of its scheme (coverage ends with that day)."""
-    for ended_on, ended in facts.coverage_ends:
-        if ended.scheme.value == period.scheme and period.covered_from <= ended_on < period.covered_until:
-            until = ended_on + timedelta(days=1)
-            return CoveragePeriod(
-                scheme=period.scheme,
-                region=period.region,
-                edition=period.edition,
-                covered_from=period.covered_from,
-                covered_until=until,
-                benefits_from=period.benefits_from,
-                benefits_until=min(period.benefits_until, until),
-                basis=f"{period.basis}; coverage ended on {ended_on} ({ended.reason.value})",
-                readings=period.readings,
-                waiting=period.waiting,
-                suspensions=period.suspensions,
-            )
-    return period
 
 
 def _year_period(
