@@ -52,7 +52,7 @@ def covered_run_ending(cover: YearCover, year: int, *, start_year: int) -> int:
 
 
 def gap_years_before(facts: MemberFacts, cover: YearCover, year: int, *, start_year: int) -> int:
-    """Gap years from the counting start up to (not including) ``year``: cumulative, as 002 ch.3 十问(一) counts them."""
+    """Gap years from the counting start up to (not including) ``year``, cumulative (002 ch.3 十问(一))."""
     return sum(
         1
         for y in range(start_year, year)
