@@ -124,8 +124,8 @@ def fold_member(
         settled_claims.append(claim)
         if claim.data.setting.value == "inpatient":
             paid_deductibles.append((claim, settlement.deductible_fen))
-        for layer, amount in settlement.layers_fen.items():
-            key = (layer, settlement.year)
+        for balance_key, amount in settlement.balances:
+            key = (balance_key, settlement.year)
             ledger.used_fen[key] = ledger.used_fen.get(key, 0) + amount
         if settlement.fund_total_fen > 0 and _counts_as_fund_use(settlement, claim):
             ledger.fund_use_years.add(settlement.year)

@@ -61,8 +61,9 @@ class ClaimContext:
     def service_on(self) -> date:
         return self.claim.data.admitted_on
 
-    def used(self, layer: str) -> int:
-        return self.used_fen.get((layer, self.year), 0)
+    def used(self, balance_key: str) -> int:
+        """What earlier claims of the year drew on a balance (a layer, or a programme's cap key)."""
+        return self.used_fen.get((balance_key, self.year), 0)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,23 @@ class LayerPayment:
     layer: str
     amount_fen: int
     deductible_fen: int = 0
+
+
+@dataclass(frozen=True)
+class BasicPoolResult:
+    """What the basic pool pays on a claim, and what it leaves to the member and the later layers.
+
+    ``balances`` lists every annual (or quarterly) balance the payment draws on, as
+    ``(balance key, fen)``: ``("basic_pool", …)`` when the setting counts against the basic-pool
+    cap, and the programme's own cap keys (``"outpatient_pooling"``, ``"outpatient_pooling:q2"``,
+    ``"two_diseases"``, ``"chronic:<condition>"`` …). ``second_layer_base_fen`` is the member's
+    policy-scope co-pay the second layers work on (0 where the rule set sends nothing on).
+    """
+
+    amount_fen: int
+    deductible_fen: int
+    balances: tuple[tuple[str, int], ...]
+    second_layer_base_fen: int
 
 
 @dataclass
@@ -87,6 +105,7 @@ class Settlement:
     explanations: Explanations = field(default_factory=Explanations)
     deductible_fen: int = 0
     year: int = 0
+    balances: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def fund_total_fen(self) -> int:

@@ -16,7 +16,9 @@ from domain.entitlements.periods import has
 from domain.explain import Explanations
 from domain.money import fen_times_ratio, format_yuan
 from domain.policies import Bands, Edition, ParameterReading, Table
-from domain.settlement.model import ClaimContext, Settlement, layers_of
+from domain.settlement.errors import NotSettleable
+from domain.settlement.model import BasicPoolResult, ClaimContext, Settlement, layers_of
+from domain.settlement.programmes import settle_programme
 
 #: Categories that put a resident in the student-or-minor column of the inpatient tables.
 STUDENT_OR_MINOR_CATEGORIES = ("student", "university_student", "minor", "newborn")
@@ -25,10 +27,6 @@ STUDENT_OR_MINOR_CATEGORIES = ("student", "university_student", "minor", "newbor
 def read(edition: Edition, name: str, on: date) -> ParameterReading:
     """Settlement reads strictly: a claim dated before a parameter's first value is refused."""
     return edition.reading(name, on)
-
-
-class NotSettleable(Exception):
-    """The claim cannot be settled under its rule set; the message says why."""
 
 
 def settle_claim(ctx: ClaimContext) -> Settlement:
@@ -45,14 +43,16 @@ def settle_claim(ctx: ClaimContext) -> Settlement:
         layers_fen=dict.fromkeys(layers, 0),
         year=ctx.year,
     )
-    if claim.data.setting is not ClaimSetting.INPATIENT:
-        return reject(settlement, f"settlement of {claim.data.setting.value} claims is not built yet; nothing paid")
     try:
-        amount, deductible = _inpatient_basic_pool(ctx, settlement.explanations)
+        if claim.data.setting is ClaimSetting.INPATIENT:
+            basic = _inpatient_basic_pool(ctx, settlement.explanations)
+        else:
+            basic = settle_programme(ctx, settlement.explanations)
     except NotSettleable as refusal:
         return reject(settlement, str(refusal))
-    settlement.layers_fen["basic_pool"] = amount
-    settlement.deductible_fen = deductible
+    settlement.layers_fen["basic_pool"] = basic.amount_fen
+    settlement.deductible_fen = basic.deductible_fen
+    settlement.balances.extend(basic.balances)
     return settlement
 
 
@@ -79,7 +79,7 @@ def _table(reading: ParameterReading) -> Table:
     return reading.value
 
 
-def _inpatient_basic_pool(ctx: ClaimContext, explanations: Explanations) -> tuple[int, int]:
+def _inpatient_basic_pool(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
     edition, data, on = ctx.edition, ctx.claim.data, ctx.claim.occurred_on
     if data.location.value != "local":
         raise NotSettleable(f"remote inpatient care ({data.location.value}) is not settled yet; nothing paid")
@@ -116,7 +116,12 @@ def _inpatient_basic_pool(ctx: ClaimContext, explanations: Explanations) -> tupl
         cap,
         *deductible_readings,
     )
-    return paid, deductible
+    return BasicPoolResult(
+        amount_fen=paid,
+        deductible_fen=deductible,
+        balances=(("basic_pool", paid),),
+        second_layer_base_fen=data.policy_amount - paid,
+    )
 
 
 def _deductible(ctx: ClaimContext, table_fen: int) -> tuple[int, str, tuple[ParameterReading, ...]]:
