@@ -63,3 +63,8 @@ def fen_times_ratio(amount_fen: int, ratio: Decimal) -> int:
     """``amount_fen × ratio`` rounded half-up to the fen (ratios are exact decimals)."""
     product = Decimal(amount_fen) * ratio
     return int(product.quantize(Decimal(1), rounding=ROUNDING_MODE))
+
+
+def fen_divided_by_ratio(amount_fen: int, ratio: Decimal) -> int:
+    """``amount_fen ÷ ratio`` rounded half-up to the fen: the base a ratio-paid amount stands for."""
+    return int((Decimal(amount_fen) / ratio).quantize(Decimal(1), rounding=ROUNDING_MODE))

@@ -21,7 +21,7 @@ from domain.entitlements.periods import CoveragePeriod, EditionFinder, has, read
 from domain.entitlements.resident import YearCover, resident_periods, year_cover
 from domain.errors import LedgerError
 from domain.member_stream import RecordedEvent
-from domain.policies import DateOutOfRangeError, Edition
+from domain.policies import DateOutOfRangeError, Edition, ParameterReading
 from domain.settlement import ClaimContext, Settlement, layers_of, settle_claim
 from domain.settlement.settle import reject
 
@@ -142,6 +142,16 @@ def _counts_as_fund_use(settlement: Settlement, claim: Claim) -> bool:
     return claim.data.setting.value in uses
 
 
+def _major_illness_cap(
+    ledger: MemberLedger, period: CoveragePeriod, claim: Claim
+) -> tuple[int | None, tuple[ParameterReading, ...]]:
+    """The resident's major-illness cap in the claim's year (None: no such layer, or no cap)."""
+    if period.scheme != "resident" or not has(period.edition, "major_illness.annual_cap"):
+        return None, ()
+    cap = ledger.major_illness(claim.data.discharged_on.year, period.edition)
+    return (None if cap.uncapped else cap.cap_fen), cap.readings
+
+
 def _settle(
     ledger: MemberLedger, claim: Claim, earlier: tuple[Claim, ...], deductibles: tuple[tuple[Claim, int], ...]
 ) -> Settlement:
@@ -176,16 +186,19 @@ def _settle(
                 f"{period.benefits_from}",
             )
         return reject(blank, f"no benefits on the admission day {admitted_on}: {period.basis}")
-    context = ClaimContext(
-        facts=ledger.facts,
-        claim=claim,
-        period=period,
-        edition=period.edition,
-        used_fen=ledger.used_fen,
-        earlier_claims=earlier,
-        paid_deductibles=deductibles,
-    )
     try:
+        cap_fen, cap_readings = _major_illness_cap(ledger, period, claim)
+        context = ClaimContext(
+            facts=ledger.facts,
+            claim=claim,
+            period=period,
+            edition=period.edition,
+            used_fen=ledger.used_fen,
+            earlier_claims=earlier,
+            paid_deductibles=deductibles,
+            major_illness_cap_fen=cap_fen,
+            major_illness_readings=cap_readings,
+        )
         return settle_claim(context)
     except DateOutOfRangeError as error:
         return reject(blank, f"no rules in force on the claim date: {error}")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from domain.entitlements.facts import Claim, MemberFacts
 from domain.entitlements.periods import CoveragePeriod, has
 from domain.explain import Explanations
 from domain.money import format_yuan
-from domain.policies import Edition
+from domain.policies import Edition, ParameterReading
 
 #: Fund layers in settlement order; a scheme's rule set decides which of them it has.
 LAYER_ORDER: tuple[str, ...] = (
@@ -52,6 +53,9 @@ class ClaimContext:
     used_fen: dict[tuple[str, int], int]
     earlier_claims: tuple[Claim, ...]
     paid_deductibles: tuple[tuple[Claim, int], ...]
+    #: The member's major-illness cap this year (residents); None where there is none or no cap applies.
+    major_illness_cap_fen: int | None = None
+    major_illness_readings: tuple[ParameterReading, ...] = ()
 
     @property
     def year(self) -> int:
@@ -88,6 +92,12 @@ class BasicPoolResult:
     deductible_fen: int
     balances: tuple[tuple[str, int], ...]
     second_layer_base_fen: int
+    #: The member's ratio share within the basic-pool stage, deductible excluded (supplementary insurance).
+    copay_excluding_deductible_fen: int = 0
+    #: The part of (policy − deductible) the basic pool could not pay because its annual cap ran out.
+    capped_base_fen: int = 0
+    #: The basic pool's ratio on this claim, where it is one figure (not bands).
+    ratio: Decimal | None = None
 
 
 @dataclass

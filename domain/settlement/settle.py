@@ -14,11 +14,12 @@ from decimal import Decimal
 from domain.contract import ClaimSetting
 from domain.entitlements.periods import has
 from domain.explain import Explanations
-from domain.money import fen_times_ratio, format_yuan
+from domain.money import fen_divided_by_ratio, fen_times_ratio, format_yuan
 from domain.policies import Bands, Edition, ParameterReading, Table
 from domain.settlement.errors import NotSettleable
 from domain.settlement.model import BasicPoolResult, ClaimContext, Settlement, layers_of
 from domain.settlement.programmes import settle_programme
+from domain.settlement.second_layers import settle_second_layers
 
 #: Categories that put a resident in the student-or-minor column of the inpatient tables.
 STUDENT_OR_MINOR_CATEGORIES = ("student", "university_student", "minor", "newborn")
@@ -53,6 +54,7 @@ def settle_claim(ctx: ClaimContext) -> Settlement:
     settlement.layers_fen["basic_pool"] = basic.amount_fen
     settlement.deductible_fen = basic.deductible_fen
     settlement.balances.extend(basic.balances)
+    settle_second_layers(ctx, basic, settlement)
     return settlement
 
 
@@ -116,11 +118,19 @@ def _inpatient_basic_pool(ctx: ClaimContext, explanations: Explanations) -> Basi
         cap,
         *deductible_readings,
     )
+    flat = ratio if isinstance(ratio, Decimal) else None
+    covered_base = base
+    if paid < raw:
+        # The cap ran out inside this claim: the base the paid amount stands for, the rest goes on.
+        covered_base = fen_divided_by_ratio(paid, flat) if flat else base
     return BasicPoolResult(
         amount_fen=paid,
         deductible_fen=deductible,
         balances=(("basic_pool", paid),),
         second_layer_base_fen=data.policy_amount - paid,
+        copay_excluding_deductible_fen=max(0, covered_base - paid),
+        capped_base_fen=base - covered_base,
+        ratio=flat,
     )
 
 

@@ -1,0 +1,259 @@
+"""Second layers: what the member's basic-pool co-pay goes on to (rules-digest §6).
+
+Order (rules-digest §6): employees — civil-servant subsidy (Bazhong), supplementary insurance
+(Shenyang), large-amount subsidy; residents — major-illness insurance. Each works on what the
+layers before it left to the member, within the policy scope, and draws on its own annual
+balance. A layer the member's rule set does not have is not run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from domain.entitlements.periods import has
+from domain.money import fen_times_ratio, format_yuan
+from domain.policies import Bands, Edition, ParameterReading, Table, Tier
+from domain.settlement.errors import NotSettleable
+from domain.settlement.model import BasicPoolResult, ClaimContext, Settlement
+
+TEMPORARY_REMOTE_LOCATIONS = ("remote_temporary_referral", "remote_temporary_other")
+
+
+def _read(edition: Edition, name: str, on: date) -> ParameterReading:
+    return edition.reading(name, on)
+
+
+def settle_second_layers(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settlement) -> None:
+    """Run the member's second layers on the basic pool's result; fills ``settlement`` in place."""
+    layers = settlement.layers_fen
+    if basic.second_layer_base_fen <= 0:
+        return
+    if "civil_servant" in layers:
+        _civil_servant(ctx, basic, settlement)
+    if "supplementary" in layers:
+        _supplementary(ctx, basic, settlement)
+    if "large_amount" in layers:
+        if has(ctx.edition, "large_amount.copay_ratio_factor"):
+            _large_amount_above_basic_cap(ctx, basic, settlement)
+        elif has(ctx.edition, "large_amount.tiers"):
+            _large_amount_cumulative(ctx, basic, settlement)
+    if "major_illness" in layers:
+        _major_illness(ctx, basic, settlement)
+
+
+def _pay(settlement: Settlement, layer: str, amount_fen: int, *extra_balances: tuple[str, int]) -> None:
+    settlement.layers_fen[layer] += amount_fen
+    settlement.balances.append((layer, amount_fen))
+    settlement.balances.extend(extra_balances)
+
+
+def _left_to_member(ctx: ClaimContext, settlement: Settlement) -> int:
+    """Policy-scope cost no layer has paid yet."""
+    return max(0, ctx.claim.data.policy_amount - sum(settlement.layers_fen.values()))
+
+
+def _cumulative_increment(bands: Bands, *, before_fen: int, this_fen: int, threshold_fen: int) -> int:
+    """What a cumulative yearly schedule owes for this claim's part: due(after) − due(before)."""
+    return bands.amount_due(base_fen=before_fen + this_fen, threshold_fen=threshold_fen) - bands.amount_due(
+        base_fen=before_fen, threshold_fen=threshold_fen
+    )
+
+
+def _shifted(bands: Bands, points: Decimal) -> Bands:
+    """Every tier's ratio moved by ``points`` (± percentage points), kept within [0, 1]."""
+    return replace(
+        bands,
+        tiers=tuple(Tier(t.over_fen, min(Decimal(1), max(Decimal(0), t.ratio + points))) for t in bands.tiers),
+    )
+
+
+# --------------------------------------------------------------------------- Bazhong employees
+
+
+def _civil_servant(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settlement) -> None:
+    """Civil-servant subsidy (002 ch.2 三十三问): a share of what the basic pool left, within its yearly cap."""
+    on = ctx.claim.occurred_on
+    if not ctx.facts.has_category("civil_servant", ctx.service_on):
+        return
+    ratio = _read(ctx.edition, "civil_servant.ratio", on)
+    cap = _read(ctx.edition, "civil_servant.annual_cap", on)
+    assert isinstance(ratio.value, Decimal) and isinstance(cap.value, int)
+    raw = fen_times_ratio(basic.second_layer_base_fen, ratio.value)
+    paid = min(raw, max(0, cap.value - ctx.used("civil_servant")))
+    _pay(settlement, "civil_servant", paid)
+    settlement.explanations.add(
+        "layers.civil_servant",
+        f"civil servant: {ratio.value} × the {format_yuan(basic.second_layer_base_fen)} the basic pool left = "
+        f"{format_yuan(raw)}, {format_yuan(paid)} within the yearly cap",
+        ctx.edition,
+        ratio,
+        cap,
+    )
+
+
+def _bazhong_large_amount_kind(ctx: ClaimContext, on: date) -> tuple[str, ParameterReading | None]:
+    if ctx.facts.has_category("age_80_plus", on):
+        return "age_80_plus", None
+    listed = _read(ctx.edition, "large_amount.listed_diseases", ctx.claim.occurred_on)
+    assert isinstance(listed.value, tuple)
+    flags = {f.value for f in ctx.claim.data.flags} | {ctx.claim.data.condition or ""}
+    if ctx.facts.has_category("retired", on) or flags & set(listed.value):
+        return "retired_or_listed_disease", listed
+    return "ordinary", listed
+
+
+def _large_amount_cumulative(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settlement) -> None:
+    """Bazhong (002 ch.2 三十六问): the rest after basic pool and civil-servant subsidy, less a deductible,
+    paid in cumulative yearly tiers by member kind."""
+    edition, on = ctx.edition, ctx.claim.occurred_on
+    kind, listed = _bazhong_large_amount_kind(ctx, ctx.service_on)
+    deductibles = _read(edition, "large_amount.deductible", on)
+    assert isinstance(deductibles.value, Table)
+    deductible = deductibles.value.cell(kind)
+    assert isinstance(deductible, int)
+    readings: list[ParameterReading] = [deductibles] + ([listed] if listed else [])
+    if kind == "ordinary":
+        tiers_reading = _read(edition, "readings.bazhong_large_amount_ordinary_ratio", on)
+        bands = tiers_reading.value
+    else:
+        tiers_reading = _read(edition, "large_amount.tiers", on)
+        assert isinstance(tiers_reading.value, Table)
+        bands = tiers_reading.value.cell(kind)
+    assert isinstance(bands, Bands)
+    readings.append(tiers_reading)
+    base = max(0, _left_to_member(ctx, settlement) - deductible)
+    before = ctx.used("large_amount.base")
+    raw = _cumulative_increment(bands, before_fen=before, this_fen=base, threshold_fen=0)
+    cap = _read(edition, "large_amount.annual_cap", on)
+    assert isinstance(cap.value, int)
+    paid = min(raw, max(0, cap.value - ctx.used("large_amount")))
+    _pay(settlement, "large_amount", paid, ("large_amount.base", base))
+    settlement.explanations.add(
+        "layers.large_amount",
+        f"large-amount ({kind}): what is left {format_yuan(base + deductible)} less deductible "
+        f"{format_yuan(deductible)}, tiers on the year's cumulative {format_yuan(before)} → "
+        f"{format_yuan(before + base)}: {format_yuan(raw)}, {format_yuan(paid)} within the yearly cap",
+        edition,
+        *readings,
+        cap,
+    )
+
+
+# --------------------------------------------------------------------------- Shenyang employees
+
+
+def _supplementary(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settlement) -> None:
+    """Supplementary insurance (000 补充医疗保险待遇): the member's ratio share within the basic-pool stage,
+    deductible excluded, in marginal bands per settlement (readings.supplementary_band_basis)."""
+    edition, on = ctx.edition, ctx.claim.occurred_on
+    remote = ctx.claim.data.location.value in TEMPORARY_REMOTE_LOCATIONS
+    name = "supplementary.temporary_remote_bands" if remote else "supplementary.local_bands"
+    bands_reading = _read(edition, name, on)
+    basis = _read(edition, "readings.supplementary_band_basis", on)
+    assert isinstance(bands_reading.value, Bands)
+    copay = basic.copay_excluding_deductible_fen
+    paid = min(bands_reading.value.amount_due(base_fen=copay), _left_to_member(ctx, settlement))
+    _pay(settlement, "supplementary", paid)
+    settlement.explanations.add(
+        "layers.supplementary",
+        f"supplementary: co-pay within the basic stage, deductible excluded, {format_yuan(copay)} in bands: "
+        f"{format_yuan(paid)}",
+        edition,
+        bands_reading,
+        basis,
+    )
+
+
+def _large_amount_above_basic_cap(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settlement) -> None:
+    """Shenyang (000 大额医疗保险待遇): beyond the basic-pool cap, the same deductible and co-pay ratios
+    reduced by ``large_amount.deductible_factor`` / ``large_amount.copay_ratio_factor``."""
+    if basic.capped_base_fen <= 0:
+        return
+    edition, on = ctx.edition, ctx.claim.occurred_on
+    if basic.ratio is None:
+        raise NotSettleable("large-amount beyond the basic cap needs a single basic-pool ratio; this claim has bands")
+    copay_factor = _read(edition, "large_amount.copay_ratio_factor", on)
+    deductible_factor = _read(edition, "large_amount.deductible_factor", on)
+    cap = _read(edition, "large_amount.annual_cap", on)
+    assert isinstance(copay_factor.value, Decimal) and isinstance(deductible_factor.value, Decimal)
+    assert isinstance(cap.value, int)
+    base = basic.capped_base_fen
+    if basic.amount_fen == 0:
+        # The whole stay falls beyond the cap: only the reduced deductible is the member's.
+        base += basic.deductible_fen - fen_times_ratio(basic.deductible_fen, deductible_factor.value)
+    ratio = Decimal(1) - (Decimal(1) - basic.ratio) * copay_factor.value
+    raw = fen_times_ratio(base, ratio)
+    paid = min(raw, max(0, cap.value - ctx.used("large_amount")), _left_to_member(ctx, settlement))
+    _pay(settlement, "large_amount", paid)
+    settlement.explanations.add(
+        "layers.large_amount",
+        f"large-amount: {format_yuan(base)} beyond the basic-pool cap × {ratio} (co-pay {1 - basic.ratio} × "
+        f"{copay_factor.value}) = {format_yuan(raw)}, {format_yuan(paid)} within the yearly cap",
+        edition,
+        copay_factor,
+        deductible_factor,
+        cap,
+    )
+
+
+# --------------------------------------------------------------------------- residents
+
+
+def _major_illness(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settlement) -> None:
+    """Major-illness insurance (001 大病保险; 002 ch.3 二十三问): the year's cumulative policy-scope co-pay
+    above a threshold, paid in tiers, within the member's cap (with incentives and penalty)."""
+    edition, on = ctx.edition, ctx.claim.occurred_on
+    base_reading = _read(edition, "readings.major_illness_base", on)
+    tiers = _read(edition, "major_illness.tiers", on)
+    threshold = _read(edition, "major_illness.threshold", on)
+    assert isinstance(tiers.value, Bands) and isinstance(threshold.value, int)
+    bands, threshold_fen = tiers.value, threshold.value
+    readings: list[ParameterReading] = [base_reading, tiers, threshold]
+    notes: list[str] = []
+    low_income = _read(edition, "major_illness.low_income_categories", on)
+    assert isinstance(low_income.value, tuple)
+    held = [c for c in low_income.value if ctx.facts.has_category(c, ctx.service_on)]
+    if held:
+        readings.append(low_income)
+        if has(edition, "major_illness.low_income_threshold"):
+            special = _read(edition, "major_illness.low_income_threshold", on)
+            ratio = _read(edition, "major_illness.low_income_ratio", on)
+            assert isinstance(special.value, int) and isinstance(ratio.value, Decimal)
+            threshold_fen = special.value
+            bands = Bands(bands.basis, (Tier(0, ratio.value),))
+            readings += [special, ratio]
+        else:
+            reduction = _read(edition, "major_illness.low_income_threshold_reduction", on)
+            raise_points = _read(edition, "major_illness.low_income_ratio_raise", on)
+            assert isinstance(reduction.value, Decimal) and isinstance(raise_points.value, Decimal)
+            threshold_fen -= fen_times_ratio(threshold_fen, reduction.value)
+            bands = _shifted(bands, raise_points.value)
+            readings += [reduction, raise_points]
+        notes.append(f"low-income ({', '.join(held)})")
+    location = ctx.claim.data.location.value
+    if location in TEMPORARY_REMOTE_LOCATIONS and has(edition, "remote.temporary_major_illness_ratio_reduction"):
+        reduction = _read(edition, "remote.temporary_major_illness_ratio_reduction", on)
+        assert isinstance(reduction.value, Decimal)
+        bands = _shifted(bands, -reduction.value)
+        readings.append(reduction)
+        notes.append("temporary remote care")
+    this = basic.second_layer_base_fen
+    before = ctx.used("major_illness.base")
+    raw = _cumulative_increment(bands, before_fen=before, this_fen=this, threshold_fen=threshold_fen)
+    room = _left_to_member(ctx, settlement)
+    if ctx.major_illness_cap_fen is not None:
+        room = min(room, max(0, ctx.major_illness_cap_fen - ctx.used("major_illness")))
+    paid = min(raw, room)
+    _pay(settlement, "major_illness", paid, ("major_illness.base", this))
+    cap_text = "no cap" if ctx.major_illness_cap_fen is None else f"cap {format_yuan(ctx.major_illness_cap_fen)}"
+    settlement.explanations.add(
+        "layers.major_illness",
+        f"major illness{' (' + ', '.join(notes) + ')' if notes else ''}: co-pay {format_yuan(this)} takes the "
+        f"year's cumulative from {format_yuan(before)} to {format_yuan(before + this)} over the threshold "
+        f"{format_yuan(threshold_fen)}: {format_yuan(raw)}, {format_yuan(paid)} paid ({cap_text})",
+        edition,
+        *readings,
+        *ctx.major_illness_readings,
+    )
