@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api import problems
-from api.routes import events, health, members, rules, status
+from api.routes import claims, events, health, members, rules, status
 from api.settings import Settings, sqlalchemy_url
 from projections.migrate import upgrade_to_head
 from projections.rulebook import load_rulebook
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(events.router)
     app.include_router(members.router)
     app.include_router(status.router)
+    app.include_router(claims.router)
     _install_rules(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
@@ -83,8 +84,10 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components.update(events.EVENT_BATCH_SCHEMA.get("$defs", {}))
+    components.update(claims.CLAIM_SCHEMA.get("$defs", {}))
     components["Problem"] = PROBLEM_SCHEMA
     body = schema["paths"]["/v1/events"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     body.pop("$defs", None)
+    schema["paths"]["/v1/claims"]["post"]["requestBody"]["content"]["application/json"]["schema"].pop("$defs", None)
     app.openapi_schema = schema
     return schema

@@ -88,9 +88,67 @@ class MemberStream(Aggregate):
             assert isinstance(aggregate, MemberStream)
             aggregate.content_by_event_id[self.event_id] = self.content_sha256
 
+    class ClaimSettled(Aggregate.Event):
+        """The ledger's decision on a claim as it was made: edition, status, what each layer paid.
+
+        Recorded once per claim_id, so a later replay under another edition can be compared with
+        what was actually paid.
+        """
+
+        claim_id: str
+        claim_event_id: UUID
+        edition_name: str | None
+        edition_hash: str | None
+        status: str
+        layers_fen: dict[str, int]
+        fund_total_fen: int
+        member_pays_fen: int
+        reasons: list[str]
+        decided_at: datetime
+        document: dict[str, Any]
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, MemberStream)
+            aggregate.settled_claims[self.claim_id] = self.document
+
     def __init__(self, member_id: str) -> None:
         self.member_id = member_id
         self.content_by_event_id: dict[UUID, str] = {}
+        #: claim_id → the settlement document as decided (returned again on a re-post).
+        self.settled_claims: dict[str, dict[str, Any]] = {}
+
+    def record_settlement(
+        self,
+        *,
+        claim_id: str,
+        claim_event_id: UUID,
+        edition_name: str | None,
+        edition_hash: str | None,
+        status: str,
+        layers_fen: dict[str, int],
+        fund_total_fen: int,
+        member_pays_fen: int,
+        reasons: list[str],
+        decided_at: datetime,
+        document: dict[str, Any],
+    ) -> None:
+        """Record the decision on a claim; a claim is decided once."""
+        assert claim_id not in self.settled_claims, "a claim's decision is recorded once"
+        assert fund_total_fen + member_pays_fen >= 0 and all(v >= 0 for v in layers_fen.values())
+        self.trigger_event(
+            self.ClaimSettled,
+            claim_id=claim_id,
+            claim_event_id=claim_event_id,
+            edition_name=edition_name,
+            edition_hash=edition_hash,
+            status=status,
+            layers_fen=dict(layers_fen),
+            fund_total_fen=fund_total_fen,
+            member_pays_fen=member_pays_fen,
+            reasons=list(reasons),
+            decided_at=decided_at,
+            document=document,
+        )
 
     @classmethod
     def open(cls, member_id: str) -> MemberStream:

@@ -33,6 +33,7 @@ from domain.member_stream import (
     member_stream_id,
     recorded_event,
 )
+from domain.settlement import Settlement
 
 #: How often a batch is retried when a concurrent writer advanced one of its member streams.
 CONCURRENCY_ATTEMPTS_MAX = 16
@@ -170,6 +171,43 @@ class LedgerApplication(Application[UUID]):
                 f"member streams kept changing under {CONCURRENCY_ATTEMPTS_MAX} attempts; retry the batch"
             )
         return BatchResult([(events[i].event_id, outcomes[i]) for i in range(len(events))])
+
+    def record_settlement(self, settlement: Settlement, *, decided_at: datetime) -> tuple[dict[str, Any], bool]:
+        """Append the decision on a claim to the member's stream, once per claim_id.
+
+        Returns the recorded settlement document and whether this call recorded it (False: the
+        claim had been decided before, and that decision is returned unchanged).
+        """
+        document = settlement.as_json()
+        for attempt in range(CONCURRENCY_ATTEMPTS_MAX):
+            if attempt:
+                time.sleep(random.uniform(0, min(CONCURRENCY_BACKOFF_S_MAX, 0.005 * 2**attempt)))
+            stream = self._load_or_open(settlement.member_id)
+            if settlement.claim_id in stream.settled_claims:
+                return stream.settled_claims[settlement.claim_id], False
+            stream.record_settlement(
+                claim_id=settlement.claim_id,
+                claim_event_id=UUID(settlement.event_id),
+                edition_name=settlement.edition.name if settlement.edition else None,
+                edition_hash=settlement.edition.content_hash if settlement.edition else None,
+                status=settlement.status,
+                layers_fen=settlement.layers_fen,
+                fund_total_fen=settlement.fund_total_fen,
+                member_pays_fen=settlement.member_pays_fen,
+                reasons=settlement.reasons,
+                decided_at=decided_at,
+                document=document,
+            )
+            try:
+                self.save(stream)
+            except IntegrityError:
+                continue
+            return document, True
+        raise ConcurrencyExhausted(f"claim {settlement.claim_id}: the member stream kept changing; retry")
+
+    def member_settlements(self, member_id: str) -> list[MemberStream.ClaimSettled]:
+        """The decisions recorded on the member's claims, in the order they were made."""
+        return [e for e in self.events.get(member_stream_id(member_id)) if isinstance(e, MemberStream.ClaimSettled)]
 
     @staticmethod
     def _first_occurrences(events: Sequence[AnyEvent], outcomes: dict[int, Outcome]) -> list[int]:

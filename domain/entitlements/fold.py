@@ -23,6 +23,7 @@ from domain.errors import LedgerError
 from domain.member_stream import RecordedEvent
 from domain.policies import DateOutOfRangeError, Edition, ParameterReading
 from domain.settlement import ClaimContext, Settlement, layers_of, settle_claim
+from domain.settlement.model import LAYER_CAP_PARAMETERS
 from domain.settlement.settle import reject
 
 
@@ -127,9 +128,27 @@ def fold_member(
         for balance_key, amount in settlement.balances:
             key = (balance_key, settlement.year)
             ledger.used_fen[key] = ledger.used_fen.get(key, 0) + amount
+        settlement.balances_after = _balances_after(ledger, settlement, claim)
         if settlement.fund_total_fen > 0 and _counts_as_fund_use(settlement, claim):
             ledger.fund_use_years.add(settlement.year)
     return ledger
+
+
+def _balances_after(ledger: MemberLedger, settlement: Settlement, claim: Claim) -> dict[str, tuple[int | None, int]]:
+    """Each layer's yearly cap and what the year has used once this claim is paid."""
+    edition = settlement.edition
+    after: dict[str, tuple[int | None, int]] = {}
+    for layer in settlement.layers_fen:
+        cap: int | None = None
+        if edition is not None and layer in LAYER_CAP_PARAMETERS and has(edition, LAYER_CAP_PARAMETERS[layer]):
+            value = read(edition, LAYER_CAP_PARAMETERS[layer], claim.occurred_on).value
+            cap = value if isinstance(value, int) else None
+        elif layer == "major_illness" and edition is not None:
+            cap = ledger.major_illness(settlement.year, edition).cap_fen
+            if ledger.major_illness(settlement.year, edition).uncapped:
+                cap = None
+        after[layer] = (cap, ledger.used(layer, settlement.year))
+    return after
 
 
 def _counts_as_fund_use(settlement: Settlement, claim: Claim) -> bool:

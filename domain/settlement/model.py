@@ -34,6 +34,14 @@ _LAYER_MARKERS = {
 _ASSISTANCE_MARKERS = ("assistance.basic.ratio", "assistance.regular.ratio", "assistance.tilt.ratio")
 
 
+#: Layers whose yearly cap is one parameter of the rule set (major illness is the member's own cap).
+LAYER_CAP_PARAMETERS = {
+    "basic_pool": "basic_pool.annual_cap",
+    "large_amount": "large_amount.annual_cap",
+    "civil_servant": "civil_servant.annual_cap",
+}
+
+
 def layers_of(edition: Edition) -> tuple[str, ...]:
     """Every fund layer of the rule set, in settlement order."""
     found = [layer for layer, marker in _LAYER_MARKERS.items() if has(edition, marker)]
@@ -116,6 +124,8 @@ class Settlement:
     deductible_fen: int = 0
     year: int = 0
     balances: list[tuple[str, int]] = field(default_factory=list)
+    #: Per layer, the yearly cap (None: no cap) and what the year had used once this claim was paid.
+    balances_after: dict[str, tuple[int | None, int]] = field(default_factory=dict)
 
     @property
     def fund_total_fen(self) -> int:
@@ -141,6 +151,14 @@ class Settlement:
             "fund_total": format_yuan(self.fund_total_fen),
             "member_pays": format_yuan(self.member_pays_fen),
             "total_amount": format_yuan(self.total_fen),
+            "balances_after": {
+                layer: {
+                    "cap": None if cap is None else format_yuan(cap),
+                    "used": format_yuan(used),
+                    "remaining": None if cap is None else format_yuan(max(0, cap - used)),
+                }
+                for layer, (cap, used) in self.balances_after.items()
+            },
             "reasons": list(self.reasons),
             "explanations": self.explanations.as_json(),
         }

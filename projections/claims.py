@@ -1,0 +1,40 @@
+"""Submitting a claim: append it, settle it with the one fold, record the decision once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from domain.contract import parse_event
+from domain.entitlements.fold import edition_finder, fold_member
+from domain.errors import FieldProblem, InvalidEvents
+from domain.policies import Edition
+from projections.store import LedgerApplication, ingest
+
+
+def submit_claim(
+    ledger: LedgerApplication, editions: Mapping[str, Edition], raw: object, *, now: datetime, today: date
+) -> tuple[dict[str, Any], bool]:
+    """Store one ClaimSubmitted (idempotent by event_id), settle it and record the decision.
+
+    The claim is settled as the hospital's one-stop settlement would on submission: with every
+    event effective by ``today`` (or the claim's date, if later) that the ledger knows ``now``.
+    Returns the settlement document and whether this call decided it; a re-post returns the
+    decision recorded the first time, unchanged.
+    """
+    event = parse_event(raw)
+    if event.type != "ClaimSubmitted":  # type: ignore[attr-defined]
+        raise InvalidEvents(
+            [FieldProblem(0, str(event.event_id), "type", "POST /v1/claims takes one ClaimSubmitted event")]
+        )
+    ingest(ledger, [event], now=now, historical_import=False)
+    claim_id = event.data.claim_id  # type: ignore[attr-defined]
+    folded = fold_member(
+        ledger.member_events(event.member_id),
+        member_id=event.member_id,
+        as_of=max(today, event.occurred_on),
+        known_at=now,
+        edition_for=edition_finder(editions),
+    )
+    return ledger.record_settlement(folded.settlements[claim_id], decided_at=now)
