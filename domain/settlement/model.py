@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -11,7 +11,7 @@ from domain.entitlements.facts import Claim, MemberFacts
 from domain.entitlements.periods import CoveragePeriod, has
 from domain.explain import Explanations
 from domain.money import format_yuan
-from domain.policies import Edition, ParameterReading
+from domain.policies import Bands, Edition, ParameterReading, Tier
 
 #: Fund layers in settlement order; a scheme's rule set decides which of them it has.
 LAYER_ORDER: tuple[str, ...] = (
@@ -162,3 +162,11 @@ class Settlement:
             "reasons": list(self.reasons),
             "explanations": self.explanations.as_json(),
         }
+
+
+def shifted(bands: Bands, points: Decimal) -> Bands:
+    """Every tier's ratio moved by ``points`` (± percentage points), kept within [0, 1]."""
+    return replace(
+        bands,
+        tiers=tuple(Tier(t.over_fen, min(Decimal(1), max(Decimal(0), t.ratio + points))) for t in bands.tiers),
+    )

@@ -8,7 +8,6 @@ balance. A layer the member's rule set does not have is not run.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -16,7 +15,7 @@ from domain.entitlements.periods import has
 from domain.money import fen_times_ratio, format_yuan
 from domain.policies import Bands, Edition, ParameterReading, Table, Tier
 from domain.settlement.errors import NotSettleable
-from domain.settlement.model import BasicPoolResult, ClaimContext, Settlement
+from domain.settlement.model import BasicPoolResult, ClaimContext, Settlement, shifted
 
 TEMPORARY_REMOTE_LOCATIONS = ("remote_temporary_referral", "remote_temporary_other")
 
@@ -58,14 +57,6 @@ def _cumulative_increment(bands: Bands, *, before_fen: int, this_fen: int, thres
     """What a cumulative yearly schedule owes for this claim's part: due(after) − due(before)."""
     return bands.amount_due(base_fen=before_fen + this_fen, threshold_fen=threshold_fen) - bands.amount_due(
         base_fen=before_fen, threshold_fen=threshold_fen
-    )
-
-
-def _shifted(bands: Bands, points: Decimal) -> Bands:
-    """Every tier's ratio moved by ``points`` (± percentage points), kept within [0, 1]."""
-    return replace(
-        bands,
-        tiers=tuple(Tier(t.over_fen, min(Decimal(1), max(Decimal(0), t.ratio + points))) for t in bands.tiers),
     )
 
 
@@ -229,14 +220,14 @@ def _major_illness(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settle
             raise_points = _read(edition, "major_illness.low_income_ratio_raise", on)
             assert isinstance(reduction.value, Decimal) and isinstance(raise_points.value, Decimal)
             threshold_fen -= fen_times_ratio(threshold_fen, reduction.value)
-            bands = _shifted(bands, raise_points.value)
+            bands = shifted(bands, raise_points.value)
             readings += [reduction, raise_points]
         notes.append(f"low-income ({', '.join(held)})")
     location = ctx.claim.data.location.value
     if location in TEMPORARY_REMOTE_LOCATIONS and has(edition, "remote.temporary_major_illness_ratio_reduction"):
         reduction = _read(edition, "remote.temporary_major_illness_ratio_reduction", on)
         assert isinstance(reduction.value, Decimal)
-        bands = _shifted(bands, -reduction.value)
+        bands = shifted(bands, -reduction.value)
         readings.append(reduction)
         notes.append("temporary remote care")
     this = basic.second_layer_base_fen

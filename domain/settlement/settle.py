@@ -17,7 +17,7 @@ from domain.explain import Explanations
 from domain.money import fen_divided_by_ratio, fen_times_ratio, format_yuan
 from domain.policies import Bands, Edition, ParameterReading, Table
 from domain.settlement.errors import NotSettleable
-from domain.settlement.model import BasicPoolResult, ClaimContext, Settlement, layers_of
+from domain.settlement.model import BasicPoolResult, ClaimContext, Settlement, layers_of, shifted
 from domain.settlement.programmes import settle_programme
 from domain.settlement.second_layers import settle_second_layers
 
@@ -81,41 +81,115 @@ def _table(reading: ParameterReading) -> Table:
     return reading.value
 
 
+#: Bazhong-style remote tables by claim location (002 ch.2 二十七问, ch.3 十一问).
+REMOTE_TABLE_FAMILIES = {
+    "remote_long_term": "remote.long_term",
+    "remote_temporary_referral": "remote.referral_or_emergency",
+    "remote_emergency": "remote.referral_or_emergency",
+    "remote_temporary_other": "remote.temporary_other",
+}
+#: Filing (备案) a location needs; without it the stay is "other temporary" remote care.
+FILING_FOR_LOCATION = {"remote_long_term": "long_term", "remote_temporary_referral": "temporary_referral"}
+
+
+def _effective_location(ctx: ClaimContext) -> tuple[str, str]:
+    """The claim's location, downgraded to other-temporary when the filing it needs is missing."""
+    location = ctx.claim.data.location.value
+    needed = FILING_FOR_LOCATION.get(location)
+    if needed is None:
+        return location, ""
+    on = ctx.service_on
+    for _filed_on, filing in ctx.facts.filings:
+        if (
+            filing.kind.value == needed
+            and filing.valid_from <= on
+            and (filing.valid_to is None or on <= filing.valid_to)
+        ):
+            return location, ""
+    return "remote_temporary_other", f"; no {needed} filing valid on {on}: settled as other temporary remote care"
+
+
+def _inpatient_tables(
+    ctx: ClaimContext, location: str
+) -> tuple[ParameterReading, ParameterReading, list[ParameterReading], Decimal, Decimal]:
+    """Deductible table, ratio table, adjustment readings, deductible factor and ratio change for a location."""
+    edition, on = ctx.edition, ctx.claim.occurred_on
+    family = REMOTE_TABLE_FAMILIES.get(location)
+    if family is not None and has(edition, f"{family}.deductible"):
+        return (
+            read(edition, f"{family}.deductible", on),
+            read(edition, f"{family}.ratio", on),
+            [],
+            Decimal(1),
+            Decimal(0),
+        )
+    deductibles, ratios = read(edition, "inpatient.deductible", on), read(edition, "inpatient.ratio", on)
+    if location in ("local", "remote_long_term"):
+        return deductibles, ratios, [], Decimal(1), Decimal(0)
+    if location == "remote_emergency":
+        factor = read(edition, "readings.emergency_remote_deductible_factor", on)
+        change = read(edition, "remote.emergency_inpatient_ratio_reduction", on)
+        assert isinstance(factor.value, Decimal) and isinstance(change.value, Decimal)
+        return deductibles, ratios, [factor, change], factor.value, -change.value
+    if not has(edition, "remote.temporary_deductible_factor"):
+        raise NotSettleable(f"{edition.name} has no rules for {location} inpatient care")
+    factor = read(edition, "remote.temporary_deductible_factor", on)
+    change = read(edition, "remote.temporary_ratio_reduction", on)
+    assert isinstance(factor.value, Decimal) and isinstance(change.value, Decimal)
+    return deductibles, ratios, [factor, change], factor.value, -change.value
+
+
+def _facility_row(ctx: ClaimContext, table: Table, location: str) -> tuple[str, list[ParameterReading]]:
+    """The table row: the facility level, or the big-city top level for a remote 三甲 (big_city_level3)."""
+    level = ctx.claim.data.facility_level.value
+    flags = {f.value for f in ctx.claim.data.flags}
+    if location != "local" and "big_city_level3" in flags and has(ctx.edition, "remote.big_city_top_hospital_level"):
+        mapped = read(ctx.edition, "remote.big_city_top_hospital_level", ctx.claim.occurred_on)
+        assert isinstance(mapped.value, str)
+        level = mapped.value
+        if level in table.rows:
+            return level, [mapped]
+    if level not in table.rows:
+        raise NotSettleable(f"{ctx.edition.name} has no inpatient row for facility level {level}")
+    return level, []
+
+
 def _inpatient_basic_pool(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
     edition, data, on = ctx.edition, ctx.claim.data, ctx.claim.occurred_on
-    if data.location.value != "local":
-        raise NotSettleable(f"remote inpatient care ({data.location.value}) is not settled yet; nothing paid")
-    deductibles = read(edition, "inpatient.deductible", on)
-    ratios = read(edition, "inpatient.ratio", on)
+    location, location_note = _effective_location(ctx)
+    deductibles, ratios, adjustments, deductible_factor, ratio_change = _inpatient_tables(ctx, location)
     table = _table(deductibles)
-    level = data.facility_level.value
-    if level not in table.rows:
-        raise NotSettleable(f"{edition.name} has no inpatient row for facility level {level}")
+    level, level_readings = _facility_row(ctx, table, location)
     kind = person_kind(ctx, table)
     cell = table.cell(level, kind)
     assert isinstance(cell, int)
-    deductible, deductible_text, deductible_readings = _deductible(ctx, cell)
+    deductible, deductible_text, deductible_readings = _deductible(ctx, fen_times_ratio(cell, deductible_factor))
     cap = read(edition, "basic_pool.annual_cap", on)
     assert isinstance(cap.value, int)
     base = max(0, data.policy_amount - deductible)
     ratio = _table(ratios).cell(level, kind)
     if isinstance(ratio, Bands):
+        ratio = shifted(ratio, ratio_change) if ratio_change else ratio
         raw = ratio.amount_due(base_fen=base)
     else:
         assert isinstance(ratio, Decimal)
+        ratio = min(Decimal(1), max(Decimal(0), ratio + ratio_change))
         raw = fen_times_ratio(base, ratio)
     remaining = max(0, cap.value - ctx.used("basic_pool"))
     paid = min(raw, remaining)
     cap_text = "" if paid == raw else f", limited to the {format_yuan(remaining)} left of the basic-pool cap"
+    where = "" if location == "local" else f" ({location})"
     explanations.add(
         "layers.basic_pool",
-        f"inpatient at {level} as {kind}: (policy {format_yuan(data.policy_amount)} − deductible "
+        f"inpatient at {level}{where} as {kind}: (policy {format_yuan(data.policy_amount)} − deductible "
         f"{format_yuan(deductible)}) × {'bands' if isinstance(ratio, Bands) else ratio} = {format_yuan(raw)}{cap_text}"
-        f"{deductible_text}",
+        f"{deductible_text}{location_note}",
         edition,
         deductibles,
         ratios,
         cap,
+        *adjustments,
+        *level_readings,
         *deductible_readings,
     )
     flat = ratio if isinstance(ratio, Decimal) else None
