@@ -14,6 +14,7 @@ from decimal import Decimal
 from domain.entitlements.periods import has
 from domain.money import fen_times_ratio, format_yuan
 from domain.policies import Bands, Edition, ParameterReading, Table, Tier
+from domain.settlement.assistance import settle_assistance
 from domain.settlement.errors import NotSettleable
 from domain.settlement.model import BasicPoolResult, ClaimContext, Settlement, shifted
 
@@ -25,21 +26,26 @@ def _read(edition: Edition, name: str, on: date) -> ParameterReading:
 
 
 def settle_second_layers(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settlement) -> None:
-    """Run the member's second layers on the basic pool's result; fills ``settlement`` in place."""
+    """Run the member's later layers on the basic pool's result; fills ``settlement`` in place.
+
+    The second layers work on the co-pay the basic pool sends on (none for single-payment drugs);
+    medical assistance then works on whatever policy-scope cost is still the member's.
+    """
     layers = settlement.layers_fen
-    if basic.second_layer_base_fen <= 0:
-        return
-    if "civil_servant" in layers:
-        _civil_servant(ctx, basic, settlement)
-    if "supplementary" in layers:
-        _supplementary(ctx, basic, settlement)
-    if "large_amount" in layers:
-        if has(ctx.edition, "large_amount.copay_ratio_factor"):
-            _large_amount_above_basic_cap(ctx, basic, settlement)
-        elif has(ctx.edition, "large_amount.tiers"):
-            _large_amount_cumulative(ctx, basic, settlement)
-    if "major_illness" in layers:
-        _major_illness(ctx, basic, settlement)
+    if basic.second_layer_base_fen > 0:
+        if "civil_servant" in layers:
+            _civil_servant(ctx, basic, settlement)
+        if "supplementary" in layers:
+            _supplementary(ctx, basic, settlement)
+        if "large_amount" in layers:
+            if has(ctx.edition, "large_amount.copay_ratio_factor"):
+                _large_amount_above_basic_cap(ctx, basic, settlement)
+            elif has(ctx.edition, "large_amount.tiers"):
+                _large_amount_cumulative(ctx, basic, settlement)
+        if "major_illness" in layers:
+            _major_illness(ctx, basic, settlement)
+    if "medical_assistance" in layers:
+        settle_assistance(ctx, settlement)
 
 
 def _pay(settlement: Settlement, layer: str, amount_fen: int, *extra_balances: tuple[str, int]) -> None:

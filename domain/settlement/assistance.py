@@ -1,0 +1,185 @@
+"""Medical assistance (医疗救助): the last layer, for certified low-income members.
+
+Shenyang (001 医疗救助 3): basic assistance (``assistance.basic.*``: deductible counted across the
+year, ratio, yearly limit), then tilt assistance on what is left (``assistance.tilt.*``, no cap),
+full assistance for severe mental illness admissions (``assistance.severe_mental_illness_inpatient_ratio``),
+and outpatient assistance (``assistance.outpatient.*``). Bazhong (002 ch.6 五问): routine
+assistance with a deductible that is a share of the prior year's disposable income
+(``assistance.regular.*``), then tilt assistance on the year's cumulative self-pay above the
+monitoring line (``assistance.tilt.*``) for care in the province (not emergencies elsewhere or
+long-term filings). A member with several categories gets the most favourable one (待遇就高).
+Assistance works on the policy-scope cost the funds before it left to the member.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from domain.entitlements.periods import has
+from domain.money import fen_times_ratio, format_yuan
+from domain.policies import Edition, ParameterReading, Table
+from domain.settlement.model import ClaimContext, Settlement
+
+LAYER = "medical_assistance"
+#: Settings whose cost assistance covers: stays, and long-term outpatient treatment (001 医疗救助 2; 002 ch.6 五问).
+INPATIENT_LIKE_SETTINGS = ("inpatient", "chronic", "special", "maternity")
+OUTPATIENT_SETTINGS = ("outpatient_pooling", "two_diseases", "emergency")
+#: Locations outside tilt assistance in Bazhong (急诊、急症和异地长期备案人员除外).
+TILT_EXCLUDED_LOCATIONS = ("remote_emergency", "remote_long_term")
+
+
+def _read(edition: Edition, name: str, on: date) -> ParameterReading:
+    return edition.reading(name, on)
+
+
+def _table(reading: ParameterReading) -> Table:
+    assert isinstance(reading.value, Table)
+    return reading.value
+
+
+def _money(value: object) -> int:
+    assert isinstance(value, int) and not isinstance(value, bool)
+    return value
+
+
+def _ratio(value: object) -> Decimal:
+    assert isinstance(value, Decimal)
+    return value
+
+
+def _left(ctx: ClaimContext, settlement: Settlement) -> int:
+    return max(0, ctx.claim.data.policy_amount - sum(settlement.layers_fen.values()))
+
+
+def _category(ctx: ClaimContext, ratios: Table) -> str | None:
+    """The member's most favourable assistance category on the service day (highest ratio)."""
+    held = [row for row in ratios.rows if ctx.facts.has_category(row, ctx.service_on)]
+    if not held:
+        return None
+    return max(held, key=lambda row: (_ratio(ratios.cell(row)), -ratios.rows.index(row)))
+
+
+def _pay(settlement: Settlement, amount_fen: int, *balances: tuple[str, int]) -> None:
+    settlement.layers_fen[LAYER] += amount_fen
+    settlement.balances.append((LAYER, amount_fen))
+    settlement.balances.extend(balances)
+
+
+def settle_assistance(ctx: ClaimContext, settlement: Settlement) -> None:
+    """Medical assistance on what the layers before it left to the member."""
+    edition = ctx.edition
+    setting = ctx.claim.data.setting.value
+    if has(edition, "assistance.basic.ratio"):
+        if setting in INPATIENT_LIKE_SETTINGS:
+            _shenyang(ctx, settlement)
+        elif setting in OUTPATIENT_SETTINGS and has(edition, "assistance.outpatient.ratio"):
+            _shenyang_outpatient(ctx, settlement)
+    elif has(edition, "assistance.regular.ratio") and setting in INPATIENT_LIKE_SETTINGS:
+        _bazhong(ctx, settlement)
+
+
+def _shenyang(ctx: ClaimContext, settlement: Settlement) -> None:
+    edition, on = ctx.edition, ctx.claim.occurred_on
+    ratios = _read(edition, "assistance.basic.ratio", on)
+    category = _category(ctx, _table(ratios))
+    if category is None:
+        return
+    flags = {f.value for f in ctx.claim.data.flags}
+    if "psychiatric" in flags and ctx.claim.data.setting.value == "inpatient":
+        full = _read(edition, "assistance.severe_mental_illness_inpatient_ratio", on)
+        paid = fen_times_ratio(_left(ctx, settlement), _ratio(full.value))
+        _pay(settlement, paid)
+        settlement.explanations.add(
+            "layers.medical_assistance",
+            f"severe mental illness admission of a {category} member: {format_yuan(paid)} (full assistance)",
+            edition,
+            full,
+        )
+        return
+    deductibles = _read(edition, "assistance.basic.deductible", on)
+    cap = _read(edition, "assistance.basic.annual_cap", on)
+    left = _left(ctx, settlement)
+    deductible_due = max(0, _money(_table(deductibles).cell(category)) - ctx.used("assistance.basic.deductible"))
+    deductible_now = min(left, deductible_due)
+    basic_raw = fen_times_ratio(left - deductible_now, _ratio(_table(ratios).cell(category)))
+    basic = min(basic_raw, max(0, _money(cap.value) - ctx.used("assistance.basic")))
+    _pay(settlement, basic, ("assistance.basic", basic), ("assistance.basic.deductible", deductible_now))
+    tilt_ratios = _read(edition, "assistance.tilt.ratio", on)
+    tilt_deductibles = _read(edition, "assistance.tilt.deductible", on)
+    left = _left(ctx, settlement)
+    tilt_due = max(0, _money(_table(tilt_deductibles).cell(category)) - ctx.used("assistance.tilt.deductible"))
+    tilt_deductible_now = min(left, tilt_due)
+    tilt = fen_times_ratio(left - tilt_deductible_now, _ratio(_table(tilt_ratios).cell(category)))
+    _pay(settlement, tilt, ("assistance.tilt", tilt), ("assistance.tilt.deductible", tilt_deductible_now))
+    settlement.explanations.add(
+        "layers.medical_assistance",
+        f"{category}: basic assistance {format_yuan(basic)} (deductible {format_yuan(deductible_now)}, yearly limit), "
+        f"then tilt assistance {format_yuan(tilt)} (deductible {format_yuan(tilt_deductible_now)}, no cap)",
+        edition,
+        ratios,
+        deductibles,
+        cap,
+        tilt_ratios,
+        tilt_deductibles,
+    )
+
+
+def _shenyang_outpatient(ctx: ClaimContext, settlement: Settlement) -> None:
+    edition, on = ctx.edition, ctx.claim.occurred_on
+    ratios = _read(edition, "assistance.outpatient.ratio", on)
+    category = _category(ctx, _table(ratios))
+    if category is None:
+        return
+    ratio_reading = ratios
+    ratio = _ratio(_table(ratios).cell(category))
+    if ctx.facts.has_category("severe_disability", ctx.service_on) and category in ("extreme_poverty", "orphan"):
+        ratio_reading = _read(edition, "assistance.outpatient.disabled_ratio", on)
+        ratio = _ratio(ratio_reading.value)
+    caps = _read(edition, "assistance.outpatient.annual_cap", on)
+    raw = fen_times_ratio(_left(ctx, settlement), ratio)
+    paid = min(raw, max(0, _money(_table(caps).cell(category)) - ctx.used("assistance.outpatient")))
+    _pay(settlement, paid, ("assistance.outpatient", paid))
+    settlement.explanations.add(
+        "layers.medical_assistance",
+        f"{category}: outpatient assistance {ratio} of {format_yuan(_left(ctx, settlement) + paid)} = "
+        f"{format_yuan(raw)}, {format_yuan(paid)} within the yearly limit",
+        edition,
+        ratio_reading,
+        caps,
+    )
+
+
+def _bazhong(ctx: ClaimContext, settlement: Settlement) -> None:
+    edition, on = ctx.edition, ctx.claim.occurred_on
+    ratios = _read(edition, "assistance.regular.ratio", on)
+    category = _category(ctx, _table(ratios))
+    if category is None:
+        return
+    shares = _read(edition, "assistance.regular.deductible_income_share", on)
+    income = _read(edition, "income.prior_year_disposable_income_per_capita", on)
+    caps = _read(edition, "assistance.regular.annual_cap", on)
+    deductible_year = fen_times_ratio(_money(income.value), _ratio(_table(shares).cell(category)))
+    left = _left(ctx, settlement)
+    deductible_now = min(left, max(0, deductible_year - ctx.used("assistance.regular.deductible")))
+    raw = fen_times_ratio(left - deductible_now, _ratio(_table(ratios).cell(category)))
+    regular = min(raw, max(0, _money(_table(caps).cell(category)) - ctx.used("assistance.regular")))
+    _pay(settlement, regular, ("assistance.regular", regular), ("assistance.regular.deductible", deductible_now))
+    readings = [ratios, shares, income, caps]
+    text = (
+        f"{category}: routine assistance {format_yuan(regular)} (deductible {format_yuan(deductible_now)} of the "
+        f"year's {format_yuan(deductible_year)}, yearly limit)"
+    )
+    if ctx.claim.data.location.value not in TILT_EXCLUDED_LOCATIONS:
+        line = _read(edition, "assistance.tilt.threshold", on)
+        tilt_ratios = _read(edition, "assistance.tilt.ratio", on)
+        tilt_caps = _read(edition, "assistance.tilt.annual_cap", on)
+        self_pay = _left(ctx, settlement)
+        before = ctx.used("assistance.tilt.base")
+        above = max(0, before + self_pay - _money(line.value)) - max(0, before - _money(line.value))
+        tilt_raw = fen_times_ratio(above, _ratio(_table(tilt_ratios).cell(category)))
+        tilt = min(tilt_raw, max(0, _money(_table(tilt_caps).cell(category)) - ctx.used("assistance.tilt")))
+        _pay(settlement, tilt, ("assistance.tilt", tilt), ("assistance.tilt.base", self_pay))
+        readings += [line, tilt_ratios, tilt_caps]
+        text += f"; tilt assistance {format_yuan(tilt)} on the year's self-pay above the monitoring line"
+    settlement.explanations.add("layers.medical_assistance", text, edition, *readings)
