@@ -1,0 +1,109 @@
+"""Maternity medical costs (生育医疗费) outside the inpatient tables; the claim's ``condition`` names the item.
+
+- Bazhong (002 ch.2 二十八问 (二), ch.3 十四问 (二)(三)): 限额支付 — the policy-scope cost up to the
+  item's limit (natural, difficult_or_caesarean, termination_16_weeks_plus,
+  termination_under_16_weeks), lower costs paid as incurred; inside the basic-pool cap.
+- Shenyang resident (001 生育保险待遇 2.1, 2.6): prenatal_examination at 60 % without deductible up
+  to 1,500 a pregnancy; assisted_reproduction at 50 %, at most twice.
+- Shenyang employee (000 生育保险待遇 2 生育待遇 5, 6): maternity outpatient costs under the
+  outpatient-pooling rules; assisted_reproduction at 60 %, at most twice.
+
+Fixed allowances (产前检查费 定额补助, the spouse subsidy, 生育津贴) are paid on application, not
+from a bill, and are refused here with that reason.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from domain.entitlements.periods import has
+from domain.explain import Explanations
+from domain.settlement.draws import Cap, Deductible, Payment, money, money_cell, ratio, read, table, text
+from domain.settlement.errors import NotSettleable
+from domain.settlement.model import BasicPoolResult, ClaimContext
+from domain.settlement.outpatient import settle_outpatient_pooling
+
+PRENATAL = "prenatal_examination"
+ASSISTED_REPRODUCTION = "assisted_reproduction"
+#: The one reading of 一个孕期内 the ledger can count without a pregnancy identifier.
+CALENDAR_YEAR = "calendar_year"
+#: Rows of maternity.medical_cap that add to another item (per extra baby, caesarean termination).
+ADD_ON_ITEMS = ("each_extra_baby", "termination_caesarean_extra")
+
+
+def settle_maternity(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
+    item = ctx.claim.data.condition
+    if item is None:
+        raise NotSettleable("a maternity claim must name its item in condition (e.g. natural, prenatal_examination)")
+    if has(ctx.edition, "maternity.prenatal_allowance"):
+        allowance = table(read(ctx, "maternity.prenatal_allowance"))
+        if item in allowance.rows:
+            raise NotSettleable(
+                f"{item}: the prenatal allowance (产前检查费) is a fixed sum paid on application, not a bill"
+            )
+    if has(ctx.edition, "maternity.spouse_subsidy") and item in table(read(ctx, "maternity.spouse_subsidy")).rows:
+        raise NotSettleable(f"{item}: the spouse subsidy is a fixed sum paid on application, not a bill")
+    if has(ctx.edition, "maternity.medical_cap"):
+        return _medical_cap(ctx, item, explanations)
+    if item == ASSISTED_REPRODUCTION:
+        return _assisted_reproduction(ctx, explanations)
+    if item == PRENATAL and has(ctx.edition, "maternity.prenatal_cap"):
+        return _prenatal(ctx, explanations)
+    if item == PRENATAL and has(ctx.edition, "outpatient_pooling.deductible"):
+        explanations.add(
+            "layers.basic_pool",
+            "maternity outpatient costs are paid under the outpatient-pooling rules (000 生育保险待遇 2 生育待遇 5)",
+            ctx.edition,
+        )
+        return settle_outpatient_pooling(ctx, explanations)
+    raise NotSettleable(f"{ctx.edition.name} has no maternity item {item!r} settled from a bill")
+
+
+def _medical_cap(ctx: ClaimContext, item: str, explanations: Explanations) -> BasicPoolResult:
+    """Bazhong 限额支付: the policy-scope cost, at most the item's limit (据实支付 below it)."""
+    caps = read(ctx, "maternity.medical_cap")
+    if item in ADD_ON_ITEMS:
+        raise NotSettleable(f"{item} adds to another item; the claim cannot say how many babies or which birth")
+    if item not in table(caps).rows:
+        raise NotSettleable(f"{item!r} is not a maternity item of {ctx.edition.name} (maternity.medical_cap)")
+    payment = Payment(ctx, f"maternity {item}, paid as incurred", Decimal(1), (caps,))
+    payment.event_limit_fen = money_cell(table(caps), item)
+    payment.counts_against_basic_pool("maternity")
+    return payment.settle(explanations)
+
+
+def _prenatal(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
+    """Shenyang resident prenatal examinations: ratio, deductible, a cap per pregnancy (counted per year)."""
+    period = read(ctx, "readings.prenatal_cap_period")
+    if text(period) != CALENDAR_YEAR:
+        raise NotSettleable(f"readings.prenatal_cap_period {text(period)!r} is not one the ledger counts")
+    fund_ratio = read(ctx, "maternity.prenatal_ratio")
+    deductible = read(ctx, "maternity.prenatal_deductible")
+    cap = read(ctx, "maternity.prenatal_cap")
+    payment = Payment(ctx, "prenatal examinations", ratio(fund_ratio), (fund_ratio,))
+    payment.deductible = Deductible(money(deductible), None, (deductible,))
+    payment.caps.append(Cap(f"maternity:{PRENATAL}", money(cap), (cap, period)))
+    payment.notes.append("the per-pregnancy cap is counted per calendar year (readings.prenatal_cap_period)")
+    payment.counts_against_basic_pool("maternity")
+    return payment.settle(explanations)
+
+
+def _assisted_reproduction(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
+    """Assisted reproduction (辅助生殖门诊): no deductible, a ratio, at most a number of uses (one claim, one use)."""
+    fund_ratio = read(ctx, "maternity.assisted_reproduction_ratio")
+    uses_max = read(ctx, "maternity.assisted_reproduction_uses_max")
+    assert isinstance(uses_max.value, int)
+    used = sum(
+        1
+        for claim in ctx.earlier_claims
+        if claim.data.setting.value == "maternity" and claim.data.condition == ASSISTED_REPRODUCTION
+    )
+    if used >= uses_max.value:
+        raise NotSettleable(
+            f"assisted reproduction already used {used} times, the most allowed "
+            f"(maternity.assisted_reproduction_uses_max = {uses_max.value}); nothing paid"
+        )
+    payment = Payment(ctx, f"assisted reproduction, use {used + 1}", ratio(fund_ratio), (fund_ratio, uses_max))
+    payment.notes.append("no deductible (不设起付标准)")
+    payment.counts_against_basic_pool("maternity")
+    return payment.settle(explanations)
