@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from domain.contract import ClaimSetting
+from domain.contract import ClaimFlag, ClaimSetting
 from domain.entitlements.periods import has
 from domain.explain import Explanations
 from domain.money import fen_divided_by_ratio, fen_times_ratio, format_yuan
@@ -154,8 +154,43 @@ def _facility_row(ctx: ClaimContext, table: Table, location: str) -> tuple[str, 
     return level, []
 
 
+def _non_designated_emergency(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
+    """001 市内住院待遇 2: emergency admission to a non-designated hospital, one deductible and ratio."""
+    edition, data, on = ctx.edition, ctx.claim.data, ctx.claim.occurred_on
+    deductible_reading = read(edition, "emergency.non_designated_inpatient_deductible", on)
+    ratio_reading = read(edition, "emergency.non_designated_inpatient_ratio", on)
+    cap = read(edition, "basic_pool.annual_cap", on)
+    assert isinstance(deductible_reading.value, int) and isinstance(ratio_reading.value, Decimal)
+    assert isinstance(cap.value, int)
+    deductible = min(data.policy_amount, deductible_reading.value)
+    base = data.policy_amount - deductible
+    raw = fen_times_ratio(base, ratio_reading.value)
+    paid = min(raw, max(0, cap.value - ctx.used("basic_pool")))
+    explanations.add(
+        "layers.basic_pool",
+        f"emergency admission to a non-designated hospital: (policy {format_yuan(data.policy_amount)} − "
+        f"{format_yuan(deductible)}) × {ratio_reading.value} = {format_yuan(raw)}, {format_yuan(paid)} paid",
+        edition,
+        deductible_reading,
+        ratio_reading,
+        cap,
+    )
+    covered_base = fen_divided_by_ratio(paid, ratio_reading.value) if paid < raw else base
+    return BasicPoolResult(
+        amount_fen=paid,
+        deductible_fen=deductible,
+        balances=(("basic_pool", paid),),
+        second_layer_base_fen=data.policy_amount - paid,
+        copay_excluding_deductible_fen=max(0, covered_base - paid),
+        capped_base_fen=base - covered_base,
+        ratio=ratio_reading.value,
+    )
+
+
 def _inpatient_basic_pool(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
     edition, data, on = ctx.edition, ctx.claim.data, ctx.claim.occurred_on
+    if ClaimFlag.NON_DESIGNATED in data.flags and has(edition, "emergency.non_designated_inpatient_deductible"):
+        return _non_designated_emergency(ctx, explanations)
     location, location_note = _effective_location(ctx)
     deductibles, ratios, adjustments, deductible_factor, ratio_change = _inpatient_tables(ctx, location)
     table = _table(deductibles)
