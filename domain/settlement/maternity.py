@@ -41,8 +41,6 @@ def settle_maternity(ctx: ClaimContext, explanations: Explanations) -> BasicPool
             raise NotSettleable(
                 f"{item}: the prenatal allowance (产前检查费) is a fixed sum paid on application, not a bill"
             )
-    if has(ctx.edition, "maternity.spouse_subsidy") and item in table(read(ctx, "maternity.spouse_subsidy")).rows:
-        raise NotSettleable(f"{item}: the spouse subsidy is a fixed sum paid on application, not a bill")
     if has(ctx.edition, "maternity.medical_cap"):
         return _medical_cap(ctx, item, explanations)
     if item == ASSISTED_REPRODUCTION:
@@ -56,7 +54,10 @@ def settle_maternity(ctx: ClaimContext, explanations: Explanations) -> BasicPool
             ctx.edition,
         )
         return settle_outpatient_pooling(ctx, explanations)
-    raise NotSettleable(f"{ctx.edition.name} has no maternity item {item!r} settled from a bill")
+    raise NotSettleable(
+        f"{ctx.edition.name} has no maternity item {item!r} settled from a bill "
+        "(fixed sums such as the spouse subsidy and the allowance are paid on application)"
+    )
 
 
 def _medical_cap(ctx: ClaimContext, item: str, explanations: Explanations) -> BasicPoolResult:
