@@ -22,11 +22,6 @@ from domain.policies import Edition, ParameterReading, Table
 from domain.settlement.model import ClaimContext, Settlement
 
 LAYER = "medical_assistance"
-#: Settings whose cost assistance covers: stays, and long-term outpatient treatment (001 医疗救助 2; 002 ch.6 五问).
-INPATIENT_LIKE_SETTINGS = ("inpatient", "chronic", "special", "maternity")
-OUTPATIENT_SETTINGS = ("outpatient_pooling", "two_diseases", "emergency")
-#: Locations outside tilt assistance in Bazhong (急诊、急症和异地长期备案人员除外).
-TILT_EXCLUDED_LOCATIONS = ("remote_emergency", "remote_long_term")
 
 
 def _read(edition: Edition, name: str, on: date) -> ParameterReading:
@@ -68,15 +63,23 @@ def _pay(settlement: Settlement, amount_fen: int, *balances: tuple[str, int]) ->
 
 def settle_assistance(ctx: ClaimContext, settlement: Settlement) -> None:
     """Medical assistance on what the layers before it left to the member."""
-    edition = ctx.edition
+    edition, on = ctx.edition, ctx.claim.occurred_on
     setting = ctx.claim.data.setting.value
-    if has(edition, "assistance.basic.ratio"):
-        if setting in INPATIENT_LIKE_SETTINGS:
+    if setting in _listed(edition, "assistance.settings", on):
+        if has(edition, "assistance.basic.ratio"):
             _shenyang(ctx, settlement)
-        elif setting in OUTPATIENT_SETTINGS and has(edition, "assistance.outpatient.ratio"):
-            _shenyang_outpatient(ctx, settlement)
-    elif has(edition, "assistance.regular.ratio") and setting in INPATIENT_LIKE_SETTINGS:
-        _bazhong(ctx, settlement)
+        elif has(edition, "assistance.regular.ratio"):
+            _bazhong(ctx, settlement)
+    elif has(edition, "assistance.outpatient.settings") and setting in _listed(
+        edition, "assistance.outpatient.settings", on
+    ):
+        _shenyang_outpatient(ctx, settlement)
+
+
+def _listed(edition: Edition, name: str, on: date) -> tuple[str, ...]:
+    value = _read(edition, name, on).value
+    assert isinstance(value, tuple)
+    return value
 
 
 def _shenyang(ctx: ClaimContext, settlement: Settlement) -> None:
@@ -170,7 +173,8 @@ def _bazhong(ctx: ClaimContext, settlement: Settlement) -> None:
         f"{category}: routine assistance {format_yuan(regular)} (deductible {format_yuan(deductible_now)} of the "
         f"year's {format_yuan(deductible_year)}, yearly limit)"
     )
-    if ctx.claim.data.location.value not in TILT_EXCLUDED_LOCATIONS:
+    excluded = _read(edition, "assistance.tilt.excluded_locations", on)
+    if ctx.claim.data.location.value not in _listed(edition, "assistance.tilt.excluded_locations", on):
         line = _read(edition, "assistance.tilt.threshold", on)
         tilt_ratios = _read(edition, "assistance.tilt.ratio", on)
         tilt_caps = _read(edition, "assistance.tilt.annual_cap", on)
@@ -180,6 +184,6 @@ def _bazhong(ctx: ClaimContext, settlement: Settlement) -> None:
         tilt_raw = fen_times_ratio(above, _ratio(_table(tilt_ratios).cell(category)))
         tilt = min(tilt_raw, max(0, _money(_table(tilt_caps).cell(category)) - ctx.used("assistance.tilt")))
         _pay(settlement, tilt, ("assistance.tilt", tilt), ("assistance.tilt.base", self_pay))
-        readings += [line, tilt_ratios, tilt_caps]
+        readings += [line, tilt_ratios, tilt_caps, excluded]
         text += f"; tilt assistance {format_yuan(tilt)} on the year's self-pay above the monitoring line"
     settlement.explanations.add("layers.medical_assistance", text, edition, *readings)

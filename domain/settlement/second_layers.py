@@ -28,24 +28,36 @@ def _read(edition: Edition, name: str, on: date) -> ParameterReading:
 def settle_second_layers(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settlement) -> None:
     """Run the member's later layers on the basic pool's result; fills ``settlement`` in place.
 
-    The second layers work on the co-pay the basic pool sends on (none for single-payment drugs);
-    medical assistance then works on whatever policy-scope cost is still the member's.
+    A second layer pays only on the settings its rule set lists (``<layer>.settings``) and on the
+    co-pay the basic pool sends on (none for single-payment drugs); medical assistance then works
+    on whatever policy-scope cost is still the member's.
     """
     layers = settlement.layers_fen
     if basic.second_layer_base_fen > 0:
-        if "civil_servant" in layers:
+        if "civil_servant" in layers and _covers(ctx, "civil_servant", settlement):
             _civil_servant(ctx, basic, settlement)
-        if "supplementary" in layers:
+        if "supplementary" in layers and _covers(ctx, "supplementary", settlement):
             _supplementary(ctx, basic, settlement)
-        if "large_amount" in layers:
+        if "large_amount" in layers and _covers(ctx, "large_amount", settlement):
             if has(ctx.edition, "large_amount.copay_ratio_factor"):
                 _large_amount_above_basic_cap(ctx, basic, settlement)
             elif has(ctx.edition, "large_amount.tiers"):
                 _large_amount_cumulative(ctx, basic, settlement)
-        if "major_illness" in layers:
+        if "major_illness" in layers and _covers(ctx, "major_illness", settlement):
             _major_illness(ctx, basic, settlement)
     if "medical_assistance" in layers:
         settle_assistance(ctx, settlement)
+
+
+def _covers(ctx: ClaimContext, layer: str, settlement: Settlement) -> bool:
+    """Whether the layer pays on this claim's setting (``<layer>.settings``); says so when it does not."""
+    settings = _read(ctx.edition, f"{layer}.settings", ctx.claim.occurred_on)
+    assert isinstance(settings.value, tuple)
+    setting = ctx.claim.data.setting.value
+    if setting in settings.value:
+        return True
+    settlement.explanations.add(f"layers.{layer}", f"{layer} does not pay on {setting} claims", ctx.edition, settings)
+    return False
 
 
 def _pay(settlement: Settlement, layer: str, amount_fen: int, *extra_balances: tuple[str, int]) -> None:
