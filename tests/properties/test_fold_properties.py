@@ -26,6 +26,46 @@ from projections.rulebook import Rulebook, load_rulebook
 
 RULEBOOK: Rulebook = load_rulebook()
 YEARS = list(range(2025, 2033))
+CATEGORIES = [
+    "minimum_living",
+    "extreme_poverty",
+    "near_minimum",
+    "monitored",
+    "retired",
+    "civil_servant",
+    "student",
+    "age_80_plus",
+    "severe_disability",
+]
+CONDITIONS = [
+    ("chronic", "hypertension"),
+    ("chronic", "diabetes"),
+    ("special", "dialysis"),
+    ("two_diseases", "hypertension"),
+    ("single_payment_drug", "drug-x"),
+]
+SETTINGS = [
+    "inpatient",
+    "inpatient",
+    "inpatient",
+    "outpatient_pooling",
+    "emergency",
+    "chronic",
+    "special",
+    "two_diseases",
+    "maternity",
+    "single_payment_drug",
+]
+LOCATIONS = [
+    "local",
+    "local",
+    "local",
+    "remote_long_term",
+    "remote_temporary_referral",
+    "remote_temporary_other",
+    "remote_emergency",
+]
+FLAGS = ["cancer", "psychiatric", "childbirth", "big_city_level3", "non_designated", "family_doctor", "village_clinic"]
 KNOWN_AT = datetime(2040, 1, 1, tzinfo=UTC)
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -34,6 +74,7 @@ SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[Heal
 def histories(draw: st.DrawFn) -> tuple[str, list[dict[str, Any]]]:
     """A resident of Bazhong or Shenyang: some paid years (early, in the window or late), repairs, claims."""
     region = draw(st.sampled_from(["bazhong", "shenyang"]))
+    scheme = draw(st.sampled_from(["resident", "resident", "employee"]))
     birth = date(draw(st.integers(1950, 2026)), draw(st.integers(1, 12)), draw(st.integers(1, 28)))
     raw: list[dict[str, Any]] = []
 
@@ -65,7 +106,8 @@ def histories(draw: st.DrawFn) -> tuple[str, list[dict[str, Any]]]:
                 "kind": "regular",
             },
         )
-    for year in draw(st.sets(st.sampled_from([y for y in YEARS if y not in paid_years] or [2025]), max_size=3)):
+    repairable = [y for y in YEARS if y not in paid_years] if scheme == "resident" else []
+    for year in draw(st.sets(st.sampled_from(repairable or [2025]), max_size=3 if repairable else 0)):
         add(
             "ContributionPaid",
             date(year + 1, 11, 15),
@@ -161,6 +203,8 @@ def test_benefits_never_start_before_payment_except_for_newborns(history: tuple[
     birth = ledger.facts.birth_on
     payments = {p.coverage_start.year: p.paid_on for p in ledger.facts.payments if p.kind.value == "regular"}
     for period in ledger.periods:
+        if period.scheme == "employee":
+            continue  # employee back-pay within the limit reaches back by rule (002 ch.2 二十三问)
         paid_on = payments[period.covered_from.year]
         if birth is not None and period.benefits_from == birth:
             continue  # newborns paid in time are covered from birth (002 ch.3 七问; 001 医保待遇期 3)
