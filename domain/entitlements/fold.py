@@ -62,6 +62,8 @@ class MemberLedger:
     settlements: dict[str, Settlement] = field(default_factory=dict)
     used_fen: dict[tuple[str, int], int] = field(default_factory=dict)
     fund_use_years: set[int] = field(default_factory=set)
+    #: (programme balance key, year) → its cap as the latest claim of the year settled it.
+    programme_caps_fen: dict[tuple[str, int], int] = field(default_factory=dict)
 
     def period_on(self, day: date) -> CoveragePeriod | None:
         """The period giving benefits on ``day`` (grace months after the last paid one included), else the
@@ -126,9 +128,11 @@ def fold_member(
         if claim.data.setting.value == "inpatient":
             paid_deductibles.append((claim, settlement.deductible_fen))
         for balance_key, amount in settlement.balances:
-            key = (balance_key, settlement.year)
-            ledger.used_fen[key] = ledger.used_fen.get(key, 0) + amount
+            used_key = (balance_key, settlement.year)
+            ledger.used_fen[used_key] = ledger.used_fen.get(used_key, 0) + amount
         settlement.balances_after = _balances_after(ledger, settlement, claim)
+        for programme_key, cap_fen in settlement.programme_caps:
+            ledger.programme_caps_fen[(programme_key, settlement.year)] = cap_fen
         if settlement.fund_total_fen > 0 and _counts_as_fund_use(settlement, claim):
             ledger.fund_use_years.add(settlement.year)
     return ledger

@@ -120,6 +120,10 @@ def _continuity_and_caps(
             if isinstance(reading.value, int):
                 caps[layer] = _balance(reading.value, ledger.used(layer, year))
                 explanations.add(f"caps.{layer}", f"{layer} cap for {year}", edition, reading)
+    for (key, cap_year), cap_fen in sorted(ledger.programme_caps_fen.items()):
+        if cap_year == year and key not in caps:
+            caps[key] = _balance(cap_fen, ledger.used(key, year))
+            explanations.add(f"caps.{key}", f"{key} cap for {year} as its claims were settled", edition)
     if resident and has(edition, "major_illness.annual_cap") and document["covered"]:
         cap_state = ledger.major_illness(year, edition)
         used = ledger.used("major_illness", year)

@@ -206,6 +206,7 @@ class Payment:
             deductible_fen=deductible_fen,
             balances=tuple(balances),
             second_layer_base_fen=second_layer_base,
+            caps=tuple((cap.key, cap.cap_fen) for cap in self.caps),
         )
 
 

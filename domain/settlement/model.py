@@ -106,6 +106,8 @@ class BasicPoolResult:
     capped_base_fen: int = 0
     #: The basic pool's ratio on this claim, where it is one figure (not bands).
     ratio: Decimal | None = None
+    #: The yearly (or quarterly) cap of each balance the claim drew on, as (balance key, cap in fen).
+    caps: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass
@@ -126,6 +128,8 @@ class Settlement:
     balances: list[tuple[str, int]] = field(default_factory=list)
     #: Per layer, the yearly cap (None: no cap) and what the year had used once this claim was paid.
     balances_after: dict[str, tuple[int | None, int]] = field(default_factory=dict)
+    #: Caps of the programme balances the basic pool drew on (outpatient pooling, two diseases …).
+    programme_caps: tuple[tuple[str, int], ...] = ()
 
     @property
     def fund_total_fen(self) -> int:

@@ -54,6 +54,7 @@ def settle_claim(ctx: ClaimContext) -> Settlement:
     settlement.layers_fen["basic_pool"] = basic.amount_fen
     settlement.deductible_fen = basic.deductible_fen
     settlement.balances.extend(basic.balances)
+    settlement.programme_caps = tuple((key, cap) for key, cap in basic.caps if key not in settlement.layers_fen)
     settle_second_layers(ctx, basic, settlement)
     return settlement
 
