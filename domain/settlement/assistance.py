@@ -87,6 +87,10 @@ def _shenyang(ctx: ClaimContext, settlement: Settlement) -> None:
     ratios = _read(edition, "assistance.basic.ratio", on)
     category = _category(ctx, _table(ratios))
     if category is None:
+        if has(edition, "assistance.illness_poverty.basic_ratio") and ctx.facts.has_category(
+            "illness_poverty", ctx.service_on
+        ):
+            _shenyang_illness_poverty(ctx, settlement)
         return
     flags = {f.value for f in ctx.claim.data.flags}
     if "psychiatric" in flags and ctx.claim.data.setting.value == "inpatient":
@@ -125,6 +129,44 @@ def _shenyang(ctx: ClaimContext, settlement: Settlement) -> None:
         cap,
         tilt_ratios,
         tilt_deductibles,
+    )
+
+
+def _stage(
+    ctx: ClaimContext, settlement: Settlement, *, prefix: str, stage: str
+) -> tuple[int, int, list[ParameterReading]]:
+    """One assistance stage on what is left: a deductible counted across the year, a ratio, a yearly limit."""
+    edition, on = ctx.edition, ctx.claim.occurred_on
+    deductible = _read(edition, f"{prefix}.{stage}_deductible", on)
+    ratio = _read(edition, f"{prefix}.{stage}_ratio", on)
+    cap = _read(edition, f"{prefix}.{stage}_cap", on)
+    left = _left(ctx, settlement)
+    owed = min(left, max(0, _money(deductible.value) - ctx.used(f"{prefix}.{stage}.deductible")))
+    raw = fen_times_ratio(left - owed, _ratio(ratio.value))
+    paid = min(raw, max(0, _money(cap.value) - ctx.used(f"{prefix}.{stage}")))
+    _pay(settlement, paid, (f"{prefix}.{stage}", paid), (f"{prefix}.{stage}.deductible", owed))
+    return paid, owed, [deductible, ratio, cap]
+
+
+def _shenyang_illness_poverty(ctx: ClaimContext, settlement: Settlement) -> None:
+    """001 医疗救助 3 (四): 因病致贫重病患者, basic then tilt assistance, each with its deductible and limit.
+
+    The seed pays it once, on application, over the 12 months before it
+    (``assistance.illness_poverty.lookback_months``); the ledger settles it claim by claim within the
+    calendar year, which gives the same sums when the year's claims are the look-back's.
+    """
+    prefix = "assistance.illness_poverty"
+    basic, basic_owed, basic_readings = _stage(ctx, settlement, prefix=prefix, stage="basic")
+    tilt, tilt_owed, tilt_readings = _stage(ctx, settlement, prefix=prefix, stage="tilt")
+    lookback = _read(ctx.edition, f"{prefix}.lookback_months", ctx.claim.occurred_on)
+    settlement.explanations.add(
+        "layers.medical_assistance",
+        f"illness_poverty: basic {format_yuan(basic)} (deductible {format_yuan(basic_owed)}), tilt {format_yuan(tilt)} "
+        f"(deductible {format_yuan(tilt_owed)}), settled claim by claim within the year",
+        ctx.edition,
+        *basic_readings,
+        *tilt_readings,
+        lookback,
     )
 
 

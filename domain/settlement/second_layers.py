@@ -33,7 +33,11 @@ def settle_second_layers(ctx: ClaimContext, basic: BasicPoolResult, settlement: 
     on whatever policy-scope cost is still the member's.
     """
     layers = settlement.layers_fen
-    if basic.second_layer_base_fen > 0:
+    if basic.second_layer_base_fen > 0 and ctx.claim.data.setting.value == "outpatient_pooling":
+        for layer in ("civil_servant", "large_amount"):
+            if layer in layers and has(ctx.edition, f"{layer}.outpatient_ratio"):
+                _outpatient_share(ctx, settlement, layer)
+    elif basic.second_layer_base_fen > 0:
         if "civil_servant" in layers and _covers(ctx, "civil_servant", settlement):
             _civil_servant(ctx, basic, settlement)
         if "supplementary" in layers and _covers(ctx, "supplementary", settlement):
@@ -47,6 +51,30 @@ def settle_second_layers(ctx: ClaimContext, basic: BasicPoolResult, settlement: 
             _major_illness(ctx, basic, settlement)
     if "medical_assistance" in layers:
         settle_assistance(ctx, settlement)
+
+
+def _outpatient_share(ctx: ClaimContext, settlement: Settlement, layer: str) -> None:
+    """Bazhong employees' outpatient pooling (002 ch.2 三十九问): the civil-servant subsidy (civil servants
+    only) and the large-amount subsidy each pay a share of what is left, within their own yearly limits."""
+    edition, on = ctx.edition, ctx.claim.occurred_on
+    if layer == "civil_servant" and not ctx.facts.has_category("civil_servant", ctx.service_on):
+        return
+    ratio = _read(edition, f"{layer}.outpatient_ratio", on)
+    cap = _read(edition, f"{layer}.outpatient_annual_cap", on)
+    assert isinstance(ratio.value, Decimal) and isinstance(cap.value, int)
+    left = _left_to_member(ctx, settlement)
+    raw = fen_times_ratio(left, ratio.value)
+    key = f"{layer}.outpatient"
+    paid = min(raw, max(0, cap.value - ctx.used(key)))
+    _pay(settlement, layer, paid, (key, paid))
+    settlement.explanations.add(
+        f"layers.{layer}",
+        f"{layer} on outpatient pooling: {ratio.value} × the {format_yuan(left)} left = {format_yuan(raw)}, "
+        f"{format_yuan(paid)} within the yearly outpatient limit",
+        edition,
+        ratio,
+        cap,
+    )
 
 
 def _covers(ctx: ClaimContext, layer: str, settlement: Settlement) -> bool:
