@@ -195,6 +195,22 @@ class EventReceipt(Aggregate):
         )
 
 
+def recorded_from_contract(event: AnyEvent, *, recorded_at: datetime, stream_position: int) -> RecordedEvent:
+    """The read form of a contract event as if stored (the scenario runner works without a store)."""
+    return RecordedEvent(
+        event_id=event.event_id,
+        member_id=event.member_id,
+        type=event.type,  # type: ignore[attr-defined]
+        occurred_on=event.occurred_on,
+        recorded_at=recorded_at,
+        source=event.source,
+        data=event_data_json(event),
+        content_sha256=content_sha256(event),
+        contract_version=CONTRACT_VERSION,
+        stream_position=stream_position,
+    )
+
+
 def recorded_event(stored: MemberStream.EventRecorded, *, member_id: str) -> RecordedEvent:
     """The read form of a stored stream event."""
     return RecordedEvent(

@@ -15,11 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.contract import CONTRACT_VERSION, AnyEvent, content_sha256, event_data_json, parse_batch
+from domain.contract import AnyEvent, parse_batch
 from domain.entitlements.fold import edition_finder, fold_member
 from domain.entitlements.status import status_document
 from domain.errors import LedgerError
-from domain.member_stream import RecordedEvent
+from domain.member_stream import RecordedEvent, recorded_from_contract
 from domain.policies import Edition
 
 #: Most queries one scenario may ask.
@@ -50,18 +50,7 @@ class ScenarioError(LedgerError):
 def recorded(event: AnyEvent, position: int) -> RecordedEvent:
     """A contract event as if stored: recorded at its given time, else at the start of its day."""
     recorded_at = event.recorded_at or datetime.combine(event.occurred_on, time(0), tzinfo=UTC)
-    return RecordedEvent(
-        event_id=event.event_id,
-        member_id=event.member_id,
-        type=event.type,  # type: ignore[attr-defined]
-        occurred_on=event.occurred_on,
-        recorded_at=recorded_at,
-        source=event.source,
-        data=event_data_json(event),
-        content_sha256=content_sha256(event),
-        contract_version=CONTRACT_VERSION,
-        stream_position=position,
-    )
+    return recorded_from_contract(event, recorded_at=recorded_at, stream_position=position)
 
 
 def run_scenario(

@@ -148,9 +148,8 @@ def _balances_after(ledger: MemberLedger, settlement: Settlement, claim: Claim) 
             value = read(edition, LAYER_CAP_PARAMETERS[layer], claim.occurred_on).value
             cap = value if isinstance(value, int) else None
         elif layer == "major_illness" and edition is not None:
-            cap = ledger.major_illness(settlement.year, edition).cap_fen
-            if ledger.major_illness(settlement.year, edition).uncapped:
-                cap = None
+            major = ledger.major_illness(settlement.year, edition)
+            cap = None if major.uncapped else major.cap_fen
         after[layer] = (cap, ledger.used(layer, settlement.year))
     return after
 

@@ -178,7 +178,8 @@ def _shenyang_outpatient(ctx: ClaimContext, settlement: Settlement) -> None:
         return
     ratio_reading = ratios
     ratio = _ratio(_table(ratios).cell(category))
-    if ctx.facts.has_category("severe_disability", ctx.service_on) and category in ("extreme_poverty", "orphan"):
+    disabled = _listed(edition, "assistance.outpatient.disabled_categories", on)
+    if ctx.facts.has_category("severe_disability", ctx.service_on) and category in disabled:
         ratio_reading = _read(edition, "assistance.outpatient.disabled_ratio", on)
         ratio = _ratio(ratio_reading.value)
     caps = _read(edition, "assistance.outpatient.annual_cap", on)

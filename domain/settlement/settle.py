@@ -176,15 +176,13 @@ def _non_designated_emergency(ctx: ClaimContext, explanations: Explanations) -> 
         ratio_reading,
         cap,
     )
-    covered_base = fen_divided_by_ratio(paid, ratio_reading.value) if paid < raw else base
-    return BasicPoolResult(
-        amount_fen=paid,
+    return _basic_pool_result(
+        policy_fen=data.policy_amount,
         deductible_fen=deductible,
-        balances=(("basic_pool", paid),),
-        second_layer_base_fen=data.policy_amount - paid,
-        copay_excluding_deductible_fen=max(0, covered_base - paid),
-        capped_base_fen=base - covered_base,
+        paid_fen=paid,
+        raw_fen=raw,
         ratio=ratio_reading.value,
+        cap_fen=cap.value,
     )
 
 
@@ -228,19 +226,32 @@ def _inpatient_basic_pool(ctx: ClaimContext, explanations: Explanations) -> Basi
         *level_readings,
         *deductible_readings,
     )
-    flat = ratio if isinstance(ratio, Decimal) else None
-    covered_base = base
-    if paid < raw:
-        # The cap ran out inside this claim: the base the paid amount stands for, the rest goes on.
-        covered_base = fen_divided_by_ratio(paid, flat) if flat else base
-    return BasicPoolResult(
-        amount_fen=paid,
+    return _basic_pool_result(
+        policy_fen=data.policy_amount,
         deductible_fen=deductible,
-        balances=(("basic_pool", paid),),
-        second_layer_base_fen=data.policy_amount - paid,
-        copay_excluding_deductible_fen=max(0, covered_base - paid),
+        paid_fen=paid,
+        raw_fen=raw,
+        ratio=ratio if isinstance(ratio, Decimal) else None,
+        cap_fen=cap.value,
+    )
+
+
+def _basic_pool_result(
+    *, policy_fen: int, deductible_fen: int, paid_fen: int, raw_fen: int, ratio: Decimal | None, cap_fen: int
+) -> BasicPoolResult:
+    """What an inpatient payment leaves to the later layers; when the cap ran out inside the claim, the base
+    the paid amount stands for (paid ÷ ratio) stays in the basic stage and the rest goes on."""
+    base = max(0, policy_fen - deductible_fen)
+    covered_base = fen_divided_by_ratio(paid_fen, ratio) if paid_fen < raw_fen and ratio else base
+    return BasicPoolResult(
+        amount_fen=paid_fen,
+        deductible_fen=deductible_fen,
+        balances=(("basic_pool", paid_fen),),
+        second_layer_base_fen=policy_fen - paid_fen,
+        copay_excluding_deductible_fen=max(0, covered_base - paid_fen),
         capped_base_fen=base - covered_base,
-        ratio=flat,
+        ratio=ratio,
+        caps=(("basic_pool", cap_fen),),
     )
 
 
