@@ -15,7 +15,7 @@ from decimal import Decimal
 from domain.contract import ConditionCertifiedData
 from domain.entitlements.periods import has
 from domain.explain import Explanations
-from domain.money import fen_times_ratio, format_yuan
+from domain.money import fen_divided_by_ratio, fen_times_ratio, format_yuan
 from domain.policies import ParameterReading, Table
 from domain.settlement import settle as inpatient_rules
 from domain.settlement.errors import NotSettleable
@@ -180,12 +180,16 @@ class Payment:
         if self.event_limit_fen is not None and self.event_limit_fen < paid:
             paid = self.event_limit_fen
             limits.append(f"limited to the item's limit {format_yuan(self.event_limit_fen)} (限额支付)")
+        binding: str | None = None
         for cap in self.caps:
             remaining = max(0, cap.cap_fen - self.ctx.used(cap.key))
             if remaining < paid:
                 paid = remaining
+                binding = cap.key
                 limits.append(f"limited to the {format_yuan(remaining)} left of {cap.key} ({format_yuan(cap.cap_fen)})")
         assert 0 <= paid <= data.policy_amount, "a programme pays between nothing and the policy amount"
+        # Beyond the basic-pool cap the large-amount layer takes over (000 大额医疗保险待遇 3).
+        capped_base = base - fen_divided_by_ratio(paid, self.ratio) if binding == "basic_pool" and self.ratio else 0
         balances = [(cap.key, paid) for cap in self.caps]
         if self.deductible.key is not None:
             balances.append((self.deductible.key, deductible_fen))
@@ -206,6 +210,9 @@ class Payment:
             deductible_fen=deductible_fen,
             balances=tuple(balances),
             second_layer_base_fen=second_layer_base,
+            copay_excluding_deductible_fen=max(0, base - capped_base - paid),
+            capped_base_fen=capped_base,
+            ratio=self.ratio,
             caps=tuple((cap.key, cap.cap_fen) for cap in self.caps),
         )
 

@@ -77,6 +77,12 @@ def _outpatient_share(ctx: ClaimContext, settlement: Settlement, layer: str) -> 
     )
 
 
+def _listed(ctx: ClaimContext, name: str) -> tuple[str, ...]:
+    value = _read(ctx.edition, name, ctx.claim.occurred_on).value
+    assert isinstance(value, tuple)
+    return value
+
+
 def _covers(ctx: ClaimContext, layer: str, settlement: Settlement) -> bool:
     """Whether the layer pays on this claim's setting (``<layer>.settings``); says so when it does not."""
     settings = _read(ctx.edition, f"{layer}.settings", ctx.claim.occurred_on)
@@ -84,6 +90,9 @@ def _covers(ctx: ClaimContext, layer: str, settlement: Settlement) -> bool:
     setting = ctx.claim.data.setting.value
     if setting in settings.value:
         return True
+    if layer == "civil_servant" and has(ctx.edition, "civil_servant.class1_settings"):
+        if setting in _listed(ctx, "civil_servant.class1_settings"):
+            return True
     settlement.explanations.add(f"layers.{layer}", f"{layer} does not pay on {setting} claims", ctx.edition, settings)
     return False
 
@@ -114,12 +123,16 @@ def _civil_servant(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settle
     on = ctx.claim.occurred_on
     if not ctx.facts.has_category("civil_servant", ctx.service_on):
         return
-    ratio = _read(ctx.edition, "civil_servant.ratio", on)
-    cap = _read(ctx.edition, "civil_servant.annual_cap", on)
+    class1 = ctx.claim.data.setting.value in _listed(ctx, "civil_servant.class1_settings")
+    ratio = _read(ctx.edition, "civil_servant.class1_special_ratio" if class1 else "civil_servant.ratio", on)
+    cap = _read(ctx.edition, "civil_servant.class1_special_annual_cap" if class1 else "civil_servant.annual_cap", on)
     assert isinstance(ratio.value, Decimal) and isinstance(cap.value, int)
+    # Class-I special diseases have their own yearly limit, outside the 20,000 one (002 ch.2 三十三问).
+    key = "civil_servant.class1" if class1 else "civil_servant"
     raw = fen_times_ratio(basic.second_layer_base_fen, ratio.value)
-    paid = min(raw, max(0, cap.value - ctx.used("civil_servant")))
-    _pay(settlement, "civil_servant", paid)
+    paid = min(raw, max(0, cap.value - ctx.used(key)))
+    settlement.layers_fen["civil_servant"] += paid
+    settlement.balances.append((key, paid))
     settlement.explanations.add(
         "layers.civil_servant",
         f"civil servant: {ratio.value} × the {format_yuan(basic.second_layer_base_fen)} the basic pool left = "
@@ -209,6 +222,9 @@ def _large_amount_above_basic_cap(ctx: ClaimContext, basic: BasicPoolResult, set
     if basic.capped_base_fen <= 0:
         return
     edition, on = ctx.edition, ctx.claim.occurred_on
+    if ctx.claim.data.setting.value in ("chronic", "special"):
+        _large_amount_programme(ctx, basic, settlement)
+        return
     if basic.ratio is None:
         raise NotSettleable("large-amount beyond the basic cap needs a single basic-pool ratio; this claim has bands")
     copay_factor = _read(edition, "large_amount.copay_ratio_factor", on)
@@ -231,6 +247,33 @@ def _large_amount_above_basic_cap(ctx: ClaimContext, basic: BasicPoolResult, set
         edition,
         copay_factor,
         deductible_factor,
+        cap,
+    )
+
+
+def _large_amount_programme(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settlement) -> None:
+    """Shenyang chronic and special outpatient care beyond the basic-pool cap: the large-amount layer's own
+    ratios, dialysis and the rest, in-service and retired (000 大额医疗保险待遇 3)."""
+    edition, on = ctx.edition, ctx.claim.occurred_on
+    ratios = _read(edition, "large_amount.chronic_special_ratio", on)
+    dialysis = _read(edition, "special_disease.dialysis_conditions", on)
+    cap = _read(edition, "large_amount.annual_cap", on)
+    assert isinstance(ratios.value, Table) and isinstance(dialysis.value, tuple) and isinstance(cap.value, int)
+    condition = ctx.claim.data.condition
+    row = "dialysis" if ctx.claim.data.setting.value == "special" and condition in dialysis.value else "other"
+    column = "retired" if ctx.facts.has_category("retired", ctx.service_on) else "in_service"
+    ratio = ratios.value.cell(row, column)
+    assert isinstance(ratio, Decimal)
+    raw = fen_times_ratio(basic.capped_base_fen, ratio)
+    paid = min(raw, max(0, cap.value - ctx.used("large_amount")), _left_to_member(ctx, settlement))
+    _pay(settlement, "large_amount", paid)
+    settlement.explanations.add(
+        "layers.large_amount",
+        f"large-amount on {row} outpatient care ({column}): {format_yuan(basic.capped_base_fen)} beyond the basic-pool "
+        f"cap × {ratio} = {format_yuan(raw)}, {format_yuan(paid)} within the yearly cap",
+        edition,
+        ratios,
+        dialysis,
         cap,
     )
 
