@@ -105,9 +105,8 @@ def _benefits_until(edition: Edition, last_month: int, on: date) -> tuple[date, 
 
 def _shenyang_style(payment: Payment, edition: Edition, *, local_before: bool) -> CoveragePeriod:
     paid_on = payment.paid_on
-    on = paid_on
-    start_rule = read(edition, "coverage.benefits_start", on)
-    same_day = read(edition, "coverage.first_contribution_same_day", on)
+    start_rule = read(edition, "coverage.benefits_start", paid_on)
+    same_day = read(edition, "coverage.first_contribution_same_day", paid_on)
     readings: list[ParameterReading] = [start_rule, same_day]
     if same_day.value is True and not local_before:
         start = max(paid_on, payment.coverage_start)
@@ -115,7 +114,7 @@ def _shenyang_style(payment: Payment, edition: Edition, *, local_before: bool) -
     else:
         start = max(first_of_next_month(paid_on), payment.coverage_start)
         basis = f"contribution paid {paid_on}: benefits from the month after (次月), {start}"
-    until, suspension = _benefits_until(edition, month_index(payment.coverage_end), on)
+    until, suspension = _benefits_until(edition, month_index(payment.coverage_end), paid_on)
     readings.append(suspension)
     basis += older_history_note(readings, paid_on)
     waiting = None
@@ -153,7 +152,6 @@ def _bazhong_style(
     payment: Payment, edition: Edition, covered: dict[int, ContributionKind], *, resident_years: set[int]
 ) -> CoveragePeriod:
     paid_on, first_month = payment.paid_on, month_index(payment.coverage_start)
-    on = paid_on
     earlier = [m for m in covered if m < first_month]
     readings: list[ParameterReading] = []
     waiting: Waiting | None = None
@@ -165,28 +163,28 @@ def _bazhong_style(
     if switched is not None:
         start, basis, readings = switched
     elif not covered:
-        wait = read(edition, "waiting_period.first_enrollment_months", on)
+        wait = read(edition, "waiting_period.first_enrollment_months", paid_on)
         readings.append(wait)
         start = add_months(paid_on, integer(wait))
         waiting = Waiting(integer(wait), 0, 0, integer(wait), "first_enrollment", paid_on, start)
         basis = f"first enrollment, paid {paid_on}: benefits {integer(wait)} months later, from {start}"
     elif earlier and covered[max(earlier)] is ContributionKind.TRANSFER_IN and first_month - max(earlier) > 1:
         gap_months = first_month - max(earlier) - 1
-        max_gap = read(edition, "transfer.max_gap_months", on)
+        max_gap = read(edition, "transfer.max_gap_months", paid_on)
         readings.append(max_gap)
         if gap_months <= integer(max_gap):
             start = max(month_start(month_index(paid_on)), payment.coverage_start)
             basis = f"transferred in with a {gap_months}-month gap: benefits from the payment month, {start}"
         else:
-            wait = read(edition, "transfer.long_gap_wait_months", on)
+            wait = read(edition, "transfer.long_gap_wait_months", paid_on)
             readings.append(wait)
             start = add_months(paid_on, integer(wait))
             waiting = Waiting(integer(wait), 0, 0, integer(wait), "transfer_gap", paid_on, start)
             basis = f"transferred in with a {gap_months}-month gap: waiting {integer(wait)} months, from {start}"
     else:
         months_late = month_index(paid_on) - first_month
-        retro = read(edition, "arrears.retroactive_back_pay_months_max", on)
-        no_retro = read(edition, "arrears.no_retroactivity_months_max", on)
+        retro = read(edition, "arrears.retroactive_back_pay_months_max", paid_on)
+        no_retro = read(edition, "arrears.no_retroactivity_months_max", paid_on)
         if months_late <= integer(retro):
             start = payment.coverage_start
             basis = (
@@ -199,12 +197,12 @@ def _bazhong_style(
             basis = f"arrears paid {months_late} months late: benefits from the payment day {start}, not retroactive"
             readings += [retro, no_retro]
         else:
-            wait = read(edition, "arrears.long_arrears_wait_months", on)
+            wait = read(edition, "arrears.long_arrears_wait_months", paid_on)
             start = add_months(paid_on, integer(wait))
             waiting = Waiting(integer(wait), 0, 0, integer(wait), "long_arrears", paid_on, start)
             basis = f"arrears paid {months_late} months late: waiting {integer(wait)} months, from {start}"
             readings += [retro, no_retro, wait]
-    until, suspension = _benefits_until(edition, month_index(payment.coverage_end), on)
+    until, suspension = _benefits_until(edition, month_index(payment.coverage_end), paid_on)
     readings.append(suspension)
     basis += older_history_note(readings, paid_on)
     return _paid_period(payment, edition, start, until, basis=basis, readings=readings, waiting=waiting)
