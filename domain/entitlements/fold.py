@@ -77,6 +77,14 @@ class MemberLedger:
         """The paid coverage period that includes ``day``."""
         return next((p for p in self.periods if p.covers(day)), None)
 
+    def period_on_year(self, year: int) -> CoveragePeriod | None:
+        """The period that best describes ``year``: one covering mid-year, else the last one begun in it."""
+        period = self.period_on(date(year, 7, 1))
+        if period is not None:
+            return period
+        latest = self.latest_period(date(year, 12, 31))
+        return latest if latest is not None and latest.covered_from.year == year else None
+
     def latest_period(self, day: date) -> CoveragePeriod | None:
         earlier = [p for p in self.periods if p.covered_from <= day]
         return max(earlier, key=lambda p: (p.covered_from, p.covered_until)) if earlier else None
