@@ -1,0 +1,61 @@
+"""What every ``ledger`` command shares: the consoles, option parsing, error listing."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from domain.errors import FieldProblem
+
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
+
+#: Problems listed before a command stops listing (the count is still reported).
+PROBLEMS_SHOWN_MAX = 50
+
+
+def parse_moment(text: str, option: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        errors.print(f"[red]{option}: {text!r} is not an ISO datetime[/red]")
+        raise typer.Exit(2) from None
+    if moment.tzinfo is None:
+        errors.print(f"[red]{option}: {text!r} needs a time zone, e.g. 2026-01-01T00:00:00Z[/red]")
+        raise typer.Exit(2)
+    return moment.astimezone(UTC)
+
+
+def parse_day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors.print(f"[red]{option}: {text!r} is not a date YYYY-MM-DD[/red]")
+        raise typer.Exit(2) from None
+
+
+def edition_option(rulebook: Any, reference: str | None) -> Any:
+    """An edition named by rule set or hash, or loaded from a file (another edition, or a patch)."""
+    from projections.queries import find_edition
+
+    if reference is None:
+        return None
+    path = Path(reference)
+    if path.suffix in (".yaml", ".yml", ".json") and path.exists():
+        return rulebook.load_alternative(path)
+    return find_edition(rulebook, reference)
+
+
+def report_problems(file: Path, problems: list[FieldProblem], line_numbers: list[int]) -> None:
+    errors.print(f"[red]{file}: {len(problems)} problem(s); nothing was stored[/red]")
+    for problem in problems[:PROBLEMS_SHOWN_MAX]:
+        line = line_numbers[problem.index] if problem.index < len(line_numbers) and problem.field != "(line)" else None
+        where = f"line {line}" if line else f"event #{problem.index}"
+        event_id = f" event_id {problem.event_id}" if problem.event_id else ""
+        errors.print(f"  {where}{event_id}: {problem.field}: {problem.reason}")
+    if len(problems) > PROBLEMS_SHOWN_MAX:
+        errors.print(f"  … and {len(problems) - PROBLEMS_SHOWN_MAX} more")
