@@ -95,3 +95,63 @@ class CapUsage(ReadModel):
     layer: Mapped[str] = mapped_column(String(32), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     used_fen: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReplayJob(ReadModel):
+    """A replay of the ledger under one edition, written into its own read-model set."""
+
+    __tablename__ = "replay_job"
+
+    job_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    model_set: Mapped[str] = mapped_column(String(100), index=True)
+    edition_name: Mapped[str] = mapped_column(String(64))
+    edition_hash: Mapped[str] = mapped_column(String(64))
+    edition_source: Mapped[str] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(String(16))
+    members_json: Mapped[str | None] = mapped_column(Text)
+    as_of: Mapped[date] = mapped_column(Date)
+    partitions: Mapped[int] = mapped_column(Integer)
+    members_total: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReplayPartition(ReadModel):
+    """Progress of one partition of a replay (each worker writes only its own row)."""
+
+    __tablename__ = "replay_partition"
+
+    job_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    partition: Mapped[int] = mapped_column(Integer, primary_key=True)
+    members_done: Mapped[int] = mapped_column(Integer)
+    events_done: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReplayClaimSettlement(ReadModel):
+    """A claim's settlement in a replay's read-model set."""
+
+    __tablename__ = "replay_claim_settlement"
+
+    model_set: Mapped[str] = mapped_column(String(100), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    claim_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    year: Mapped[int] = mapped_column(Integer)
+    total_fen: Mapped[int] = mapped_column(BigInteger)
+    fund_total_fen: Mapped[int] = mapped_column(BigInteger)
+    member_pays_fen: Mapped[int] = mapped_column(BigInteger)
+    layers_json: Mapped[str] = mapped_column(Text)
+
+
+class ReplayCapUsage(ReadModel):
+    """Fund payments per member, layer and year in a replay's read-model set."""
+
+    __tablename__ = "replay_cap_usage"
+
+    model_set: Mapped[str] = mapped_column(String(100), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    layer: Mapped[str] = mapped_column(String(32), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    used_fen: Mapped[int] = mapped_column(BigInteger)

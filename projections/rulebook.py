@@ -54,7 +54,20 @@ class Rulebook(Mapping[str, Edition]):
 
     def load_alternative(self, path: Path) -> Edition:
         """An alternative edition for what-ifs: a whole rule-set file, or a patch file naming its base."""
-        source = read_yaml(path)
+        return self.alternative_from_source(read_yaml(path), file_name=path.name)
+
+    def alternative_from_text(self, text: str, *, file_name: str) -> Edition:
+        """The same, from the file's text (a replay job carries it so every worker builds the same edition)."""
+        if len(text.encode("utf-8")) > POLICY_FILE_BYTES_MAX:
+            raise MalformedRuleSetError(f"text is above {POLICY_FILE_BYTES_MAX} bytes", file=file_name)
+        try:
+            source = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            raise MalformedRuleSetError(f"not valid YAML: {error}", file=file_name) from None
+        return self.alternative_from_source(source, file_name=file_name)
+
+    def alternative_from_source(self, source: Any, *, file_name: str) -> Edition:
+        path = Path(file_name)
         if isinstance(source, Mapping) and "patch" in source:
             base_name = str(source.get("base"))
             if base_name not in self.editions:

@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from api.cli import entitlements
+from api.cli import entitlements, replay
 from api.cli.common import console, errors, report_problems
 from api.cli.rules import rules_app
 from api.settings import Settings, sqlalchemy_url
@@ -175,6 +175,7 @@ def history(
 
 
 entitlements.register(app)
+replay.register(app)
 
 
 def main() -> None:

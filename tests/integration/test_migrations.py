@@ -14,8 +14,8 @@ from projections.readmodel import ReadModel
 def test_migrations_match_the_models(settings: Settings) -> None:
     url = sqlalchemy_url(settings.database_url)
     assert current_revision(url) == "none"
-    assert upgrade_to_head(url) == "0002"
-    assert upgrade_to_head(url) == "0002", "upgrading twice is harmless"
+    assert upgrade_to_head(url) == "0003"
+    assert upgrade_to_head(url) == "0003", "upgrading twice is harmless"
     engine = create_engine(url)
     try:
         with engine.connect() as connection:

@@ -132,3 +132,33 @@ def wait_for(predicate, *, timeout_s: float, what: str) -> None:  # type: ignore
             return
         time.sleep(0.05)
     raise TimeoutError(f"timed out after {timeout_s}s waiting for {what}")
+
+
+@contextmanager
+def redis_server() -> Iterator[str]:
+    """Start a private redis-server on 127.0.0.1 (no persistence); yield its URL."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server not found: run the README's test command (make test), which installs it")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)
+
+        def answers() -> bool:
+            try:
+                return bool(client.ping())
+            except redis.exceptions.ConnectionError:
+                return False
+
+        wait_for(answers, timeout_s=SERVER_START_TIMEOUT_S, what="redis-server")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -1,0 +1,143 @@
+"""``ledger replay`` and ``ledger worker``: replays under any edition, shared by dramatiq workers."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy import create_engine
+
+from api.cli.common import console, edition_option, errors, parse_day
+from api.settings import Settings, sqlalchemy_url
+from domain.errors import LedgerError
+from projections.migrate import upgrade_to_head
+
+#: Longest `ledger replay` waits for its workers before giving up (the job goes on; its rows stay).
+REPLAY_WAIT_S_MAX = 24 * 60 * 60
+#: Threads of an in-process or `ledger worker` dramatiq worker.
+WORKER_THREADS_DEFAULT = 2
+
+
+def replay(
+    edition: Annotated[str, typer.Option(help="Rule-set name, edition hash, or a rule-set / patch file.")],
+    region: Annotated[str | None, typer.Option(help="Only members of this region.")] = None,
+    members: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="Member ids, one a line.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Effective date, YYYY-MM-DD (default today).")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=256, help="Partitions (and in-process worker threads).")] = 1,
+) -> None:
+    """Refold the ledger under EDITION into its own read-model set, partitioned for N workers.
+
+    With LEDGER_REDIS_URL the partitions go to Redis for `ledger worker` processes (on any machine);
+    without it the same actors run in this process. The live read models are not touched.
+    """
+    import dramatiq
+
+    from api.app import open_ledger
+    from api.routes.status import today_in_china
+    from projections.replay import create_job, edition_source, wait_for
+    from projections.rulebook import load_rulebook
+    from workers.actors import replay_partition
+    from workers.broker import install_broker
+
+    settings = Settings()
+    url = sqlalchemy_url(settings.database_url)
+    upgrade_to_head(url)
+    rulebook = load_rulebook()
+    chosen = edition_option(rulebook, edition)
+    file = Path(edition) if Path(edition).suffix in (".yaml", ".yml", ".json") and Path(edition).exists() else None
+    day = parse_day(as_of, "--as-of") if as_of else today_in_china()
+    ids = (
+        [line.strip() for line in members.read_text(encoding="utf-8").splitlines() if line.strip()] if members else None
+    )
+    engine = create_engine(url)
+    ledger = open_ledger(settings)
+    broker = install_broker(settings.redis_url)
+    worker = None
+    try:
+        job_id = create_job(
+            engine,
+            ledger,
+            chosen,
+            source=edition_source(chosen, file=file),
+            partitions=workers,
+            as_of=day,
+            region=region,
+            members=ids,
+        )
+        for partition in range(workers):
+            replay_partition.send(job_id, partition)
+        if not settings.redis_url:
+            worker = dramatiq.Worker(broker, worker_threads=min(workers, 8), queues={"replays"})
+            worker.start()
+        with Progress(
+            TextColumn("[bold]replay"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} members"),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+            console=errors,
+        ) as progress:
+            task = progress.add_task("replay", total=None, rate="")
+
+            def show(state: object) -> None:
+                from projections.replay import JobProgress
+
+                assert isinstance(state, JobProgress)
+                progress.update(
+                    task,
+                    total=state.members_total,
+                    completed=state.members_done,
+                    rate=f"{state.events_per_s:,.0f} events/s",
+                )
+
+            final = wait_for(engine, job_id, timeout_s=REPLAY_WAIT_S_MAX, on_progress=show)
+    except LedgerError as error:
+        errors.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        if worker is not None:
+            worker.stop()
+        ledger.close()
+        engine.dispose()
+    console.print(
+        f"replay {final.job_id}: {final.members_done} members, {final.events_done} events into {final.model_set} "
+        f"({final.events_per_s:,.0f} events/s)"
+    )
+
+
+def worker(
+    threads: Annotated[int, typer.Option(min=1, max=64, help="Worker threads.")] = WORKER_THREADS_DEFAULT,
+) -> None:
+    """Run a dramatiq worker for replay partitions (needs LEDGER_REDIS_URL); stops on Ctrl-C or SIGTERM."""
+    import dramatiq
+
+    from workers.broker import install_broker
+
+    settings = Settings()
+    if not settings.redis_url:
+        errors.print(
+            "[red]LEDGER_REDIS_URL is not set: without Redis, `ledger replay` runs its workers in-process[/red]"
+        )
+        raise typer.Exit(2)
+    broker = install_broker(settings.redis_url)
+    running = dramatiq.Worker(broker, worker_threads=threads, queues={"replays"})
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    running.start()
+    console.print(f"ledger worker: {threads} thread(s) on {settings.redis_url.split('@')[-1]}")
+    try:
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.stop()
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(replay)
+    app.command()(worker)

@@ -1,0 +1,294 @@
+"""Replays: refold every member under one edition into that edition's own read-model set.
+
+A replay is a job (``replay_job``) split into partitions by a stable hash of the member id, so N
+workers on N machines share it; each partition writes its progress to its own row
+(``replay_partition``) and its members' rows into the set ``<edition name>@<hash>``
+(``replay_claim_settlement``, ``replay_cap_usage``), replacing a member's rows in one transaction:
+a partition run twice (a redelivered message, a restarted worker) gives the same rows. The live
+read models are never touched. The job carries the edition's source (a rulebook name, or the text
+of a rule-set or patch file) and every worker checks it rebuilds the same content hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select
+
+from domain.entitlements.fold import NoRuleSet, edition_finder, fold_member
+from domain.errors import LedgerError
+from domain.policies import Edition
+from projections.audit import member_ids
+from projections.readmodel import ReplayCapUsage, ReplayClaimSettlement, ReplayJob, ReplayPartition
+from projections.rulebook import Rulebook
+from projections.store import LedgerApplication
+
+#: Most partitions one replay is split into.
+PARTITIONS_MAX = 256
+_RECORDED_BY = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+class ReplayError(LedgerError):
+    code = "replay_error"
+
+
+def partition_of(member_id: str, partitions: int) -> int:
+    """The partition of a member: a stable hash (sha256), the same on every machine and run."""
+    return int(hashlib.sha256(member_id.encode("utf-8")).hexdigest()[:12], 16) % partitions
+
+
+def model_set_name(edition: Edition) -> str:
+    """The read-model set a replay writes: named after the edition and versioned by its hash."""
+    return f"{edition.name}@{edition.hash_short}"
+
+
+def edition_source(edition: Edition, *, file: Path | None) -> str:
+    """What a job stores so every worker can rebuild the edition: a rulebook name, or a file's text."""
+    if file is None:
+        return json.dumps({"rulebook": edition.name})
+    return json.dumps({"file_name": file.name, "text": file.read_text(encoding="utf-8")}, ensure_ascii=False)
+
+
+def resolve_edition(source: str, rulebook: Rulebook) -> Edition:
+    spec = json.loads(source)
+    if "rulebook" in spec:
+        return rulebook[spec["rulebook"]]
+    return rulebook.alternative_from_text(spec["text"], file_name=spec["file_name"])
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    job_id: str
+    model_set: str
+    members_total: int
+    members_done: int
+    events_done: int
+    partitions_done: int
+    partitions: int
+    elapsed_s: float
+
+    @property
+    def done(self) -> bool:
+        return self.partitions_done == self.partitions
+
+    @property
+    def events_per_s(self) -> float:
+        return self.events_done / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    @property
+    def eta_s(self) -> float | None:
+        if self.members_done == 0 or self.done:
+            return None if not self.done else 0.0
+        return self.elapsed_s * (self.members_total - self.members_done) / self.members_done
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "job_id": self.job_id,
+            "model_set": self.model_set,
+            "status": "done" if self.done else "running",
+            "members_total": self.members_total,
+            "members_done": self.members_done,
+            "events_done": self.events_done,
+            "partitions": self.partitions,
+            "partitions_done": self.partitions_done,
+            "events_per_s": round(self.events_per_s, 1),
+            "eta_s": None if self.eta_s is None else round(self.eta_s, 1),
+        }
+
+
+def create_job(
+    engine: Engine,
+    ledger: LedgerApplication,
+    edition: Edition,
+    *,
+    source: str,
+    partitions: int,
+    as_of: date,
+    region: str | None = None,
+    members: Sequence[str] | None = None,
+) -> str:
+    """Record a replay job and its partitions; returns the job id (workers are sent ids only)."""
+    if not 1 <= partitions <= PARTITIONS_MAX:
+        raise ReplayError(f"partitions must be 1 to {PARTITIONS_MAX} (got {partitions})")
+    population = list(members) if members is not None else list(member_ids(ledger))
+    job_id = str(uuid.uuid4())
+    now = datetime.now(UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            ReplayJob.__table__.insert().values(
+                job_id=job_id,
+                model_set=model_set_name(edition),
+                edition_name=edition.name,
+                edition_hash=edition.content_hash,
+                edition_source=source,
+                region=region,
+                members_json=None if members is None else json.dumps(list(members)),
+                as_of=as_of,
+                partitions=partitions,
+                members_total=len(population),
+                created_at=now,
+            )
+        )
+        for partition in range(partitions):
+            connection.execute(
+                ReplayPartition.__table__.insert().values(
+                    job_id=job_id, partition=partition, members_done=0, events_done=0, status="pending"
+                )
+            )
+    return job_id
+
+
+def run_partition(
+    engine: Engine, ledger: LedgerApplication, rulebook: Rulebook, *, job_id: str, partition: int
+) -> None:
+    """Refold one partition's members into the job's read-model set (idempotent)."""
+    with engine.connect() as connection:
+        job = connection.execute(select(ReplayJob).where(ReplayJob.job_id == job_id)).mappings().first()
+    if job is None:
+        raise ReplayError(f"no replay job {job_id}")
+    edition = resolve_edition(job["edition_source"], rulebook)
+    if edition.content_hash != job["edition_hash"]:
+        raise ReplayError(f"job {job_id}: the edition rebuilt here has another hash than the job's")
+    finder = edition_finder(rulebook, edition)
+    population = json.loads(job["members_json"]) if job["members_json"] else member_ids(ledger)
+    model_set = job["model_set"]
+    _partition_status(engine, job_id, partition, status="running", started=True)
+    members_done = events_done = 0
+    for member_id in population:
+        if partition_of(member_id, job["partitions"]) != partition:
+            continue
+        events = ledger.member_events(member_id)
+        _replace_member(engine, model_set, member_id, events, finder, as_of=job["as_of"], region=job["region"])
+        members_done += 1
+        events_done += len(events)
+        with engine.begin() as connection:
+            connection.execute(
+                ReplayPartition.__table__.update()
+                .where(ReplayPartition.job_id == job_id, ReplayPartition.partition == partition)
+                .values(members_done=members_done, events_done=events_done)
+            )
+    _partition_status(engine, job_id, partition, status="done", finished=True)
+
+
+def _replace_member(
+    engine: Engine,
+    model_set: str,
+    member_id: str,
+    events: list[Any],
+    finder: Callable[..., Edition],
+    *,
+    as_of: date,
+    region: str | None,
+) -> None:
+    with engine.begin() as connection:
+        for table in (ReplayClaimSettlement, ReplayCapUsage):
+            connection.execute(delete(table).where(table.model_set == model_set, table.member_id == member_id))
+        if not events:
+            return
+        try:
+            ledger = fold_member(events, member_id=member_id, as_of=as_of, known_at=_RECORDED_BY, edition_for=finder)
+        except NoRuleSet:
+            return
+        if region is not None and ledger.facts.region != region:
+            return
+        for settlement in ledger.settlements.values():
+            connection.execute(
+                ReplayClaimSettlement.__table__.insert().values(
+                    model_set=model_set,
+                    member_id=member_id,
+                    claim_id=settlement.claim_id,
+                    status=settlement.status,
+                    year=settlement.year,
+                    total_fen=settlement.total_fen,
+                    fund_total_fen=settlement.fund_total_fen,
+                    member_pays_fen=settlement.member_pays_fen,
+                    layers_json=json.dumps(settlement.layers_fen, sort_keys=True),
+                )
+            )
+        for (layer, year), used in sorted(ledger.used_fen.items()):
+            connection.execute(
+                ReplayCapUsage.__table__.insert().values(
+                    model_set=model_set, member_id=member_id, layer=layer, year=year, used_fen=used
+                )
+            )
+
+
+def _partition_status(
+    engine: Engine, job_id: str, partition: int, *, status: str, started: bool = False, finished: bool = False
+) -> None:
+    values: dict[str, Any] = {"status": status}
+    if started:
+        values["started_at"] = datetime.now(UTC)
+    if finished:
+        values["finished_at"] = datetime.now(UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            ReplayPartition.__table__.update()
+            .where(ReplayPartition.job_id == job_id, ReplayPartition.partition == partition)
+            .values(**values)
+        )
+
+
+def job_progress(engine: Engine, job_id: str) -> JobProgress:
+    """Members and events done, partitions finished, speed and ETA of a job."""
+    with engine.connect() as connection:
+        job = connection.execute(select(ReplayJob).where(ReplayJob.job_id == job_id)).mappings().first()
+        if job is None:
+            raise ReplayError(f"no replay job {job_id}")
+        done = connection.execute(
+            select(
+                func.coalesce(func.sum(ReplayPartition.members_done), 0),
+                func.coalesce(func.sum(ReplayPartition.events_done), 0),
+                func.count().filter(ReplayPartition.status == "done"),
+                func.min(ReplayPartition.started_at),
+            ).where(ReplayPartition.job_id == job_id)
+        ).one()
+    started = done[3]
+    if started is not None and started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)
+    elapsed = (datetime.now(UTC) - started).total_seconds() if started else 0.0
+    return JobProgress(
+        job_id=job_id,
+        model_set=job["model_set"],
+        members_total=job["members_total"],
+        members_done=int(done[0]),
+        events_done=int(done[1]),
+        partitions_done=int(done[2]),
+        partitions=job["partitions"],
+        elapsed_s=elapsed,
+    )
+
+
+def model_set_checksum(engine: Engine, model_set: str) -> str:
+    """A digest of a read-model set's rows (two replays of one edition give the same digest)."""
+    digest = hashlib.sha256()
+    with engine.connect() as connection:
+        for table in (ReplayClaimSettlement, ReplayCapUsage):
+            rows = connection.execute(
+                select(table).where(table.model_set == model_set).order_by(*table.__table__.primary_key.columns)
+            ).all()
+            digest.update(f"{table.__tablename__}:{[tuple(map(str, row)) for row in rows]}".encode())
+    return digest.hexdigest()
+
+
+def wait_for(
+    engine: Engine, job_id: str, *, timeout_s: float, on_progress: Callable[[JobProgress], None]
+) -> JobProgress:
+    """Poll a job's progress until it is done or ``timeout_s`` passes."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        progress = job_progress(engine, job_id)
+        on_progress(progress)
+        if progress.done:
+            return progress
+        if time.monotonic() > deadline:
+            raise ReplayError(f"replay {job_id} not done after {timeout_s}s ({progress.members_done} members)")
+        time.sleep(0.2)

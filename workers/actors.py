@@ -1,0 +1,46 @@
+"""dramatiq actors: thin — decode ids, call the projection code, return. Each one is idempotent."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import dramatiq
+from dramatiq.brokers.stub import StubBroker
+from sqlalchemy import Engine, create_engine
+
+from api.settings import Settings, sqlalchemy_url
+from projections.replay import run_partition
+from projections.rulebook import Rulebook, load_rulebook
+from projections.store import LedgerApplication
+
+#: Retries of a failed partition (it is idempotent: a retry rewrites the same rows).
+REPLAY_PARTITION_RETRIES_MAX = 3
+#: Longest a partition may run before dramatiq interrupts it (ms).
+REPLAY_PARTITION_TIME_LIMIT_MS = 6 * 60 * 60 * 1000
+
+# Actors are declared on a placeholder broker; workers.broker.install_broker moves them to the real one.
+dramatiq.set_broker(StubBroker())
+
+
+@cache
+def _resources(database_url: str) -> tuple[Engine, LedgerApplication, Rulebook]:
+    """Per worker process: one engine, one event-store application, one rulebook."""
+    from api.app import open_ledger
+
+    settings = Settings(database_url=database_url)
+    return create_engine(sqlalchemy_url(database_url)), open_ledger(settings), load_rulebook()
+
+
+@dramatiq.actor(
+    actor_name="replay_partition",
+    queue_name="replays",
+    max_retries=REPLAY_PARTITION_RETRIES_MAX,
+    time_limit=REPLAY_PARTITION_TIME_LIMIT_MS,
+)
+def replay_partition(job_id: str, partition: int) -> None:
+    """Refold one partition of a replay job into its read-model set (configuration from LEDGER_*)."""
+    engine, ledger, rulebook = _resources(Settings().database_url)
+    run_partition(engine, ledger, rulebook, job_id=job_id, partition=partition)
+
+
+ACTORS = (replay_partition,)

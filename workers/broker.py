@@ -1,0 +1,33 @@
+"""The dramatiq broker: Redis when ``LEDGER_REDIS_URL`` is set, else in-process (no Redis needed).
+
+dramatiq carries jobs (replay partitions), never the live event feed: its delivery is at least
+once and unordered, so every actor takes ids only and is idempotent.
+"""
+
+from __future__ import annotations
+
+import dramatiq
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.brokers.stub import StubBroker
+
+#: Seconds a Redis connection may take before the broker gives up (loopback servers answer at once).
+REDIS_SOCKET_TIMEOUT_S = 5
+
+
+def make_broker(redis_url: str | None) -> dramatiq.Broker:
+    """A Redis broker for ``redis_url``, or the in-process stub broker of the embedded default."""
+    if redis_url:
+        return RedisBroker(url=redis_url, socket_timeout=REDIS_SOCKET_TIMEOUT_S)
+    return StubBroker()
+
+
+def install_broker(redis_url: str | None) -> dramatiq.Broker:
+    """Make the broker the global one and declare the ledger's actors on it."""
+    broker = make_broker(redis_url)
+    dramatiq.set_broker(broker)
+    from workers import actors
+
+    for actor in actors.ACTORS:
+        actor.broker = broker
+        broker.declare_actor(actor)
+    return broker
