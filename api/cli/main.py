@@ -14,6 +14,7 @@ from rich.table import Table
 from api.cli import entitlements, replay
 from api.cli.common import console, errors, report_problems
 from api.cli.rules import rules_app
+from api.cli.synth import synth_app
 from api.settings import Settings, sqlalchemy_url
 from domain.contract import parse_batch
 from domain.errors import FieldProblem, InvalidBatch, InvalidEvents, LedgerError
@@ -26,6 +27,7 @@ app.add_typer(db_app, name="db")
 
 
 app.add_typer(rules_app, name="rules")
+app.add_typer(synth_app, name="synth")
 
 
 @app.command()
