@@ -23,6 +23,8 @@ from domain.policies.values import AnnualWindow, Table
 
 RESIDENT = "resident"
 EMPLOYEE = "employee"
+#: A year in a simulated plan in which the member pays for neither scheme (断保).
+GAP = "gap"
 SCHEMES: tuple[str, ...] = (RESIDENT, EMPLOYEE)
 #: The row of ``two_diseases.annual_cap`` for members with both diseases: not a condition of its own.
 BOTH_DISEASES_ROW = "both"
