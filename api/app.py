@@ -8,13 +8,16 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from sqlalchemy import create_engine
 
 from api import problems
-from api.routes import claims, events, health, members, rules, status
+from api.routes import claims, events, health, members, replays, rules, status
 from api.settings import Settings, sqlalchemy_url
 from projections.migrate import upgrade_to_head
 from projections.rulebook import load_rulebook
 from projections.store import LedgerApplication, persistence_environment
+from workers.actors import use_settings
+from workers.broker import install_broker
 
 API_TITLE = "Member-benefits ledger"
 API_VERSION = "1.0.0"
@@ -47,11 +50,20 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     if migrate:
         upgrade_to_head(sqlalchemy_url(settings.database_url))
     ledger = open_ledger(settings)
+    read_engine = create_engine(sqlalchemy_url(settings.database_url))
+    broker = install_broker(settings.redis_url)
+    use_settings(settings)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        ledger.close()
+    async def lifespan(application: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            worker = application.state.replay_worker
+            if worker is not None:
+                worker.stop()
+            ledger.close()
+            read_engine.dispose()
 
     app = FastAPI(
         title=API_TITLE,
@@ -61,12 +73,17 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     )
     app.state.settings = settings
     app.state.ledger = ledger
+    app.state.read_engine = read_engine
+    app.state.broker = broker
+    #: Without Redis the replay actors run in this process: a dramatiq worker started with the first replay.
+    app.state.replay_worker = None
     problems.install(app)
     app.include_router(health.router)
     app.include_router(events.router)
     app.include_router(members.router)
     app.include_router(status.router)
     app.include_router(claims.router)
+    app.include_router(replays.router)
     _install_rules(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

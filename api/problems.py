@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from domain.entitlements.fold import NoRuleSet
 from domain.errors import ConcurrencyExhausted, ConflictingEventIds, InvalidBatch, InvalidEvents, LedgerError
 from projections.queries import UnknownClaim, UnknownEdition, UnknownMember
+from projections.replay import ReplayError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -66,6 +67,8 @@ def _ledger_error(_: Request, error: Exception) -> JSONResponse:
         return problem(503, "Busy", str(error), type_="/problems/concurrency", headers={"Retry-After": "1"})
     if isinstance(error, (UnknownMember, UnknownClaim, UnknownEdition)):
         return problem(404, "Not found", str(error), type_=f"/problems/{error.code}")
+    if isinstance(error, ReplayError):
+        return problem(404 if "no replay job" in str(error) else 422, "Replay", str(error), type_="/problems/replay")
     if isinstance(error, NoRuleSet):
         return problem(422, "No rule set", str(error), type_="/problems/no-rule-set")
     assert isinstance(error, LedgerError)

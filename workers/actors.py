@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 from functools import cache
 
 import dramatiq
@@ -22,13 +23,31 @@ REPLAY_PARTITION_TIME_LIMIT_MS = 6 * 60 * 60 * 1000
 dramatiq.set_broker(StubBroker())
 
 
+#: The settings actors use: set by the process that hosts them (the service, `ledger replay`, `ledger worker`);
+#: unset, they are read from the environment (LEDGER_*).
+_configured: list[Settings] = []
+
+
+def use_settings(settings: Settings) -> None:
+    """Make the actors of this process use ``settings`` (the hosting process's own configuration)."""
+    _configured[:] = [settings]
+
+
+def _settings() -> Settings:
+    return _configured[0] if _configured else Settings()
+
+
 @cache
 def _resources(database_url: str) -> tuple[Engine, LedgerApplication, Rulebook]:
     """Per worker process: one engine, one event-store application, one rulebook."""
     from api.app import open_ledger
 
     settings = Settings(database_url=database_url)
-    return create_engine(sqlalchemy_url(database_url)), open_ledger(settings), load_rulebook()
+    engine, ledger = create_engine(sqlalchemy_url(database_url)), open_ledger(settings)
+    # Close the store's connections while the interpreter can still do so cleanly.
+    atexit.register(ledger.close)
+    atexit.register(engine.dispose)
+    return engine, ledger, load_rulebook()
 
 
 @dramatiq.actor(
@@ -39,7 +58,7 @@ def _resources(database_url: str) -> tuple[Engine, LedgerApplication, Rulebook]:
 )
 def replay_partition(job_id: str, partition: int) -> None:
     """Refold one partition of a replay job into its read-model set (configuration from LEDGER_*)."""
-    engine, ledger, rulebook = _resources(Settings().database_url)
+    engine, ledger, rulebook = _resources(_settings().database_url)
     run_partition(engine, ledger, rulebook, job_id=job_id, partition=partition)
 
 

@@ -40,7 +40,7 @@ def replay(
     from api.routes.status import today_in_china
     from projections.replay import create_job, edition_source, wait_for
     from projections.rulebook import load_rulebook
-    from workers.actors import replay_partition
+    from workers.actors import replay_partition, use_settings
     from workers.broker import install_broker
 
     settings = Settings()
@@ -56,6 +56,7 @@ def replay(
     engine = create_engine(url)
     ledger = open_ledger(settings)
     broker = install_broker(settings.redis_url)
+    use_settings(settings)
     worker = None
     try:
         job_id = create_job(
@@ -115,6 +116,7 @@ def worker(
     """Run a dramatiq worker for replay partitions (needs LEDGER_REDIS_URL); stops on Ctrl-C or SIGTERM."""
     import dramatiq
 
+    from workers.actors import use_settings
     from workers.broker import install_broker
 
     settings = Settings()
@@ -124,6 +126,7 @@ def worker(
         )
         raise typer.Exit(2)
     broker = install_broker(settings.redis_url)
+    use_settings(settings)
     running = dramatiq.Worker(broker, worker_threads=threads, queues={"replays"})
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -124,13 +124,14 @@ def test_replay_through_redis_and_a_dramatiq_worker(
     stocked: tuple[LedgerApplication, Engine], settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ledger, engine = stocked
-    from workers.actors import replay_partition
+    from workers.actors import replay_partition, use_settings
     from workers.broker import install_broker
 
     with redis_server() as redis_url:
         monkeypatch.setenv("LEDGER_DATABASE_URL", settings.database_url)
         monkeypatch.setenv("LEDGER_REDIS_URL", redis_url)
         broker = install_broker(redis_url)
+        use_settings(Settings(database_url=settings.database_url, redis_url=redis_url))
         rulebook = load_rulebook()
         edition = rulebook["bazhong-resident"]
         job = create_job(engine, ledger, edition, source=edition_source(edition, file=None), partitions=2, as_of=AS_OF)

@@ -1,0 +1,81 @@
+"""POST /v1/replays, GET /v1/replays/{job_id} — replay jobs under any edition, with progress."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.routes.status import today_in_china
+from domain.contract import MemberId, Region
+from projections.queries import find_edition
+from projections.replay import PARTITIONS_MAX, create_job, edition_source, job_progress
+
+router = APIRouter(tags=["replays"])
+
+#: Threads of the in-process worker that runs replays when there is no Redis.
+IN_PROCESS_WORKER_THREADS = 2
+#: Most member ids one replay request may list (larger populations: replay by region or all).
+REPLAY_MEMBERS_MAX = 100_000
+
+
+class ReplayRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    edition: str = Field(max_length=80, description="Rule-set name or edition hash.")
+    region: Region | None = None
+    members: list[MemberId] | None = Field(default=None, max_length=REPLAY_MEMBERS_MAX)
+    as_of: date | None = Field(default=None, description="Effective date (default: today in China).")
+    workers: int = Field(default=1, ge=1, le=PARTITIONS_MAX, description="Partitions for the workers to share.")
+
+
+class ReplayJobView(BaseModel):
+    job_id: str
+    model_set: str
+    status: str
+    members_total: int
+    members_done: int
+    events_done: int
+    partitions: int
+    partitions_done: int
+    events_per_s: float
+    eta_s: float | None
+
+
+@router.post("/v1/replays", status_code=202, response_model=ReplayJobView, summary="Start a replay")
+async def start_replay(request: Request, body: ReplayRequest) -> dict[str, Any]:
+    """Refold the ledger under an edition into its read-model set; dramatiq workers share the partitions."""
+    from workers.actors import replay_partition
+
+    state = request.app.state
+    edition = find_edition(state.rulebook, body.edition)
+    job_id = await run_in_threadpool(
+        create_job,
+        state.read_engine,
+        state.ledger,
+        edition,
+        source=edition_source(edition, file=None),
+        partitions=body.workers,
+        as_of=body.as_of or today_in_china(),
+        region=body.region.value if body.region else None,
+        members=body.members,
+    )
+    for partition in range(body.workers):
+        replay_partition.send(job_id, partition)
+    if not state.settings.redis_url and state.replay_worker is None:
+        import dramatiq
+
+        state.replay_worker = dramatiq.Worker(
+            state.broker, worker_threads=IN_PROCESS_WORKER_THREADS, queues={"replays"}
+        )
+        state.replay_worker.start()
+    return (await run_in_threadpool(job_progress, state.read_engine, job_id)).as_json()
+
+
+@router.get("/v1/replays/{job_id}", response_model=ReplayJobView, summary="A replay's progress")
+async def replay_progress(request: Request, job_id: Annotated[str, Path(max_length=36)]) -> dict[str, Any]:
+    """Members done of total, events per second and the time left."""
+    return (await run_in_threadpool(job_progress, request.app.state.read_engine, job_id)).as_json()

@@ -1,0 +1,40 @@
+"""POST /v1/replays and GET /v1/replays/{id}: a replay through the in-process worker of the embedded mode."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi.testclient import TestClient
+
+from tests.support.events import make_event
+
+REPLAY_WAIT_S_MAX = 30
+
+
+def test_a_replay_runs_to_done_with_progress(client: TestClient) -> None:
+    events = []
+    for member in ("P-1", "P-2", "P-3"):
+        payment = make_event("ContributionPaid", member_id=member) | {"occurred_on": "2024-11-01"}
+        events += [
+            make_event("MemberRegistered", member_id=member),
+            payment,
+            make_event("ClaimSubmitted", member_id=member),
+        ]
+    assert client.post("/v1/events", json=events).status_code == 200
+    started = client.post("/v1/replays", json={"edition": "bazhong-resident", "workers": 2, "as_of": "2026-06-01"})
+    assert started.status_code == 202, started.text
+    job = started.json()
+    assert job["members_total"] == 3 and job["model_set"].startswith("bazhong-resident@")
+    deadline = time.monotonic() + REPLAY_WAIT_S_MAX
+    while True:
+        state = client.get(f"/v1/replays/{job['job_id']}").json()
+        if state["status"] == "done" or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert state["status"] == "done" and state["members_done"] == 3 and state["events_done"] == 9
+
+
+def test_replay_errors_are_clear(client: TestClient) -> None:
+    assert client.post("/v1/replays", json={"edition": "nowhere"}).status_code == 404
+    assert client.post("/v1/replays", json={"edition": "bazhong-resident", "workers": 0}).status_code == 422
+    assert client.get("/v1/replays/00000000-0000-0000-0000-000000000000").status_code == 404
