@@ -26,7 +26,7 @@ from eventsourcing.projection import Projection
 from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from domain.entitlements.fold import NoRuleSet, edition_finder, fold_member
+from domain.entitlements.fold import MemberLedger, NoRuleSet, edition_finder, fold_member
 from domain.member_stream import MemberStream
 from domain.policies import Edition
 from projections.readmodel import CapUsage, ClaimSettlementRow, MemberCoverage, MemberIndex, ProjectionTracking
@@ -191,25 +191,37 @@ class EntitlementsProjection(Projection[ReadModelView]):
                     waiting_total_months=period.waiting.total_months if period.waiting else None,
                 )
             )
-        for settlement in ledger.settlements.values():
-            connection.execute(
-                ClaimSettlementRow.__table__.insert().values(
-                    claim_id=settlement.claim_id,
-                    member_id=member_id,
-                    status=settlement.status,
-                    year=settlement.year,
-                    rule_set=settlement.edition.name if settlement.edition else None,
-                    edition_hash=settlement.edition.content_hash if settlement.edition else None,
-                    total_fen=settlement.total_fen,
-                    fund_total_fen=settlement.fund_total_fen,
-                    member_pays_fen=settlement.member_pays_fen,
-                    layers_json=json.dumps(settlement.layers_fen, sort_keys=True),
-                )
-            )
-        for (layer, year), used in sorted(ledger.used_fen.items()):
-            connection.execute(
-                CapUsage.__table__.insert().values(member_id=member_id, layer=layer, year=year, used_fen=used)
-            )
+        for values in settlement_rows(ledger):
+            connection.execute(ClaimSettlementRow.__table__.insert().values(**values))
+        for values in cap_usage_rows(ledger):
+            connection.execute(CapUsage.__table__.insert().values(**values))
+
+
+def settlement_rows(ledger: MemberLedger) -> list[dict[str, Any]]:
+    """The claim-settlement rows of a folded member (the live read model and replay sets share them)."""
+    return [
+        {
+            "member_id": ledger.facts.member_id,
+            "claim_id": settlement.claim_id,
+            "rule_set": settlement.edition.name if settlement.edition else None,
+            "edition_hash": settlement.edition.content_hash if settlement.edition else None,
+            "status": settlement.status,
+            "year": settlement.year,
+            "total_fen": settlement.total_fen,
+            "fund_total_fen": settlement.fund_total_fen,
+            "member_pays_fen": settlement.member_pays_fen,
+            "layers_json": json.dumps(settlement.layers_fen, sort_keys=True),
+        }
+        for settlement in ledger.settlements.values()
+    ]
+
+
+def cap_usage_rows(ledger: MemberLedger) -> list[dict[str, Any]]:
+    """What each balance used per year, as read-model rows."""
+    return [
+        {"member_id": ledger.facts.member_id, "layer": layer, "year": year, "used_fen": used}
+        for (layer, year), used in sorted(ledger.used_fen.items())
+    ]
 
 
 def catch_up(

@@ -27,6 +27,7 @@ from domain.entitlements.fold import NoRuleSet, edition_finder, fold_member
 from domain.errors import LedgerError
 from domain.policies import Edition
 from projections.audit import member_ids
+from projections.entitlements import cap_usage_rows, settlement_rows
 from projections.readmodel import ReplayCapUsage, ReplayClaimSettlement, ReplayJob, ReplayPartition
 from projections.rulebook import Rulebook
 from projections.store import LedgerApplication
@@ -199,26 +200,12 @@ def _replace_member(
             return
         if region is not None and ledger.facts.region != region:
             return
-        for settlement in ledger.settlements.values():
-            connection.execute(
-                ReplayClaimSettlement.__table__.insert().values(
-                    model_set=model_set,
-                    member_id=member_id,
-                    claim_id=settlement.claim_id,
-                    status=settlement.status,
-                    year=settlement.year,
-                    total_fen=settlement.total_fen,
-                    fund_total_fen=settlement.fund_total_fen,
-                    member_pays_fen=settlement.member_pays_fen,
-                    layers_json=json.dumps(settlement.layers_fen, sort_keys=True),
-                )
-            )
-        for (layer, year), used in sorted(ledger.used_fen.items()):
-            connection.execute(
-                ReplayCapUsage.__table__.insert().values(
-                    model_set=model_set, member_id=member_id, layer=layer, year=year, used_fen=used
-                )
-            )
+        for values in settlement_rows(ledger):
+            # The set's name carries the edition; its rows need not repeat it.
+            del values["rule_set"], values["edition_hash"]
+            connection.execute(ReplayClaimSettlement.__table__.insert().values(model_set=model_set, **values))
+        for values in cap_usage_rows(ledger):
+            connection.execute(ReplayCapUsage.__table__.insert().values(model_set=model_set, **values))
 
 
 def _partition_status(

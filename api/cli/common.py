@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from domain.errors import FieldProblem
 
@@ -59,3 +60,11 @@ def report_problems(file: Path, problems: list[FieldProblem], line_numbers: list
         errors.print(f"  {where}{event_id}: {problem.field}: {problem.reason}")
     if len(problems) > PROBLEMS_SHOWN_MAX:
         errors.print(f"  … and {len(problems) - PROBLEMS_SHOWN_MAX} more")
+
+
+def progress_bar(label: str, unit: str, *, on: Console, transient: bool = False, rate: bool = False) -> Progress:
+    """The one progress bar of long commands: label, bar, done/total unit, (rate), time left."""
+    columns = [TextColumn(f"[bold]{label}"), BarColumn(), TextColumn(f"{{task.completed}}/{{task.total}} {unit}")]
+    if rate:
+        columns.append(TextColumn("{task.fields[rate]}"))
+    return Progress(*columns, TimeRemainingColumn(), console=on, transient=transient)

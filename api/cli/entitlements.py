@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from api.cli.common import console, edition_option, errors, parse_day, parse_moment, report_problems
+from api.cli.common import console, edition_option, errors, parse_day, parse_moment, progress_bar, report_problems
 from api.settings import Settings, sqlalchemy_url
 from domain.errors import InvalidEvents, LedgerError
 from projections.migrate import upgrade_to_head
@@ -174,14 +173,7 @@ def audit(
     handle = csv_out.open("w", newline="", encoding="utf-8") if csv_out else None
     try:
         population = chosen if chosen is not None else list(member_ids(ledger))
-        with Progress(
-            TextColumn("[bold]audit"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total} members"),
-            TimeRemainingColumn(),
-            console=errors,
-            transient=True,
-        ) as progress:
+        with progress_bar("audit", "members", on=errors, transient=True) as progress:
             task = progress.add_task("audit", total=len(population))
             results = audit_members(
                 ledger,

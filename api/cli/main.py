@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from api.cli import entitlements, replay
-from api.cli.common import console, errors, report_problems
+from api.cli.common import console, errors, progress_bar, report_problems
 from api.cli.rules import rules_app
 from api.cli.synth import synth_app
 from api.settings import Settings, sqlalchemy_url
@@ -104,14 +103,7 @@ def import_events(
     ledger = open_ledger(settings)
     stored = duplicate = 0
     try:
-        with Progress(
-            TextColumn("[bold]import"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total} events"),
-            TimeRemainingColumn(),
-            console=console,
-            transient=False,
-        ) as progress:
+        with progress_bar("import", "events", on=console) as progress:
             task = progress.add_task("import", total=len(events))
             for start in range(0, len(events), size):
                 batch = events[start : start + size]

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy import create_engine
 
-from api.cli.common import console, edition_option, errors, parse_day
+from api.cli.common import console, edition_option, errors, parse_day, progress_bar
 from api.settings import Settings, sqlalchemy_url
 from domain.errors import LedgerError
 from projections.migrate import upgrade_to_head
@@ -74,14 +73,7 @@ def replay(
         if not settings.redis_url:
             worker = dramatiq.Worker(broker, worker_threads=min(workers, 8), queues={"replays"})
             worker.start()
-        with Progress(
-            TextColumn("[bold]replay"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total} members"),
-            TextColumn("{task.fields[rate]}"),
-            TimeRemainingColumn(),
-            console=errors,
-        ) as progress:
+        with progress_bar("replay", "members", on=errors, rate=True) as progress:
             task = progress.add_task("replay", total=None, rate="")
 
             def show(state: object) -> None:

@@ -19,27 +19,11 @@ from projections.audit import audit_members, member_ids, summarise
 from projections.claims import submit_claim
 from projections.rulebook import load_rulebook
 from projections.store import LedgerApplication
+from tests.support.editions import COMMUNITY_95_PATCH
 from tests.support.events import make_event
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
-#: What if the Bazhong community-hospital ratio had been 95 % (002 ch.3 十一问 says 90 %)?
-PATCH = """
-patch: community-95
-base: bazhong-resident
-description: What if community hospitals paid 95 %?
-parameters:
-  inpatient.ratio:
-    values:
-      - from: 2025-01-01
-        reference: {document: bz-handbook-2025, section: "002 ch.3 十一问 (what-if)"}
-        value:
-          community: {adult: "0.95", student_or_minor: "0.95"}
-          unrated: {adult: "0.80", student_or_minor: "0.80"}
-          level1: {adult: "0.80", student_or_minor: "0.80"}
-          level2: {adult: "0.70", student_or_minor: "0.70"}
-          level3: {adult: "0.60", student_or_minor: "0.60"}
-"""
 
 
 @pytest.fixture
@@ -67,7 +51,7 @@ def test_members_are_listed_from_the_notification_log(ledger: LedgerApplication)
 def test_a_patched_edition_changes_exactly_the_patched_figures(ledger: LedgerApplication, tmp_path: Path) -> None:
     rulebook = load_rulebook()
     patch_file = tmp_path / "patch.yaml"
-    patch_file.write_text(PATCH, encoding="utf-8")
+    patch_file.write_text(COMMUNITY_95_PATCH, encoding="utf-8")
     patched = rulebook.load_alternative(patch_file)
     results = audit_members(
         ledger,
@@ -108,7 +92,7 @@ def test_the_rulebook_against_recorded_decisions_finds_nothing(ledger: LedgerApp
 
 def test_ledger_audit_writes_csv_and_json(ledger: LedgerApplication, settings: Settings, tmp_path: Path) -> None:
     patch_file = tmp_path / "patch.yaml"
-    patch_file.write_text(PATCH, encoding="utf-8")
+    patch_file.write_text(COMMUNITY_95_PATCH, encoding="utf-8")
     out_csv, out_json = tmp_path / "audit.csv", tmp_path / "audit.json"
     result = CliRunner().invoke(
         app,

@@ -28,26 +28,12 @@ from projections.replay import (
 )
 from projections.rulebook import load_rulebook
 from projections.store import LedgerApplication
+from tests.support.editions import COMMUNITY_95_PATCH
 from tests.support.events import make_event
 from tests.support.servers import redis_server
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 AS_OF = date(2026, 6, 1)
-PATCH = """
-patch: community-95
-base: bazhong-resident
-parameters:
-  inpatient.ratio:
-    values:
-      - from: 2025-01-01
-        reference: {document: bz-handbook-2025, section: "002 ch.3 十一问 (what-if)"}
-        value:
-          community: {adult: "0.95", student_or_minor: "0.95"}
-          unrated: {adult: "0.80", student_or_minor: "0.80"}
-          level1: {adult: "0.80", student_or_minor: "0.80"}
-          level2: {adult: "0.70", student_or_minor: "0.70"}
-          level3: {adult: "0.60", student_or_minor: "0.60"}
-"""
 MEMBERS = [f"R-{n}" for n in range(6)]
 
 
@@ -106,7 +92,7 @@ def test_ledger_replay_in_process_under_a_patch(
 ) -> None:
     _, engine = stocked
     patch = tmp_path / "patch.yaml"
-    patch.write_text(PATCH, encoding="utf-8")
+    patch.write_text(COMMUNITY_95_PATCH, encoding="utf-8")
     result = CliRunner().invoke(
         app,
         ["replay", "--edition", str(patch), "--workers", "2", "--as-of", "2026-06-01"],
