@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-from functools import cache
 
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
@@ -37,17 +36,28 @@ def _settings() -> Settings:
     return _configured[0] if _configured else Settings()
 
 
-@cache
-def _resources(database_url: str) -> tuple[Engine, LedgerApplication, Rulebook]:
-    """Per worker process: one engine, one event-store application, one rulebook."""
-    from api.app import open_ledger
+#: Per worker process: one engine, one event-store application, one rulebook, by database URL.
+_opened: dict[str, tuple[Engine, LedgerApplication, Rulebook]] = {}
 
-    settings = Settings(database_url=database_url)
-    engine, ledger = create_engine(sqlalchemy_url(database_url)), open_ledger(settings)
-    # Close the store's connections while the interpreter can still do so cleanly.
-    atexit.register(ledger.close)
-    atexit.register(engine.dispose)
-    return engine, ledger, load_rulebook()
+
+def _resources(database_url: str) -> tuple[Engine, LedgerApplication, Rulebook]:
+    if database_url not in _opened:
+        from api.app import open_ledger
+
+        settings = Settings(database_url=database_url)
+        _opened[database_url] = (create_engine(sqlalchemy_url(database_url)), open_ledger(settings), load_rulebook())
+    return _opened[database_url]
+
+
+def close_resources() -> None:
+    """Close this process's store connections and forget them (at exit, while Python can still do so)."""
+    while _opened:
+        _url, (engine, ledger, _rulebook) = _opened.popitem()
+        ledger.close()
+        engine.dispose()
+
+
+atexit.register(close_resources)
 
 
 @dramatiq.actor(

@@ -110,7 +110,7 @@ def test_replay_through_redis_and_a_dramatiq_worker(
     stocked: tuple[LedgerApplication, Engine], settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ledger, engine = stocked
-    from workers.actors import replay_partition, use_settings
+    from workers.actors import close_resources, replay_partition, use_settings
     from workers.broker import install_broker
 
     with redis_server() as redis_url:
@@ -131,6 +131,7 @@ def test_replay_through_redis_and_a_dramatiq_worker(
         finally:
             worker.stop()
             broker.close()
+            close_resources()
         progress = job_progress(engine, job)
         assert progress.done and progress.members_done == len(MEMBERS)
         assert basic_pool_paid(engine, progress.model_set) == dict.fromkeys(MEMBERS, 369_000)
