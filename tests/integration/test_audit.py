@@ -25,7 +25,6 @@ from tests.support.events import make_event
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
-
 @pytest.fixture
 def ledger(settings: Settings):  # type: ignore[no-untyped-def]
     application = open_ledger(settings)
