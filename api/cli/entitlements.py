@@ -107,30 +107,45 @@ def project(
     once: Annotated[bool, typer.Option("--once", help="Catch up and exit.")] = False,
     interval_s: Annotated[float, typer.Option("--interval", min=0.1, max=3600, help="Seconds between polls.")] = 2.0,
 ) -> None:
-    """Keep the entitlement read models current: catch up from the event store, then poll for new events."""
-    import time
+    """Keep the entitlement read models current: one active runner, restarts on errors, lag and a watchdog."""
+    import signal
 
     from api.app import open_ledger
     from projections.entitlements import catch_up, lag, open_projection
     from projections.rulebook import load_rulebook
+    from projections.runner import Cycle, SupervisedRunner
 
     settings = Settings()
     upgrade_to_head(sqlalchemy_url(settings.database_url))
     ledger = open_ledger(settings)
     projection = open_projection(sqlalchemy_url(settings.database_url), ledger, load_rulebook())
-    try:
-        while True:
+    if once:
+        try:
             applied = catch_up(ledger, projection)
-            if applied or once:
-                console.print(f"entitlements: applied {applied} notification(s), lag {lag(ledger, projection.view)}")
-            if once:
-                return
-            time.sleep(interval_s)
+            console.print(f"entitlements: applied {applied} notification(s), lag {lag(ledger, projection.view)}")
+        finally:
+            ledger.close()
+            projection.view.engine.dispose()
+        return
+    ledger.close()
+
+    def report(cycle: Cycle) -> None:
+        if cycle.error:
+            errors.print(f"[red]entitlements: {cycle.error}; restarting[/red]")
+        elif cycle.stalled:
+            errors.print(f"[yellow]entitlements: lag {cycle.lag} not moving; reconnecting[/yellow]")
+        elif cycle.applied:
+            console.print(f"entitlements: applied {cycle.applied} notification(s), lag {cycle.lag}")
+
+    runner = SupervisedRunner(projection, lambda: open_ledger(settings), interval_s=interval_s, report=report)
+    signal.signal(signal.SIGTERM, lambda *_: runner.stop())
+    try:
+        runner.run()
     except KeyboardInterrupt:
-        console.print("entitlements: stopped")
+        runner.stop()
     finally:
-        ledger.close()
         projection.view.engine.dispose()
+        console.print("entitlements: stopped")
 
 
 def audit(
