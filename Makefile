@@ -23,3 +23,4 @@ lint:
 bench:
 	.venv/bin/python -m bench.ingest
 	.venv/bin/python -m bench.ingest --postgres
+	.venv/bin/python -m bench.ratios
