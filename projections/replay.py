@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, func, select
 
-from domain.entitlements.fold import NoRuleSet, edition_finder, fold_member
+from domain.entitlements.fold import MemberLedger, NoRuleSet, edition_finder, fold_member
 from domain.errors import LedgerError
 from domain.policies import Edition
 from projections.audit import member_ids
@@ -34,6 +34,8 @@ from projections.store import LedgerApplication
 
 #: Most partitions one replay is split into.
 PARTITIONS_MAX = 256
+#: Members whose rows (and the partition's progress) are written in one transaction.
+MEMBERS_PER_TRANSACTION = 50
 _RECORDED_BY = datetime(9999, 12, 31, tzinfo=UTC)
 
 
@@ -160,52 +162,76 @@ def run_partition(
         raise ReplayError(f"job {job_id}: the edition rebuilt here has another hash than the job's")
     finder = edition_finder(rulebook, edition)
     population = json.loads(job["members_json"]) if job["members_json"] else member_ids(ledger)
-    model_set = job["model_set"]
     _partition_status(engine, job_id, partition, status="running", started=True)
     members_done = events_done = 0
+    chunk: list[tuple[str, list[Any]]] = []
     for member_id in population:
         if partition_of(member_id, job["partitions"]) != partition:
             continue
-        events = ledger.member_events(member_id)
-        _replace_member(engine, model_set, member_id, events, finder, as_of=job["as_of"], region=job["region"])
-        members_done += 1
-        events_done += len(events)
-        with engine.begin() as connection:
-            connection.execute(
-                ReplayPartition.__table__.update()
-                .where(ReplayPartition.job_id == job_id, ReplayPartition.partition == partition)
-                .values(members_done=members_done, events_done=events_done)
+        chunk.append((member_id, ledger.member_events(member_id)))
+        if len(chunk) == MEMBERS_PER_TRANSACTION:
+            members_done, events_done = _write_chunk(
+                engine, job, partition, chunk, finder, done=(members_done, events_done)
             )
+            chunk = []
+    _write_chunk(engine, job, partition, chunk, finder, done=(members_done, events_done))
     _partition_status(engine, job_id, partition, status="done", finished=True)
 
 
-def _replace_member(
+def _write_chunk(
     engine: Engine,
-    model_set: str,
-    member_id: str,
-    events: list[Any],
+    job: Any,
+    partition: int,
+    chunk: list[tuple[str, list[Any]]],
     finder: Callable[..., Edition],
     *,
-    as_of: date,
-    region: str | None,
-) -> None:
-    with engine.begin() as connection:
-        for table in (ReplayClaimSettlement, ReplayCapUsage):
-            connection.execute(delete(table).where(table.model_set == model_set, table.member_id == member_id))
-        if not events:
-            return
-        try:
-            ledger = fold_member(events, member_id=member_id, as_of=as_of, known_at=_RECORDED_BY, edition_for=finder)
-        except NoRuleSet:
-            return
-        if region is not None and ledger.facts.region != region:
-            return
-        for values in settlement_rows(ledger):
+    done: tuple[int, int],
+) -> tuple[int, int]:
+    """Replace the rows of a few members and advance the partition's progress, in one transaction."""
+    model_set = job["model_set"]
+    members_done, events_done = done
+    settlements: list[dict[str, Any]] = []
+    usages: list[dict[str, Any]] = []
+    for member_id, events in chunk:
+        members_done += 1
+        events_done += len(events)
+        folded = _fold(member_id, events, finder, as_of=job["as_of"], region=job["region"])
+        if folded is None:
+            continue
+        for values in settlement_rows(folded):
             # The set's name carries the edition; its rows need not repeat it.
             del values["rule_set"], values["edition_hash"]
-            connection.execute(ReplayClaimSettlement.__table__.insert().values(model_set=model_set, **values))
-        for values in cap_usage_rows(ledger):
-            connection.execute(ReplayCapUsage.__table__.insert().values(model_set=model_set, **values))
+            settlements.append(values | {"model_set": model_set})
+        usages.extend(values | {"model_set": model_set} for values in cap_usage_rows(folded))
+    members = [member_id for member_id, _ in chunk]
+    with engine.begin() as connection:
+        for table in (ReplayClaimSettlement, ReplayCapUsage):
+            connection.execute(delete(table).where(table.model_set == model_set, table.member_id.in_(members)))
+        if settlements:
+            connection.execute(ReplayClaimSettlement.__table__.insert(), settlements)
+        if usages:
+            connection.execute(ReplayCapUsage.__table__.insert(), usages)
+        connection.execute(
+            ReplayPartition.__table__.update()
+            .where(ReplayPartition.job_id == job["job_id"], ReplayPartition.partition == partition)
+            .values(members_done=members_done, events_done=events_done)
+        )
+    return members_done, events_done
+
+
+def _fold(
+    member_id: str, events: list[Any], finder: Callable[..., Edition], *, as_of: date, region: str | None
+) -> MemberLedger | None:
+    """The member folded under the replay's editions, or None when out of scope."""
+    if not events:
+        return None
+    try:
+        folded = fold_member(events, member_id=member_id, as_of=as_of, known_at=_RECORDED_BY, edition_for=finder)
+    except NoRuleSet:
+        return None
+    if region is not None and folded.facts.region != region:
+        return None
+    return folded
 
 
 def _partition_status(

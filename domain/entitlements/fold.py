@@ -64,6 +64,7 @@ class MemberLedger:
     fund_use_years: set[int] = field(default_factory=set)
     #: (programme balance key, year) → its cap as the latest claim of the year settled it.
     programme_caps_fen: dict[tuple[str, int], int] = field(default_factory=dict)
+    major_illness_caps: dict[tuple[int, str], MajorIllnessCap] = field(default_factory=dict)
 
     def period_on(self, day: date) -> CoveragePeriod | None:
         """The period giving benefits on ``day`` (grace months after the last paid one included), else the
@@ -102,6 +103,13 @@ class MemberLedger:
         return self.used("major_illness", year) > base
 
     def major_illness(self, year: int, edition: Edition) -> MajorIllnessCap:
+        """The cap of ``year``; it rests on earlier years only, final once the fold reaches ``year``."""
+        key = (year, edition.content_hash)
+        if key not in self.major_illness_caps:
+            self.major_illness_caps[key] = self._major_illness(year, edition)
+        return self.major_illness_caps[key]
+
+    def _major_illness(self, year: int, edition: Edition) -> MajorIllnessCap:
         return major_illness_cap(
             self.facts,
             edition,
