@@ -175,10 +175,11 @@ class EntitlementsProjection(Projection[ReadModelView]):
                 updated_at=datetime.now(UTC),
             )
         )
-        for period in ledger.periods:
+        for number, period in enumerate(ledger.periods):
             connection.execute(
                 MemberCoverage.__table__.insert().values(
                     member_id=member_id,
+                    period_number=number,
                     scheme=period.scheme,
                     covered_from=period.covered_from,
                     covered_until=period.covered_until,

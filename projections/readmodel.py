@@ -57,8 +57,10 @@ class MemberCoverage(ReadModel):
     __tablename__ = "member_coverage"
 
     member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    scheme: Mapped[str] = mapped_column(String(16), primary_key=True)
-    covered_from: Mapped[date] = mapped_column(Date, primary_key=True)
+    #: The period's place in the fold's order (two payments may cover the same months).
+    period_number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(16))
+    covered_from: Mapped[date] = mapped_column(Date)
     covered_until: Mapped[date] = mapped_column(Date)
     region: Mapped[str] = mapped_column(String(16))
     rule_set: Mapped[str] = mapped_column(String(64))

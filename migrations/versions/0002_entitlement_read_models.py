@@ -25,6 +25,7 @@ def upgrade() -> None:
     op.create_table(
         "member_coverage",
         sa.Column("member_id", sa.String(64), nullable=False),
+        sa.Column("period_number", sa.Integer(), nullable=False),
         sa.Column("scheme", sa.String(16), nullable=False),
         sa.Column("covered_from", sa.Date(), nullable=False),
         sa.Column("covered_until", sa.Date(), nullable=False),
@@ -35,7 +36,7 @@ def upgrade() -> None:
         sa.Column("benefits_until", sa.Date(), nullable=False),
         sa.Column("waiting_reason", sa.String(40), nullable=True),
         sa.Column("waiting_total_months", sa.Integer(), nullable=True),
-        sa.PrimaryKeyConstraint("member_id", "scheme", "covered_from", name=op.f("pk_member_coverage")),
+        sa.PrimaryKeyConstraint("member_id", "period_number", name=op.f("pk_member_coverage")),
     )
     op.create_table(
         "claim_settlement",
