@@ -20,10 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from domain.entitlements.facts import MemberFacts
-from domain.entitlements.periods import has, integer, read
+from domain.entitlements.periods import has, integer, money, ratio, read
 from domain.entitlements.resident import YearCover, counting_start_year, is_gap_year
 from domain.money import fen_times_ratio
 from domain.policies import Edition, ParameterReading
@@ -78,16 +77,6 @@ class MajorIllnessCap:
         return self.base_cap_fen + self.continuity_bonus_fen + self.zero_claim_bonus_fen - self.gap_penalty_fen
 
 
-def _money(reading: ParameterReading) -> int:
-    assert isinstance(reading.value, int) and not isinstance(reading.value, bool), f"{reading.name} is not money"
-    return reading.value
-
-
-def _ratio(reading: ParameterReading) -> Decimal:
-    assert isinstance(reading.value, Decimal), f"{reading.name} is not a ratio"
-    return reading.value
-
-
 def major_illness_cap(
     facts: MemberFacts,
     edition: Edition,
@@ -121,7 +110,7 @@ def major_illness_cap(
     previous_run = covered_run_ending(cover, year - 1, start_year=start_year)
     continuity_fen = 0
     if cover.covered(year) and previous_run >= integer(required):
-        continuity_fen = (previous_run - integer(required) + 1) * _money(raise_continuity)
+        continuity_fen = (previous_run - integer(required) + 1) * money(raise_continuity)
 
     zero_fen = 0
     for y in range(start_year, year):
@@ -129,33 +118,33 @@ def major_illness_cap(
             zero_fen = 0
             continue
         if not fund_used_in(y):
-            zero_fen = zero_fen + _money(raise_zero) if accumulates.value is True else _money(raise_zero)
+            zero_fen = zero_fen + money(raise_zero) if accumulates.value is True else money(raise_zero)
         else:
             zero_fen = 0 if accumulates.value is not True or headroom_used_in(y) else zero_fen
     if not cover.covered(year - 1):
         zero_fen = 0
 
-    raise_limit = fen_times_ratio(_money(base), _ratio(share_max))
+    raise_limit = fen_times_ratio(money(base), ratio(share_max))
     continuity_fen = min(continuity_fen, raise_limit)
     zero_fen = min(zero_fen, raise_limit - continuity_fen)
 
     gaps = gap_years_before(facts, cover, year, start_year=start_year)
-    penalty_fen = gaps * _money(penalty_per_gap)
+    penalty_fen = gaps * money(penalty_per_gap)
     if penalty_fen and has(edition, "gap_penalty.total_share_max"):
         penalty_share = read(edition, "gap_penalty.total_share_max", on)
         readings.append(penalty_share)
-        penalty_fen = min(penalty_fen, fen_times_ratio(_money(base), _ratio(penalty_share)))
+        penalty_fen = min(penalty_fen, fen_times_ratio(money(base), ratio(penalty_share)))
     text = (
-        f"{year}: base {_money(base) // 100} yuan; {previous_run} continuous year(s) before {year} "
+        f"{year}: base {money(base) // 100} yuan; {previous_run} continuous year(s) before {year} "
         f"→ continuity +{continuity_fen // 100}; zero-claim +{zero_fen // 100}; "
         f"{gaps} gap year(s) since {start_year} → −{penalty_fen // 100}; raises at most "
-        f"{_ratio(share_max) * 100:.0f}% of the base"
+        f"{ratio(share_max) * 100:.0f}% of the base"
     )
     if uncapped:
         text += "; certified category with no major-illness cap"
     return MajorIllnessCap(
         year=year,
-        base_cap_fen=_money(base),
+        base_cap_fen=money(base),
         continuity_bonus_fen=continuity_fen,
         zero_claim_bonus_fen=zero_fen,
         gap_penalty_fen=penalty_fen,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from decimal import Decimal
 
 from domain.contract import CoverageEndedData
 from domain.policies import Edition, ParameterReading
@@ -129,6 +130,19 @@ def integer(reading: ParameterReading) -> int:
     value = reading.value
     assert isinstance(value, int) and not isinstance(value, bool), f"{reading.name} is not a whole number"
     return value
+
+
+def money(reading: ParameterReading) -> int:
+    """A money parameter's value in fen (asserted: a rule set of the wrong unit fails loudly)."""
+    value = reading.value
+    assert isinstance(value, int) and not isinstance(value, bool), f"{reading.name} is not money"
+    return value
+
+
+def ratio(reading: ParameterReading) -> Decimal:
+    """A ratio parameter's exact value."""
+    assert isinstance(reading.value, Decimal), f"{reading.name} is not a ratio"
+    return reading.value
 
 
 def month_index(day: date) -> int:

@@ -16,7 +16,7 @@ diseases (两病) and single-payment drugs (单行支付药品).
 from __future__ import annotations
 
 from domain.contract import ConditionCertifiedData
-from domain.entitlements.periods import has
+from domain.entitlements.periods import has, money, ratio
 from domain.explain import Explanations
 from domain.policies import DateOutOfRangeError, ParameterReading
 from domain.settlement.draws import (
@@ -24,10 +24,8 @@ from domain.settlement.draws import (
     Deductible,
     Payment,
     certified,
-    money,
     money_cell,
     person_kind,
-    ratio,
     ratio_cell,
     read,
     require_local,

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain.contract import ConditionCertifiedData
-from domain.entitlements.periods import has
+from domain.entitlements.periods import has, money
 from domain.explain import Explanations
 from domain.money import fen_divided_by_ratio, fen_times_ratio, format_yuan
 from domain.policies import ParameterReading, Table
@@ -29,16 +29,6 @@ def read(ctx: ClaimContext, name: str) -> ParameterReading:
             f"{ctx.edition.name} has no parameter {name}, needed to settle a {ctx.claim.data.setting.value} claim"
         )
     return inpatient_rules.read(ctx.edition, name, ctx.claim.occurred_on)
-
-
-def money(reading: ParameterReading) -> int:
-    assert isinstance(reading.value, int) and not isinstance(reading.value, bool), f"{reading.name} is not money"
-    return reading.value
-
-
-def ratio(reading: ParameterReading) -> Decimal:
-    assert isinstance(reading.value, Decimal), f"{reading.name} is not a ratio"
-    return reading.value
 
 
 def table(reading: ParameterReading) -> Table:

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from domain.entitlements.periods import has
+from domain.entitlements.periods import has, money, ratio
 from domain.explain import Explanations
-from domain.settlement.draws import Cap, Deductible, Payment, money, money_cell, ratio, read, table, text
+from domain.settlement.draws import Cap, Deductible, Payment, money_cell, read, table, text
 from domain.settlement.errors import NotSettleable
 from domain.settlement.model import BasicPoolResult, ClaimContext
 from domain.settlement.outpatient import settle_outpatient_pooling

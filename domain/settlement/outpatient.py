@@ -16,18 +16,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from domain.entitlements.periods import has
+from domain.entitlements.periods import has, money, ratio
 from domain.explain import Explanations
 from domain.settlement.draws import (
     Cap,
     Deductible,
     Payment,
     certifications_on,
-    money,
     money_cell,
     person_kind,
     quarter,
-    ratio,
     ratio_cell,
     read,
     require_local,
