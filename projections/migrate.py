@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
 import migrations
@@ -18,6 +19,13 @@ def alembic_config(sqlalchemy_database_url: str) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS_DIRECTORY))
     config.set_main_option("sqlalchemy.url", sqlalchemy_database_url.replace("%", "%%"))
     return config
+
+
+def head_revision() -> str:
+    """The newest revision in ``migrations/versions`` (the chain has one head)."""
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None, "migrations/versions has no revision"
+    return head
 
 
 def upgrade_to_head(sqlalchemy_database_url: str) -> str:
