@@ -157,3 +157,89 @@ class ReplayCapUsage(ReadModel):
     layer: Mapped[str] = mapped_column(String(32), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     used_fen: Mapped[int] = mapped_column(BigInteger)
+
+
+class MemberHistory(ReadModel):
+    """The member's recorded events exactly as the fold reads them, and the stream version they reflect.
+
+    Status queries fold this row instead of the stream when ``stream_version`` is the stream's
+    current version (the same domain fold over the same events, without reading the event store).
+    """
+
+    __tablename__ = "member_history"
+
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: The member stream's version when the row was written (every stream event counts, decisions too).
+    stream_version: Mapped[int] = mapped_column(Integer)
+    #: The encoding of ``events_json``; rows of another format are not used (the stream is folded).
+    history_format: Mapped[int] = mapped_column(Integer)
+    event_count: Mapped[int] = mapped_column(Integer)
+    events_json: Mapped[str] = mapped_column(Text)
+    last_notification_id: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Outbox(ReadModel):
+    """A side effect the entitlements projection decided on, written in the transaction of its rows.
+
+    ``outbox_id`` is deterministic (uuid5 of kind, member, subject and outcome), so a rebuild from
+    zero finds the rows already there and no effect is decided twice. Dispatch sends the id only.
+    """
+
+    __tablename__ = "outbox"
+
+    outbox_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    member_id: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    payload_json: Mapped[str] = mapped_column(Text)
+    notification_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MemberNotice(ReadModel):
+    """A notice to the member, written once per outbox row by the outbox actor (its effect)."""
+
+    __tablename__ = "member_notice"
+
+    outbox_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    delivered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiKey(ReadModel):
+    """An API key: only the SHA-256 of its secret is stored; the key itself is shown once."""
+
+    __tablename__ = "api_key"
+
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    #: Comma-separated regions an integration key may write for; NULL = every region.
+    regions: Mapped[str | None] = mapped_column(String(200))
+    label: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(64))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WriteAudit(ReadModel):
+    """One row per write request: who (key id), when, from where, what, and the outcome."""
+
+    __tablename__ = "write_audit"
+
+    audit_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    key_id: Mapped[str] = mapped_column(String(64), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    client: Mapped[str | None] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(100))
+    outcome: Mapped[str] = mapped_column(String(100))
+    #: SHA-256 of the request body as received (after pseudonymisation), when there is one.
+    body_sha256: Mapped[str | None] = mapped_column(String(64))
+    #: JSON: the event ids, claim id, job id or key id the write concerned, and counts.
+    subjects_json: Mapped[str] = mapped_column(Text)
