@@ -115,6 +115,8 @@ class ReplayJob(ReadModel):
     partitions: Mapped[int] = mapped_column(Integer)
     members_total: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: The event store's last notification when the job was created (every partition reads at least that far).
+    from_notification_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class ReplayPartition(ReadModel):
@@ -141,6 +143,8 @@ class ReplayClaimSettlement(ReadModel):
     claim_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     status: Mapped[str] = mapped_column(String(16))
     year: Mapped[int] = mapped_column(Integer)
+    rule_set: Mapped[str | None] = mapped_column(String(64))
+    edition_hash: Mapped[str | None] = mapped_column(String(64))
     total_fen: Mapped[int] = mapped_column(BigInteger)
     fund_total_fen: Mapped[int] = mapped_column(BigInteger)
     member_pays_fen: Mapped[int] = mapped_column(BigInteger)
@@ -157,6 +161,77 @@ class ReplayCapUsage(ReadModel):
     layer: Mapped[str] = mapped_column(String(32), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     used_fen: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReplayMemberCoverage(ReadModel):
+    """A member's coverage periods in a replay's read-model set (the live ``member_coverage``'s shape)."""
+
+    __tablename__ = "replay_member_coverage"
+
+    model_set: Mapped[str] = mapped_column(String(100), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period_number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(16))
+    covered_from: Mapped[date] = mapped_column(Date)
+    covered_until: Mapped[date] = mapped_column(Date)
+    region: Mapped[str] = mapped_column(String(16))
+    rule_set: Mapped[str] = mapped_column(String(64))
+    edition_hash: Mapped[str] = mapped_column(String(64))
+    benefits_from: Mapped[date] = mapped_column(Date)
+    benefits_until: Mapped[date] = mapped_column(Date)
+    waiting_reason: Mapped[str | None] = mapped_column(String(40))
+    waiting_total_months: Mapped[int | None] = mapped_column(Integer)
+
+
+class ReplayPromotion(ReadModel):
+    """A replay set made the live read model: which job, when, and how many members it replaced."""
+
+    __tablename__ = "replay_promotion"
+
+    promotion_number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(String(36), index=True)
+    model_set: Mapped[str] = mapped_column(String(100))
+    edition_name: Mapped[str] = mapped_column(String(64))
+    edition_hash: Mapped[str] = mapped_column(String(64))
+    from_notification_id: Mapped[int] = mapped_column(BigInteger)
+    #: Members whose live rows were replaced by the set's.
+    members_promoted: Mapped[int] = mapped_column(Integer)
+    #: Members the live projection had changed since the replay began: their live rows were kept.
+    members_kept: Mapped[int] = mapped_column(Integer)
+    promoted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditJob(ReadModel):
+    """An audit of edition A against B, split into partitions for dramatiq workers."""
+
+    __tablename__ = "audit_job"
+
+    job_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    #: Side A's edition source (as a replay job's), NULL for the rulebook.
+    side_a_source: Mapped[str | None] = mapped_column(Text)
+    #: Side B: "recorded", "rulebook", or an edition source.
+    side_b_source: Mapped[str] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(String(16))
+    members_json: Mapped[str | None] = mapped_column(Text)
+    as_of: Mapped[date] = mapped_column(Date)
+    known_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    partitions: Mapped[int] = mapped_column(Integer)
+    members_total: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditPartition(ReadModel):
+    """One partition of an audit: its status and its members' differences (JSON, in member order)."""
+
+    __tablename__ = "audit_partition"
+
+    job_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    partition: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    members_done: Mapped[int] = mapped_column(Integer)
+    result_json: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class MemberHistory(ReadModel):
