@@ -7,9 +7,11 @@ tracking position in one transaction, so each notification has its effect exactl
 
 For each member touched by a notification, the projection refolds the member's whole stream
 with the one domain fold (``fold_member`` with everything recorded) and replaces the member's
-rows; the rows are therefore identical to a rebuild from zero, whatever the batching.
-:func:`catch_up` reads the notification log in bounded batches; it works on SQLite, which has
-no LISTEN/NOTIFY, and on PostgreSQL.
+rows; the rows are therefore identical to a rebuild from zero, whatever the batching. In the
+same transaction it writes the member's history row (the events status queries fold,
+``projections/history.py``) and the side effects the fold justifies into the outbox
+(``projections/outbox.py``). :func:`catch_up` reads the notification log in bounded batches (on
+SQLite, which has no LISTEN/NOTIFY, the runner polls it; on PostgreSQL the runner subscribes).
 """
 
 from __future__ import annotations
@@ -29,7 +31,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from domain.entitlements.fold import MemberLedger, NoRuleSet, edition_finder, fold_member
 from domain.member_stream import MemberStream
 from domain.policies import Edition
-from projections.readmodel import CapUsage, ClaimSettlementRow, MemberCoverage, MemberIndex, ProjectionTracking
+from projections.history import HISTORY_FORMAT, advance_history, encode_history, read_stream
+from projections.outbox import member_effects, record_effects
+from projections.readmodel import (
+    CapUsage,
+    ClaimSettlementRow,
+    MemberCoverage,
+    MemberHistory,
+    MemberIndex,
+    ProjectionTracking,
+)
 from projections.store import LedgerApplication
 
 #: Notifications read and applied per transaction during catch-up.
@@ -117,6 +128,7 @@ class EntitlementsProjection(Projection[ReadModelView]):
             return
         with self.view.transaction() as connection:
             touched: dict[str, int] = {}
+            members: dict[str, str] = {}
             for domain_event, tracking in items:
                 if isinstance(domain_event, MemberStream.Opened):
                     _upsert(
@@ -132,17 +144,45 @@ class EntitlementsProjection(Projection[ReadModelView]):
                         ["member_id"],
                     )
                 elif isinstance(domain_event, MemberStream.EventRecorded):
-                    member_id = connection.execute(
-                        select(MemberIndex.member_id).where(MemberIndex.stream_id == str(domain_event.originator_id))
-                    ).scalar_one()
+                    member_id = self._member_of(connection, str(domain_event.originator_id), members)
                     touched[member_id] = tracking.notification_id
+                elif isinstance(domain_event, MemberStream.ClaimSettled):
+                    # A recorded decision is not read by the fold: the history row only moves on.
+                    advance_history(
+                        connection,
+                        member_id=self._member_of(connection, str(domain_event.originator_id), members),
+                        version=domain_event.originator_version,
+                        notification_id=tracking.notification_id,
+                    )
             for member_id, notification_id in touched.items():
                 self._refresh_member(connection, member_id, notification_id)
             last = items[-1][1]
             self.view.track(connection, last)
 
+    @staticmethod
+    def _member_of(connection: Connection, stream_id: str, members: dict[str, str]) -> str:
+        if stream_id not in members:
+            members[stream_id] = connection.execute(
+                select(MemberIndex.member_id).where(MemberIndex.stream_id == stream_id)
+            ).scalar_one()
+        return members[stream_id]
+
     def _refresh_member(self, connection: Connection, member_id: str, notification_id: int) -> None:
-        events = self.ledger.member_events(member_id)
+        version, events = read_stream(self.ledger, member_id)
+        _upsert(
+            connection,
+            MemberHistory.__table__,
+            {
+                "member_id": member_id,
+                "stream_version": version,
+                "history_format": HISTORY_FORMAT,
+                "event_count": len(events),
+                "events_json": encode_history(events),
+                "last_notification_id": notification_id,
+                "updated_at": datetime.now(UTC),
+            },
+            ["member_id"],
+        )
         for table in (MemberCoverage, ClaimSettlementRow, CapUsage):
             connection.execute(delete(table).where(table.member_id == member_id))
         try:
@@ -196,6 +236,7 @@ class EntitlementsProjection(Projection[ReadModelView]):
             connection.execute(ClaimSettlementRow.__table__.insert().values(**values))
         for values in cap_usage_rows(ledger):
             connection.execute(CapUsage.__table__.insert().values(**values))
+        record_effects(connection, member_effects(ledger), member_id=member_id, notification_id=notification_id)
 
 
 def settlement_rows(ledger: MemberLedger) -> list[dict[str, Any]]:
@@ -257,14 +298,30 @@ def open_projection(
     return EntitlementsProjection(view, ledger=ledger, editions=editions)
 
 
+#: The live read model's tables, emptied by :func:`reset_read_model` (the outbox stays: its ids are
+#: deterministic, so a rebuild finds every effect already decided).
+LIVE_TABLES = (MemberIndex, MemberCoverage, ClaimSettlementRow, CapUsage, MemberHistory, ProjectionTracking)
+
+
+def reset_read_model(engine: Engine) -> None:
+    """Empty the live read model and its tracking position, so the next catch-up rebuilds it from zero."""
+    with engine.begin() as connection:
+        for table in LIVE_TABLES:
+            connection.execute(delete(table))
+
+
 def read_model_checksum(engine: Engine) -> str:
-    """A digest of every read-model row (sorted), to compare a live read model with a clean rebuild."""
+    """A digest of every read-model row (sorted), to compare a live read model with a clean rebuild.
+
+    Left out: write times, and the notification that last wrote a history row (batching decides it).
+    """
     import hashlib
 
     digest = hashlib.sha256()
     with engine.connect() as connection:
-        for table in (MemberIndex, MemberCoverage, ClaimSettlementRow, CapUsage):
-            columns = [c for c in table.__table__.columns if c.name not in ("updated_at",)]
+        for table in (MemberIndex, MemberCoverage, ClaimSettlementRow, CapUsage, MemberHistory):
+            skipped = ("updated_at", "last_notification_id") if table is MemberHistory else ("updated_at",)
+            columns = [c for c in table.__table__.columns if c.name not in skipped]
             rows = connection.execute(select(*columns).order_by(*table.__table__.primary_key.columns)).all()
             digest.update(f"{table.__tablename__}:{[tuple(map(str, row)) for row in rows]}".encode())
     return digest.hexdigest()

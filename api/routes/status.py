@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.routes.members import MemberIdPath
-from projections.queries import find_edition, member_status
+from projections.queries import find_edition, served_member_status
 
 router = APIRouter(tags=["members"])
 
@@ -28,12 +28,15 @@ def today_in_china() -> date:
     description=(
         "Coverage, waiting period, continuity, major-illness cap and cap balances on `as_of` (default: today in "
         "China), from the events the ledger had recorded by `known_at` (default: now). `edition` names a rule set "
-        "or an edition hash to use for the member's region and scheme (what-if). Every figure is explained."
+        "or an edition hash to use for the member's region and scheme (what-if). Every figure is explained. "
+        "The `Ledger-Source` header says where the member's events were read: `read-model` (the member history "
+        "read model, when current) or `stream` (the event store); the document is the same either way."
     ),
     responses={404: {"description": "No events recorded for this member"}},
 )
 async def status(
     request: Request,
+    response: Response,
     member_id: MemberIdPath,
     as_of: Annotated[date | None, Query(description="Effective date (YYYY-MM-DD).")] = None,
     known_at: Annotated[datetime | None, Query(description="Recorded-time horizon (ISO datetime with zone).")] = None,
@@ -43,12 +46,15 @@ async def status(
         raise HTTPException(422, "known_at must carry a time zone, e.g. 2026-01-01T00:00:00Z")
     rulebook = request.app.state.rulebook
     chosen = find_edition(rulebook, edition) if edition else None
-    return await run_in_threadpool(
-        member_status,
+    document, source = await run_in_threadpool(
+        served_member_status,
         request.app.state.ledger,
+        request.app.state.read_engine,
         rulebook,
         member_id,
         as_of=as_of or today_in_china(),
         known_at=(known_at or datetime.now(UTC)).astimezone(UTC),
         edition=chosen,
     )
+    response.headers["Ledger-Source"] = source
+    return document

@@ -6,14 +6,14 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, delete, select
+from sqlalchemy import create_engine, select
 
 from api.app import open_ledger
 from api.settings import Settings, sqlalchemy_url
 from domain.contract import parse_batch
-from projections.entitlements import catch_up, lag, open_projection, read_model_checksum
+from projections.entitlements import catch_up, lag, open_projection, read_model_checksum, reset_read_model
 from projections.migrate import upgrade_to_head
-from projections.readmodel import CapUsage, ClaimSettlementRow, MemberCoverage, MemberIndex, ProjectionTracking
+from projections.readmodel import CapUsage, ClaimSettlementRow, MemberCoverage, MemberIndex
 from projections.rulebook import load_rulebook
 from projections.store import LedgerApplication
 from tests.support.events import make_event
@@ -78,9 +78,7 @@ def test_the_live_read_model_equals_a_clean_rebuild(ledger: LedgerApplication, s
     ledger.record_events(parse_batch([*history("B"), make_event("ClaimReversed", member_id="A")]), now=NOW)
     catch_up(ledger, projection, batch=2)
     live = read_model_checksum(projection.view.engine)
-    with projection.view.engine.begin() as connection:
-        for table in (MemberIndex, MemberCoverage, ClaimSettlementRow, CapUsage, ProjectionTracking):
-            connection.execute(delete(table))
+    reset_read_model(projection.view.engine)
     catch_up(ledger, projection)
     assert read_model_checksum(projection.view.engine) == live
     with projection.view.engine.connect() as connection:

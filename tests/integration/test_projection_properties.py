@@ -11,14 +11,18 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete
 
 from api.app import open_ledger
 from api.settings import Settings, sqlalchemy_url
 from domain.contract import parse_batch
-from projections.entitlements import EntitlementsProjection, catch_up, open_projection, read_model_checksum
+from projections.entitlements import (
+    EntitlementsProjection,
+    catch_up,
+    open_projection,
+    read_model_checksum,
+    reset_read_model,
+)
 from projections.migrate import upgrade_to_head
-from projections.readmodel import CapUsage, ClaimSettlementRow, MemberCoverage, MemberIndex, ProjectionTracking
 from projections.rulebook import load_rulebook
 from projections.store import LedgerApplication
 from projections.synthetic import generate_population
@@ -37,9 +41,7 @@ def stocked(tmp_path: Path, *, seed: int, members: int, chunks: int) -> tuple[Le
 
 
 def rebuilt_checksum(projection: EntitlementsProjection, ledger: LedgerApplication) -> str:
-    with projection.view.engine.begin() as connection:
-        for table in (MemberIndex, MemberCoverage, ClaimSettlementRow, CapUsage, ProjectionTracking):
-            connection.execute(delete(table))
+    reset_read_model(projection.view.engine)
     catch_up(ledger, projection)
     return read_model_checksum(projection.view.engine)
 

@@ -1,0 +1,118 @@
+"""The member history read model: the member's events exactly as the fold reads them.
+
+The status of a member is bitemporal (``as_of``, ``known_at``), so no precomputed answer fits
+every query; what every query needs is the member's recorded events. The entitlements
+projection writes them, in effective order, into one ``member_history`` row per member together
+with the member stream's version they reflect. A status query then reads one row instead of the
+member's stream, and hands the same events to the same domain fold: both paths give the same
+document because they fold the same list.
+
+The row is *current* when its ``stream_version`` equals the stream's version now (one indexed
+lookup of the stream's last event through the event store's recorder); streams are append-only,
+so equal versions mean equal events. Otherwise the caller folds the stream.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, Engine, select, update
+
+from domain.member_stream import MemberStream, RecordedEvent, effective_order, member_stream_id, recorded_event
+from projections.readmodel import MemberHistory
+from projections.store import LedgerApplication
+
+#: The encoding of ``member_history.events_json``; a row of another format is never folded.
+HISTORY_FORMAT = 1
+
+
+def encode_history(events: Sequence[RecordedEvent]) -> str:
+    """The events as JSON (every field of :class:`RecordedEvent`, in the given order; keys sorted)."""
+    return json.dumps(
+        [
+            {
+                "event_id": str(e.event_id),
+                "type": e.type,
+                "occurred_on": e.occurred_on.isoformat(),
+                "recorded_at": e.recorded_at.isoformat(),
+                "source": e.source,
+                "data": e.data,
+                "content_sha256": e.content_sha256,
+                "contract_version": e.contract_version,
+                "stream_position": e.stream_position,
+            }
+            for e in events
+        ],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+def decode_history(text: str, *, member_id: str) -> list[RecordedEvent]:
+    """The events :func:`encode_history` wrote, in the same order."""
+    items: list[dict[str, Any]] = json.loads(text)
+    return [
+        RecordedEvent(
+            event_id=UUID(item["event_id"]),
+            member_id=member_id,
+            type=item["type"],
+            occurred_on=date.fromisoformat(item["occurred_on"]),
+            recorded_at=datetime.fromisoformat(item["recorded_at"]),
+            source=item["source"],
+            data=item["data"],
+            content_sha256=item["content_sha256"],
+            contract_version=item["contract_version"],
+            stream_position=item["stream_position"],
+        )
+        for item in items
+    ]
+
+
+def read_stream(ledger: LedgerApplication, member_id: str) -> tuple[int, list[RecordedEvent]]:
+    """The member stream's version and its recorded events in effective order (as ``member_events``)."""
+    version = 0
+    found: list[RecordedEvent] = []
+    for stored in ledger.events.get(member_stream_id(member_id)):
+        version = stored.originator_version
+        if isinstance(stored, MemberStream.EventRecorded):
+            found.append(recorded_event(stored, member_id=member_id))
+    return version, effective_order(found)
+
+
+def stream_version(ledger: LedgerApplication, member_id: str) -> int | None:
+    """The member stream's version now (None: no stream), from its last stored event alone."""
+    last = ledger.recorder.select_events(member_stream_id(member_id), desc=True, limit=1)
+    return last[0].originator_version if last else None
+
+
+def advance_history(connection: Connection, *, member_id: str, version: int, notification_id: int) -> None:
+    """A stream event the fold does not read (a recorded decision) moves a row at ``version - 1`` to ``version``.
+
+    The row's events are then still every event of the stream; a row at any other version is left
+    alone (it is either ahead already, or will be rewritten by the refresh of its member).
+    """
+    connection.execute(
+        update(MemberHistory)
+        .where(MemberHistory.member_id == member_id, MemberHistory.stream_version == version - 1)
+        .values(stream_version=version, last_notification_id=notification_id)
+    )
+
+
+def current_history(engine: Engine, ledger: LedgerApplication, member_id: str) -> list[RecordedEvent] | None:
+    """The member's events from the read model when its row is current, else None (fold the stream)."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(MemberHistory.stream_version, MemberHistory.history_format, MemberHistory.events_json).where(
+                MemberHistory.member_id == member_id
+            )
+        ).first()
+    if row is None or row.history_format != HISTORY_FORMAT:
+        return None
+    if stream_version(ledger, member_id) != row.stream_version:
+        return None
+    return decode_history(row.events_json, member_id=member_id)
