@@ -21,14 +21,26 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Connection, Engine, delete, func, literal, select, text, union
 
 from domain.entitlements.fold import MemberLedger, NoRuleSet, edition_finder, fold_member
 from domain.errors import LedgerError
-from domain.policies import Edition
+from domain.policies import HASH_DISPLAY_LENGTH, Edition
+
 from projections.audit import member_ids
 from projections.entitlements import cap_usage_rows, settlement_rows
-from projections.readmodel import ReplayCapUsage, ReplayClaimSettlement, ReplayJob, ReplayPartition
+from projections.readmodel import (
+    CapUsage,
+    ClaimSettlementRow,
+    MemberCoverage,
+    MemberIndex,
+    ReplayCapUsage,
+    ReplayClaimSettlement,
+    ReplayJob,
+    ReplayMemberCoverage,
+    ReplayPartition,
+    ReplayPromotion,
+)
 from projections.rulebook import Rulebook
 from projections.store import LedgerApplication
 
@@ -37,6 +49,15 @@ PARTITIONS_MAX = 256
 #: Members whose rows (and the partition's progress) are written in one transaction.
 MEMBERS_PER_TRANSACTION = 50
 _RECORDED_BY = datetime(9999, 12, 31, tzinfo=UTC)
+#: The effective date of the live read model (``projections.entitlements`` folds to the end of time);
+#: only a set replayed as of this date can be promoted.
+LIVE_AS_OF = date(9999, 12, 31)
+#: A set's tables and the live tables ``promote`` replaces with them, column for column.
+PROMOTED_TABLES = (
+    (ReplayMemberCoverage, MemberCoverage),
+    (ReplayClaimSettlement, ClaimSettlementRow),
+    (ReplayCapUsage, CapUsage),
+)
 
 
 class ReplayError(LedgerError):
@@ -138,6 +159,7 @@ def create_job(
                 partitions=partitions,
                 members_total=len(population),
                 created_at=now,
+                from_notification_id=ledger.recorder.max_notification_id() or 0,
             )
         )
         for partition in range(partitions):
@@ -190,6 +212,7 @@ def _write_chunk(
     """Replace the rows of a few members and advance the partition's progress, in one transaction."""
     model_set = job["model_set"]
     members_done, events_done = done
+    coverages: list[dict[str, Any]] = []
     settlements: list[dict[str, Any]] = []
     usages: list[dict[str, Any]] = []
     for member_id, events in chunk:
@@ -198,15 +221,15 @@ def _write_chunk(
         folded = _fold(member_id, events, finder, as_of=job["as_of"], region=job["region"])
         if folded is None:
             continue
-        for values in settlement_rows(folded):
-            # The set's name carries the edition; its rows need not repeat it.
-            del values["rule_set"], values["edition_hash"]
-            settlements.append(values | {"model_set": model_set})
+        coverages.extend(values | {"model_set": model_set} for values in coverage_rows(folded))
+        settlements.extend(values | {"model_set": model_set} for values in settlement_rows(folded))
         usages.extend(values | {"model_set": model_set} for values in cap_usage_rows(folded))
     members = [member_id for member_id, _ in chunk]
     with engine.begin() as connection:
-        for table in (ReplayClaimSettlement, ReplayCapUsage):
+        for table in (ReplayMemberCoverage, ReplayClaimSettlement, ReplayCapUsage):
             connection.execute(delete(table).where(table.model_set == model_set, table.member_id.in_(members)))
+        if coverages:
+            connection.execute(ReplayMemberCoverage.__table__.insert(), coverages)
         if settlements:
             connection.execute(ReplayClaimSettlement.__table__.insert(), settlements)
         if usages:
@@ -217,6 +240,27 @@ def _write_chunk(
             .values(members_done=members_done, events_done=events_done)
         )
     return members_done, events_done
+
+
+def coverage_rows(ledger: MemberLedger) -> list[dict[str, Any]]:
+    """The coverage-period rows of a folded member, numbered in the fold's order (the live ``member_coverage``'s)."""
+    return [
+        {
+            "member_id": ledger.facts.member_id,
+            "period_number": number,
+            "scheme": period.scheme,
+            "covered_from": period.covered_from,
+            "covered_until": period.covered_until,
+            "region": period.region,
+            "rule_set": period.edition.name,
+            "edition_hash": period.edition.content_hash,
+            "benefits_from": period.benefits_from,
+            "benefits_until": period.benefits_until,
+            "waiting_reason": period.waiting.reason if period.waiting else None,
+            "waiting_total_months": period.waiting.total_months if period.waiting else None,
+        }
+        for number, period in enumerate(ledger.periods)
+    ]
 
 
 def _fold(
@@ -284,7 +328,7 @@ def model_set_checksum(engine: Engine, model_set: str) -> str:
     """A digest of a read-model set's rows (two replays of one edition give the same digest)."""
     digest = hashlib.sha256()
     with engine.connect() as connection:
-        for table in (ReplayClaimSettlement, ReplayCapUsage):
+        for table in (ReplayMemberCoverage, ReplayClaimSettlement, ReplayCapUsage):
             rows = connection.execute(
                 select(table).where(table.model_set == model_set).order_by(*table.__table__.primary_key.columns)
             ).all()
@@ -305,3 +349,185 @@ def wait_for(
         if time.monotonic() > deadline:
             raise ReplayError(f"replay {job_id} not done after {timeout_s}s ({progress.members_done} members)")
         time.sleep(0.2)
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A replay set made the live read model (``already`` when it already was, by an earlier promote)."""
+
+    promotion_number: int
+    job_id: str
+    model_set: str
+    edition_name: str
+    edition_hash: str
+    from_notification_id: int
+    members_promoted: int
+    members_kept: int
+    promoted_at: datetime
+    already: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "promotion_number": self.promotion_number,
+            "job_id": self.job_id,
+            "model_set": self.model_set,
+            "edition_name": self.edition_name,
+            "edition_hash": self.edition_hash,
+            "from_notification_id": self.from_notification_id,
+            "members_promoted": self.members_promoted,
+            "members_kept": self.members_kept,
+            "promoted_at": self.promoted_at.isoformat(),
+            "already_live": self.already,
+        }
+
+
+def promote(engine: Engine, rulebook: Rulebook, job_id: str) -> Promotion:
+    """Make a finished replay's set the live read model, in one transaction (docs/replay.md).
+
+    The set's coverage periods, claim settlements and cap usage replace the live rows of every
+    member the live projection has not changed since the replay began (``from_notification_id``);
+    members it has changed since keep their live rows, which are newer. The live projection's
+    tracking position is not moved: it goes on folding new events under the rulebook, which is why
+    only a set whose every edition is the rulebook's can be promoted. Promoting the job that is
+    already live changes nothing.
+    """
+    with engine.begin() as connection:
+        _lock_live_model(connection, job_id)
+        job = connection.execute(select(ReplayJob).where(ReplayJob.job_id == job_id)).mappings().first()
+        if job is None:
+            raise ReplayError(f"no replay job {job_id}")
+        latest = (
+            connection.execute(select(ReplayPromotion).order_by(ReplayPromotion.promotion_number.desc()).limit(1))
+            .mappings()
+            .first()
+        )
+        if latest is not None and latest["job_id"] == job_id:
+            return _promotion(latest, already=True)
+        _check_promotable(connection, job, rulebook)
+        model_set = job["model_set"]
+        since = job["from_notification_id"]
+        changed_since = select(MemberIndex.member_id).where(MemberIndex.last_notification_id > since)
+        members_kept = connection.execute(select(func.count()).select_from(changed_since.subquery())).scalar_one()
+        in_set = union(
+            *(select(table.member_id).where(table.model_set == model_set) for table, _live in PROMOTED_TABLES)
+        ).subquery()
+        members_promoted = connection.execute(
+            select(func.count()).select_from(in_set).where(in_set.c.member_id.not_in(changed_since))
+        ).scalar_one()
+        for replay_table, live_table in PROMOTED_TABLES:
+            columns = [column.name for column in live_table.__table__.columns]
+            connection.execute(delete(live_table).where(live_table.member_id.not_in(changed_since)))
+            connection.execute(
+                live_table.__table__.insert().from_select(
+                    columns,
+                    select(*(replay_table.__table__.c[name] for name in columns)).where(
+                        replay_table.model_set == model_set, replay_table.member_id.not_in(changed_since)
+                    ),
+                )
+            )
+        values = {
+            "job_id": job_id,
+            "model_set": model_set,
+            "edition_name": job["edition_name"],
+            "edition_hash": job["edition_hash"],
+            "from_notification_id": since,
+            "members_promoted": members_promoted,
+            "members_kept": members_kept,
+            "promoted_at": datetime.now(UTC),
+        }
+        number = connection.execute(ReplayPromotion.__table__.insert().values(**values)).inserted_primary_key
+        assert number is not None
+        return _promotion(values | {"promotion_number": number[0]}, already=False)
+
+
+def live_promotion(engine: Engine) -> Promotion | None:
+    """The latest promotion, if any replay set was ever promoted."""
+    with engine.connect() as connection:
+        latest = (
+            connection.execute(select(ReplayPromotion).order_by(ReplayPromotion.promotion_number.desc()).limit(1))
+            .mappings()
+            .first()
+        )
+    return None if latest is None else _promotion(latest, already=True)
+
+
+def _lock_live_model(connection: Connection, job_id: str) -> None:
+    """Serialise with the live projection and other promotions before reading anything.
+
+    PostgreSQL: EXCLUSIVE locks (reads go on; a projection batch in flight finishes first, the next one
+    waits). SQLite: a first write takes the database's one write lock for the whole transaction.
+    """
+    if connection.dialect.name == "postgresql":
+        tables = ", ".join(
+            [MemberIndex.__tablename__, ReplayPromotion.__tablename__]
+            + [live.__tablename__ for _replay, live in PROMOTED_TABLES]
+        )
+        connection.execute(text(f"LOCK TABLE {tables} IN EXCLUSIVE MODE"))
+    else:
+        connection.execute(
+            ReplayJob.__table__.update().where(ReplayJob.job_id == job_id).values(job_id=literal(job_id))
+        )
+
+
+def _check_promotable(connection: Connection, job: Any, rulebook: Rulebook) -> None:
+    """Refuse, saying why, a job whose set cannot stand as the live read model."""
+    job_id = job["job_id"]
+    partitions = connection.execute(
+        select(func.count().filter(ReplayPartition.status == "done"), func.sum(ReplayPartition.members_done)).where(
+            ReplayPartition.job_id == job_id
+        )
+    ).one()
+    if int(partitions[0]) != job["partitions"]:
+        raise ReplayError(
+            f"replay {job_id} is not finished ({partitions[0]} of {job['partitions']} partitions done, "
+            f"{partitions[1] or 0} of {job['members_total']} members): wait for it, then promote"
+        )
+    if job["region"] is not None or job["members_json"] is not None:
+        raise ReplayError(
+            f"replay {job_id} covers only {'region ' + job['region'] if job['region'] else 'listed members'}: "
+            "only a replay of every member can become the live read model"
+        )
+    if job["as_of"] != LIVE_AS_OF:
+        raise ReplayError(
+            f"replay {job_id} was folded as of {job['as_of']}, the live read model as of {LIVE_AS_OF} "
+            f"(everything recorded): replay with --as-of {LIVE_AS_OF} to promote"
+        )
+    if job["from_notification_id"] is None:
+        raise ReplayError(f"replay {job_id} predates promotion (no start position): replay again to promote")
+    model_set = job["model_set"]
+    used: set[tuple[str, str]] = set()
+    for table in (ReplayMemberCoverage, ReplayClaimSettlement):
+        used |= {
+            (name, content_hash)
+            for name, content_hash in connection.execute(
+                select(table.rule_set, table.edition_hash).where(table.model_set == model_set).distinct()
+            )
+            if name is not None and content_hash is not None
+        }
+    for name, content_hash in sorted(used):
+        live = rulebook.get(name)
+        if live is None or live.content_hash != content_hash:
+            raise ReplayError(
+                f"replay {job_id} used {name}@{content_hash[:HASH_DISPLAY_LENGTH]}, but the rulebook's {name} is "
+                f"{'absent' if live is None else '@' + live.hash_short}: the live projection folds new events "
+                "under the rulebook and would overwrite the promoted rows member by member. Make the edition "
+                "the rule set's (docs/rules.md) and promote the same set again"
+            )
+
+
+def _promotion(row: Any, *, already: bool) -> Promotion:
+    promoted_at = row["promoted_at"]
+    if promoted_at.tzinfo is None:
+        promoted_at = promoted_at.replace(tzinfo=UTC)
+    return Promotion(
+        promotion_number=int(row["promotion_number"]),
+        job_id=row["job_id"],
+        model_set=row["model_set"],
+        edition_name=row["edition_name"],
+        edition_hash=row["edition_hash"],
+        from_notification_id=int(row["from_notification_id"]),
+        members_promoted=int(row["members_promoted"]),
+        members_kept=int(row["members_kept"]),
+        promoted_at=promoted_at,
+        already=already,
+    )

@@ -21,8 +21,15 @@ REPLAY_WAIT_S_MAX = 24 * 60 * 60
 WORKER_THREADS_DEFAULT = 2
 
 
+replay_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
+
+
+@replay_app.callback()
 def replay(
-    edition: Annotated[str, typer.Option(help="Rule-set name, edition hash, or a rule-set / patch file.")],
+    context: typer.Context,
+    edition: Annotated[
+        str | None, typer.Option(help="Rule-set name, edition hash, or a rule-set / patch file.")
+    ] = None,
     region: Annotated[str | None, typer.Option(help="Only members of this region.")] = None,
     members: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="Member ids, one a line.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Effective date, YYYY-MM-DD (default today).")] = None,
@@ -31,8 +38,14 @@ def replay(
     """Refold the ledger under EDITION into its own read-model set, partitioned for N workers.
 
     With LEDGER_REDIS_URL the partitions go to Redis for `ledger worker` processes (on any machine);
-    without it the same actors run in this process. The live read models are not touched.
+    without it the same actors run in this process. The live read models are not touched until
+    `ledger replay promote JOB_ID`.
     """
+    if context.invoked_subcommand is not None:
+        return
+    if edition is None:
+        errors.print("[red]--edition is required (or: ledger replay promote JOB_ID)[/red]")
+        raise typer.Exit(2)
     import dramatiq
 
     from api.app import open_ledger
@@ -102,6 +115,38 @@ def replay(
     )
 
 
+@replay_app.command("promote")
+def promote_replay(
+    job_id: Annotated[str, typer.Argument(help="The finished replay job to make the live read model.")],
+) -> None:
+    """Make a finished replay's read-model set the live read model, in one transaction (docs/replay.md)."""
+    from projections.replay import promote
+    from projections.rulebook import load_rulebook
+
+    settings = Settings()
+    url = sqlalchemy_url(settings.database_url)
+    upgrade_to_head(url)
+    engine = create_engine(url)
+    try:
+        promotion = promote(engine, load_rulebook(), job_id)
+    except LedgerError as error:
+        errors.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    if promotion.already:
+        console.print(
+            f"replay {job_id} ({promotion.model_set}) is already live: promotion {promotion.promotion_number} "
+            f"at {promotion.promoted_at.isoformat()}; nothing changed"
+        )
+        return
+    console.print(
+        f"promoted replay {job_id} ({promotion.model_set}) as the live read model at "
+        f"{promotion.promoted_at.isoformat()}: {promotion.members_promoted} members replaced, "
+        f"{promotion.members_kept} kept (changed since the replay began)"
+    )
+
+
 def worker(
     threads: Annotated[int, typer.Option(min=1, max=64, help="Worker threads.")] = WORKER_THREADS_DEFAULT,
 ) -> None:
@@ -134,5 +179,5 @@ def worker(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(replay)
+    app.add_typer(replay_app, name="replay")
     app.command()(worker)

@@ -9,21 +9,35 @@ from pathlib import Path
 
 import dramatiq
 import pytest
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import Engine, create_engine, delete, func, select
 from typer.testing import CliRunner
 
 from api.app import open_ledger
 from api.cli.main import app
 from api.settings import Settings, sqlalchemy_url
 from domain.contract import parse_batch
+from domain.policies import Edition
+from projections.entitlements import catch_up, open_projection, read_model_checksum
 from projections.migrate import upgrade_to_head
-from projections.readmodel import ReplayClaimSettlement
+from projections.readmodel import (
+    CapUsage,
+    ClaimSettlementRow,
+    MemberCoverage,
+    MemberIndex,
+    ProjectionTracking,
+    ReplayClaimSettlement,
+    ReplayPromotion,
+)
 from projections.replay import (
+    LIVE_AS_OF,
+    ReplayError,
     create_job,
     edition_source,
     job_progress,
+    live_promotion,
     model_set_checksum,
     partition_of,
+    promote,
     run_partition,
 )
 from projections.rulebook import load_rulebook
@@ -135,3 +149,114 @@ def test_replay_through_redis_and_a_dramatiq_worker(
         progress = job_progress(engine, job)
         assert progress.done and progress.members_done == len(MEMBERS)
         assert basic_pool_paid(engine, progress.model_set) == dict.fromkeys(MEMBERS, 369_000)
+
+
+def run_replay(
+    engine: Engine, ledger: LedgerApplication, edition: Edition, *, as_of: date = LIVE_AS_OF, file: Path | None = None
+) -> str:
+    rulebook = load_rulebook()
+    job = create_job(engine, ledger, edition, source=edition_source(edition, file=file), partitions=2, as_of=as_of)
+    for partition in range(2):
+        run_partition(engine, ledger, rulebook, job_id=job, partition=partition)
+    return job
+
+
+def live_basic_pool_paid(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(ClaimSettlementRow.member_id, ClaimSettlementRow.layers_json)).all()
+    return {member: json.loads(layers)["basic_pool"] for member, layers in rows}
+
+
+def test_promote_makes_a_finished_set_the_live_read_model_once(
+    stocked: tuple[LedgerApplication, Engine], settings: Settings
+) -> None:
+    ledger, engine = stocked
+    rulebook = load_rulebook()
+    patched = rulebook.alternative_from_text(COMMUNITY_95_PATCH, file_name="patch.yaml")
+    # The live model was built under another edition than the rulebook's (as after a rule-set change).
+    stale = open_projection(sqlalchemy_url(settings.database_url), ledger, {**rulebook, patched.name: patched})
+    catch_up(ledger, stale)
+    assert live_basic_pool_paid(engine) == dict.fromkeys(MEMBERS, 389_500)
+    job = run_replay(engine, ledger, rulebook["bazhong-resident"])
+    assert live_basic_pool_paid(engine) == dict.fromkeys(MEMBERS, 389_500), "a replay leaves the live model alone"
+
+    promotion = promote(engine, rulebook, job)
+    assert not promotion.already and promotion.job_id == job
+    assert (promotion.members_promoted, promotion.members_kept) == (len(MEMBERS), 0)
+    assert live_basic_pool_paid(engine) == dict.fromkeys(MEMBERS, 369_000)
+    promoted = read_model_checksum(engine)
+    again = promote(engine, rulebook, job)
+    assert again.already and again.promotion_number == promotion.promotion_number
+    assert read_model_checksum(engine) == promoted, "promoting the live job again changes nothing"
+    assert live_promotion(engine) == again
+
+    # The promoted model is the one a clean rebuild by the live projection under the rulebook gives.
+    with engine.begin() as connection:
+        for table in (MemberCoverage, ClaimSettlementRow, CapUsage, MemberIndex, ProjectionTracking):
+            connection.execute(delete(table))
+    catch_up(ledger, open_projection(sqlalchemy_url(settings.database_url), ledger, rulebook))
+    assert read_model_checksum(engine) == promoted
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(ReplayPromotion)).scalar_one() == 1
+
+
+def test_promote_keeps_members_the_live_projection_changed_since_the_replay_began(
+    stocked: tuple[LedgerApplication, Engine], settings: Settings
+) -> None:
+    ledger, engine = stocked
+    rulebook = load_rulebook()
+    live = open_projection(sqlalchemy_url(settings.database_url), ledger, rulebook)
+    catch_up(ledger, live)
+    job = run_replay(engine, ledger, rulebook["bazhong-resident"])
+    second_claim = make_event("ClaimSubmitted", member_id="R-0", label="R-0:second", claim_id="C-R-0-second")
+    ledger.record_events(parse_batch([second_claim]), now=NOW)
+    catch_up(ledger, live)
+    current = read_model_checksum(engine)
+    promotion = promote(engine, rulebook, job)
+    assert (promotion.members_promoted, promotion.members_kept) == (len(MEMBERS) - 1, 1)
+    assert read_model_checksum(engine) == current, "R-0 keeps its newer live rows; the others' are the same"
+    with engine.connect() as connection:
+        claims = connection.execute(
+            select(ClaimSettlementRow.claim_id).where(ClaimSettlementRow.member_id == "R-0")
+        ).scalars()
+        assert "C-R-0-second" in set(claims)
+
+
+def test_promote_refuses_what_cannot_stand_as_the_live_model(
+    stocked: tuple[LedgerApplication, Engine], tmp_path: Path
+) -> None:
+    ledger, engine = stocked
+    rulebook = load_rulebook()
+    edition = rulebook["bazhong-resident"]
+    unfinished = create_job(
+        engine, ledger, edition, source=edition_source(edition, file=None), partitions=2, as_of=LIVE_AS_OF
+    )
+    run_partition(engine, ledger, rulebook, job_id=unfinished, partition=0)
+    with pytest.raises(ReplayError, match="is not finished \\(1 of 2 partitions done"):
+        promote(engine, rulebook, unfinished)
+    with pytest.raises(ReplayError, match="replay with --as-of 9999-12-31"):
+        promote(engine, rulebook, run_replay(engine, ledger, edition, as_of=AS_OF))
+    patch = tmp_path / "patch.yaml"
+    patch.write_text(COMMUNITY_95_PATCH, encoding="utf-8")
+    patched = rulebook.load_alternative(patch)
+    with pytest.raises(ReplayError, match="the live projection folds new events under the rulebook"):
+        promote(engine, rulebook, run_replay(engine, ledger, patched, file=patch))
+    with pytest.raises(ReplayError, match="no replay job"):
+        promote(engine, rulebook, "00000000-0000-0000-0000-000000000000")
+    assert live_promotion(engine) is None
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(ClaimSettlementRow)).scalar_one() == 0
+
+
+def test_ledger_replay_promote(stocked: tuple[LedgerApplication, Engine], settings: Settings) -> None:
+    ledger, engine = stocked
+    job = run_replay(engine, ledger, load_rulebook()["bazhong-resident"])
+    env = {"LEDGER_DATABASE_URL": settings.database_url, "LEDGER_REDIS_URL": ""}
+    first = CliRunner().invoke(app, ["replay", "promote", job], env=env)
+    assert first.exit_code == 0, first.output
+    assert f"promoted replay {job}" in first.output and f"{len(MEMBERS)} members replaced" in first.output
+    second = CliRunner().invoke(app, ["replay", "promote", job], env=env)
+    assert second.exit_code == 0 and "already live" in second.output
+    unknown = CliRunner().invoke(app, ["replay", "promote", "00000000-0000-0000-0000-000000000000"], env=env)
+    assert unknown.exit_code == 1 and "no replay job" in unknown.output
+    assert live_basic_pool_paid(engine) == dict.fromkeys(MEMBERS, 369_000)
