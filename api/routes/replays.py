@@ -1,4 +1,4 @@
-"""POST /v1/replays, GET /v1/replays/{job_id} — replay jobs under any edition, with progress."""
+"""POST /v1/replays, GET /v1/replays/{job_id}, POST /v1/replays/{job_id}/promote — replay jobs and promotion."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.routes.status import today_in_china
 from domain.contract import MemberId, Region
 from projections.queries import find_edition
-from projections.replay import PARTITIONS_MAX, create_job, edition_source, job_progress
+from projections.replay import PARTITIONS_MAX, create_job, edition_source, job_progress, promote
 
 router = APIRouter(tags=["replays"])
 
@@ -79,3 +79,27 @@ async def start_replay(request: Request, body: ReplayRequest) -> dict[str, Any]:
 async def replay_progress(request: Request, job_id: Annotated[str, Path(max_length=36)]) -> dict[str, Any]:
     """Members done of total, events per second and the time left."""
     return (await run_in_threadpool(job_progress, request.app.state.read_engine, job_id)).as_json()
+
+
+class PromotionView(BaseModel):
+    promotion_number: int
+    job_id: str
+    model_set: str
+    edition_name: str
+    edition_hash: str
+    from_notification_id: int
+    members_promoted: int
+    members_kept: int
+    promoted_at: str
+    already_live: bool
+
+
+@router.post("/v1/replays/{job_id}/promote", response_model=PromotionView, summary="Make a replay's set live")
+async def promote_replay(request: Request, job_id: Annotated[str, Path(max_length=36)]) -> dict[str, Any]:
+    """Make a finished replay's read-model set the live read model, in one transaction (idempotent).
+
+    422 when the job is unfinished, covers only some members, was not folded as of the end of time, or
+    used an edition that is not the rulebook's; 404 for an unknown job.
+    """
+    state = request.app.state
+    return (await run_in_threadpool(promote, state.read_engine, state.rulebook, job_id)).as_json()

@@ -38,3 +38,28 @@ def test_replay_errors_are_clear(client: TestClient) -> None:
     assert client.post("/v1/replays", json={"edition": "nowhere"}).status_code == 404
     assert client.post("/v1/replays", json={"edition": "bazhong-resident", "workers": 0}).status_code == 422
     assert client.get("/v1/replays/00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_a_finished_replay_is_promoted_once(client: TestClient) -> None:
+    events = []
+    for member in ("Q-1", "Q-2"):
+        payment = make_event("ContributionPaid", member_id=member) | {"occurred_on": "2024-11-01"}
+        events += [make_event("MemberRegistered", member_id=member), payment]
+    assert client.post("/v1/events", json=events).status_code == 200
+    job = client.post("/v1/replays", json={"edition": "bazhong-resident", "as_of": "9999-12-31"}).json()
+    deadline = time.monotonic() + REPLAY_WAIT_S_MAX
+    while client.get(f"/v1/replays/{job['job_id']}").json()["status"] != "done" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    promoted = client.post(f"/v1/replays/{job['job_id']}/promote")
+    assert promoted.status_code == 200, promoted.text
+    body = promoted.json()
+    assert body["job_id"] == job["job_id"] and body["members_promoted"] == 2 and not body["already_live"]
+    again = client.post(f"/v1/replays/{job['job_id']}/promote").json()
+    assert again["already_live"] and again["promotion_number"] == body["promotion_number"]
+    assert client.post("/v1/replays/00000000-0000-0000-0000-000000000000/promote").status_code == 404
+    dated = client.post("/v1/replays", json={"edition": "bazhong-resident", "as_of": "2026-06-01"}).json()
+    deadline = time.monotonic() + REPLAY_WAIT_S_MAX
+    while client.get(f"/v1/replays/{dated['job_id']}").json()["status"] != "done" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    refused = client.post(f"/v1/replays/{dated['job_id']}/promote")
+    assert refused.status_code == 422 and "--as-of 9999-12-31" in refused.json()["detail"]
