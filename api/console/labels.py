@@ -1,0 +1,173 @@
+"""Labels of the console in Chinese (default: the users are Chinese insurance staff) and English.
+
+The language comes from ``?lang=zh|en`` (remembered in the ``console_lang`` cookie) or that cookie;
+anything else means Chinese. Explanations and policy references come from the rule sets and the
+fold as they are (English text, Chinese document titles); only the console's own words are here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fastapi import Request
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+LANGUAGE_COOKIE = "console_lang"
+
+_LABELS: dict[str, tuple[str, str]] = {
+    # key: (zh, en)
+    "console": ("医保待遇台账 · 服务与稽核控制台", "Benefits ledger · service and audit console"),
+    "nav.members": ("参保人", "Members"),
+    "nav.rules": ("政策规则", "Rules"),
+    "nav.audit": ("稽核", "Audit"),
+    "sign_in": ("登录", "Sign in"),
+    "sign_out": ("退出", "Sign out"),
+    "api_key": ("API 密钥", "API key"),
+    "sign_in.hint": ("请输入分配给您的 API 密钥。", "Enter the API key you were given."),
+    "sign_in.refused": ("密钥无效或已停用，请重新登录。", "The key was refused; sign in again."),
+    "forbidden": ("您的角色无权查看此页面。", "Your role may not see this page."),
+    "not_found": ("未找到", "Not found"),
+    "signed_in_as": ("当前角色", "Signed in as"),
+    "language": ("English", "中文"),
+    "search": ("查询", "Search"),
+    "member.search_hint": ("参保人编号或18位身份证号", "Member id or 18-character identity number"),
+    "member": ("参保人", "Member"),
+    "as_of": ("查询日期", "As of"),
+    "known_at": ("信息截止时间", "Known at"),
+    "edition": ("规则版本", "Edition"),
+    "show": ("显示", "Show"),
+    "timeline": ("参保时间轴", "Coverage timeline"),
+    "status": ("待遇状态", "Status"),
+    "caps": ("年度额度（各支付层）", "Annual caps per layer"),
+    "claims": ("结算记录", "Claims"),
+    "region": ("统筹区", "Region"),
+    "scheme": ("险种", "Scheme"),
+    "covered": ("参保中", "Covered"),
+    "benefits_active": ("可享受待遇", "Benefits active"),
+    "benefits_start": ("待遇开始日期", "Benefits start"),
+    "suspended": ("暂停", "Suspended"),
+    "waiting": ("待遇等待期", "Waiting period"),
+    "continuity": ("连续参保", "Continuity"),
+    "consecutive_years": ("连续参保年数", "Consecutive years"),
+    "gap_years": ("断保年数", "Gap years"),
+    "major_illness": ("大病保险", "Major-illness insurance"),
+    "base_cap": ("基础限额", "Base cap"),
+    "continuity_bonus": ("连续参保奖励", "Continuity bonus"),
+    "zero_claim_bonus": ("零报销奖励", "Zero-claim bonus"),
+    "gap_penalty": ("断保扣减", "Gap penalty"),
+    "cap": ("限额", "Cap"),
+    "used": ("已使用", "Used"),
+    "remaining": ("剩余", "Remaining"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "none": ("无", "none"),
+    "explanation": ("依据", "Why"),
+    "parameter": ("参数", "Parameter"),
+    "value": ("取值", "Value"),
+    "reference": ("政策依据", "Policy reference"),
+    "fixed_months": ("固定等待期（月）", "Fixed months"),
+    "variable_months": ("变动等待期（月）", "Variable months"),
+    "repaired_months": ("补缴修复（月）", "Repaired months"),
+    "total_months": ("合计（月）", "Total months"),
+    "claim": ("单据", "Claim"),
+    "admitted_on": ("入院/就诊日期", "Admitted"),
+    "setting": ("类别", "Setting"),
+    "total_amount": ("总费用", "Total"),
+    "fund_total": ("基金支付", "Fund pays"),
+    "member_pays": ("个人负担", "Member pays"),
+    "deductible": ("起付线", "Deductible"),
+    "reasons": ("说明", "Reasons"),
+    "lane.resident": ("城乡居民医保", "Resident scheme"),
+    "lane.employee": ("职工医保", "Employee scheme"),
+    "lane.gaps": ("断保", "Gaps"),
+    "lane.categories": ("身份认定", "Categories"),
+    "lane.filings": ("异地就医备案", "Remote-care filings"),
+    "lane.conditions": ("慢特病认定", "Certified conditions"),
+    "lane.claims": ("就医结算", "Claims"),
+    "legend.benefits": ("享受待遇", "Benefits"),
+    "legend.fixed": ("固定等待期", "Fixed wait"),
+    "legend.variable": ("变动等待期", "Variable wait"),
+    "legend.repaired": ("补缴修复", "Repaired"),
+    "legend.gap": ("断保", "Gap"),
+    "legend.before_benefits": ("待遇尚未开始", "Before benefits"),
+    "legend.switch": ("险种转换", "Scheme switch"),
+    "legend.suspended": ("暂停", "Suspended"),
+    "rules.sets": ("规则集", "Rule sets"),
+    "rules.name": ("名称", "Name"),
+    "rules.hash": ("版本哈希", "Edition hash"),
+    "rules.range": ("有效日期", "Dates"),
+    "rules.confidence": ("可信度", "Confidence"),
+    "rules.on": ("生效日期", "In force on"),
+    "rules.compare": ("比较", "Compare"),
+    "rules.changes": ("变化", "What changes"),
+    "rules.side_a": ("甲方", "Side A"),
+    "rules.side_b": ("乙方", "Side B"),
+    "rules.no_changes": ("没有差异。", "Nothing changes."),
+    "rules.only_a": ("仅甲方有", "only in A"),
+    "rules.only_b": ("仅乙方有", "only in B"),
+    "audit.replays": ("重算任务", "Replays"),
+    "audit.progress": ("进度", "Progress"),
+    "audit.members_done": ("已处理参保人", "Members done"),
+    "audit.events_per_s": ("事件/秒", "Events/s"),
+    "audit.eta": ("预计剩余（秒）", "ETA (s)"),
+    "audit.diff": ("版本差异稽核", "Audit diff between editions"),
+    "audit.against": ("对比", "Against"),
+    "audit.recorded": ("已记录的结算决定", "recorded decisions"),
+    "audit.rulebook": ("现行规则库", "the rulebook"),
+    "audit.run": ("运行稽核", "Run audit"),
+    "audit.members_compared": ("比较的参保人", "Members compared"),
+    "audit.members_changed": ("有差异的参保人", "Members changed"),
+    "audit.totals": ("差异合计（甲 − 乙）", "Totals (A − B)"),
+    "audit.by_region": ("按统筹区", "By region"),
+    "audit.by_scheme": ("按险种", "By scheme"),
+    "audit.by_layer": ("按支付层", "By layer"),
+    "audit.by_year": ("按年度", "By year"),
+    "audit.differences": ("差异明细", "Differences"),
+    "audit.csv": ("下载 CSV", "Download CSV"),
+    "audit.delta": ("差额", "Delta"),
+    "audit.claims": ("单据数", "Claims"),
+    "audit.kind": ("类型", "Kind"),
+    "audit.field": ("项目", "Figure"),
+    "audit.too_many": ("参保人过多，请使用命令行 ledger audit。", "Too many members: use `ledger audit`."),
+    "audit.shown_first": ("仅显示前若干条", "showing the first"),
+    "all": ("全部", "all"),
+    "layer.basic_pool": ("基本统筹", "Basic pool"),
+    "layer.civil_servant": ("公务员医疗补助", "Civil-servant subsidy"),
+    "layer.supplementary": ("补充医疗保险", "Supplementary insurance"),
+    "layer.large_amount": ("大额医疗补助", "Large-amount subsidy"),
+    "layer.major_illness": ("大病保险", "Major-illness insurance"),
+    "layer.medical_assistance": ("医疗救助", "Medical assistance"),
+    "scheme.resident": ("城乡居民医保", "resident"),
+    "scheme.employee": ("职工医保", "employee"),
+    "region.shenyang": ("沈阳", "Shenyang"),
+    "region.bazhong": ("巴中", "Bazhong"),
+    "region.anshan": ("鞍山", "Anshan"),
+    "region.liaoning": ("辽宁", "Liaoning"),
+}
+
+LABELS: Mapping[str, Mapping[str, str]] = {
+    language: {key: pair[index] for key, pair in _LABELS.items()} for index, language in enumerate(LANGUAGES)
+}
+
+
+def language_of(request: Request) -> str:
+    """``?lang=`` first, then the cookie, else Chinese."""
+    chosen = request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+class Translator:
+    """``t("key")`` in templates; ``t.term("layer", name)`` for a policy term, falling back to the term itself."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.labels = LABELS[language]
+
+    def __call__(self, key: str) -> str:
+        return self.labels.get(key, key)
+
+    def term(self, kind: str, name: str | None) -> str:
+        if not name:
+            return ""
+        return self.labels.get(f"{kind}.{name}", name)

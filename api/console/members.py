@@ -1,0 +1,145 @@
+"""The member page: timeline, status on a date with every figure explained, cap balances, claims.
+
+The status is the document ``GET /v1/members/{id}/status`` answers (``projections.queries.member_status``,
+same arguments); the timeline, the balances and the claims come from the same fold
+(``projections.queries.member_ledger``). Nothing is recomputed here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
+
+from api.console.access import MemberReader
+from api.console.labels import Translator, language_of
+from api.console.pages import CONSOLE_PREFIX, ConsolePageRoute, render
+from api.console.timeline import LABEL_WIDTH, WIDTH, build_timeline
+from api.identity import member_key
+from api.routes.members import MemberIdPath
+from api.routes.status import today_in_china
+from domain.entitlements.fold import MemberLedger
+from domain.money import parse_yuan
+from projections.queries import find_edition, member_ledger, member_status
+
+router = APIRouter(prefix=CONSOLE_PREFIX, route_class=ConsolePageRoute, include_in_schema=False)
+
+#: Longest text accepted in the member search box (an id or an 18-character identity number).
+SEARCH_CHARACTERS_MAX = 64
+
+
+@router.get("/")
+async def home(request: Request, principal: MemberReader) -> Response:
+    return render(request, "home.html", {"today": today_in_china()})
+
+
+@router.get("/members")
+async def find_member(
+    request: Request, principal: MemberReader, q: Annotated[str, Query(min_length=1, max_length=SEARCH_CHARACTERS_MAX)]
+) -> Response:
+    """A member id, or an identity number pseudonymised as the API does, leads to the member's page."""
+    key = member_key(request, q.strip())
+    return RedirectResponse(f"{CONSOLE_PREFIX}/members/{key}", status_code=303)
+
+
+@router.get("/members/{member_id}")
+async def member_page(
+    request: Request,
+    principal: MemberReader,
+    member_id: MemberIdPath,
+    as_of: Annotated[date | None, Query()] = None,
+    known_at: Annotated[datetime | None, Query()] = None,
+    edition: Annotated[str | None, Query(max_length=80)] = None,
+) -> Response:
+    if known_at is not None and known_at.tzinfo is None:
+        raise HTTPException(422, "known_at must carry a time zone, e.g. 2026-01-01T00:00:00Z")
+    state = request.app.state
+    day = as_of or today_in_china()
+    moment = (known_at or datetime.now(UTC)).astimezone(UTC)
+    chosen = find_edition(state.rulebook, edition) if edition else None
+    arguments: dict[str, Any] = {"as_of": day, "known_at": moment, "edition": chosen}
+    status = await run_in_threadpool(member_status, state.ledger, state.rulebook, member_id, **arguments)
+    folded = await run_in_threadpool(member_ledger, state.ledger, state.rulebook, member_id, **arguments)
+    t = Translator(language_of(request))
+    context = {
+        "member_id": member_id,
+        "status": status,
+        "as_of": day.isoformat(),
+        "known_at": status["known_at"],
+        "known_at_given": known_at is not None,
+        "edition": edition or "",
+        "explanations": _explanations_by_field(status["explanations"]),
+        "timeline": build_timeline(folded, t=t),
+        "timeline_width": WIDTH,
+        "label_width": LABEL_WIDTH,
+        "bars": _cap_bars(status),
+        "claims": _claims(folded),
+        "api_status_url": f"/v1/members/{member_id}/status?as_of={day.isoformat()}",
+    }
+    return render(request, "member.html", context)
+
+
+def _explanations_by_field(explanations: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for explanation in explanations:
+        found.setdefault(explanation["field"], []).append(explanation)
+    return found
+
+
+def _share(part: str | None, whole: str | None) -> float:
+    """``part`` of ``whole`` in percent (two yuan strings), for drawing a bar; 0 when there is no whole."""
+    if part is None or whole is None:
+        return 0.0
+    whole_fen = parse_yuan(whole)
+    return 0.0 if whole_fen <= 0 else round(min(100.0, 100.0 * parse_yuan(part) / whole_fen), 1)
+
+
+def _cap_bars(status: dict[str, Any]) -> list[dict[str, Any]]:
+    """One bar per balance of the status document (its caps, and the resident's major-illness cap)."""
+    bars = [
+        {
+            "layer": layer,
+            "field": f"caps.{layer}",
+            "cap": balance["cap"],
+            "used": balance["used"],
+            "remaining": balance["remaining"],
+            "used_percent": _share(balance["used"], balance["cap"]),
+        }
+        for layer, balance in status["caps"].items()
+    ]
+    major = status.get("major_illness")
+    if major:
+        bars.append(
+            {
+                "layer": "major_illness",
+                "field": "major_illness.cap",
+                "cap": major["cap"],
+                "used": major["used"],
+                "remaining": major["remaining"],
+                "used_percent": _share(major["used"], major["cap"]),
+            }
+        )
+    return bars
+
+
+def _claims(folded: MemberLedger) -> list[dict[str, Any]]:
+    """Each claim's settlement document in effective order, with the claim's dates and setting."""
+    claims = []
+    seen: set[str] = set()
+    for claim in folded.facts.claims:
+        settlement = folded.settlements.get(claim.data.claim_id)
+        if settlement is None or claim.data.claim_id in seen:
+            continue
+        seen.add(claim.data.claim_id)
+        document = settlement.as_json()
+        document["admitted_on"] = claim.data.admitted_on.isoformat()
+        document["setting"] = claim.data.setting.value
+        document["shares"] = {
+            layer: _share(amount, document["total_amount"]) for layer, amount in document["layers"].items()
+        }
+        document["member_share"] = _share(document["member_pays"], document["total_amount"])
+        claims.append(document)
+    return claims

@@ -1,0 +1,27 @@
+// The console's only script: a few lines of vanilla JavaScript, no downloads.
+"use strict";
+document.addEventListener("DOMContentLoaded", () => {
+  // Timeline: clicking (or focusing) an element shows its description below the chart.
+  const detail = document.getElementById("timeline-detail");
+  document.querySelectorAll("#timeline [tabindex]").forEach((element) => {
+    const show = () => { if (detail) detail.textContent = element.querySelector("title")?.textContent || ""; };
+    element.addEventListener("click", show);
+    element.addEventListener("focus", show);
+  });
+  // Replays still running: poll their progress from the API (same key, sent as the cookie).
+  document.querySelectorAll("tr[data-replay-running]").forEach((row) => {
+    const jobId = row.dataset.jobId;
+    const tick = async () => {
+      const answer = await fetch(`/v1/replays/${jobId}`, { credentials: "same-origin" });
+      if (!answer.ok) return;
+      const job = await answer.json();
+      row.querySelector(".members-done").textContent = `${job.members_done} / ${job.members_total}`;
+      row.querySelector(".events-per-s").textContent = job.events_per_s;
+      row.querySelector(".eta").textContent = job.eta_s ?? "";
+      row.querySelector(".progress div").style.width = `${job.members_total ? (100 * job.members_done) / job.members_total : 100}%`;
+      row.querySelector(".job-status").textContent = job.status;
+      if (job.status !== "done") setTimeout(tick, 1000);
+    };
+    setTimeout(tick, 1000);
+  });
+});
