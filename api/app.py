@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import create_engine
 
 from api import problems
-from api.routes import claims, events, health, members, replays, rules, status
+from api.auth import require
+from api.identity import PseudonymiseIdentityNumbers, pseudonym_key
+from api.routes import claims, events, health, keys, members, replays, rules, status
 from api.settings import Settings, sqlalchemy_url
+from projections.access import bootstrap_admin_key
 from projections.migrate import upgrade_to_head
 from projections.rulebook import load_rulebook
 from projections.store import LedgerApplication, persistence_environment
@@ -47,10 +51,17 @@ def open_ledger(settings: Settings) -> LedgerApplication:
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
     """Build the service: open the store, bring the read-model schema to head, load the rules."""
     settings = settings or Settings()
+    key = pseudonym_key(settings)
     if migrate:
         upgrade_to_head(sqlalchemy_url(settings.database_url))
     ledger = open_ledger(settings)
     read_engine = create_engine(sqlalchemy_url(settings.database_url))
+    first_admin_key = bootstrap_admin_key(read_engine)
+    if first_admin_key is not None:
+        sys.stderr.write(
+            "ledger: no API key existed, so an admin key was created. It is shown only now; store it safely:\n"
+            f"    {first_admin_key}\n"
+        )
     broker = install_broker(settings.redis_url)
     use_settings(settings)
 
@@ -75,15 +86,20 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.ledger = ledger
     app.state.read_engine = read_engine
     app.state.broker = broker
+    app.state.pseudonym_key = key
+    #: The admin key this start created (only on a ledger that had none), for the caller that started it.
+    app.state.bootstrap_admin_key = first_admin_key
     #: Without Redis the replay actors run in this process: a dramatiq worker started with the first replay.
     app.state.replay_worker = None
     problems.install(app)
+    app.add_middleware(PseudonymiseIdentityNumbers, key=key)
     app.include_router(health.router)
-    app.include_router(events.router)
-    app.include_router(members.router)
-    app.include_router(status.router)
-    app.include_router(claims.router)
-    app.include_router(replays.router)
+    app.include_router(events.router, dependencies=[Depends(require("integration"))])
+    app.include_router(members.router, dependencies=[Depends(require("service", "auditor"))])
+    app.include_router(status.router, dependencies=[Depends(require("service", "auditor"))])
+    app.include_router(claims.router, dependencies=[Depends(require("integration"))])
+    app.include_router(replays.router, dependencies=[Depends(require("auditor"))])
+    app.include_router(keys.router)
     _install_rules(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
@@ -92,7 +108,29 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
 def _install_rules(app: FastAPI) -> None:
     """Load every rule set (the service refuses to start with a broken one) and serve them."""
     app.state.rulebook = load_rulebook()
-    app.include_router(rules.router)
+    app.include_router(rules.router, dependencies=[Depends(require("integration", "service", "auditor"))])
+
+
+#: Paths anyone may call without a key.
+OPEN_PATHS = frozenset({"/healthz"})
+
+
+def _document_access(schema: dict[str, Any]) -> None:
+    """Declare the API-key schemes, and on every guarded operation its 401 and 403 answers."""
+    schema["components"]["securitySchemes"] = {
+        "bearer": {"type": "http", "scheme": "bearer", "description": "An API key: `Authorization: Bearer <key>`."},
+        "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+    }
+    problem = {"content": {problems.PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    for path, operations in schema["paths"].items():
+        if path in OPEN_PATHS or not path.startswith(("/v1/", "/fhir/")):
+            continue
+        for operation in operations.values():
+            operation["security"] = [{"bearer": []}, {"apiKey": []}]
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("401", {"description": "No valid API key", **problem})
+            responses.setdefault("403", {"description": "The key's role or region does not allow this", **problem})
+            responses.setdefault("503", {"description": "The database is unavailable; retry later", **problem})
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
@@ -103,6 +141,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     components.update(events.EVENT_BATCH_SCHEMA.get("$defs", {}))
     components.update(claims.CLAIM_SCHEMA.get("$defs", {}))
     components["Problem"] = PROBLEM_SCHEMA
+    _document_access(schema)
     body = schema["paths"]["/v1/events"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     body.pop("$defs", None)
     schema["paths"]["/v1/claims"]["post"]["requestBody"]["content"]["application/json"]["schema"].pop("$defs", None)

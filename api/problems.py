@@ -8,10 +8,14 @@ from eventsourcing.persistence import OperationalError, PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError as SqlInterfaceError
+from sqlalchemy.exc import OperationalError as SqlOperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.auth import Forbidden, Unauthenticated
 from domain.entitlements.fold import NoRuleSet
 from domain.errors import ConcurrencyExhausted, ConflictingEventIds, InvalidBatch, InvalidEvents, LedgerError
+from projections.access import KeyProblem, UnknownKey
 from projections.queries import UnknownClaim, UnknownEdition, UnknownMember
 from projections.replay import ReplayError
 
@@ -41,6 +45,20 @@ class MalformedJson(LedgerError):
 
 
 def _ledger_error(_: Request, error: Exception) -> JSONResponse:
+    if isinstance(error, Unauthenticated):
+        return problem(
+            401,
+            "Unauthenticated",
+            str(error),
+            type_="/problems/unauthenticated",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if isinstance(error, Forbidden):
+        return problem(403, "Forbidden", str(error), type_="/problems/forbidden")
+    if isinstance(error, KeyProblem):
+        return problem(422, "Invalid key request", str(error), type_="/problems/invalid-key-request")
+    if isinstance(error, UnknownKey):
+        return problem(404, "Not found", str(error), type_="/problems/unknown-key")
     if isinstance(error, InvalidEvents):
         return problem(
             422,
@@ -114,3 +132,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(OperationalError, _store_unavailable)
     app.add_exception_handler(PersistenceError, _store_unavailable)
+    app.add_exception_handler(SqlOperationalError, _store_unavailable)
+    app.add_exception_handler(SqlInterfaceError, _store_unavailable)

@@ -5,7 +5,7 @@ The embedded default needs nothing set: a SQLite file ``./ledger.db`` and in-pro
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +23,13 @@ class Settings(BaseSettings):
         default=32 * 1024 * 1024,
         ge=1024,
         description="Largest request body accepted; a full 10,000-event batch is about 5 MiB.",
+    )
+    pseudonym_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "HMAC key pseudonymising resident identity numbers (at least 16 characters). Required with "
+            "PostgreSQL; on the SQLite default a random key is created beside the database file when unset."
+        ),
     )
     import_batch_events: int = Field(
         default=1000, ge=1, le=10_000, description="Events per atomic batch in `ledger import`."

@@ -44,6 +44,10 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue("postgres_url"))
 
 
+#: The pseudonym key of the tests' ledgers (PostgreSQL needs one configured).
+TEST_PSEUDONYM_KEY = "test-pseudonym-key-0123456789abcdef"
+
+
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url)
+    return Settings(database_url=database_url, pseudonym_key=TEST_PSEUDONYM_KEY)

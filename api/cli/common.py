@@ -68,3 +68,35 @@ def progress_bar(label: str, unit: str, *, on: Console, transient: bool = False,
     if rate:
         columns.append(TextColumn("{task.fields[rate]}"))
     return Progress(*columns, TimeRemainingColumn(), console=on, transient=transient)
+
+
+def pseudonym_key_or_exit(settings: Any) -> bytes:
+    """The pseudonym key of the configured ledger, or a clear error and exit 2."""
+    from api.identity import PseudonymKeyMissing, pseudonym_key
+
+    try:
+        return pseudonym_key(settings)
+    except PseudonymKeyMissing as error:
+        errors.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+
+
+def stored_member_id(settings: Any, member_id: str) -> str:
+    """The id the ledger stores for ``member_id`` (a resident identity number becomes its pseudonym)."""
+    from domain.identity import is_resident_identity_number, member_key
+
+    if not is_resident_identity_number(member_id):
+        return member_id
+    return member_key(member_id, pseudonym_key_or_exit(settings))
+
+
+def cli_principal() -> tuple[str, str]:
+    """Who a CLI write is recorded as in the write audit trail: (key_id, client)."""
+    import getpass
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"cli:{user}"[:64], f"cli@{socket.gethostname()}"

@@ -10,7 +10,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cli.common import console, edition_option, errors, parse_day, parse_moment, progress_bar, report_problems
+from api.cli.common import (
+    console,
+    edition_option,
+    errors,
+    parse_day,
+    parse_moment,
+    progress_bar,
+    report_problems,
+    stored_member_id,
+)
 from api.settings import Settings, sqlalchemy_url
 from domain.errors import InvalidEvents, LedgerError
 from projections.migrate import upgrade_to_head
@@ -31,7 +40,9 @@ def status(
     day = parse_day(as_of, "--as-of")
     horizon = parse_moment(known_at, "--known-at") if known_at else datetime.now(UTC)
     rulebook = load_rulebook()
-    ledger = open_ledger(Settings())
+    settings = Settings()
+    member_id = stored_member_id(settings, member_id)
+    ledger = open_ledger(settings)
     try:
         document = member_status(
             ledger, rulebook, member_id, as_of=day, known_at=horizon, edition=edition_option(rulebook, edition)

@@ -11,12 +11,22 @@ import typer
 from rich.table import Table
 
 from api.cli import entitlements, replay
-from api.cli.common import console, errors, progress_bar, report_problems
+from api.cli.common import (
+    cli_principal,
+    console,
+    errors,
+    progress_bar,
+    pseudonym_key_or_exit,
+    report_problems,
+    stored_member_id,
+)
+from api.cli.keys import keys_app
 from api.cli.rules import rules_app
 from api.cli.synth import synth_app
 from api.settings import Settings, sqlalchemy_url
 from domain.contract import parse_batch
 from domain.errors import FieldProblem, InvalidBatch, InvalidEvents, LedgerError
+from domain.identity import pseudonymise_payload
 from projections.migrate import upgrade_to_head
 from projections.store import ingest
 
@@ -27,6 +37,7 @@ app.add_typer(db_app, name="db")
 
 app.add_typer(rules_app, name="rules")
 app.add_typer(synth_app, name="synth")
+app.add_typer(keys_app, name="keys")
 
 
 @app.command()
@@ -86,6 +97,9 @@ def import_events(
     settings = Settings()
     size = batch_events or settings.import_batch_events
     items, line_numbers, problems = _read_jsonl(file)
+    # Identity numbers become pseudonyms before validation: not even an error message holds one.
+    key = pseudonym_key_or_exit(settings)
+    items = [pseudonymise_payload(item, key) for item in items]
     events = []
     for start in range(0, len(items), size):
         try:
@@ -112,11 +126,36 @@ def import_events(
                 duplicate += result.duplicate_count
                 progress.advance(task, len(batch))
     except LedgerError as error:
+        _audit_import(settings, file, f"refused: {error.code}", stored, duplicate)
         errors.print(f"[red]{file}: {error}[/red]")
         raise typer.Exit(1) from None
     finally:
         ledger.close()
+    _audit_import(settings, file, "ok", stored, duplicate)
     console.print(f"{file}: {stored} stored, {duplicate} duplicate")
+
+
+def _audit_import(settings: Settings, file: Path, outcome: str, stored: int, duplicate: int) -> None:
+    """The write audit row of an import: the operator, the host, the file, what was stored."""
+    from sqlalchemy import create_engine
+
+    from projections.access import record_write
+
+    key_id, client = cli_principal()
+    engine = create_engine(sqlalchemy_url(settings.database_url))
+    try:
+        upgrade_to_head(sqlalchemy_url(settings.database_url))
+        record_write(
+            engine,
+            key_id=key_id,
+            role="operator",
+            client=client,
+            action="ledger import",
+            outcome=outcome,
+            subjects={"file": str(file), "stored": stored, "duplicate": duplicate},
+        )
+    finally:
+        engine.dispose()
 
 
 @app.command()
@@ -137,7 +176,9 @@ def history(
             except ValueError:
                 errors.print(f"[red]{name}: {text!r} is not a date YYYY-MM-DD[/red]")
                 raise typer.Exit(2) from None
-    ledger = open_ledger(Settings())
+    settings = Settings()
+    member_id = stored_member_id(settings, member_id)
+    ledger = open_ledger(settings)
     try:
         events = ledger.member_events(member_id, occurred_from=bounds.get("--from"), occurred_to=bounds.get("--to"))
     finally:

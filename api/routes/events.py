@@ -10,9 +10,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 
+from api.auth import audit_write, authenticate, check_regions
 from api.problems import PROBLEM_MEDIA_TYPE, MalformedJson, RequestBodyTooLarge
 from api.schemas import BatchStored, EventOutcome
 from domain.contract import BATCH_EVENTS_MAX, EventBatch, parse_batch
+from domain.identity import pseudonymise_payload
+from projections.access import write_regions
 from projections.store import ingest
 
 router = APIRouter(tags=["events"])
@@ -37,6 +40,13 @@ async def read_body_limited(request: Request, limit_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
+def parse_json(body: bytes) -> object:
+    try:
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise MalformedJson(f"the body is not valid JSON: {error}") from None
+
+
 @router.post(
     "/v1/events",
     response_model=BatchStored,
@@ -54,15 +64,18 @@ async def post_events(
     request: Request,
     historical_import: bool = Query(False, description="Allow client-set recorded_at (imports of historical data)."),
 ) -> BatchStored:
+    principal = authenticate(request)
     body = await read_body_limited(request, request.app.state.settings.request_body_bytes_max)
-    try:
-        raw = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise MalformedJson(f"the body is not valid JSON: {error}") from None
-    events = parse_batch(raw)
-    result = await run_in_threadpool(
-        ingest, request.app.state.ledger, events, now=datetime.now(UTC), historical_import=historical_import
-    )
+    async with audit_write(request, principal, body=body) as subjects:
+        raw = pseudonymise_payload(parse_json(body), request.app.state.pseudonym_key)
+        events = parse_batch(raw)
+        subjects["event_ids"] = [str(event.event_id) for event in events]
+        if principal.regions is not None:
+            check_regions(request, principal, await run_in_threadpool(write_regions, request.app.state.ledger, events))
+        result = await run_in_threadpool(
+            ingest, request.app.state.ledger, events, now=datetime.now(UTC), historical_import=historical_import
+        )
+        subjects.update(stored=result.stored_count, duplicate=result.duplicate_count)
     return BatchStored(
         stored=result.stored_count,
         duplicate=result.duplicate_count,

@@ -11,5 +11,7 @@ from api.settings import Settings
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
+    """A client of a fresh ledger, carrying the admin key its first start created."""
+    app = create_app(settings)
+    with TestClient(app, headers={"Authorization": f"Bearer {app.state.bootstrap_admin_key}"}) as test_client:
         yield test_client

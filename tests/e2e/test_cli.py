@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from api.cli.main import app
 from api.settings import Settings, sqlalchemy_url
 from projections.migrate import current_revision, head_revision
+from tests.conftest import TEST_PSEUDONYM_KEY
 from tests.support.events import make_event
 
 runner = CliRunner()
@@ -18,7 +19,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def env(settings: Settings) -> dict[str, str]:
-    return {"LEDGER_DATABASE_URL": settings.database_url}
+    return {"LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PSEUDONYM_KEY": TEST_PSEUDONYM_KEY}
 
 
 def write_jsonl(path: Path, events: list[dict[str, object]]) -> Path:

@@ -1,0 +1,275 @@
+"""API keys and the write audit trail, in the read-model database.
+
+A key is ``lk_<key_id>_<secret>``. Only the SHA-256 of the secret is stored (the secret is 256
+random bits, so a fast hash is the right one); the whole key is shown once, when created.
+Every write through the API or the CLI leaves a ``write_audit`` row: who, when, from where,
+what, and the outcome.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from domain.contract import Region
+from domain.errors import LedgerError
+from projections.readmodel import ApiKey, WriteAudit
+
+#: Regions a key may be limited to (the contract's regions).
+REGIONS = frozenset(region.value for region in Region)
+#: The roles, from narrowest to widest. ``admin`` may do everything.
+ROLES = ("integration", "service", "auditor", "admin")
+KEY_PREFIX = "lk_"
+#: The key id of the admin key the first start creates.
+BOOTSTRAP_KEY_ID = "bootstrap"
+#: Random bytes in a key's secret.
+SECRET_BYTES = 32
+
+
+class KeyProblem(LedgerError):
+    code = "invalid_key_request"
+
+
+class UnknownKey(LedgerError):
+    code = "unknown_key"
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    key_id: str
+    role: str
+    regions: frozenset[str] | None
+    label: str | None
+    created_at: datetime
+    created_by: str
+    revoked_at: datetime | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "key_id": self.key_id,
+            "role": self.role,
+            "regions": sorted(self.regions) if self.regions is not None else None,
+            "label": self.label,
+            "created_at": self.created_at.astimezone(UTC).isoformat(),
+            "created_by": self.created_by,
+            "revoked_at": self.revoked_at.astimezone(UTC).isoformat() if self.revoked_at else None,
+        }
+
+
+def secret_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def split_key(key: str) -> tuple[str, str] | None:
+    """(key_id, secret) of a well-formed key, else None."""
+    if not key.startswith(KEY_PREFIX):
+        return None
+    key_id, separator, secret = key[len(KEY_PREFIX) :].partition("_")
+    if not separator or not key_id or not secret or len(key_id) > 32:
+        return None
+    return key_id, secret
+
+
+def _record(row: ApiKey) -> KeyRecord:
+    return KeyRecord(
+        key_id=row.key_id,
+        role=row.role,
+        regions=frozenset(row.regions.split(",")) if row.regions else None,
+        label=row.label,
+        created_at=_utc(row.created_at),
+        created_by=row.created_by,
+        revoked_at=_utc(row.revoked_at) if row.revoked_at else None,
+    )
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes for timezone-aware columns: they were written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _checked(role: str, regions: Iterable[str] | None) -> tuple[str, str | None]:
+    if role not in ROLES:
+        raise KeyProblem(f"role: {role!r} is not one of {', '.join(ROLES)}")
+    if regions is None:
+        return role, None
+    chosen = sorted({r.strip() for r in regions if r.strip()})
+    unknown = [r for r in chosen if r not in REGIONS]
+    if unknown:
+        raise KeyProblem(f"regions: {', '.join(unknown)} unknown; regions are {', '.join(sorted(REGIONS))}")
+    if not chosen:
+        return role, None
+    if role != "integration":
+        raise KeyProblem(f"regions: only integration keys are limited to regions, not {role} keys")
+    return role, ",".join(chosen)
+
+
+def create_key(
+    engine: Engine,
+    *,
+    role: str,
+    regions: Iterable[str] | None = None,
+    label: str | None = None,
+    created_by: str = "cli",
+    key_id: str | None = None,
+    now: datetime | None = None,
+) -> tuple[str, str]:
+    """Store a new key's hash; returns (key_id, the whole key) — the only time the key is seen."""
+    role, region_text = _checked(role, regions)
+    key_id = key_id or secrets.token_hex(6)
+    secret = secrets.token_urlsafe(SECRET_BYTES)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(ApiKey).values(
+                key_id=key_id,
+                secret_sha256=secret_digest(secret),
+                role=role,
+                regions=region_text,
+                label=label,
+                created_at=now or datetime.now(UTC),
+                created_by=created_by,
+                revoked_at=None,
+            )
+        )
+    return key_id, f"{KEY_PREFIX}{key_id}_{secret}"
+
+
+def bootstrap_admin_key(engine: Engine) -> str | None:
+    """On a ledger without any key, create the first admin key and return it (once, ever)."""
+    with engine.connect() as connection:
+        if connection.execute(select(func.count()).select_from(ApiKey)).scalar_one():
+            return None
+    try:
+        _, key = create_key(
+            engine, role="admin", label="created by the first start", created_by="bootstrap", key_id=BOOTSTRAP_KEY_ID
+        )
+    except IntegrityError:  # another process's first start won the race
+        return None
+    return key
+
+
+def verify_key(engine: Engine, key: str) -> KeyRecord | None:
+    """The key's record when the key is well formed, known, not revoked and its secret matches."""
+    parts = split_key(key)
+    if parts is None:
+        return None
+    key_id, secret = parts
+    with Session(engine) as session:
+        row = session.get(ApiKey, key_id)
+        if row is None or row.revoked_at is not None:
+            return None
+        if not hmac.compare_digest(row.secret_sha256, secret_digest(secret)):
+            return None
+        return _record(row)
+
+
+def revoke_key(engine: Engine, key_id: str, *, now: datetime | None = None) -> KeyRecord:
+    """Revoke a key (idempotent: revoking twice keeps the first time)."""
+    with engine.begin() as connection:
+        connection.execute(
+            update(ApiKey)
+            .where(ApiKey.key_id == key_id, ApiKey.revoked_at.is_(None))
+            .values(revoked_at=now or datetime.now(UTC))
+        )
+    with Session(engine) as session:
+        row = session.get(ApiKey, key_id)
+        if row is None:
+            raise UnknownKey(f"no key {key_id!r}")
+        return _record(row)
+
+
+def list_keys(engine: Engine) -> list[KeyRecord]:
+    with Session(engine) as session:
+        rows = session.scalars(select(ApiKey).order_by(ApiKey.created_at, ApiKey.key_id)).all()
+        return [_record(row) for row in rows]
+
+
+def record_write(
+    engine: Engine,
+    *,
+    key_id: str,
+    role: str,
+    client: str | None,
+    action: str,
+    outcome: str,
+    subjects: dict[str, Any],
+    body_sha256: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Append one row to the write audit trail."""
+    with engine.begin() as connection:
+        connection.execute(
+            insert(WriteAudit).values(
+                recorded_at=now or datetime.now(UTC),
+                key_id=key_id,
+                role=role,
+                client=client[:100] if client else None,
+                action=action[:100],
+                outcome=outcome[:100],
+                body_sha256=body_sha256,
+                subjects_json=json.dumps(subjects, sort_keys=True, ensure_ascii=False),
+            )
+        )
+
+
+def write_trail(
+    engine: Engine, *, after_id: int = 0, limit: int = 100, key_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Audit rows after ``after_id`` (oldest first), optionally for one key."""
+    query = select(WriteAudit).where(WriteAudit.audit_id > after_id)
+    if key_id is not None:
+        query = query.where(WriteAudit.key_id == key_id)
+    with Session(engine) as session:
+        rows = session.scalars(query.order_by(WriteAudit.audit_id).limit(limit)).all()
+        return [
+            {
+                "audit_id": row.audit_id,
+                "recorded_at": _utc(row.recorded_at).isoformat(),
+                "key_id": row.key_id,
+                "role": row.role,
+                "client": row.client,
+                "action": row.action,
+                "outcome": row.outcome,
+                "body_sha256": row.body_sha256,
+                "subjects": json.loads(row.subjects_json),
+            }
+            for row in rows
+        ]
+
+
+def write_regions(ledger: Any, events: Iterable[Any]) -> list[tuple[str, str | None]]:
+    """(member_id, region) pairs a batch writes for: each event's own region, else the member's.
+
+    A member's region, for events that carry none (claims, gaps, filings …), is one that the same
+    batch gives the member, else the newest region among the member's stored events, else None.
+    """
+    batch = list(events)
+    given: dict[str, list[str]] = {}
+    for event in batch:
+        region = getattr(event.data, "region", None)
+        if region is not None:
+            given.setdefault(event.member_id, []).append(str(region))
+    pairs: set[tuple[str, str | None]] = set()
+    stored: dict[str, str | None] = {}
+    for event in batch:
+        region = getattr(event.data, "region", None)
+        if region is not None:
+            pairs.add((event.member_id, str(region)))
+            continue
+        if event.member_id in given:
+            pairs.update((event.member_id, r) for r in given[event.member_id])
+            continue
+        if event.member_id not in stored:
+            regions = [e.data["region"] for e in ledger.member_events(event.member_id) if e.data.get("region")]
+            stored[event.member_id] = regions[-1] if regions else None
+        pairs.add((event.member_id, stored[event.member_id]))
+    return sorted(pairs, key=lambda pair: (pair[0], pair[1] or ""))
