@@ -1,0 +1,74 @@
+"""Adapter for the NHSA representation (``?format=nhsa``): read the code table, hand documents to domain.nhsa.
+
+The table ``domain/nhsa_codes.yaml`` is read and checked when this module is imported, so the
+service refuses to start with a broken one (as with the rule sets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import domain
+from domain.contract import ClaimSubmittedData, parse_event
+from domain.errors import LedgerError
+from domain.nhsa import NhsaCodeTable, NhsaTableError, parse_code_table, settlement_nhsa, status_nhsa
+from domain.policies import Edition
+
+NHSA_CODES_FILE: Path = Path(domain.__file__).resolve().parent / "nhsa_codes.yaml"
+#: The code table is small; a larger file is refused before parsing (limits everywhere).
+NHSA_CODES_FILE_BYTES_MAX = 200_000
+
+
+class ResponseFormat(StrEnum):
+    """Representations of the settlement and status documents: ours (default) or the national platform's."""
+
+    LEDGER = "ledger"
+    NHSA = "nhsa"
+
+
+def load_code_table(path: Path = NHSA_CODES_FILE) -> NhsaCodeTable:
+    text = path.read_bytes()
+    if len(text) > NHSA_CODES_FILE_BYTES_MAX:
+        raise NhsaTableError(f"{path.name} is above {NHSA_CODES_FILE_BYTES_MAX} bytes")
+    return parse_code_table(yaml.safe_load(text.decode("utf-8")))
+
+
+CODE_TABLE: NhsaCodeTable = load_code_table()
+
+
+def scheme_of(editions: Mapping[str, Edition], document: Mapping[str, Any]) -> str | None:
+    """The scheme of the edition that made a settlement (by name, else by hash for what-if editions)."""
+    named = document.get("edition")
+    if not named:
+        return None
+    found = editions.get(named["name"])
+    if found is None:
+        found = next((e for e in editions.values() if e.content_hash == named["hash"]), None)
+    return None if found is None else found.scheme
+
+
+def _claim_data(raw: object) -> ClaimSubmittedData | None:
+    try:
+        event = parse_event(raw)
+    except LedgerError:  # submit_claim parsed it first; a representation never fails on it
+        return None
+    data = getattr(event, "data", None)
+    return data if isinstance(data, ClaimSubmittedData) else None
+
+
+def settlement_representation(
+    editions: Mapping[str, Edition], document: Mapping[str, Any], *, raw_claim: object | None = None
+) -> dict[str, Any]:
+    """POST /v1/claims?format=nhsa: the settlement in the platform's 2207/2304 vocabulary."""
+    claim = _claim_data(raw_claim) if raw_claim is not None else None
+    return settlement_nhsa(document, table=CODE_TABLE, scheme=scheme_of(editions, document), claim=claim)
+
+
+def status_representation(document: Mapping[str, Any]) -> dict[str, Any]:
+    """GET /v1/members/{id}/status?format=nhsa: the status in the platform's 1101 vocabulary."""
+    return status_nhsa(document, table=CODE_TABLE)
