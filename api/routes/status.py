@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
+from api.nhsa import ResponseFormat, status_representation
 from api.routes.members import MemberIdPath
 from projections.queries import find_edition, served_member_status
 
@@ -41,6 +42,9 @@ async def status(
     as_of: Annotated[date | None, Query(description="Effective date (YYYY-MM-DD).")] = None,
     known_at: Annotated[datetime | None, Query(description="Recorded-time horizon (ISO datetime with zone).")] = None,
     edition: Annotated[str | None, Query(max_length=80, description="Rule-set name or edition hash.")] = None,
+    response_format: Annotated[
+        ResponseFormat, Query(alias="format", description="`nhsa`: the national platform's 1101 fields.")
+    ] = ResponseFormat.LEDGER,
 ) -> dict[str, Any]:
     if known_at is not None and known_at.tzinfo is None:
         raise HTTPException(422, "known_at must carry a time zone, e.g. 2026-01-01T00:00:00Z")
@@ -57,4 +61,6 @@ async def status(
         edition=chosen,
     )
     response.headers["Ledger-Source"] = source
+    if response_format is ResponseFormat.NHSA:
+        return status_representation(document)
     return document
