@@ -11,7 +11,7 @@ from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import create_engine
 
-from api import problems
+from api import console, problems
 from api.auth import require
 from api.identity import PseudonymiseIdentityNumbers, pseudonym_key
 from api.routes import claims, events, health, keys, members, replays, rules, status
@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(replays.router, dependencies=[Depends(require("auditor"))])
     app.include_router(keys.router)
     _install_rules(app)
+    console.install(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
