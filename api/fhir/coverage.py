@@ -1,0 +1,126 @@
+"""Coverage resources: the member's coverage spells as the fold found them (``MemberLedger.periods``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntrySearch
+from fhir.resources.R4B.coverage import Coverage, CoverageClass
+from fhir.resources.R4B.extension import Extension
+from fhir.resources.R4B.period import Period
+from fhir.resources.R4B.resource import Resource
+
+from api.fhir.common import (
+    COVERAGE_CLASS_SYSTEM,
+    EXTENSION_BASE,
+    NHSA_INSUTYPE_SYSTEM,
+    SCHEME_DISPLAY,
+    SCHEME_SYSTEM,
+    coding,
+    concept,
+    member_reference,
+    region_reference,
+    resource_id,
+)
+from domain.entitlements.fold import MemberLedger
+from domain.entitlements.periods import CoveragePeriod
+from domain.nhsa import NhsaCodeTable
+
+BENEFITS_START_EXTENSION = f"{EXTENSION_BASE}:benefits-start"
+WAITING_EXTENSION = f"{EXTENSION_BASE}:waiting-period"
+BASIS_EXTENSION = f"{EXTENSION_BASE}:coverage-basis"
+
+
+def coverage_ids(member_id: str, periods: list[CoveragePeriod]) -> list[str]:
+    """A deterministic id per period, from its natural key; identical spells are told apart by their order."""
+    seen: Counter[tuple[str, str, str, str]] = Counter()
+    ids: list[str] = []
+    for period in periods:
+        key = (period.scheme, period.region, period.covered_from.isoformat(), period.covered_until.isoformat())
+        ids.append(resource_id("coverage", member_id, *key, seen[key]))
+        seen[key] += 1
+    return ids
+
+
+def coverage_id_on(ledger: MemberLedger, period: CoveragePeriod | None) -> str | None:
+    """The id of one of the ledger's periods (None for no period)."""
+    if period is None:
+        return None
+    ids = coverage_ids(ledger.facts.member_id, ledger.periods)
+    return next(i for i, p in zip(ids, ledger.periods, strict=True) if p is period)
+
+
+def waiting_extension(waiting: dict[str, object]) -> Extension:
+    """The waiting period (待遇等待期) as a complex extension: months, reason, counted from, ends on."""
+    parts = [
+        Extension(url="fixedMonths", valueUnsignedInt=waiting["fixed_months"]),
+        Extension(url="variableMonths", valueUnsignedInt=waiting["variable_months"]),
+        Extension(url="repairedMonths", valueUnsignedInt=waiting["repaired_months"]),
+        Extension(url="totalMonths", valueUnsignedInt=waiting["total_months"]),
+        Extension(url="reason", valueString=waiting["reason"]),
+        Extension(url="countedFrom", valueDate=waiting["counted_from"]),
+        Extension(url="endsOn", valueDate=waiting["ends_on"]),
+    ]
+    return Extension(url=WAITING_EXTENSION, extension=parts)
+
+
+def coverage_resource(member_id: str, period: CoveragePeriod, *, coverage_id: str, table: NhsaCodeTable) -> Coverage:
+    """One spell: its period (inclusive dates), scheme as type, the region's bureau as payor, the rule set as plan."""
+    insurance_type = table.insurance_types.get(period.scheme)
+    codings = [coding(SCHEME_SYSTEM, period.scheme, SCHEME_DISPLAY.get(period.scheme))]
+    if insurance_type is not None:
+        codings.append(coding(NHSA_INSUTYPE_SYSTEM, insurance_type.code, insurance_type.name))
+    extensions = [
+        Extension(url=BENEFITS_START_EXTENSION, valueDate=period.benefits_from.isoformat()),
+        Extension(url=BASIS_EXTENSION, valueString=period.basis),
+    ]
+    if period.waiting is not None:
+        extensions.append(waiting_extension(period.waiting.as_json()))
+    return Coverage(
+        id=coverage_id,
+        extension=extensions,
+        status="active",
+        type=concept(*codings, text=SCHEME_DISPLAY.get(period.scheme, period.scheme)),
+        beneficiary=member_reference(member_id),
+        relationship=concept(coding("http://terminology.hl7.org/CodeSystem/subscriber-relationship", "self", "Self")),
+        period=Period(
+            start=period.covered_from.isoformat(),
+            end=(period.covered_until - timedelta(days=1)).isoformat(),
+        ),
+        payor=[region_reference(period.region, table)],
+        class_fhir=[
+            CoverageClass(
+                type=concept(coding(COVERAGE_CLASS_SYSTEM, "plan", "Plan")),
+                value=period.edition.name,
+                name=f"rule set {period.edition.name} (edition {period.edition.content_hash[:12]})",
+            )
+        ],
+    )
+
+
+def coverage_resources(ledger: MemberLedger, *, table: NhsaCodeTable) -> list[Coverage]:
+    """Every coverage spell of the member, in the fold's order."""
+    member_id = ledger.facts.member_id
+    ids = coverage_ids(member_id, ledger.periods)
+    return [
+        coverage_resource(member_id, period, coverage_id=cid, table=table)
+        for cid, period in zip(ids, ledger.periods, strict=True)
+    ]
+
+
+def searchset(resources: list[Resource], *, bundle_id: str, base_url: str) -> Bundle:
+    """A search result Bundle (type searchset) of ``resources``, every one a match."""
+    return Bundle(
+        id=bundle_id,
+        type="searchset",
+        total=len(resources),
+        entry=[
+            BundleEntry(
+                fullUrl=f"{base_url}/{resource.get_resource_type()}/{resource.id}",
+                resource=resource,
+                search=BundleEntrySearch(mode="match"),
+            )
+            for resource in resources
+        ],
+    )

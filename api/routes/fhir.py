@@ -1,0 +1,259 @@
+"""FHIR R4 endpoints: Coverage, CoverageEligibilityRequest/$evaluate, CoverageEligibilityResponse, ExplanationOfBenefit.
+
+Thin: parse, call the read-side use case (the one fold through ``projections.queries``), hand the
+results to the builders in ``api/fhir``, answer ``application/fhir+json``. Errors stay RFC 9457
+problem+json like the rest of the API. docs/fhir.md.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fhir.resources.R4B.coverageeligibilityrequest import CoverageEligibilityRequest
+from fhir.resources.R4B.reference import Reference
+from pydantic import ValidationError
+
+from api.fhir.common import FHIR_MEDIA_TYPE, MEMBER_SYSTEM, fhir_json, resource_id
+from api.fhir.coverage import coverage_id_on, coverage_resources, searchset
+from api.fhir.eligibility import eligibility_response
+from api.fhir.eob import explanation_of_benefit
+from api.nhsa import CODE_TABLE, scheme_of
+from api.problems import MalformedJson
+from api.routes.events import read_body_limited
+from api.routes.status import today_in_china
+from domain.entitlements.status import status_document
+from projections.queries import UnknownClaim, member_ledger
+from projections.store import LedgerApplication
+
+router = APIRouter(prefix="/fhir", tags=["fhir"])
+
+#: A CoverageEligibilityRequest is small; a larger body is refused before parsing.
+ELIGIBILITY_REQUEST_BYTES_MAX = 65_536
+_MEMBER_ID = r"^(Patient/)?[A-Za-z0-9][A-Za-z0-9_.:\-]*$"
+_FHIR = {200: {"content": {FHIR_MEDIA_TYPE: {}}, "description": "FHIR R4 JSON"}}
+
+MemberQuery = Annotated[str, Query(min_length=1, max_length=72, pattern=_MEMBER_ID)]
+KnownAt = Annotated[datetime | None, Query(description="Recorded-time horizon (ISO datetime with zone); default now.")]
+
+
+def _member(reference: str) -> str:
+    """``Patient/M-1`` or ``M-1`` → ``M-1`` (the ledger's member id)."""
+    return reference.removeprefix("Patient/")
+
+
+def _horizon(known_at: datetime | None) -> datetime:
+    if known_at is not None and known_at.tzinfo is None:
+        raise HTTPException(422, "known_at must carry a time zone, e.g. 2026-01-01T00:00:00Z")
+    return (known_at or datetime.now(UTC)).astimezone(UTC)
+
+
+def _fhir(resource: Any) -> Response:
+    return Response(content=fhir_json(resource), media_type=FHIR_MEDIA_TYPE)
+
+
+def _base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/") + "/fhir"
+
+
+# ---------------------------------------------------------------------------------------- Coverage
+
+
+@router.get(
+    "/Coverage",
+    summary="The member's coverage spells (FHIR Coverage searchset)",
+    description=(
+        "Every coverage period the fold finds for `beneficiary` (a member id, or `Patient/<member id>`) from the "
+        "events effective by `as_of` and recorded by `known_at`: period, scheme as type (with the platform's "
+        "insutype), the region's bureau as payor, the rule set as plan; benefits start and any waiting period as "
+        "extensions."
+    ),
+    responses=_FHIR,
+)
+async def search_coverage(
+    request: Request,
+    beneficiary: MemberQuery,
+    as_of: Annotated[date | None, Query(description="Effective date (default today in China).")] = None,
+    known_at: KnownAt = None,
+) -> Response:
+    member_id = _member(beneficiary)
+    horizon = _horizon(known_at)
+    ledger = await run_in_threadpool(
+        member_ledger,
+        request.app.state.ledger,
+        request.app.state.rulebook,
+        member_id,
+        as_of=as_of or today_in_china(),
+        known_at=horizon,
+    )
+    resources = coverage_resources(ledger, table=CODE_TABLE)
+    bundle_id = resource_id("coverage-search", member_id, ledger.facts.as_of, horizon.isoformat())
+    return _fhir(searchset(list(resources), bundle_id=bundle_id, base_url=_base_url(request)))
+
+
+# ---------------------------------------------------------------------------------------- eligibility
+
+
+def _eligibility(
+    store: LedgerApplication,
+    editions: Any,
+    member_id: str,
+    *,
+    as_of: date,
+    known_at: datetime,
+    request: Reference | None,
+) -> Any:
+    ledger = member_ledger(store, editions, member_id, as_of=as_of, known_at=known_at)
+    document = status_document(ledger)
+    period = ledger.period_on(as_of) or ledger.latest_period(as_of)
+    return eligibility_response(document, coverage_id=coverage_id_on(ledger, period), table=CODE_TABLE, request=request)
+
+
+@router.get(
+    "/CoverageEligibilityResponse",
+    summary="Eligibility on a date (FHIR CoverageEligibilityResponse searchset)",
+    description=(
+        "The member's eligibility on `date` (default today in China) as known at `known_at`: whether benefits "
+        "are in force, each yearly balance (cap as allowed, used, remaining) per fund layer with the platform's "
+        "fund-pay-type code, the waiting period and its end as an extension."
+    ),
+    responses=_FHIR,
+)
+async def search_eligibility(
+    request: Request,
+    patient: MemberQuery,
+    date_on: Annotated[date | None, Query(alias="date", description="Service date (YYYY-MM-DD).")] = None,
+    known_at: KnownAt = None,
+) -> Response:
+    response = await run_in_threadpool(
+        _eligibility,
+        request.app.state.ledger,
+        request.app.state.rulebook,
+        _member(patient),
+        as_of=date_on or today_in_china(),
+        known_at=_horizon(known_at),
+        request=None,
+    )
+    bundle_id = resource_id("eligibility-search", response.id)
+    return _fhir(searchset([response], bundle_id=bundle_id, base_url=_base_url(request)))
+
+
+def _requested_member(eligibility: CoverageEligibilityRequest) -> str:
+    patient = eligibility.patient
+    if patient.identifier is not None and patient.identifier.value:
+        if patient.identifier.system not in (None, MEMBER_SYSTEM):
+            raise HTTPException(422, f"patient.identifier.system must be {MEMBER_SYSTEM}")
+        return str(patient.identifier.value)
+    if patient.reference and patient.reference.startswith("Patient/"):
+        return _member(patient.reference)
+    raise HTTPException(422, "patient must name the member: identifier.value or reference Patient/<member id>")
+
+
+@router.post(
+    "/CoverageEligibilityRequest/$evaluate",
+    summary="Evaluate a CoverageEligibilityRequest",
+    description=(
+        "Takes a FHIR R4 CoverageEligibilityRequest (patient by identifier or `Patient/<member id>`, "
+        "`servicedDate` the date asked, default today in China) and answers the CoverageEligibilityResponse. "
+        "Nothing is stored."
+    ),
+    responses=_FHIR,
+    openapi_extra={"requestBody": {"required": True, "content": {FHIR_MEDIA_TYPE: {"schema": {"type": "object"}}}}},
+)
+async def evaluate_eligibility(request: Request, known_at: KnownAt = None) -> Response:
+    body = await read_body_limited(request, ELIGIBILITY_REQUEST_BYTES_MAX)
+    try:
+        raw = json.loads(body)
+        eligibility = CoverageEligibilityRequest.model_validate(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise MalformedJson(f"the body is not valid JSON: {error}") from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise HTTPException(422, f"not a valid CoverageEligibilityRequest: {where}: {first['msg']}") from None
+    served = eligibility.servicedDate
+    as_of = served if isinstance(served, date) else today_in_china()
+    identifiers = eligibility.identifier or []
+    request_reference = (
+        Reference(type="CoverageEligibilityRequest", identifier=identifiers[0])
+        if identifiers
+        else Reference(reference=f"CoverageEligibilityRequest/{eligibility.id}")
+        if eligibility.id
+        else None
+    )
+    response = await run_in_threadpool(
+        _eligibility,
+        request.app.state.ledger,
+        request.app.state.rulebook,
+        _requested_member(eligibility),
+        as_of=as_of,
+        known_at=_horizon(known_at),
+        request=request_reference,
+    )
+    return _fhir(response)
+
+
+# ---------------------------------------------------------------------------------------- ExplanationOfBenefit
+
+
+def _explanation(
+    store: LedgerApplication, editions: Any, member_id: str, claim_id: str, *, as_of: date, known_at: datetime
+) -> Any:
+    """The recorded decision on the claim (what was paid), else the fold's settlement as known at ``known_at``."""
+    probe = member_ledger(store, editions, member_id, as_of=as_of, known_at=known_at)
+    claim = next((c for c in probe.facts.claims if c.data.claim_id == claim_id), None)
+    if claim is None:
+        raise UnknownClaim(f"no claim {claim_id} recorded for member {member_id}")
+    ledger = probe
+    if claim.occurred_on > probe.facts.as_of:  # as POST /v1/claims settles it: by today, or the claim's date
+        ledger = member_ledger(store, editions, member_id, as_of=claim.occurred_on, known_at=known_at)
+    recorded = {e.claim_id: e for e in store.member_settlements(member_id) if e.decided_at <= known_at}
+    decision = recorded.get(claim_id)
+    if decision is not None:
+        document, created = decision.document, decision.decided_at
+    else:
+        document, created = ledger.settlements[claim_id].as_json(), known_at
+    period = ledger.period_on(claim.data.admitted_on) or ledger.latest_period(claim.data.admitted_on)
+    return explanation_of_benefit(
+        document,
+        claim=claim.data,
+        created=created,
+        coverage_id=coverage_id_on(ledger, period),
+        scheme=scheme_of(editions, document),
+        region=period.region if period is not None else ledger.facts.region,
+        table=CODE_TABLE,
+    )
+
+
+@router.get(
+    "/ExplanationOfBenefit/{claim_id}",
+    summary="A settlement as a FHIR ExplanationOfBenefit",
+    description=(
+        "The decision recorded by `POST /v1/claims` (or, for a claim that only arrived as an event, the fold's "
+        "settlement as known at `known_at`): an adjudication per fund layer with the platform's fund-pay-type "
+        "code, the deductible and the member's share, each layer's yearly balance after the claim, and every "
+        "explanation with its parameters and policy references as process notes. `patient` names the member "
+        "(claims live in their member's stream)."
+    ),
+    responses={**_FHIR, 404: {"description": "No such member or claim"}},
+)
+async def read_explanation_of_benefit(
+    request: Request,
+    claim_id: Annotated[str, Path(min_length=1, max_length=200)],
+    patient: MemberQuery,
+    as_of: Annotated[date | None, Query(description="Effective date of the fold (default today in China).")] = None,
+    known_at: KnownAt = None,
+) -> Response:
+    resource = await run_in_threadpool(
+        _explanation,
+        request.app.state.ledger,
+        request.app.state.rulebook,
+        _member(patient),
+        claim_id,
+        as_of=as_of or today_in_china(),
+        known_at=_horizon(known_at),
+    )
+    return _fhir(resource)
