@@ -14,7 +14,7 @@ from sqlalchemy import create_engine
 from api import console, problems
 from api.auth import require
 from api.identity import PseudonymiseIdentityNumbers, pseudonym_key
-from api.routes import claims, events, health, keys, members, replays, rules, status
+from api.routes import claims, events, fhir, health, keys, members, replays, rules, status
 from api.settings import Settings, sqlalchemy_url
 from projections.access import bootstrap_admin_key
 from projections.migrate import upgrade_to_head
@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(claims.router, dependencies=[Depends(require("integration"))])
     app.include_router(replays.router, dependencies=[Depends(require("auditor"))])
     app.include_router(keys.router)
+    app.include_router(fhir.router, dependencies=[Depends(require("service", "auditor"))])
     _install_rules(app)
     console.install(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
