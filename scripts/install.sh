@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the ledger needs on a fresh Debian machine with Python 3.11+.
 #   scripts/install.sh            Python packages into .venv (enough for `ledger serve` on SQLite)
-#   scripts/install.sh --servers  also the PostgreSQL and Redis servers from Debian packages, when absent
+#   scripts/install.sh --servers  also the PostgreSQL and Redis servers and Chromium (browser tests of the
+#                                 console) from Debian packages, when absent
 # Idempotent: a second run installs nothing new.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,7 @@ fi
 if $with_servers; then
   if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then apt_packages+=(postgresql); fi
   if ! command -v redis-server >/dev/null 2>&1; then apt_packages+=(redis-server); fi
+  if ! command -v chromium >/dev/null 2>&1; then apt_packages+=(chromium); fi
 fi
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   echo "install: Debian packages ${apt_packages[*]}"
