@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 
+from api.nhsa import ResponseFormat, settlement_representation
 from api.problems import PROBLEM_MEDIA_TYPE, MalformedJson
 from api.routes.events import read_body_limited
 from api.routes.status import today_in_china
@@ -42,7 +43,13 @@ CLAIM_SCHEMA: dict[str, Any] = TypeAdapter(ClaimSubmitted).json_schema(ref_templ
         503: _PROBLEM,
     },
 )
-async def post_claim(request: Request, response: Response) -> dict[str, Any]:
+async def post_claim(
+    request: Request,
+    response: Response,
+    response_format: Annotated[
+        ResponseFormat, Query(alias="format", description="`nhsa`: the national platform's 2207/2304 fields.")
+    ] = ResponseFormat.LEDGER,
+) -> dict[str, Any]:
     body = await read_body_limited(request, request.app.state.settings.request_body_bytes_max)
     try:
         raw = json.loads(body)
@@ -58,4 +65,6 @@ async def post_claim(request: Request, response: Response) -> dict[str, Any]:
     )
     if not decided_now:
         response.status_code = 200
+    if response_format is ResponseFormat.NHSA:
+        return settlement_representation(request.app.state.rulebook, document, raw_claim=raw)
     return document
