@@ -80,6 +80,8 @@ def persistence_environment(database_url: str) -> dict[str, str]:
             "POSTGRES_USER": unquote(parts.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_CONNECT_TIMEOUT": "5",
+            # Test a pooled connection before use, so a restarted server costs one failed request, not many.
+            "POSTGRES_PRE_PING": "y",
             "POSTGRES_POOL_SIZE": "5",
             "POSTGRES_MAX_OVERFLOW": "10",
         }
