@@ -229,6 +229,76 @@ class ClaimFlag(StrEnum):
     NON_DESIGNATED = "non_designated"  # non-designated facility (emergency)
 
 
+class Relationship(StrEnum):
+    """Close relatives (近亲属) a member may bind for family mutual aid (家庭共济)."""
+
+    SPOUSE = "spouse"  # 配偶
+    PARENT = "parent"  # 父母
+    CHILD = "child"  # 子女
+    SIBLING = "sibling"  # 兄弟姐妹
+    GRANDPARENT = "grandparent"  # 祖父母
+    MATERNAL_GRANDPARENT = "maternal_grandparent"  # 外祖父母
+    GRANDCHILD = "grandchild"  # 孙子女
+    MATERNAL_GRANDCHILD = "maternal_grandchild"  # 外孙子女
+
+
+class AccountBaseKind(StrEnum):
+    """What a declared monthly base is: the contribution base (缴费基数) or a retiree's reference pension."""
+
+    CONTRIBUTION_BASE = "contribution_base"
+    AVERAGE_PENSION_2022 = "average_pension_2022"  # Bazhong retirees: 2022 平均基本养老金
+
+
+class AccountSpendPurpose(StrEnum):
+    SETTLEMENT_SHARE = "settlement_share"  # the member's share of a settled claim
+    PHARMACY = "pharmacy"  # 定点零售药店
+
+
+class FamilyAidPurpose(StrEnum):
+    RESIDENT_CONTRIBUTION = "resident_contribution"  # 近亲属居民医保个人缴费
+    MEDICAL_COSTS = "medical_costs"  # 近亲属就医购药个人负担
+    WALLET_TRANSFER = "wallet_transfer"  # 医保钱包 transfer to the relative's wallet
+
+
+class FamilyAidChannel(StrEnum):
+    ACCOUNT = "account"  # directly from the personal account (省内共济)
+    WALLET = "wallet"  # 医保钱包 (跨省共济)
+
+
+class PayoutReason(StrEnum):
+    """个人账户余额一次性支付 (002 ch.2 二十六问)."""
+
+    VOLUNTARY_TERMINATION = "voluntary_termination"
+    DEATH = "death"
+
+
+class DeemedBasis(StrEnum):
+    """Why years are deemed paid (视同缴费年限)."""
+
+    MILITARY_SERVICE = "military_service"  # 服现役年限
+    PRE_2003_SERVICE = "pre_2003_service"  # 2002-12-31 前连续工龄
+    OTHER = "other"
+
+
+class MaternityKind(StrEnum):
+    """Maternity events of the allowance tables (生育津贴计发标准)."""
+
+    MISCARRIAGE_UNDER_4_MONTHS = "miscarriage_under_4_months"
+    TERMINATION_4_MONTHS_PLUS = "termination_4_months_plus"
+    STILLBIRTH_28_WEEKS_PLUS = "stillbirth_28_weeks_plus"
+    NATURAL = "natural"
+    CAESAREAN_OR_DIFFICULT = "caesarean_or_difficult"
+    MALE_NURSING_LEAVE = "male_nursing_leave"  # the father's 护理假
+
+
+class InsuredAs(StrEnum):
+    """How the member was insured at a maternity event: an employer's employee or one of the 两类人员."""
+
+    EMPLOYEE = "employee"
+    FLEXIBLE = "flexible"  # 灵活就业
+    UNEMPLOYED = "unemployed"  # 领取失业保险金人员
+
+
 # --------------------------------------------------------------------------- data per type
 
 
@@ -398,6 +468,85 @@ class ClaimReversedData(_Data):
     reason: ShortText
 
 
+class ContributionBaseDeclaredData(_Data):
+    """The member's monthly base from ``valid_from`` on: the contribution base (personal-account accrual,
+    the 两类人员 maternity allowance) or, for Bazhong retirees, the 2022 average pension of their group."""
+
+    kind: AccountBaseKind
+    monthly_base: YuanAmount
+    valid_from: IsoDate
+
+
+class PersonalAccountSpentData(_Data):
+    """Money paid from the member's own personal account (个人账户) for the member's own costs."""
+
+    purpose: AccountSpendPurpose
+    amount: YuanAmount
+    claim_id: ShortText | None = None
+
+
+class RelativeBoundData(_Data):
+    """A close relative bound for family mutual aid (共济前需绑定家庭成员关系)."""
+
+    relative_member_id: MemberId
+    relationship: Relationship
+
+
+class RelativeUnboundData(_Data):
+    relative_member_id: MemberId
+
+
+class FamilyAidTransferredData(_Data):
+    """Personal-account money used for, or moved to, a bound close relative (家庭共济)."""
+
+    relative_member_id: MemberId
+    amount: YuanAmount
+    purpose: FamilyAidPurpose
+    channel: FamilyAidChannel = FamilyAidChannel.ACCOUNT
+    cross_province: bool = False
+
+
+class PersonalAccountPaidOutData(_Data):
+    """The account balance paid out once (一次性支付): the ledger computes the amount."""
+
+    reason: PayoutReason
+
+
+class ContributionYearsDeemedData(_Data):
+    """Years deemed paid (视同缴费年限), in months."""
+
+    basis: DeemedBasis
+    months: int = Field(ge=1, le=720)
+
+
+class RetirementReachedData(_Data):
+    """The member reached retirement (达到法定退休年龄 / 办理退休) in ``region``; ``occurred_on`` is the day."""
+
+    region: Region
+
+
+class ShortfallSettledData(_Data):
+    """A one-off payment (趸缴 / 一次性补缴) for ``months`` missing at retirement, on a monthly reference base
+    (Shenyang: the prior year's average wage per month; Bazhong: the minimum base of the payment year)."""
+
+    region: Region
+    months: int = Field(ge=1, le=720)
+    reference_monthly_base: YuanAmount
+    amount: YuanAmount
+
+
+class MaternityOccurredData(_Data):
+    """A birth, termination or the father's nursing leave; ``occurred_on`` is the event (or the birth) day."""
+
+    kind: MaternityKind
+    babies: int = Field(default=1, ge=1, le=10)
+    in_plan: bool = True
+    insured_as: InsuredAs = InsuredAs.EMPLOYEE
+    employer_average_monthly_wage: YuanAmount | None = None
+    unemployment_benefit: YuanAmount | None = None
+    maternity_insured_from: IsoDate | None = None
+
+
 # --------------------------------------------------------------------------- envelopes
 
 
@@ -477,6 +626,56 @@ class ClaimReversed(_Envelope):
     data: ClaimReversedData
 
 
+class ContributionBaseDeclared(_Envelope):
+    type: Literal["ContributionBaseDeclared"]
+    data: ContributionBaseDeclaredData
+
+
+class PersonalAccountSpent(_Envelope):
+    type: Literal["PersonalAccountSpent"]
+    data: PersonalAccountSpentData
+
+
+class RelativeBound(_Envelope):
+    type: Literal["RelativeBound"]
+    data: RelativeBoundData
+
+
+class RelativeUnbound(_Envelope):
+    type: Literal["RelativeUnbound"]
+    data: RelativeUnboundData
+
+
+class FamilyAidTransferred(_Envelope):
+    type: Literal["FamilyAidTransferred"]
+    data: FamilyAidTransferredData
+
+
+class PersonalAccountPaidOut(_Envelope):
+    type: Literal["PersonalAccountPaidOut"]
+    data: PersonalAccountPaidOutData
+
+
+class ContributionYearsDeemed(_Envelope):
+    type: Literal["ContributionYearsDeemed"]
+    data: ContributionYearsDeemedData
+
+
+class RetirementReached(_Envelope):
+    type: Literal["RetirementReached"]
+    data: RetirementReachedData
+
+
+class ShortfallSettled(_Envelope):
+    type: Literal["ShortfallSettled"]
+    data: ShortfallSettledData
+
+
+class MaternityOccurred(_Envelope):
+    type: Literal["MaternityOccurred"]
+    data: MaternityOccurredData
+
+
 ContractEvent = Annotated[
     (
         MemberRegistered
@@ -488,10 +687,20 @@ ContractEvent = Annotated[
         | ConditionCertified
         | ClaimSubmitted
         | ClaimReversed
+        | ContributionBaseDeclared
+        | PersonalAccountSpent
+        | RelativeBound
+        | RelativeUnbound
+        | FamilyAidTransferred
+        | PersonalAccountPaidOut
+        | ContributionYearsDeemed
+        | RetirementReached
+        | ShortfallSettled
+        | MaternityOccurred
     ),
     Field(discriminator="type"),
 ]
-"""Any v1 event, chosen by its ``type``."""
+"""Any v1 event, chosen by its ``type`` (the employee-account types of issue 8 were added to v1: additive only)."""
 
 EVENT_TYPES: tuple[str, ...] = (
     "MemberRegistered",
@@ -503,6 +712,16 @@ EVENT_TYPES: tuple[str, ...] = (
     "ConditionCertified",
     "ClaimSubmitted",
     "ClaimReversed",
+    "ContributionBaseDeclared",
+    "PersonalAccountSpent",
+    "RelativeBound",
+    "RelativeUnbound",
+    "FamilyAidTransferred",
+    "PersonalAccountPaidOut",
+    "ContributionYearsDeemed",
+    "RetirementReached",
+    "ShortfallSettled",
+    "MaternityOccurred",
 )
 
 EventBatch = Annotated[list[ContractEvent], Field(min_length=1, max_length=BATCH_EVENTS_MAX)]

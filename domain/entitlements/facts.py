@@ -18,11 +18,21 @@ from domain.contract import (
     ClaimReversedData,
     ClaimSubmittedData,
     ConditionCertifiedData,
+    ContributionBaseDeclaredData,
     ContributionKind,
     ContributionPaidData,
+    ContributionYearsDeemedData,
     CoverageEndedData,
+    FamilyAidTransferredData,
+    MaternityOccurredData,
     MemberRegisteredData,
+    PersonalAccountPaidOutData,
+    PersonalAccountSpentData,
+    RelativeBoundData,
+    RelativeUnboundData,
     RemoteCareFiledData,
+    RetirementReachedData,
+    ShortfallSettledData,
 )
 from domain.member_stream import RecordedEvent, effective_order
 
@@ -37,6 +47,21 @@ DATA_MODELS: dict[str, Any] = {
     "ClaimSubmitted": ClaimSubmittedData,
     "ClaimReversed": ClaimReversedData,
 }
+
+#: Employee-account events (issue 8): kept in effective order for the account, years and maternity folds.
+EMPLOYEE_ACCOUNT_MODELS: dict[str, Any] = {
+    "ContributionBaseDeclared": ContributionBaseDeclaredData,
+    "PersonalAccountSpent": PersonalAccountSpentData,
+    "RelativeBound": RelativeBoundData,
+    "RelativeUnbound": RelativeUnboundData,
+    "FamilyAidTransferred": FamilyAidTransferredData,
+    "PersonalAccountPaidOut": PersonalAccountPaidOutData,
+    "ContributionYearsDeemed": ContributionYearsDeemedData,
+    "RetirementReached": RetirementReachedData,
+    "ShortfallSettled": ShortfallSettledData,
+    "MaternityOccurred": MaternityOccurredData,
+}
+DATA_MODELS.update(EMPLOYEE_ACCOUNT_MODELS)
 
 
 @dataclass(frozen=True)
@@ -71,6 +96,17 @@ class Claim:
     data: ClaimSubmittedData
 
 
+@dataclass(frozen=True)
+class AccountEvent:
+    """An employee-account event (issue 8) with its typed data, in effective order."""
+
+    event_id: str
+    type: str
+    occurred_on: date
+    recorded_at: datetime
+    data: Any
+
+
 @dataclass
 class MemberFacts:
     """What the ledger knows of one member, as of a date and as known at a time."""
@@ -88,6 +124,7 @@ class MemberFacts:
     conditions: list[tuple[date, ConditionCertifiedData]] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     reversals: dict[str, tuple[date, ClaimReversedData]] = field(default_factory=dict)
+    account_events: list[AccountEvent] = field(default_factory=list)
     event_count: int = 0
 
     def has_category(self, category: str, on: date) -> bool:
@@ -144,6 +181,10 @@ def member_facts(events: Iterable[RecordedEvent], *, member_id: str, as_of: date
             facts.claims.append(Claim(str(event.event_id), event.occurred_on, event.recorded_at, data))
         elif isinstance(data, ClaimReversedData):
             facts.reversals.setdefault(data.claim_id, (event.occurred_on, data))
+        elif event.type in EMPLOYEE_ACCOUNT_MODELS:
+            facts.account_events.append(
+                AccountEvent(str(event.event_id), event.type, event.occurred_on, event.recorded_at, data)
+            )
     return facts
 
 

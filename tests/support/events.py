@@ -47,6 +47,40 @@ VALID_DATA: dict[str, tuple[str, dict[str, Any]]] = {
         },
     ),
     "ClaimReversed": ("2025-05-20", {"claim_id": "C-1", "reason": "billing error"}),
+    "ContributionBaseDeclared": (
+        "2025-01-01",
+        {"kind": "contribution_base", "monthly_base": "6000.00", "valid_from": "2025-01-01"},
+    ),
+    "PersonalAccountSpent": ("2025-05-12", {"purpose": "settlement_share", "amount": "120.00", "claim_id": "C-1"}),
+    "RelativeBound": ("2025-02-01", {"relative_member_id": "M-0002", "relationship": "spouse"}),
+    "RelativeUnbound": ("2025-09-01", {"relative_member_id": "M-0002"}),
+    "FamilyAidTransferred": (
+        "2025-03-01",
+        {
+            "relative_member_id": "M-0002",
+            "amount": "200.00",
+            "purpose": "resident_contribution",
+            "channel": "account",
+            "cross_province": False,
+        },
+    ),
+    "PersonalAccountPaidOut": ("2025-12-01", {"reason": "death"}),
+    "ContributionYearsDeemed": ("2025-01-02", {"basis": "military_service", "months": 36}),
+    "RetirementReached": ("2025-06-15", {"region": "bazhong"}),
+    "ShortfallSettled": (
+        "2025-07-01",
+        {"region": "bazhong", "months": 12, "reference_monthly_base": "3000.00", "amount": "2520.00"},
+    ),
+    "MaternityOccurred": (
+        "2025-08-10",
+        {
+            "kind": "natural",
+            "babies": 1,
+            "in_plan": True,
+            "insured_as": "employee",
+            "employer_average_monthly_wage": "9000.00",
+        },
+    ),
 }
 
 

@@ -67,6 +67,16 @@ WRONG_ENUMS = [
     ("ClaimSubmitted", "facility_level", "level9"),
     ("ClaimSubmitted", "location", "moon"),
     ("ClaimSubmitted", "flags", ["cancer", "lucky"]),
+    ("ContributionBaseDeclared", "kind", "salary"),
+    ("PersonalAccountSpent", "purpose", "holiday"),
+    ("RelativeBound", "relationship", "neighbour"),
+    ("FamilyAidTransferred", "purpose", "gift"),
+    ("FamilyAidTransferred", "channel", "cash"),
+    ("PersonalAccountPaidOut", "reason", "bored"),
+    ("ContributionYearsDeemed", "basis", "hobby"),
+    ("RetirementReached", "region", "beijing"),
+    ("MaternityOccurred", "kind", "adoption"),
+    ("MaternityOccurred", "insured_as", "student"),
 ]
 
 
@@ -242,3 +252,63 @@ def test_v1_fixture_corpus_still_parses(path: Path) -> None:
 def test_fixture_corpus_covers_every_type() -> None:
     types = {json.loads(p.read_text(encoding="utf-8"))["type"] for p in FIXTURES.glob("*.json")}
     assert types == set(EVENT_TYPES)
+
+
+# --------------------------------------------------------------------------- issue 8: employee accounts
+
+
+def test_a_field_naming_another_member_ends_in_member_id() -> None:
+    """Pseudonymisation at the API edge rewrites every ``*_member_id``: other members are only named so."""
+    from domain import contract
+
+    for name in ("RelativeBoundData", "RelativeUnboundData", "FamilyAidTransferredData"):
+        fields = getattr(contract, name).model_fields
+        assert "relative_member_id" in fields, name
+        assert not [f for f in fields if "relative" in f and not f.endswith("_member_id")], name
+
+
+def test_relative_member_id_follows_the_member_id_pattern() -> None:
+    [problem] = problems_of([make_event("RelativeBound", relative_member_id="not a member id")])
+    assert problem["field"] == "data.relative_member_id"
+
+
+@pytest.mark.parametrize(
+    ("event_type", "field", "value"),
+    [
+        ("ContributionYearsDeemed", "months", 0),
+        ("ContributionYearsDeemed", "months", 721),
+        ("ShortfallSettled", "months", 0),
+        ("MaternityOccurred", "babies", 0),
+        ("MaternityOccurred", "babies", 11),
+    ],
+)
+def test_counts_out_of_range_are_refused_by_field(event_type: str, field: str, value: int) -> None:
+    [problem] = problems_of([make_event(event_type, **{field: value})])
+    assert problem["field"] == f"data.{field}"
+
+
+@pytest.mark.parametrize(
+    ("event_type", "field"),
+    [
+        ("ContributionBaseDeclared", "monthly_base"),
+        ("PersonalAccountSpent", "amount"),
+        ("FamilyAidTransferred", "amount"),
+        ("ShortfallSettled", "amount"),
+        ("MaternityOccurred", "employer_average_monthly_wage"),
+    ],
+)
+def test_account_money_is_exact_yuan(event_type: str, field: str) -> None:
+    [problem] = problems_of([make_event(event_type, **{field: "-1.00"})])
+    assert problem["field"] == f"data.{field}"
+    assert problem["reason"].startswith("must not be negative")
+
+
+def test_optional_account_fields_take_their_defaults() -> None:
+    event = parse_event(make_event("FamilyAidTransferred", channel=None, cross_province=None))
+    assert event.data.channel.value == "account" and event.data.cross_province is False  # type: ignore[attr-defined]
+    maternity = parse_event(make_event("MaternityOccurred", babies=None, in_plan=None, insured_as=None))
+    assert (maternity.data.babies, maternity.data.in_plan, maternity.data.insured_as.value) == (  # type: ignore[attr-defined]
+        1,
+        True,
+        "employee",
+    )
