@@ -4,8 +4,10 @@ Coverage periods come from every payment visible at ``as_of`` (so a retroactive 
 newborn paid within the limit, arrears back-paid in time — reaches back). Claims are then
 settled in effective-date order, each against the coverage on its admission day and the
 balances left by the claims before it; its fund payments update the balances and the record
-of which years used the fund (zero-claim bonus). The API, the CLI, the scenario runner,
-projections and replays all call :func:`fold_member`.
+of which years used the fund (zero-claim bonus). Last come the employee entitlements
+beyond caps: contribution years, the personal account (which may pay a settled claim's member
+share) and maternity allowances. The API, the CLI, the scenario runner, projections and replays
+all call :func:`fold_member`.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from domain.entitlements.continuity import MajorIllnessCap, major_illness_cap
+from domain.entitlements.contribution_years import ContributionYears, contribution_years
 from domain.entitlements.employee import employee_periods
 from domain.entitlements.facts import Claim, MemberFacts, member_facts
+from domain.entitlements.maternity_allowance import Maternity, maternity
 from domain.entitlements.periods import CoveragePeriod, EditionFinder, has, read
+from domain.entitlements.personal_account import PersonalAccount, personal_account
 from domain.entitlements.resident import YearCover, resident_periods, year_cover
 from domain.errors import LedgerError
 from domain.member_stream import RecordedEvent
@@ -65,6 +70,10 @@ class MemberLedger:
     #: (programme balance key, year) → its cap as the latest claim of the year settled it.
     programme_caps_fen: dict[tuple[str, int], int] = field(default_factory=dict)
     major_illness_caps: dict[tuple[int, str], MajorIllnessCap] = field(default_factory=dict)
+    #: Employee entitlements beyond caps (issue 8): None for members without employee history.
+    contribution_years: ContributionYears | None = None
+    personal_account: PersonalAccount | None = None
+    maternity: Maternity | None = None
 
     def period_on(self, day: date) -> CoveragePeriod | None:
         """The period giving benefits on ``day`` (grace months after the last paid one included), else the
@@ -151,6 +160,9 @@ def fold_member(
             ledger.programme_caps_fen[(programme_key, settlement.year)] = cap_fen
         if settlement.fund_total_fen > 0 and _counts_as_fund_use(settlement, claim):
             ledger.fund_use_years.add(settlement.year)
+    ledger.contribution_years = contribution_years(facts, edition_for)
+    ledger.personal_account = personal_account(facts, edition_for, ledger.contribution_years, ledger.settlements)
+    ledger.maternity = maternity(facts, edition_for, ledger.contribution_years)
     return ledger
 
 

@@ -2,6 +2,7 @@
 
 Field names are a contract (issue 4): member_id, as_of, known_at, edition, region, scheme,
 covered, benefits_active, benefits_start, waiting, continuity, major_illness, caps,
+personal_account, contribution_years, maternity (issue 8; null without employee history),
 explanations. Amounts are two-decimal yuan strings, dates ISO.
 """
 
@@ -56,6 +57,9 @@ def status_document(ledger: MemberLedger) -> dict[str, Any]:
         "continuity": {"consecutive_years": 0, "gap_years": 0},
         "major_illness": None,
         "caps": {},
+        "personal_account": None,
+        "contribution_years": None,
+        "maternity": None,
         "event_count": facts.event_count,
     }
     if period is not None:
@@ -66,8 +70,51 @@ def status_document(ledger: MemberLedger) -> dict[str, Any]:
         )
     if edition is not None and current is not None:
         _continuity_and_caps(document, ledger, edition, as_of, explanations, resident=current.scheme == "resident")
+    _employee_accounts(document, ledger, edition, explanations)
     document["explanations"] = explanations.as_json()
     return document
+
+
+def _employee_accounts(
+    document: dict[str, Any], ledger: MemberLedger, edition: Edition | None, explanations: Explanations
+) -> None:
+    """Personal account, contribution years and maternity (issue 8); each null without employee history."""
+    facts = ledger.facts
+    years = ledger.contribution_years
+    if years is not None:
+        document["contribution_years"] = years.as_json()
+        explanations.add("contribution_years", years.text, years.edition, *years.readings)
+        for index, payment in enumerate(years.settlements):
+            explanations.add(
+                f"contribution_years.shortfall_payments[{index}]", payment.text, years.edition, *payment.readings
+            )
+    account = ledger.personal_account
+    if account is not None:
+        document["personal_account"] = {
+            "as_of": facts.as_of.isoformat(),
+            "known_at": _iso_utc(facts.known_at),
+            **account.as_json(),
+        }
+        account.explain(explanations, edition or (years.edition if years else None))
+    state = ledger.maternity
+    if state is not None:
+        document["maternity"] = state.as_json()
+        if state.edition is not None and state.required_months is not None:
+            explanations.add(
+                "maternity.consecutive_paid_months",
+                f"{state.consecutive_paid_months} consecutive paid month(s) up to {facts.as_of:%Y-%m} "
+                f"(back-payments not counted); {state.required_months} needed for the allowance",
+                state.edition,
+                *state.readings,
+            )
+        for index, allowance in enumerate(state.allowances):
+            if allowance.edition is not None:
+                explanations.add(
+                    f"maternity.allowances[{index}]",
+                    "; ".join(allowance.reasons),
+                    allowance.edition,
+                    *allowance.readings,
+                )
 
 
 def _coverage(document: dict[str, Any], period: CoveragePeriod, as_of: date, explanations: Explanations) -> None:

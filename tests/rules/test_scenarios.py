@@ -48,6 +48,11 @@ def assert_subset(expected: Any, actual: Any, path: str = "") -> None:
         for key, value in expected.items():
             assert key in actual, f"{path}.{key}: missing in {sorted(actual)}"
             assert_subset(value, actual[key], f"{path}.{key}")
+    elif isinstance(expected, list) and isinstance(actual, list):
+        # Lists match item by item (same length); an object item may name only some of its fields.
+        assert len(actual) == len(expected), f"{path}: expected {len(expected)} item(s), got {len(actual)}: {actual!r}"
+        for index, (want, got) in enumerate(zip(expected, actual, strict=True)):
+            assert_subset(want, got, f"{path}[{index}]")
     else:
         assert actual == expected, f"{path}: expected {expected!r}, got {actual!r}"
 

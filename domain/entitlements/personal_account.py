@@ -1,0 +1,527 @@
+"""The employee personal account (个人账户) and family mutual aid (家庭共济) as a ledger of movements.
+
+Credits:
+
+* contribution accruals: each month a visible employee payment covers (regular or arrears; not
+  transfers in, not repairs) accrues ``personal_account.in_service_rate`` × the contribution base
+  in force on the month's first day (``ContributionBaseDeclared`` kind ``contribution_base``),
+  each month rounded half-up to the fen; credited on the payment day
+  (``personal_account.accrual_on`` = payment_date: 002 ch.2 十问; Shenyang assumed the same);
+* retiree credits: from the month retiree benefits start (``domain.entitlements.contribution_years``),
+  on each month's first day, ``personal_account.retiree_monthly`` (Shenyang: 80) or
+  ``personal_account.retiree_rate`` × the declared 2022 average pension (Bazhong: 2.8 %);
+* interest at each year end where the rule set gives ``personal_account.annual_interest_rate``
+  (neither seed prints a rate, so neither rule set has one).
+
+Debits: the member's own costs (``PersonalAccountSpent``: a settled claim's member share, at most
+that share; a designated pharmacy), family mutual aid to a bound close relative
+(``FamilyAidTransferred``) and the one-off payout of the whole balance (``PersonalAccountPaidOut``).
+
+A debit the rules or the balance do not allow is *refused by the fold*, not at ingest: whether it
+is allowed depends on the member's history (the balance, the binding, the region) as known at the
+time asked about, and a late-recorded earlier credit may make it valid later. The refused movement
+stays in the status document with its reason, and moves no money. The balance never goes negative.
+
+Movements are ordered by day, credits before debits on the same day, interest last, and events by
+their effective order: the same events give the same account whatever order they arrived in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from domain.contract import (
+    AccountBaseKind,
+    ContributionBaseDeclaredData,
+    ContributionKind,
+    CoverageEndReason,
+    FamilyAidTransferredData,
+    PersonalAccountPaidOutData,
+    PersonalAccountSpentData,
+    RelativeBoundData,
+    RelativeUnboundData,
+)
+from domain.entitlements.contribution_years import (
+    ContributionYears,
+    employee_edition,
+    employee_payments,
+    months_of,
+)
+from domain.entitlements.facts import AccountEvent, MemberFacts, Payment
+from domain.entitlements.periods import EditionFinder, has, money, month_index, month_start, ratio, read
+from domain.errors import LedgerError
+from domain.explain import Explanations
+from domain.money import fen_times_ratio, format_yuan
+from domain.policies import Edition, ParameterReading
+from domain.settlement import Settlement
+
+EMPLOYEE = "employee"
+CREDIT_RANK, DEBIT_RANK, INTEREST_RANK = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One credit or debit: day, kind, amount in fen (positive), the balance after it, why."""
+
+    on: date
+    kind: str
+    amount_fen: int
+    balance_after_fen: int
+    event_id: str | None
+    text: str
+    edition: Edition | None
+    readings: tuple[ParameterReading, ...] = ()
+    relative_member_id: str | None = None
+    relationship: str | None = None
+
+    @property
+    def is_credit(self) -> bool:
+        return self.kind in ("contribution_accrual", "retiree_accrual", "interest")
+
+    def as_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "date": self.on.isoformat(),
+            "kind": self.kind,
+            "direction": "credit" if self.is_credit else "debit",
+            "amount": format_yuan(self.amount_fen),
+            "balance_after": format_yuan(self.balance_after_fen),
+            "event_id": self.event_id,
+            "text": self.text,
+        }
+        if self.relative_member_id is not None:
+            body["relative_member_id"] = self.relative_member_id
+            body["relationship"] = self.relationship
+        return body
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A debit the fold refused: it moved no money."""
+
+    on: date
+    kind: str
+    amount_fen: int
+    event_id: str
+    reason: str
+    edition: Edition | None
+    readings: tuple[ParameterReading, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "date": self.on.isoformat(),
+            "kind": self.kind,
+            "amount": format_yuan(self.amount_fen),
+            "event_id": self.event_id,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class PersonalAccount:
+    balance_fen: int = 0
+    movements: list[Movement] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+    notes: list[tuple[str, Edition, tuple[ParameterReading, ...]]] = field(default_factory=list)
+
+    def total(self, *kinds: str) -> int:
+        return sum(m.amount_fen for m in self.movements if m.kind in kinds)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "balance": format_yuan(self.balance_fen),
+            "credited": format_yuan(self.total("contribution_accrual", "retiree_accrual", "interest")),
+            "spent": format_yuan(self.total("settlement_share", "pharmacy")),
+            "family_aid": format_yuan(self.total("family_aid")),
+            "paid_out": format_yuan(self.total("payout")),
+            "movements": [m.as_json() for m in self.movements],
+            "refused": [r.as_json() for r in self.refused],
+        }
+
+    def explain(self, explanations: Explanations, fallback: Edition | None) -> None:
+        for index, movement in enumerate(self.movements):
+            edition = movement.edition or fallback
+            if edition is not None:
+                explanations.add(f"personal_account.movements[{index}]", movement.text, edition, *movement.readings)
+        for index, refusal in enumerate(self.refused):
+            edition = refusal.edition or fallback
+            if edition is not None:
+                explanations.add(f"personal_account.refused[{index}]", refusal.reason, edition, *refusal.readings)
+        for text, edition, readings in self.notes:
+            explanations.add("personal_account", text, edition, *readings)
+
+
+@dataclass(frozen=True)
+class _Step:
+    """A pending movement, sorted by (day, rank, order) before the walk."""
+
+    on: date
+    rank: int
+    order: tuple[int, int]
+    kind: str
+    amount_fen: int = 0
+    event: AccountEvent | None = None
+    text: str = ""
+    edition: Edition | None = None
+    readings: tuple[ParameterReading, ...] = ()
+    event_id: str | None = None
+
+
+def _bases(facts: MemberFacts, kind: AccountBaseKind) -> list[tuple[date, int, int]]:
+    """(valid_from, effective position, monthly base fen) of the declared bases of one kind."""
+    found = []
+    for position, event in enumerate(facts.account_events):
+        data = event.data
+        if isinstance(data, ContributionBaseDeclaredData) and data.kind is kind:
+            found.append((data.valid_from, position, data.monthly_base))
+    return sorted(found)
+
+
+def base_on(bases: list[tuple[date, int, int]], day: date) -> int | None:
+    """The base in force on ``day``: the latest ``valid_from`` on or before it (later declarations win ties)."""
+    chosen = None
+    for valid_from, _, base in bases:
+        if valid_from <= day:
+            chosen = base
+        else:
+            break
+    return chosen
+
+
+def _accrual(payment: Payment, edition: Edition, bases: list[tuple[date, int, int]], order: int) -> _Step | str:
+    rate = read(edition, "personal_account.in_service_rate", payment.paid_on)
+    timing = read(edition, "personal_account.accrual_on", payment.paid_on)
+    assert timing.value == "payment_date", f"unknown {timing.name} value {timing.value!r}"
+    total, with_base, without = 0, 0, []
+    for month in months_of(payment):
+        base = base_on(bases, month_start(month))
+        if base is None:
+            without.append(month_start(month).strftime("%Y-%m"))
+            continue
+        total += fen_times_ratio(base, ratio(rate))
+        with_base += 1
+    missing = f"; no contribution base declared for {', '.join(without)}" if without else ""
+    if with_base == 0:
+        return f"payment {payment.event_id} ({payment.coverage_start}–{payment.coverage_end}): nothing accrued{missing}"
+    text = (
+        f"{with_base} month(s) paid {payment.paid_on} for {payment.coverage_start}–{payment.coverage_end}: "
+        f"{ratio(rate)} × the contribution base of each month, credited on the payment day{missing}"
+    )
+    return _Step(
+        payment.paid_on,
+        CREDIT_RANK,
+        (0, order),
+        "contribution_accrual",
+        total,
+        None,
+        text,
+        edition,
+        (rate, timing),
+        payment.event_id,
+    )
+
+
+def _retiree_steps(facts: MemberFacts, years: ContributionYears, account: PersonalAccount) -> list[_Step]:
+    start = years.retiree_benefits_from
+    if start is None or start > facts.as_of:
+        return []
+    edition = years.edition
+    ends = [day for day, ended in facts.coverage_ends if ended.reason is CoverageEndReason.DEATH]
+    last = min([facts.as_of, *ends])
+    pensions = _bases(facts, AccountBaseKind.AVERAGE_PENSION_2022)
+    steps: list[_Step] = []
+    missing: list[str] = []
+    for month in range(month_index(start), month_index(last) + 1):
+        day = month_start(month)
+        if day > last:
+            break
+        if has(edition, "personal_account.retiree_monthly"):
+            reading = read(edition, "personal_account.retiree_monthly", day)
+            amount = money(reading)
+            text = f"retiree credit for {day:%Y-%m}: {format_yuan(amount)} a month from the pooling fund"
+        elif has(edition, "personal_account.retiree_rate"):
+            reading = read(edition, "personal_account.retiree_rate", day)
+            pension = base_on(pensions, day)
+            if pension is None:
+                missing.append(f"{day:%Y-%m}")
+                continue
+            amount = fen_times_ratio(pension, ratio(reading))
+            text = (
+                f"retiree credit for {day:%Y-%m}: {ratio(reading)} × the declared 2022 average pension "
+                f"{format_yuan(pension)}"
+            )
+        else:
+            return steps
+        steps.append(_Step(day, CREDIT_RANK, (1, month), "retiree_accrual", amount, None, text, edition, (reading,)))
+    if missing:
+        account.notes.append(
+            (f"no 2022 average pension declared for retiree months {', '.join(missing)}: nothing credited", edition, ())
+        )
+    return steps
+
+
+def _interest_steps(facts: MemberFacts, edition: Edition | None, first: date | None) -> list[_Step]:
+    if edition is None or first is None or not has(edition, "personal_account.annual_interest_rate"):
+        return []
+    steps = []
+    for year in range(first.year, facts.as_of.year + 1):
+        day = date(year, 12, 31)
+        if day <= facts.as_of:
+            steps.append(_Step(day, INTEREST_RANK, (0, year), "interest", edition=edition))
+    return steps
+
+
+def personal_account(
+    facts: MemberFacts,
+    edition_for: EditionFinder,
+    years: ContributionYears | None,
+    settlements: Mapping[str, Settlement],
+) -> PersonalAccount | None:
+    """The account on ``facts.as_of``; None for members with no employee history."""
+    payments = employee_payments(facts)
+    account_types = (
+        "PersonalAccountSpent",
+        "FamilyAidTransferred",
+        "PersonalAccountPaidOut",
+        "ContributionBaseDeclared",
+    )
+    events = [e for e in facts.account_events if e.type in account_types]
+    if not payments and not events and years is None:
+        return None
+    account = PersonalAccount()
+    bases = _bases(facts, AccountBaseKind.CONTRIBUTION_BASE)
+    steps: list[_Step] = []
+    for order, payment in enumerate(payments):
+        if payment.kind is ContributionKind.TRANSFER_IN:
+            continue
+        try:
+            edition = edition_for(payment.region, EMPLOYEE)
+        except LedgerError:
+            continue
+        if not has(edition, "personal_account.in_service_rate"):
+            continue
+        step = _accrual(payment, edition, bases, order)
+        if isinstance(step, str):
+            account.notes.append((step, edition, ()))
+        else:
+            steps.append(step)
+    if years is not None:
+        steps += _retiree_steps(facts, years, account)
+    for position, event in enumerate(facts.account_events):
+        if event.type in account_types[:3]:
+            amount = getattr(event.data, "amount", 0)
+            steps.append(
+                _Step(event.occurred_on, DEBIT_RANK, (2, position), event.type, amount, event, event_id=event.event_id)
+            )
+    first = min((s.on for s in steps), default=None)
+    steps += _interest_steps(facts, employee_edition(facts, edition_for, facts.as_of), first)
+    steps.sort(key=lambda s: (s.on, s.rank, s.order))
+    _walk(account, steps, facts, edition_for, settlements)
+    return account
+
+
+def _walk(
+    account: PersonalAccount,
+    steps: list[_Step],
+    facts: MemberFacts,
+    edition_for: EditionFinder,
+    settlements: Mapping[str, Settlement],
+) -> None:
+    closed = False
+    paid_for_claim: dict[str, int] = {}
+    for step in steps:
+        if step.kind == "contribution_accrual":
+            closed = False
+            account.balance_fen += step.amount_fen
+            _move(account, step, step.amount_fen)
+        elif step.kind == "retiree_accrual":
+            if closed:
+                continue
+            account.balance_fen += step.amount_fen
+            _move(account, step, step.amount_fen)
+        elif step.kind == "interest":
+            assert step.edition is not None
+            rate = read(step.edition, "personal_account.annual_interest_rate", step.on)
+            interest = fen_times_ratio(account.balance_fen, ratio(rate))
+            if interest > 0:
+                account.balance_fen += interest
+                text = f"interest for {step.on.year}: {ratio(rate)} × the year-end balance"
+                _move(
+                    account,
+                    _Step(
+                        step.on,
+                        step.rank,
+                        step.order,
+                        "interest",
+                        interest,
+                        text=text,
+                        edition=step.edition,
+                        readings=(rate,),
+                    ),
+                    interest,
+                )
+        else:
+            assert step.event is not None
+            closed = _debit(account, step.event, facts, edition_for, settlements, paid_for_claim, closed=closed)
+
+
+def _move(account: PersonalAccount, step: _Step, amount: int, **extra: Any) -> None:
+    account.movements.append(
+        Movement(
+            step.on,
+            step.kind,
+            amount,
+            account.balance_fen,
+            step.event_id,
+            step.text,
+            step.edition,
+            step.readings,
+            **extra,
+        )
+    )
+
+
+def _binding(facts: MemberFacts, event: AccountEvent, relative: str) -> str | None:
+    """The relationship the relative is bound by at this event (bindings before it in effective order)."""
+    bound: str | None = None
+    for earlier in facts.account_events:
+        if earlier is event:
+            break
+        data = earlier.data
+        if isinstance(data, RelativeBoundData) and data.relative_member_id == relative:
+            bound = data.relationship.value
+        elif isinstance(data, RelativeUnboundData) and data.relative_member_id == relative:
+            bound = None
+    return bound
+
+
+def _debit(
+    account: PersonalAccount,
+    event: AccountEvent,
+    facts: MemberFacts,
+    edition_for: EditionFinder,
+    settlements: Mapping[str, Settlement],
+    paid_for_claim: dict[str, int],
+    *,
+    closed: bool,
+) -> bool:
+    data = event.data
+    on = event.occurred_on
+    edition = employee_edition(facts, edition_for, on)
+
+    def refuse(kind: str, amount: int, reason: str, *readings: ParameterReading) -> bool:
+        account.refused.append(Refusal(on, kind, amount, event.event_id, reason, edition, tuple(readings)))
+        return closed
+
+    if isinstance(data, PersonalAccountPaidOutData):
+        if edition is None:
+            return refuse("payout", account.balance_fen, "no employee rule set for the member's region")
+        reasons = read(edition, "personal_account.payout_reasons", on)
+        assert isinstance(reasons.value, tuple)
+        if data.reason.value not in reasons.value:
+            return refuse(
+                "payout", account.balance_fen, f"a payout on {data.reason.value} is not in the rule set", reasons
+            )
+        amount = account.balance_fen
+        account.balance_fen = 0
+        text = f"one-off payout of the whole balance {format_yuan(amount)} ({data.reason.value}); the account is closed"
+        account.movements.append(Movement(on, "payout", amount, 0, event.event_id, text, edition, (reasons,)))
+        return True
+    if isinstance(data, PersonalAccountSpentData):
+        kind = data.purpose.value
+        if edition is None:
+            return refuse(kind, data.amount, "no employee rule set for the member's region")
+        purposes = read(edition, "personal_account.spend_purposes", on)
+        assert isinstance(purposes.value, tuple)
+        if kind not in purposes.value:
+            return refuse(kind, data.amount, f"the account does not pay for {kind} in this rule set", purposes)
+        readings: tuple[ParameterReading, ...] = (purposes,)
+        text = f"paid from the account for {kind}"
+        if data.claim_id is not None:
+            settlement = settlements.get(data.claim_id)
+            if settlement is None or settlement.status != "settled":
+                return refuse(
+                    kind, data.amount, f"claim {data.claim_id} is not a settled claim of the member", *readings
+                )
+            left = settlement.member_pays_fen - paid_for_claim.get(data.claim_id, 0)
+            if data.amount > left:
+                return refuse(
+                    kind,
+                    data.amount,
+                    f"more than the member's share of claim {data.claim_id} still unpaid from the account "
+                    f"({format_yuan(left)})",
+                    *readings,
+                )
+            text += f" (claim {data.claim_id}, member share {format_yuan(settlement.member_pays_fen)})"
+        elif data.purpose.value == "settlement_share":
+            return refuse(kind, data.amount, "a settlement share names its claim_id", *readings)
+        if closed:
+            return refuse(kind, data.amount, "the account was paid out and closed", *readings)
+        if data.amount > account.balance_fen:
+            return refuse(
+                kind, data.amount, f"balance {format_yuan(account.balance_fen)} is less than the amount", *readings
+            )
+        account.balance_fen -= data.amount
+        if data.claim_id is not None:
+            paid_for_claim[data.claim_id] = paid_for_claim.get(data.claim_id, 0) + data.amount
+        account.movements.append(
+            Movement(on, kind, data.amount, account.balance_fen, event.event_id, text, edition, readings)
+        )
+        return closed
+    assert isinstance(data, FamilyAidTransferredData)
+    kind = "family_aid"
+    if edition is None:
+        return refuse(kind, data.amount, "no employee rule set for the member's region")
+    relatives = read(edition, "family_aid.close_relatives", on)
+    purposes = read(edition, "family_aid.purposes", on)
+    channels = read(edition, "family_aid.cross_province_channels", on)
+    assert (
+        isinstance(relatives.value, tuple) and isinstance(purposes.value, tuple) and isinstance(channels.value, tuple)
+    )
+    relationship = _binding(facts, event, data.relative_member_id)
+    if relationship is None:
+        return refuse(
+            kind, data.amount, f"{data.relative_member_id} is not bound as a close relative on {on}", relatives
+        )
+    if relationship not in relatives.value:
+        return refuse(kind, data.amount, f"{relationship} is not a close relative (近亲属) in this rule set", relatives)
+    if data.purpose.value not in purposes.value:
+        return refuse(kind, data.amount, f"family aid for {data.purpose.value} is not in this rule set", purposes)
+    if data.cross_province and data.channel.value not in channels.value:
+        allowed = ", ".join(channels.value) or "none: within the province only"
+        return refuse(
+            kind,
+            data.amount,
+            f"a relative in another province through the {data.channel.value} channel (allowed: {allowed})",
+            channels,
+        )
+    if closed:
+        return refuse(kind, data.amount, "the account was paid out and closed", relatives)
+    if data.amount > account.balance_fen:
+        return refuse(
+            kind, data.amount, f"balance {format_yuan(account.balance_fen)} is less than the amount", relatives
+        )
+    account.balance_fen -= data.amount
+    where = "in another province" if data.cross_province else "in the province"
+    text = (
+        f"family mutual aid to {data.relative_member_id} ({relationship}, {where}) for {data.purpose.value} "
+        f"through the {data.channel.value}"
+    )
+    readings = (relatives, purposes) + ((channels,) if data.cross_province else ())
+    account.movements.append(
+        Movement(
+            on,
+            kind,
+            data.amount,
+            account.balance_fen,
+            event.event_id,
+            text,
+            edition,
+            readings,
+            data.relative_member_id,
+            relationship,
+        )
+    )
+    return closed
