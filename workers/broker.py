@@ -1,6 +1,6 @@
 """The dramatiq broker: Redis when ``LEDGER_REDIS_URL`` is set, else in-process (no Redis needed).
 
-dramatiq carries jobs (replay partitions), never the live event feed: its delivery is at least
+dramatiq carries jobs (replay and audit partitions), never the live event feed: its delivery is at least
 once and unordered, so every actor takes ids only and is idempotent.
 """
 
@@ -25,9 +25,9 @@ def install_broker(redis_url: str | None) -> dramatiq.Broker:
     """Make the broker the global one and declare the ledger's actors on it."""
     broker = make_broker(redis_url)
     dramatiq.set_broker(broker)
-    from workers import actors
+    from workers import actors, audit
 
-    for actor in actors.ACTORS:
+    for actor in (*actors.ACTORS, *audit.ACTORS):
         actor.broker = broker
         broker.declare_actor(actor)
     return broker
