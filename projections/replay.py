@@ -26,7 +26,6 @@ from sqlalchemy import Connection, Engine, delete, func, literal, select, text, 
 from domain.entitlements.fold import MemberLedger, NoRuleSet, edition_finder, fold_member
 from domain.errors import LedgerError
 from domain.policies import HASH_DISPLAY_LENGTH, Edition
-
 from projections.audit import member_ids
 from projections.entitlements import cap_usage_rows, settlement_rows
 from projections.readmodel import (

@@ -150,21 +150,23 @@ def promote_replay(
 def worker(
     threads: Annotated[int, typer.Option(min=1, max=64, help="Worker threads.")] = WORKER_THREADS_DEFAULT,
 ) -> None:
-    """Run a dramatiq worker for replay partitions (needs LEDGER_REDIS_URL); stops on Ctrl-C or SIGTERM."""
+    """Run a dramatiq worker for replay and audit partitions (needs LEDGER_REDIS_URL); stops on Ctrl-C or SIGTERM."""
     import dramatiq
 
     from workers.actors import use_settings
+    from workers.audit import AUDIT_QUEUE
     from workers.broker import install_broker
 
     settings = Settings()
     if not settings.redis_url:
         errors.print(
-            "[red]LEDGER_REDIS_URL is not set: without Redis, `ledger replay` runs its workers in-process[/red]"
+            "[red]LEDGER_REDIS_URL is not set: without Redis, `ledger replay` and `ledger audit` run their workers "
+            "in-process[/red]"
         )
         raise typer.Exit(2)
     broker = install_broker(settings.redis_url)
     use_settings(settings)
-    running = dramatiq.Worker(broker, worker_threads=threads, queues={"replays"})
+    running = dramatiq.Worker(broker, worker_threads=threads, queues={"replays", AUDIT_QUEUE})
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     running.start()
@@ -179,5 +181,9 @@ def worker(
 
 
 def register(app: typer.Typer) -> None:
+    from api.cli import audit
+
     app.add_typer(replay_app, name="replay")
     app.command()(worker)
+    # `ledger audit` through workers (api/cli/audit.py); registered after api/cli/entitlements.py's.
+    audit.register(app)

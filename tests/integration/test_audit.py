@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -12,15 +15,27 @@ from typer.testing import CliRunner
 
 from api.app import open_ledger
 from api.cli.main import app
-from api.settings import Settings
+from api.settings import Settings, sqlalchemy_url
 from domain.audit import RECORDED
 from domain.contract import parse_batch
-from projections.audit import audit_members, member_ids, summarise
+from projections.audit import (
+    AuditError,
+    audit_job_results,
+    audit_members,
+    audit_progress,
+    create_audit_job,
+    member_ids,
+    run_audit_partition,
+    summarise,
+)
 from projections.claims import submit_claim
+from projections.migrate import upgrade_to_head
+from projections.replay import edition_source
 from projections.rulebook import load_rulebook
 from projections.store import LedgerApplication
 from tests.support.editions import COMMUNITY_95_PATCH
 from tests.support.events import make_event
+from tests.support.servers import redis_server
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -160,3 +175,116 @@ parameters:
     )
     assert by_field["major_illness.cap"].value_a == 29_000_000 and by_field["major_illness.cap"].value_b == 29_200_000
     assert "gap year" in by_field["major_illness.cap"].explanation_a[0]["text"]
+
+
+#: Longest the test waits for a `ledger worker` process to start or stop (s).
+WORKER_PROCESS_WAIT_S = 60
+
+
+def more_members(ledger: LedgerApplication, count: int) -> None:
+    """Members B-0 … with a payment and an unsettled claim (so a patched edition changes every one)."""
+    for number in range(count):
+        member = f"B-{number}"
+        payment = make_event("ContributionPaid", member_id=member) | {"occurred_on": "2024-11-01"}
+        claim = make_event("ClaimSubmitted", member_id=member)
+        ledger.record_events(parse_batch([make_event("MemberRegistered", member_id=member), payment, claim]), now=NOW)
+
+
+def test_audit_partitions_merge_to_the_in_process_results(
+    ledger: LedgerApplication, settings: Settings, tmp_path: Path
+) -> None:
+    from sqlalchemy import create_engine
+
+    more_members(ledger, 7)
+    rulebook = load_rulebook()
+    patch_file = tmp_path / "patch.yaml"
+    patch_file.write_text(COMMUNITY_95_PATCH, encoding="utf-8")
+    patched = rulebook.load_alternative(patch_file)
+    url = sqlalchemy_url(settings.database_url)
+    upgrade_to_head(url)
+    engine = create_engine(url)
+    try:
+        job = create_audit_job(
+            engine,
+            ledger,
+            side_a_source=edition_source(patched, file=patch_file),
+            side_b_source="rulebook",
+            partitions=3,
+            as_of=date(2026, 6, 1),
+            known_at=NOW,
+        )
+        assert not audit_progress(engine, job).done
+        with pytest.raises(AuditError, match="partition 0 is pending"):
+            list(audit_job_results(engine, job))
+        for partition in (2, 0, 1, 0):  # any order; partition 0 delivered twice
+            run_audit_partition(engine, ledger, rulebook, job_id=job, partition=partition)
+        progress = audit_progress(engine, job)
+        assert progress.done and progress.members_done == progress.members_total == 9
+        merged = list(audit_job_results(engine, job))
+    finally:
+        engine.dispose()
+    direct = list(
+        audit_members(
+            ledger,
+            rulebook,
+            edition_a=patched,
+            against=None,
+            members=member_ids(ledger),
+            as_of=date(2026, 6, 1),
+            known_at=NOW,
+        )
+    )
+    assert merged == direct
+    assert len(direct) == 9 and all(differences for _member, differences in direct)
+
+
+def audit_files(settings: Settings, tmp_path: Path, name: str, *options: str, redis_url: str = "") -> tuple[str, str]:
+    """Run ``ledger audit`` of the 95 % patch against the rulebook; return its CSV and JSON text."""
+    patch_file = tmp_path / "patch.yaml"
+    patch_file.write_text(COMMUNITY_95_PATCH, encoding="utf-8")
+    out_csv, out_json = tmp_path / f"{name}.csv", tmp_path / f"{name}.json"
+    arguments = ["audit", "--edition", str(patch_file), "--against", "rulebook", "--as-of", "2026-06-01"]
+    result = CliRunner().invoke(
+        app,
+        [*arguments, "--csv", str(out_csv), "--json", str(out_json), *options],
+        env={"LEDGER_DATABASE_URL": settings.database_url, "LEDGER_REDIS_URL": redis_url},
+    )
+    assert result.exit_code == 0, result.output
+    assert "9 of 9 members differ" in result.output
+    return out_csv.read_text(encoding="utf-8"), out_json.read_text(encoding="utf-8")
+
+
+def test_ledger_audit_through_in_process_workers_writes_what_one_process_writes(
+    ledger: LedgerApplication, settings: Settings, tmp_path: Path
+) -> None:
+    more_members(ledger, 7)
+    alone = audit_files(settings, tmp_path, "alone", "--in-process")
+    assert alone == audit_files(settings, tmp_path, "workers", "--workers", "3")
+    assert alone[0].count("\n") == 10 and json.loads(alone[1])["totals"][0]["claims"] == 9
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_ledger_audit_through_redis_and_a_ledger_worker_process(
+    ledger: LedgerApplication, settings: Settings, tmp_path: Path
+) -> None:
+    more_members(ledger, 7)
+    alone = audit_files(settings, tmp_path, "alone", "--in-process")
+    executable = Path(sys.executable).parent / "ledger"
+    with redis_server() as redis_url:
+        environment = os.environ | {"LEDGER_DATABASE_URL": settings.database_url, "LEDGER_REDIS_URL": redis_url}
+        worker = subprocess.Popen(
+            [str(executable), "worker", "--threads", "2"],
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            # No worker runs in this process with Redis: the `ledger worker` process does the partitions.
+            through_redis = audit_files(settings, tmp_path, "redis", "--workers", "3", redis_url=redis_url)
+        finally:
+            worker.terminate()
+            _, stderr = worker.communicate(timeout=WORKER_PROCESS_WAIT_S)
+            from workers.broker import install_broker
+
+            install_broker(None)
+    assert through_redis == alone, stderr.decode(errors="replace")
