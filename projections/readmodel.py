@@ -94,7 +94,7 @@ class CapUsage(ReadModel):
     __tablename__ = "cap_usage"
 
     member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    layer: Mapped[str] = mapped_column(String(32), primary_key=True)
+    layer: Mapped[str] = mapped_column(String(100), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     used_fen: Mapped[int] = mapped_column(BigInteger)
 
@@ -158,7 +158,7 @@ class ReplayCapUsage(ReadModel):
 
     model_set: Mapped[str] = mapped_column(String(100), primary_key=True)
     member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    layer: Mapped[str] = mapped_column(String(32), primary_key=True)
+    layer: Mapped[str] = mapped_column(String(100), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     used_fen: Mapped[int] = mapped_column(BigInteger)
 
