@@ -52,7 +52,7 @@ def coverage_id_on(ledger: MemberLedger, period: CoveragePeriod | None) -> str |
 
 
 def waiting_extension(waiting: dict[str, object]) -> Extension:
-    """The waiting period (待遇等待期) as a complex extension: months, reason, counted from, ends on."""
+    """The waiting period (待遇等待期) as a complex extension: months, reason, counted from, benefits from."""
     parts = [
         Extension(url="fixedMonths", valueUnsignedInt=waiting["fixed_months"]),
         Extension(url="variableMonths", valueUnsignedInt=waiting["variable_months"]),
@@ -60,7 +60,8 @@ def waiting_extension(waiting: dict[str, object]) -> Extension:
         Extension(url="totalMonths", valueUnsignedInt=waiting["total_months"]),
         Extension(url="reason", valueString=waiting["reason"]),
         Extension(url="countedFrom", valueDate=waiting["counted_from"]),
-        Extension(url="endsOn", valueDate=waiting["ends_on"]),
+        # the status document's ends_on is the day the wait is over: the first day with benefits
+        Extension(url="benefitsFrom", valueDate=waiting["ends_on"]),
     ]
     return Extension(url=WAITING_EXTENSION, extension=parts)
 
