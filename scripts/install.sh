@@ -25,6 +25,8 @@ if $with_servers; then
   if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then apt_packages+=(postgresql); fi
   if ! command -v redis-server >/dev/null 2>&1; then apt_packages+=(redis-server); fi
   if ! command -v chromium >/dev/null 2>&1; then apt_packages+=(chromium); fi
+  # A small Chinese font, so the console's screenshots show its (default Chinese) labels.
+  if ! dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then apt_packages+=(fonts-wqy-microhei); fi
 fi
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   echo "install: Debian packages ${apt_packages[*]}"
