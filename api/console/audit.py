@@ -26,6 +26,7 @@ from api.console.pages import CONSOLE_PREFIX, ConsolePageRoute, render
 from api.routes.status import today_in_china
 from domain.audit import RECORDED, AuditTotals, Difference
 from domain.money import format_yuan
+from domain.policies import Edition
 from projections.audit import audit_members, member_ids
 
 router = APIRouter(prefix=CONSOLE_PREFIX, route_class=ConsolePageRoute, include_in_schema=False)
@@ -84,10 +85,11 @@ async def audit_diff(
 ) -> Response:
     drill = {"d_region": d_region, "d_scheme": d_scheme, "d_layer": d_layer, "d_year": d_year, "member": member}
     asked = AuditRequest(a, b, region or None, as_of or today_in_china(), {k: v for k, v in drill.items() if v})
-    totals, differences = await run_in_threadpool(_run, request, asked)
+    totals, differences, labels = await run_in_threadpool(_run, request, asked)
     chosen = [d for d in differences if _matches(d, asked.drill)]
     context = {
         "asked": asked,
+        "labels": labels,
         "totals": totals,
         "rows": [row | {"query": asked.query(**_drill_of(row))} for row in totals.rows()],
         "charts": [(dimension, _chart(totals, dimension, asked)) for dimension in DIMENSIONS],
@@ -115,7 +117,7 @@ async def audit_csv(
 ) -> Response:
     drill = {"d_region": d_region, "d_scheme": d_scheme, "d_layer": d_layer, "d_year": d_year, "member": member}
     asked = AuditRequest(a, b, region or None, as_of or today_in_china(), {k: v for k, v in drill.items() if v})
-    _, differences = await run_in_threadpool(_run, request, asked)
+    _, differences, _ = await run_in_threadpool(_run, request, asked)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(_CSV_FIELDS))
     writer.writeheader()
@@ -138,7 +140,11 @@ def _file_part(reference: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in reference)[:40]
 
 
-def _run(request: Request, asked: AuditRequest) -> tuple[AuditTotals, list[Difference]]:
+def _label(reference: str, edition: Edition | None) -> str:
+    return reference if edition is None or edition.name == reference else f"{edition.name} @{edition.hash_short}"
+
+
+def _run(request: Request, asked: AuditRequest) -> tuple[AuditTotals, list[Difference], tuple[str, str]]:
     """Audit every member (of the region, if one is asked for) under side A against side B."""
     state = request.app.state
     edition_a = None if asked.a == RULEBOOK else resolve(asked.a, state.rulebook, state.read_engine)
@@ -159,7 +165,8 @@ def _run(request: Request, asked: AuditRequest) -> tuple[AuditTotals, list[Diffe
     ):
         totals.add(found)
         differences.extend(found)
-    return totals, differences
+    labels = (_label(asked.a, edition_a), _label(asked.b, against if isinstance(against, Edition) else None))
+    return totals, differences, labels
 
 
 def _bounded(members: Iterator[str]) -> Iterator[str]:

@@ -53,7 +53,7 @@ def render(request: Request, template: str, context: Mapping[str, Any], *, statu
         "t": Translator(language),
         "lang": language,
         "other_language_url": f"{request.url.path}?{urlencode(query)}",
-        "principal": getattr(request.state, "console_principal", None),
+        "principal": getattr(request.state, "console_principal", None) or getattr(request.state, "principal", None),
         **context,
     }
     response = TEMPLATES.TemplateResponse(request, template, page, status_code=status_code)

@@ -29,6 +29,7 @@ AXIS_HEIGHT = 22
 YEARS_AFTER_AS_OF_MAX = 2
 
 LANES = ("resident", "employee", "gaps", "categories", "filings", "conditions", "claims")
+COVERAGE_LANES = ("resident", "employee", "gaps")
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,10 @@ def _open_segment(lane: str, kind: str, start: date, end: date | None, title: st
 
 
 def _place(segments: list[Segment], marks: list[Mark], as_of: date) -> Timeline:
-    days = [s.start_on for s in segments] + [m.on for m in marks] + [as_of]
+    # The axis starts with the member's coverage and claims; a category or condition certified long before is
+    # clipped at the left edge.
+    anchors = [s.start_on for s in segments if s.lane in COVERAGE_LANES] + [m.on for m in marks]
+    days = (anchors or [s.start_on for s in segments]) + [as_of]
     ends = [s.end_on for s in segments if s.end_on != date.max] + [m.on for m in marks] + [as_of]
     first_on = date(min(days).year, 1, 1)
     limit = date(as_of.year + YEARS_AFTER_AS_OF_MAX, 12, 31)
