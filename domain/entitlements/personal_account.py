@@ -5,8 +5,9 @@ Credits:
 * contribution accruals: each month a visible employee payment covers (regular or arrears; not
   transfers in, not repairs) accrues ``personal_account.in_service_rate`` × the contribution base
   in force on the month's first day (``ContributionBaseDeclared`` kind ``contribution_base``),
-  each month rounded half-up to the fen; credited on the payment day
-  (``personal_account.accrual_on`` = payment_date: 002 ch.2 十问; Shenyang assumed the same);
+  each month rounded half-up to the fen; a month already begun is credited on the payment day, in
+  the month of payment (``personal_account.accrual_on`` = payment_date: 002 ch.2 十问; Shenyang
+  assumed the same), a month paid ahead on its first day;
 * retiree credits: from the month retiree benefits start (``domain.entitlements.contribution_years``),
   on each month's first day, ``personal_account.retiree_monthly`` (Shenyang: 80) or
   ``personal_account.retiree_rate`` × the declared 2022 average pension (Bazhong: 2.8 %);
@@ -190,37 +191,46 @@ def base_on(bases: list[tuple[date, int, int]], day: date) -> int | None:
     return chosen
 
 
-def _accrual(payment: Payment, edition: Edition, bases: list[tuple[date, int, int]], order: int) -> _Step | str:
+def _accrual(payment: Payment, edition: Edition, bases: list[tuple[date, int, int]], order: int) -> list[_Step] | str:
+    """Credits of one payment: a month already begun on the payment day, a month paid ahead on its first day."""
     rate = read(edition, "personal_account.in_service_rate", payment.paid_on)
     timing = read(edition, "personal_account.accrual_on", payment.paid_on)
     assert timing.value == "payment_date", f"unknown {timing.name} value {timing.value!r}"
-    total, with_base, without = 0, 0, []
+    by_day: dict[date, list[tuple[int, int]]] = {}
+    without = []
     for month in months_of(payment):
         base = base_on(bases, month_start(month))
         if base is None:
             without.append(month_start(month).strftime("%Y-%m"))
             continue
-        total += fen_times_ratio(base, ratio(rate))
-        with_base += 1
+        by_day.setdefault(max(payment.paid_on, month_start(month)), []).append((month, base))
     missing = f"; no contribution base declared for {', '.join(without)}" if without else ""
-    if with_base == 0:
+    if not by_day:
         return f"payment {payment.event_id} ({payment.coverage_start}–{payment.coverage_end}): nothing accrued{missing}"
-    text = (
-        f"{with_base} month(s) paid {payment.paid_on} for {payment.coverage_start}–{payment.coverage_end}: "
-        f"{ratio(rate)} × the contribution base of each month, credited on the payment day{missing}"
-    )
-    return _Step(
-        payment.paid_on,
-        CREDIT_RANK,
-        (0, order),
-        "contribution_accrual",
-        total,
-        None,
-        text,
-        edition,
-        (rate, timing),
-        payment.event_id,
-    )
+    steps = []
+    for day, months in sorted(by_day.items()):
+        total = sum(fen_times_ratio(base, ratio(rate)) for _, base in months)
+        first, last = month_start(months[0][0]), month_start(months[-1][0])
+        span = f"{first:%Y-%m}" if first == last else f"{first:%Y-%m}–{last:%Y-%m}"
+        bases_text = ", ".join(sorted({format_yuan(base) for _, base in months}))
+        when = "on the payment day" if day == payment.paid_on else "on the month's first day (paid ahead)"
+        text = f"{span} paid {payment.paid_on}: {ratio(rate)} × the monthly contribution base ({bases_text}), "
+        text += f"credited {when}{missing}"
+        steps.append(
+            _Step(
+                day,
+                CREDIT_RANK,
+                (0, order),
+                "contribution_accrual",
+                total,
+                None,
+                text,
+                edition,
+                (rate, timing),
+                payment.event_id,
+            )
+        )
+    return steps
 
 
 def _retiree_steps(facts: MemberFacts, years: ContributionYears, account: PersonalAccount) -> list[_Step]:
@@ -302,11 +312,11 @@ def personal_account(
             continue
         if not has(edition, "personal_account.in_service_rate"):
             continue
-        step = _accrual(payment, edition, bases, order)
-        if isinstance(step, str):
-            account.notes.append((step, edition, ()))
+        accrued = _accrual(payment, edition, bases, order)
+        if isinstance(accrued, str):
+            account.notes.append((accrued, edition, ()))
         else:
-            steps.append(step)
+            steps += accrued
     if years is not None:
         steps += _retiree_steps(facts, years, account)
     for position, event in enumerate(facts.account_events):
@@ -317,7 +327,7 @@ def personal_account(
             )
     first = min((s.on for s in steps), default=None)
     steps += _interest_steps(facts, employee_edition(facts, edition_for, facts.as_of), first)
-    steps.sort(key=lambda s: (s.on, s.rank, s.order))
+    steps = sorted((s for s in steps if s.on <= facts.as_of), key=lambda s: (s.on, s.rank, s.order))
     _walk(account, steps, facts, edition_for, settlements)
     return account
 
