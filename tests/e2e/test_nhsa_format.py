@@ -1,0 +1,90 @@
+"""``?format=nhsa``: settlements and status in the national platform's vocabulary, over HTTP (issue 10)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.golden import assert_golden
+from tests.support.events import make_event
+
+KNOWN_AT = "2030-01-01T00:00:00Z"
+
+
+def resident_paid_for_2025(client: TestClient) -> None:
+    payment = make_event("ContributionPaid") | {"occurred_on": "2024-11-01"}
+    assert client.post("/v1/events", json=[make_event("MemberRegistered"), payment]).status_code == 200
+
+
+def shenyang_employee_paid_for_2025(client: TestClient, member: str = "E-0001") -> None:
+    registered = make_event("MemberRegistered", member_id=member, region="shenyang")
+    payment = make_event(
+        "ContributionPaid", member_id=member, scheme="employee", region="shenyang", amount="3600.00"
+    ) | {"occurred_on": "2024-12-20"}
+    assert client.post("/v1/events", json=[registered, payment]).status_code == 200
+
+
+def big_inpatient_claim(member: str) -> dict[str, Any]:
+    """A level-3 stay past the employee basic-pool cap: supplementary and large-amount layers pay too."""
+    return make_event(
+        "ClaimSubmitted",
+        member_id=member,
+        claim_id="C-BIG",
+        facility_level="level3",
+        total_amount="400000.00",
+        policy_amount="390000.00",
+        out_of_scope="10000.00",
+    )
+
+
+def test_a_claim_answers_in_2304_fields_and_the_default_answer_is_unchanged(client: TestClient) -> None:
+    resident_paid_for_2025(client)
+    claim = make_event("ClaimSubmitted")  # 张三: 002 ch.1 四十三
+    nhsa = client.post("/v1/claims", params={"format": "nhsa"}, json=claim)
+    assert nhsa.status_code == 201, nhsa.text
+    body = nhsa.json()
+    assert body["infno"] == "2304"
+    assert body["setlinfo"]["hifp_pay"] == "3690.00" and body["setlinfo"]["psn_part_amt"] == "810.00"
+    assert body["setldetail"][0]["fund_pay_type"] == "390100"
+    assert_golden("nhsa_settlement_bazhong_resident.json", body)
+    ours = client.post("/v1/claims", json=claim)
+    assert ours.status_code == 200, "a re-post answers the recorded decision"
+    assert ours.json()["layers"] == {"basic_pool": "3690.00", "major_illness": "0.00", "medical_assistance": "0.00"}
+    assert client.post("/v1/claims", params={"format": "ledger"}, json=claim).json() == ours.json()
+    again = client.post("/v1/claims", params={"format": "nhsa"}, json=claim)
+    assert again.status_code == 200 and again.json() == body, "the recorded decision, in the same vocabulary"
+
+
+def test_an_employee_claim_past_the_cap_fills_the_supplementary_and_large_amount_fields(client: TestClient) -> None:
+    shenyang_employee_paid_for_2025(client)
+    body = client.post("/v1/claims", params={"format": "nhsa"}, json=big_inpatient_claim("E-0001")).json()
+    setlinfo = body["setlinfo"]
+    assert setlinfo["insutype"] == "310"
+    assert setlinfo["hifob_pay"] != "0.00" and setlinfo["hifes_pay"] != "0.00"
+    assert [row["fund_pay_type"] for row in body["setldetail"]][:3] == ["310100", "370100", "330100"]
+    details = {row["fund_pay_type"]: row for row in body["setldetail"]}
+    assert details["330100"]["fund_payamt"] == setlinfo["hifob_pay"]
+    assert "large_amount.annual_cap" in details["330100"]["setl_proc_info"], "the figure cites its parameters"
+
+
+def test_status_answers_in_1101_fields_and_the_default_answer_is_unchanged(client: TestClient) -> None:
+    resident_paid_for_2025(client)
+    assert client.post("/v1/claims", json=make_event("ClaimSubmitted")).status_code == 201
+    params = {"as_of": "2025-06-01", "known_at": KNOWN_AT}
+    nhsa = client.get("/v1/members/M-0001/status", params=params | {"format": "nhsa"})
+    assert nhsa.status_code == 200, nhsa.text
+    body = nhsa.json()
+    assert body["insuinfo"] == [{"insutype": "390", "psn_insu_stas": "1", "insuplc_admdvs": "511900"}]
+    assert {row["fund_pay_type"] for row in body["fund_balances"]} == {"390100", "390200"}
+    assert_golden("nhsa_status_bazhong_resident.json", body)
+    ours = client.get("/v1/members/M-0001/status", params=params).json()
+    assert ours["status_version"] == 1 and "caps" in ours
+    assert client.get("/v1/members/M-0001/status", params=params | {"format": "ledger"}).json() == ours
+
+
+def test_an_unknown_format_is_refused(client: TestClient) -> None:
+    resident_paid_for_2025(client)
+    response = client.get("/v1/members/M-0001/status", params={"format": "hl7v2"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "format"
