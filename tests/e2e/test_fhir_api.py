@@ -189,3 +189,17 @@ def test_synthetic_members_of_both_regions_and_schemes_round_trip_through_the_va
     assert {("shenyang", "employee"), ("shenyang", "resident"), ("bazhong", "employee"), ("bazhong", "resident")} <= (
         schemes_seen
     ), "both regions and both schemes were exercised"
+
+
+def test_fhir_reads_need_a_service_or_auditor_key(client: TestClient) -> None:
+    bazhong_resident(client)
+    params = {"beneficiary": "M-0001"}
+    assert client.get("/fhir/Coverage", params=params, headers={"Authorization": ""}).status_code == 401
+    keys = {}
+    for role in ("integration", "service", "auditor"):
+        created = client.post("/v1/keys", json={"role": role, "label": f"fhir {role}"})
+        assert created.status_code == 201, created.text
+        keys[role] = created.json()["key"]
+    for role, expected in (("integration", 403), ("service", 200), ("auditor", 200)):
+        answer = client.get("/fhir/Coverage", params=params, headers={"Authorization": f"Bearer {keys[role]}"})
+        assert answer.status_code == expected, role
