@@ -111,7 +111,7 @@ def _benefit_balances(
         layer_concept = fund_layer_concept(layer, scheme=scheme, table=table)
         balances.append(
             ExplanationOfBenefitBenefitBalance(
-                category=concept(coding(BENEFIT_CATEGORY_SYSTEM, "1", "Medical Care"), *layer_concept.coding),
+                category=concept(coding(BENEFIT_CATEGORY_SYSTEM, "1", "Medical Care"), *(layer_concept.coding or [])),
                 name=layer_concept.text,
                 term=concept(coding(BENEFIT_TERM_SYSTEM, "annual", "Annual")),
                 financial=financial,

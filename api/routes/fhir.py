@@ -34,7 +34,7 @@ router = APIRouter(prefix="/fhir", tags=["fhir"])
 #: A CoverageEligibilityRequest is small; a larger body is refused before parsing.
 ELIGIBILITY_REQUEST_BYTES_MAX = 65_536
 _MEMBER_ID = r"^(Patient/)?[A-Za-z0-9][A-Za-z0-9_.:\-]*$"
-_FHIR = {200: {"content": {FHIR_MEDIA_TYPE: {}}, "description": "FHIR R4 JSON"}}
+_FHIR: dict[int | str, dict[str, Any]] = {200: {"content": {FHIR_MEDIA_TYPE: {}}, "description": "FHIR R4 JSON"}}
 
 MemberQuery = Annotated[str, Query(min_length=1, max_length=72, pattern=_MEMBER_ID)]
 KnownAt = Annotated[datetime | None, Query(description="Recorded-time horizon (ISO datetime with zone); default now.")]
