@@ -109,6 +109,8 @@ def build_timeline(ledger: MemberLedger, *, t: Callable[[str], str]) -> Timeline
 def _period_segments(period: CoveragePeriod, t: Callable[[str], str]) -> list[Segment]:
     lane = period.scheme
     found: list[Segment] = []
+    #: Months a repair removed from the wait, drawn as a thin strip after it (over the benefits they gave back).
+    repaired: list[Segment] = []
     head = f"{t('scheme.' + period.scheme)} {period.covered_from} – {period.covered_until - timedelta(days=1)}"
     head += f" · {period.edition.name}"
     waiting = period.waiting
@@ -122,7 +124,7 @@ def _period_segments(period: CoveragePeriod, t: Callable[[str], str]) -> list[Se
             found.append(Segment(lane, "variable", fixed_end, waiting.ends_on, f"{t('legend.variable')} · {why}"))
         if waiting.repaired_months > 0:
             repaired_end = add_months(waiting.ends_on, waiting.repaired_months)
-            found.append(Segment(lane, "repaired", waiting.ends_on, repaired_end, f"{t('legend.repaired')} · {why}"))
+            repaired.append(Segment(lane, "repaired", waiting.ends_on, repaired_end, f"{t('legend.repaired')} · {why}"))
     elif period.benefits_from > period.covered_from:
         title = f"{head} · {t('legend.before_benefits')} · {period.basis}"
         found.append(Segment(lane, "before_benefits", period.covered_from, period.benefits_from, title))
@@ -134,7 +136,7 @@ def _period_segments(period: CoveragePeriod, t: Callable[[str], str]) -> list[Se
         start = max(start, suspended_until)
     if period.benefits_until > start:
         found.append(Segment(lane, "benefits", start, period.benefits_until, f"{head} · {period.basis}"))
-    return found
+    return found + repaired
 
 
 def _gaps(periods: list[CoveragePeriod], as_of: date, t: Callable[[str], str]) -> list[Segment]:
@@ -188,7 +190,7 @@ def _place(segments: list[Segment], marks: list[Mark], as_of: date) -> Timeline:
         return round(LABEL_WIDTH + plot * (day - first_on).days / span_days, 1)
 
     placed = [
-        replace(s, x=x_of(s.start_on), width=x_of(s.end_on) - x_of(s.start_on))
+        replace(s, x=x_of(s.start_on), width=round(x_of(s.end_on) - x_of(s.start_on), 1))
         for s in segments
         if s.start_on < until_on
     ]

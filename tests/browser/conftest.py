@@ -28,6 +28,7 @@ from api.settings import Settings
 from projections.replay import create_job, edition_source, run_partition
 from projections.synthetic import generate_population
 from tests.conftest import TEST_PSEUDONYM_KEY
+from tests.support.events import make_event
 from tests.support.servers import SERVER_START_TIMEOUT_S, free_port, wait_for
 
 #: Where screenshots go (git-ignored); LEDGER_TEST_ARTIFACTS moves them.
@@ -48,6 +49,8 @@ parameters:
     values:
       - {from: 2025-01-01, value: "0.60", reference: {document: bz-handbook-2025, section: "002 ch.3 十八问 (what-if)"}}
 """
+#: A member posted under a (valid, made-up) resident identity number: the ledger stores its pseudonym.
+IDENTITY_NUMBER = "11010519491231002X"
 #: The status date the tests look at (fixed, so figures are reproducible).
 AS_OF = date(2026, 6, 30)
 
@@ -92,6 +95,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         wait_for(lambda: server.started, timeout_s=SERVER_START_TIMEOUT_S, what="the console's uvicorn server")
         base_url = f"http://127.0.0.1:{port}"
         events = list(generate_population(**POPULATION))  # type: ignore[arg-type]
+        events += [make_event(kind, member_id=IDENTITY_NUMBER) for kind in ("MemberRegistered", "ContributionPaid")]
         stored = httpx.post(
             f"{base_url}/v1/events", json=events, headers={"Authorization": f"Bearer {admin_key}"}, timeout=60
         )

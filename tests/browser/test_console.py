@@ -12,7 +12,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import AS_OF, Console, screenshot
+from tests.browser.conftest import AS_OF, IDENTITY_NUMBER, Console, screenshot
 
 #: A synthetic resident with a certified condition, a remote-care filing, a category, an end of coverage and claims.
 MEMBER = "BZ-000012"
@@ -97,7 +97,7 @@ def test_member_page_shows_the_status_and_timeline_the_api_gives(page: Page, con
     expect(page).to_have_url(re.compile(r"/console/sign-in"))
 
 
-def test_member_search_by_id_and_a_refused_key(page: Page, console: Console) -> None:
+def test_member_search_by_id_or_identity_number_and_a_refused_key(page: Page, console: Console) -> None:
     page.goto(f"{console.base_url}/console/")
     page.fill("#api-key", "lk_not-a-key")
     page.click("#sign-in")
@@ -107,6 +107,15 @@ def test_member_search_by_id_and_a_refused_key(page: Page, console: Console) -> 
     page.fill("#member-search", MEMBER)
     page.click("#member-search-go")
     expect(page.locator("#member-id")).to_have_text(MEMBER)
+
+    # An identity number finds the member under the pseudonym the API stored; the page never shows the number.
+    page.goto(f"{console.base_url}/console/")
+    page.fill("#member-search", IDENTITY_NUMBER)
+    page.click("#member-search-go")
+    expect(page.locator("#member-id")).to_have_text(re.compile(r"^\S+$"))
+    stored = page.locator("#member-id").inner_text()
+    assert stored != IDENTITY_NUMBER and IDENTITY_NUMBER not in page.url and IDENTITY_NUMBER not in page.content()
+    assert console.api(f"/v1/members/{IDENTITY_NUMBER}/status?as_of=2025-06-01").json()["member_id"] == stored
 
 
 def test_rules_show_parameters_and_what_changes_between_two_dates(page: Page, console: Console) -> None:
