@@ -21,6 +21,7 @@ from api.fhir.common import FHIR_MEDIA_TYPE, MEMBER_SYSTEM, fhir_json, resource_
 from api.fhir.coverage import coverage_id_on, coverage_resources, searchset
 from api.fhir.eligibility import eligibility_response
 from api.fhir.eob import explanation_of_benefit
+from api.identity import member_key
 from api.nhsa import CODE_TABLE, scheme_of
 from api.problems import MalformedJson
 from api.routes.events import read_body_limited
@@ -188,7 +189,7 @@ async def evaluate_eligibility(request: Request, known_at: KnownAt = None) -> Re
         _eligibility,
         request.app.state.ledger,
         request.app.state.rulebook,
-        _requested_member(eligibility),
+        member_key(request, _requested_member(eligibility)),  # an identity number becomes its pseudonym
         as_of=as_of,
         known_at=_horizon(known_at),
         request=request_reference,

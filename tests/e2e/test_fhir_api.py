@@ -203,3 +203,21 @@ def test_fhir_reads_need_a_service_or_auditor_key(client: TestClient) -> None:
     for role, expected in (("integration", 403), ("service", 200), ("auditor", 200)):
         answer = client.get("/fhir/Coverage", params=params, headers={"Authorization": f"Bearer {keys[role]}"})
         assert answer.status_code == expected, role
+
+
+def test_an_identity_number_in_an_eligibility_request_is_read_as_its_pseudonym(client: TestClient) -> None:
+    number = "11010519491231002X"  # the worked example of GB 11643-1999
+    bazhong_resident(client, member=number)
+    request = {
+        "resourceType": "CoverageEligibilityRequest",
+        "status": "active",
+        "purpose": ["validation"],
+        "patient": {"reference": f"Patient/{number}"},
+        "servicedDate": "2025-06-01",
+        "created": "2025-06-01T08:00:00+08:00",
+        "insurer": {"display": "巴中市医疗保障局"},
+    }
+    answer = client.post("/fhir/CoverageEligibilityRequest/$evaluate", content=json.dumps(request))
+    assert answer.status_code == 200, answer.text
+    assert number not in answer.text, "the ledger never answers with the identity number"
+    assert answer.json()["insurance"][0]["inforce"] is True
