@@ -7,9 +7,12 @@ with the member stream's version they reflect. A status query then reads one row
 member's stream, and hands the same events to the same domain fold: both paths give the same
 document because they fold the same list.
 
-The row is *current* when its ``stream_version`` equals the stream's version now (one indexed
-lookup of the stream's last event through the event store's recorder); streams are append-only,
-so equal versions mean equal events. Otherwise the caller folds the stream.
+The row is *current* when its ``stream_version`` equals the stream's version now; streams are
+append-only, so equal versions mean equal events. Otherwise the caller folds the stream. The row
+and the stream's version are read in one query: the version is ``max(originator_version)`` of the
+member's stream in the event store's table (named by eventsourcing's recorder, read through its
+primary-key index), which halves the time of reading the events compared with the stream
+(measured, docs/entitlements.md); the fold itself is the larger part of a status query.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, column, func, select, table, update
 
 from domain.member_stream import MemberStream, RecordedEvent, effective_order, member_stream_id, recorded_event
 from projections.readmodel import MemberHistory
@@ -84,12 +87,6 @@ def read_stream(ledger: LedgerApplication, member_id: str) -> tuple[int, list[Re
     return version, effective_order(found)
 
 
-def stream_version(ledger: LedgerApplication, member_id: str) -> int | None:
-    """The member stream's version now (None: no stream), from its last stored event alone."""
-    last = ledger.recorder.select_events(member_stream_id(member_id), desc=True, limit=1)
-    return last[0].originator_version if last else None
-
-
 def advance_history(connection: Connection, *, member_id: str, version: int, notification_id: int) -> None:
     """A stream event the fold does not read (a recorded decision) moves a row at ``version - 1`` to ``version``.
 
@@ -103,16 +100,27 @@ def advance_history(connection: Connection, *, member_id: str, version: int, not
     )
 
 
+def _stream_version_query(ledger: LedgerApplication, dialect: str, member_id: str) -> Any:
+    """``max(originator_version)`` of the member's stream, in the event store's own table and id encoding."""
+    recorder: Any = ledger.recorder
+    schema = getattr(recorder.datastore, "schema", None) if dialect == "postgresql" else None
+    events = table(recorder.events_table_name, column("originator_id"), column("originator_version"), schema=schema)
+    stream_id = member_stream_id(member_id)
+    key = stream_id if dialect == "postgresql" else stream_id.hex  # as the recorders bind it
+    return select(func.max(events.c.originator_version)).where(events.c.originator_id == key).scalar_subquery()
+
+
 def current_history(engine: Engine, ledger: LedgerApplication, member_id: str) -> list[RecordedEvent] | None:
     """The member's events from the read model when its row is current, else None (fold the stream)."""
     with engine.connect() as connection:
         row = connection.execute(
-            select(MemberHistory.stream_version, MemberHistory.history_format, MemberHistory.events_json).where(
-                MemberHistory.member_id == member_id
-            )
+            select(
+                MemberHistory.stream_version,
+                MemberHistory.history_format,
+                MemberHistory.events_json,
+                _stream_version_query(ledger, connection.dialect.name, member_id).label("stream_version_now"),
+            ).where(MemberHistory.member_id == member_id)
         ).first()
-    if row is None or row.history_format != HISTORY_FORMAT:
-        return None
-    if stream_version(ledger, member_id) != row.stream_version:
+    if row is None or row.history_format != HISTORY_FORMAT or row.stream_version_now != row.stream_version:
         return None
     return decode_history(row.events_json, member_id=member_id)
