@@ -25,9 +25,9 @@ def install_broker(redis_url: str | None) -> dramatiq.Broker:
     """Make the broker the global one and declare the ledger's actors on it."""
     broker = make_broker(redis_url)
     dramatiq.set_broker(broker)
-    from workers import actors, audit
+    from workers import actors, audit, outbox
 
-    for actor in (*actors.ACTORS, *audit.ACTORS):
+    for actor in (*actors.ACTORS, *audit.ACTORS, *outbox.ACTORS):
         actor.broker = broker
         broker.declare_actor(actor)
     return broker
