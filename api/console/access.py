@@ -16,6 +16,8 @@ from fastapi.responses import RedirectResponse
 
 from api.auth import Principal, require
 from api.console.pages import CONSOLE_PREFIX, ConsolePageRoute, render
+from api.problems import RequestBodyTooLarge
+from api.routes.events import read_body_limited
 
 #: The cookie api.auth reads a key from.
 API_KEY_COOKIE = "ledger_api_key"
@@ -65,9 +67,10 @@ async def sign_in_page(request: Request) -> Response:
 
 @router.post("/sign-in")
 async def sign_in(request: Request) -> Response:
-    body = await request.body()
-    if len(body) > SIGN_IN_FORM_BYTES_MAX:
-        return render(request, "error.html", {"status": 413, "detail": "form too large"}, status_code=413)
+    try:
+        body = await read_body_limited(request, SIGN_IN_FORM_BYTES_MAX)
+    except RequestBodyTooLarge as error:
+        return render(request, "error.html", {"status": 413, "detail": str(error)}, status_code=413)
     form = parse_qs(body.decode("utf-8", errors="replace"), max_num_fields=4)
     key = (form.get("api_key") or [""])[0].strip()
     target = _safe_next((form.get("next") or [""])[0])

@@ -12,22 +12,22 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.console.access import Auditor
-from api.console.editions import edition_choices, recent_replays, resolve
+from api.console.editions import edition_choices, recent_audits, recent_replays, resolve
 from api.console.pages import CONSOLE_PREFIX, ConsolePageRoute, render
 from api.routes.status import today_in_china
 from domain.audit import RECORDED, AuditTotals, Difference
 from domain.money import format_yuan
 from domain.policies import Edition
-from projections.audit import audit_members, member_ids
+from projections.audit import audit_job_results, audit_members, member_ids
 
 router = APIRouter(prefix=CONSOLE_PREFIX, route_class=ConsolePageRoute, include_in_schema=False)
 
@@ -38,43 +38,40 @@ DIFFERENCES_SHOWN_MAX = 500
 RULEBOOK = "rulebook"
 DIMENSIONS = ("region", "scheme", "layer", "year")
 
-SideReference = Annotated[str, Query(min_length=1, max_length=80)]
 Filter = Annotated[str | None, Query(max_length=80)]
 
 
 @dataclass(frozen=True)
 class AuditRequest:
-    a: str
-    b: str
+    """An audit asked for: sides A and B computed now, or a stored audit job; and the drill-down."""
+
+    a: str | None
+    b: str | None
+    job: str | None
     region: str | None
     as_of: date
     drill: dict[str, str]
 
     def query(self, **drill: str) -> str:
-        values = {"a": self.a, "b": self.b, "as_of": self.as_of.isoformat()}
-        if self.region:
+        values = {"job": self.job} if self.job else {"a": self.a or "", "b": self.b or "", "as_of": str(self.as_of)}
+        if self.region and not self.job:
             values["region"] = self.region
         return urlencode(values | {k: v for k, v in drill.items() if v})
 
 
-@router.get("/audit")
-async def audit_home(request: Request, principal: Auditor) -> Response:
-    state = request.app.state
-    replays = await run_in_threadpool(recent_replays, state.read_engine)
-    context = {
-        "replays": replays,
-        "choices": edition_choices(state.rulebook, replays),
-        "today": today_in_china().isoformat(),
-    }
-    return render(request, "audit.html", context)
+@dataclass(frozen=True)
+class AuditOutcome:
+    totals: AuditTotals
+    differences: list[Difference]
+    label_a: str
+    label_b: str
+    as_of: date
 
 
-@router.get("/audit/diff")
-async def audit_diff(
-    request: Request,
-    principal: Auditor,
-    a: SideReference,
-    b: SideReference,
+def audit_request(
+    a: Filter = None,
+    b: Filter = None,
+    job: Annotated[str | None, Query(max_length=36)] = None,
     as_of: Annotated[date | None, Query()] = None,
     region: Filter = None,
     d_region: Filter = None,
@@ -82,14 +79,41 @@ async def audit_diff(
     d_layer: Filter = None,
     d_year: Filter = None,
     member: Filter = None,
-) -> Response:
+) -> AuditRequest:
+    """The query of the diff page and its CSV: ``job``, or ``a`` and ``b`` (and ``as_of``, ``region``)."""
+    if not job and not (a and b):
+        raise HTTPException(422, "name an audit job (job=) or both sides (a= and b=)")
     drill = {"d_region": d_region, "d_scheme": d_scheme, "d_layer": d_layer, "d_year": d_year, "member": member}
-    asked = AuditRequest(a, b, region or None, as_of or today_in_china(), {k: v for k, v in drill.items() if v})
-    totals, differences, labels = await run_in_threadpool(_run, request, asked)
-    chosen = [d for d in differences if _matches(d, asked.drill)]
+    chosen = {key: value for key, value in drill.items() if value}
+    return AuditRequest(a, b, job, region or None, as_of or today_in_china(), chosen)
+
+
+Asked = Annotated[AuditRequest, Depends(audit_request)]
+
+
+@router.get("/audit")
+async def audit_home(request: Request, principal: Auditor) -> Response:
+    state = request.app.state
+    replays = await run_in_threadpool(recent_replays, state.read_engine)
+    audits = await run_in_threadpool(recent_audits, state.read_engine)
+    context = {
+        "replays": replays,
+        "audits": audits,
+        "choices": edition_choices(state.rulebook, replays),
+        "today": today_in_china().isoformat(),
+    }
+    return render(request, "audit.html", context)
+
+
+@router.get("/audit/diff")
+async def audit_diff(request: Request, principal: Auditor, asked: Asked) -> Response:
+    outcome = await run_in_threadpool(_outcome, request, asked)
+    asked = replace(asked, as_of=outcome.as_of)
+    totals = outcome.totals
+    chosen = [d for d in outcome.differences if _matches(d, asked.drill)]
     context = {
         "asked": asked,
-        "labels": labels,
+        "labels": (outcome.label_a, outcome.label_b),
         "totals": totals,
         "rows": [row | {"query": asked.query(**_drill_of(row))} for row in totals.rows()],
         "charts": [(dimension, _chart(totals, dimension, asked)) for dimension in DIMENSIONS],
@@ -102,29 +126,16 @@ async def audit_diff(
 
 
 @router.get("/audit/diff.csv")
-async def audit_csv(
-    request: Request,
-    principal: Auditor,
-    a: SideReference,
-    b: SideReference,
-    as_of: Annotated[date | None, Query()] = None,
-    region: Filter = None,
-    d_region: Filter = None,
-    d_scheme: Filter = None,
-    d_layer: Filter = None,
-    d_year: Filter = None,
-    member: Filter = None,
-) -> Response:
-    drill = {"d_region": d_region, "d_scheme": d_scheme, "d_layer": d_layer, "d_year": d_year, "member": member}
-    asked = AuditRequest(a, b, region or None, as_of or today_in_china(), {k: v for k, v in drill.items() if v})
-    _, differences, _ = await run_in_threadpool(_run, request, asked)
+async def audit_csv(request: Request, principal: Auditor, asked: Asked) -> Response:
+    outcome = await run_in_threadpool(_outcome, request, asked)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(_CSV_FIELDS))
     writer.writeheader()
-    for difference in differences:
+    for difference in outcome.differences:
         if _matches(difference, asked.drill):
             writer.writerow(difference.row())
-    name = f"audit-{_file_part(a)}-vs-{_file_part(b)}-{asked.as_of.isoformat()}.csv"
+    sides = f"job-{asked.job}" if asked.job else f"{_file_part(asked.a or '')}-vs-{_file_part(asked.b or '')}"
+    name = f"audit-{sides}-{outcome.as_of.isoformat()}.csv"
     return Response(
         buffer.getvalue(),
         media_type="text/csv; charset=utf-8",
@@ -144,15 +155,26 @@ def _label(reference: str, edition: Edition | None) -> str:
     return reference if edition is None or edition.name == reference else f"{edition.name} @{edition.hash_short}"
 
 
-def _run(request: Request, asked: AuditRequest) -> tuple[AuditTotals, list[Difference], tuple[str, str]]:
-    """Audit every member (of the region, if one is asked for) under side A against side B."""
+def _outcome(request: Request, asked: AuditRequest) -> AuditOutcome:
+    """The stored results of an audit job, or an audit of every member (of the region) run now."""
     state = request.app.state
+    if asked.job:
+        job = next((row for row in recent_audits(state.read_engine, job_id=asked.job)), None)
+        if job is None:
+            raise HTTPException(404, f"no audit job {asked.job}")
+        totals = AuditTotals()
+        differences: list[Difference] = []
+        for _member_id, found in audit_job_results(state.read_engine, asked.job):
+            totals.add(found)
+            differences.extend(found)
+        return AuditOutcome(totals, differences, job.side_a, job.side_b, date.fromisoformat(job.as_of))
+    assert asked.a is not None and asked.b is not None
     edition_a = None if asked.a == RULEBOOK else resolve(asked.a, state.rulebook, state.read_engine)
     against: Any = asked.b if asked.b == RECORDED else None
     if asked.b not in (RECORDED, RULEBOOK):
         against = resolve(asked.b, state.rulebook, state.read_engine)
     totals = AuditTotals()
-    differences: list[Difference] = []
+    differences = []
     for _member_id, found in audit_members(
         state.ledger,
         state.rulebook,
@@ -165,8 +187,8 @@ def _run(request: Request, asked: AuditRequest) -> tuple[AuditTotals, list[Diffe
     ):
         totals.add(found)
         differences.extend(found)
-    labels = (_label(asked.a, edition_a), _label(asked.b, against if isinstance(against, Edition) else None))
-    return totals, differences, labels
+    label_b = _label(asked.b, against if isinstance(against, Edition) else None)
+    return AuditOutcome(totals, differences, _label(asked.a, edition_a), label_b, asked.as_of)
 
 
 def _bounded(members: Iterator[str]) -> Iterator[str]:

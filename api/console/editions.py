@@ -8,18 +8,20 @@ and checked against the hash the job recorded.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, select
 
 from domain.policies import Edition
+from projections.audit import AuditProgress, audit_progress
 from projections.queries import UnknownEdition, find_edition
-from projections.readmodel import ReplayJob
+from projections.readmodel import AuditJob, ReplayJob
 from projections.replay import JobProgress, job_progress, resolve_edition
 from projections.rulebook import Rulebook
 
-#: Replays listed on the audit page (newest first).
+#: Replays and audit jobs listed on the audit page (newest first).
 REPLAYS_LISTED_MAX = 50
 JOB_PREFIX = "job:"
 
@@ -100,3 +102,57 @@ def edition_choices(rulebook: Rulebook, replays: list[ReplayRow]) -> list[dict[s
         for row in replays
     ]
     return choices
+
+
+def source_label(source: str | None) -> str:
+    """What an edition source (as jobs store it) names: the rule set, or the file the edition came from."""
+    if source is None:
+        return "rulebook"
+    if not source.startswith("{"):
+        return source  # "recorded" or "rulebook"
+    spec = json.loads(source)
+    return str(spec.get("rulebook") or spec.get("file_name") or "?")
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    job_id: str
+    side_a: str
+    side_b: str
+    region: str | None
+    as_of: str
+    created_at: str
+    progress: AuditProgress
+
+    @property
+    def done_percent(self) -> float:
+        total = self.progress.members_total
+        return 100.0 if total == 0 else round(100.0 * self.progress.members_done / total, 1)
+
+
+def recent_audits(engine: Engine, *, limit: int = REPLAYS_LISTED_MAX, job_id: str | None = None) -> list[AuditRow]:
+    """The newest audit jobs (or the one ``job_id``) with their progress (``projections.audit.audit_progress``)."""
+    query = select(
+        AuditJob.job_id,
+        AuditJob.side_a_source,
+        AuditJob.side_b_source,
+        AuditJob.region,
+        AuditJob.as_of,
+        AuditJob.created_at,
+    )
+    if job_id is not None:
+        query = query.where(AuditJob.job_id == job_id)
+    with engine.connect() as connection:
+        jobs = connection.execute(query.order_by(AuditJob.created_at.desc(), AuditJob.job_id).limit(limit)).all()
+    return [
+        AuditRow(
+            job_id=job.job_id,
+            side_a=source_label(job.side_a_source),
+            side_b=source_label(job.side_b_source),
+            region=job.region,
+            as_of=job.as_of.isoformat(),
+            created_at=job.created_at.isoformat(timespec="seconds"),
+            progress=audit_progress(engine, job.job_id),
+        )
+        for job in jobs
+    ]

@@ -14,7 +14,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -25,6 +25,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from api.app import create_app
 from api.auth import create_key
 from api.settings import Settings
+from projections.audit import RULEBOOK, create_audit_job, run_audit_partition
 from projections.replay import create_job, edition_source, run_partition
 from projections.synthetic import generate_population
 from tests.conftest import TEST_PSEUDONYM_KEY
@@ -72,6 +73,7 @@ class Console:
     service_key: str
     auditor_key: str
     replay_job_id: str
+    audit_job_id: str
 
     def api(self, path: str) -> httpx.Response:
         """A GET of the JSON API with the admin key (what the console must agree with)."""
@@ -100,15 +102,16 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
             f"{base_url}/v1/events", json=events, headers={"Authorization": f"Bearer {admin_key}"}, timeout=60
         )
         assert stored.status_code == 200, stored.text
-        job_id = _replay_what_if(app, root)
-        yield Console(base_url, admin_key, service_key, auditor_key, job_id)
+        job_id, audit_id = _replay_and_audit_what_if(app, root)
+        yield Console(base_url, admin_key, service_key, auditor_key, job_id, audit_id)
     finally:
         server.should_exit = True
         thread.join(timeout=SERVER_START_TIMEOUT_S)
 
 
-def _replay_what_if(app: object, root: Path) -> str:
-    """Record and run (here, in one partition) a replay of the outpatient-60 patch, as `ledger replay` would."""
+def _replay_and_audit_what_if(app: object, root: Path) -> tuple[str, str]:
+    """Record and run (here, in one partition each) a replay of the outpatient-60 patch and an audit of it against
+    the rulebook, as `ledger replay` and `ledger audit` with workers would."""
     state = app.state  # type: ignore[attr-defined]
     patch_file = root / "outpatient-60.yaml"
     patch_file.write_text(OUTPATIENT_60_PATCH, encoding="utf-8")
@@ -122,7 +125,17 @@ def _replay_what_if(app: object, root: Path) -> str:
         as_of=AS_OF,
     )
     run_partition(state.read_engine, state.ledger, state.rulebook, job_id=job_id, partition=0)
-    return job_id
+    audit_id = create_audit_job(
+        state.read_engine,
+        state.ledger,
+        side_a_source=edition_source(edition, file=patch_file),
+        side_b_source=RULEBOOK,
+        partitions=1,
+        as_of=AS_OF,
+        known_at=datetime.now(UTC),
+    )
+    run_audit_partition(state.read_engine, state.ledger, state.rulebook, job_id=audit_id, partition=0)
+    return job_id, audit_id
 
 
 @pytest.fixture(scope="session")

@@ -162,11 +162,24 @@ def test_audit_diff_of_a_replayed_edition_drills_down_and_downloads(page: Page, 
     expect(replay.locator(".members-done")).to_have_text(f"{progress['members_done']} / {progress['members_total']}")
     screenshot(page, "audit-replays")
 
+    # The stored audit job of the same patch gives the same differences as the audit the page runs.
+    stored = page.locator(f'#audits tr[data-audit-id="{console.audit_job_id}"]')
+    expect(stored.locator(".job-status")).to_have_text("done")
+    stored.locator("a.audit-job").click()
+    expect(page.locator("#audit-job")).to_have_attribute("data-job-id", console.audit_job_id)
+    expect(page.locator("#audit-side-a")).to_contain_text("outpatient-60.yaml")
+    stored_changed = page.locator("#members-changed").inner_text()
+    stored_rows = page.locator("#differences tr.difference").evaluate_all("rows => rows.map(r => r.innerText)")
+    page.go_back()
+
     replay.locator("a.audit-replay").click()
     expect(page.locator("#audit-side-a")).to_have_attribute("data-reference", f"job:{console.replay_job_id}")
     expect(page.locator("#audit-side-a")).to_contain_text("bazhong-resident @")
     changed = int(page.locator("#members-changed").inner_text())
     assert changed > 0, "outpatient pooling at 60 % pays some claims differently"
+    assert str(changed) == stored_changed
+    rows_now = page.locator("#differences tr.difference").evaluate_all("rows => rows.map(r => r.innerText)")
+    assert rows_now == stored_rows
     expect(page.locator('.chart-card[data-dimension="layer"] a.drill')).not_to_have_count(0)
     screenshot(page, "audit-diff")
 
