@@ -31,6 +31,8 @@ class ReplayRow:
     job_id: str
     edition_name: str
     edition_hash: str
+    #: Where the edition came from: the rule set's name, or the rule-set / patch file replayed.
+    source: str
     region: str | None
     as_of: str
     created_at: str
@@ -54,6 +56,7 @@ def recent_replays(engine: Engine, *, limit: int = REPLAYS_LISTED_MAX) -> list[R
                 ReplayJob.job_id,
                 ReplayJob.edition_name,
                 ReplayJob.edition_hash,
+                ReplayJob.edition_source,
                 ReplayJob.region,
                 ReplayJob.as_of,
                 ReplayJob.created_at,
@@ -66,6 +69,7 @@ def recent_replays(engine: Engine, *, limit: int = REPLAYS_LISTED_MAX) -> list[R
             job_id=job.job_id,
             edition_name=job.edition_name,
             edition_hash=job.edition_hash,
+            source=source_label(job.edition_source),
             region=job.region,
             as_of=job.as_of.isoformat(),
             created_at=job.created_at.isoformat(timespec="seconds"),

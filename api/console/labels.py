@@ -115,6 +115,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "audit.jobs": ("稽核任务", "Audit jobs"),
     "audit.job": ("稽核任务", "Audit job"),
     "audit.results": ("查看结果", "Results"),
+    "audit.done": ("已完成", "done"),
+    "audit.running": ("进行中", "running"),
     "audit.against": ("对比", "Against"),
     "audit.recorded": ("已记录的结算决定", "recorded decisions"),
     "audit.rulebook": ("现行规则库", "the rulebook"),

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -74,6 +75,8 @@ class Console:
     auditor_key: str
     replay_job_id: str
     audit_job_id: str
+    #: The served application (its state: the store, the read models, the rulebook), to start jobs beside it.
+    app: Any
 
     def api(self, path: str) -> httpx.Response:
         """A GET of the JSON API with the admin key (what the console must agree with)."""
@@ -103,7 +106,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         )
         assert stored.status_code == 200, stored.text
         job_id, audit_id = _replay_and_audit_what_if(app, root)
-        yield Console(base_url, admin_key, service_key, auditor_key, job_id, audit_id)
+        yield Console(base_url, admin_key, service_key, auditor_key, job_id, audit_id, app)
     finally:
         server.should_exit = True
         thread.join(timeout=SERVER_START_TIMEOUT_S)

@@ -12,6 +12,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from projections.replay import create_job, edition_source, run_partition
 from tests.browser.conftest import AS_OF, IDENTITY_NUMBER, Console, screenshot
 
 #: A synthetic resident with a certified condition, a remote-care filing, a category, an end of coverage and claims.
@@ -157,14 +158,31 @@ def test_rules_show_parameters_and_what_changes_between_dates_and_editions(page:
 def test_audit_diff_of_a_replayed_edition_drills_down_and_downloads(page: Page, console: Console) -> None:
     sign_in(page, console, "/console/audit", console.auditor_key)
     replay = page.locator(f'#replays tr[data-job-id="{console.replay_job_id}"]')
-    expect(replay.locator(".job-status")).to_have_text("done")
+    expect(replay.locator(".job-status")).to_have_attribute("data-status", "done")
     progress = console.api(f"/v1/replays/{console.replay_job_id}").json()
     expect(replay.locator(".members-done")).to_have_text(f"{progress['members_done']} / {progress['members_total']}")
     screenshot(page, "audit-replays")
 
+    # A replay still running is followed by the page (its script polls GET /v1/replays/{id} with the cookie).
+    state = console.app.state
+    running = create_job(
+        state.read_engine,
+        state.ledger,
+        state.rulebook["bazhong-resident"],
+        source=edition_source(state.rulebook["bazhong-resident"], file=None),
+        partitions=1,
+        as_of=AS_OF,
+    )
+    page.reload()
+    following = page.locator(f'#replays tr[data-job-id="{running}"]')
+    expect(following.locator(".job-status")).to_have_attribute("data-status", "running")
+    run_partition(state.read_engine, state.ledger, state.rulebook, job_id=running, partition=0)
+    expect(following.locator(".job-status")).to_have_attribute("data-status", "done")
+    expect(following.locator(".members-done")).to_have_text(re.compile(r"^(\d+) / \1$"))
+
     # The stored audit job of the same patch gives the same differences as the audit the page runs.
     stored = page.locator(f'#audits tr[data-audit-id="{console.audit_job_id}"]')
-    expect(stored.locator(".job-status")).to_have_text("done")
+    expect(stored.locator(".job-status")).to_have_attribute("data-status", "done")
     stored.locator("a.audit-job").click()
     expect(page.locator("#audit-job")).to_have_attribute("data-job-id", console.audit_job_id)
     expect(page.locator("#audit-side-a")).to_contain_text("outpatient-60.yaml")

@@ -19,7 +19,8 @@ document.addEventListener("DOMContentLoaded", () => {
       row.querySelector(".events-per-s").textContent = job.events_per_s;
       row.querySelector(".eta").textContent = job.eta_s ?? "";
       row.querySelector(".progress div").style.width = `${job.members_total ? (100 * job.members_done) / job.members_total : 100}%`;
-      row.querySelector(".job-status").textContent = job.status;
+      row.querySelector(".job-status").dataset.status = job.status;
+      if (job.status === "done") row.querySelector(".job-status").textContent = row.dataset.doneLabel;
       if (job.status !== "done") setTimeout(tick, 1000);
     };
     setTimeout(tick, 1000);
