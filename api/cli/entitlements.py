@@ -115,28 +115,61 @@ def scenario(
 
 
 def project(
-    once: Annotated[bool, typer.Option("--once", help="Catch up and exit.")] = False,
-    interval_s: Annotated[float, typer.Option("--interval", min=0.1, max=3600, help="Seconds between polls.")] = 2.0,
+    once: Annotated[bool, typer.Option("--once", help="Catch up, deliver the outbox, and exit.")] = False,
+    interval_s: Annotated[
+        float,
+        typer.Option(
+            "--interval", min=0.1, max=3600, help="Seconds between polls (SQLite); longest wait (PostgreSQL)."
+        ),
+    ] = 2.0,
 ) -> None:
-    """Keep the entitlement read models current: one active runner, restarts on errors, lag and a watchdog."""
+    """Keep the entitlement read models current and deliver their outbox: one active runner, restarts, lag, watchdog.
+
+    On PostgreSQL new events arrive by LISTEN/NOTIFY; SQLite is polled every --interval seconds.
+    Outbox ids go to the `outbox` queue (Redis with LEDGER_REDIS_URL, else in-process), and this
+    process runs a dramatiq worker for that queue.
+    """
     import signal
+
+    import dramatiq
 
     from api.app import open_ledger
     from projections.entitlements import catch_up, lag, open_projection
+    from projections.outbox import dispatch_pending
     from projections.rulebook import load_rulebook
     from projections.runner import Cycle, SupervisedRunner
+    from workers.actors import close_resources, use_settings
+    from workers.broker import install_broker
+    from workers.outbox import OUTBOX_QUEUE, OUTBOX_WORKER_THREADS, deliver_outbox
 
     settings = Settings()
     upgrade_to_head(sqlalchemy_url(settings.database_url))
+    broker = install_broker(settings.redis_url)
+    use_settings(settings)
     ledger = open_ledger(settings)
     projection = open_projection(sqlalchemy_url(settings.database_url), ledger, load_rulebook())
+    engine = projection.view.engine
+    worker = dramatiq.Worker(broker, worker_threads=OUTBOX_WORKER_THREADS, queues={OUTBOX_QUEUE})
+    worker.start()
+
+    def dispatch() -> int:
+        return dispatch_pending(engine, deliver_outbox.send)
+
     if once:
         try:
             applied = catch_up(ledger, projection)
-            console.print(f"entitlements: applied {applied} notification(s), lag {lag(ledger, projection.view)}")
+            dispatched = dispatch()
+            broker.join(OUTBOX_QUEUE)
+            worker.join()
+            console.print(
+                f"entitlements: applied {applied} notification(s), lag {lag(ledger, projection.view)}, "
+                f"outbox: {dispatched} delivered"
+            )
         finally:
+            worker.stop()
             ledger.close()
-            projection.view.engine.dispose()
+            close_resources()
+            engine.dispose()
         return
     ledger.close()
 
@@ -145,17 +178,24 @@ def project(
             errors.print(f"[red]entitlements: {cycle.error}; restarting[/red]")
         elif cycle.stalled:
             errors.print(f"[yellow]entitlements: lag {cycle.lag} not moving; reconnecting[/yellow]")
-        elif cycle.applied:
-            console.print(f"entitlements: applied {cycle.applied} notification(s), lag {cycle.lag}")
+        elif cycle.applied or cycle.dispatched:
+            console.print(
+                f"entitlements: applied {cycle.applied} notification(s), lag {cycle.lag}, "
+                f"outbox: {cycle.dispatched} dispatched"
+            )
 
-    runner = SupervisedRunner(projection, lambda: open_ledger(settings), interval_s=interval_s, report=report)
+    runner = SupervisedRunner(
+        projection, lambda: open_ledger(settings), interval_s=interval_s, report=report, dispatch=dispatch
+    )
     signal.signal(signal.SIGTERM, lambda *_: runner.stop())
     try:
         runner.run()
     except KeyboardInterrupt:
         runner.stop()
     finally:
-        projection.view.engine.dispose()
+        worker.stop()
+        close_resources()
+        engine.dispose()
         console.print("entitlements: stopped")
 
 
