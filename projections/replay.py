@@ -3,10 +3,12 @@
 A replay is a job (``replay_job``) split into partitions by a stable hash of the member id, so N
 workers on N machines share it; each partition writes its progress to its own row
 (``replay_partition``) and its members' rows into the set ``<edition name>@<hash>``
-(``replay_claim_settlement``, ``replay_cap_usage``), replacing a member's rows in one transaction:
-a partition run twice (a redelivered message, a restarted worker) gives the same rows. The live
-read models are never touched. The job carries the edition's source (a rulebook name, or the text
-of a rule-set or patch file) and every worker checks it rebuilds the same content hash.
+(``replay_member_coverage``, ``replay_claim_settlement``, ``replay_cap_usage``), replacing a few
+hundred members' rows in one transaction (their streams read in one query, their rows written with
+``COPY`` on PostgreSQL): a partition run twice (a redelivered message, a restarted worker) gives the
+same rows. The live read models are untouched until :func:`promote`. The job carries the edition's
+source (a rulebook name, or the text of a rule-set or patch file) and every worker checks it
+rebuilds the same content hash.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from projections.store import LedgerApplication
 #: Most partitions one replay is split into.
 PARTITIONS_MAX = 256
 #: Members whose rows (and the partition's progress) are written in one transaction.
-MEMBERS_PER_TRANSACTION = 50
+MEMBERS_PER_TRANSACTION = 200
 _RECORDED_BY = datetime(9999, 12, 31, tzinfo=UTC)
 #: The effective date of the live read model (``projections.entitlements`` folds to the end of time);
 #: only a set replayed as of this date can be promoted.
@@ -141,7 +143,8 @@ def create_job(
     """Record a replay job and its partitions; returns the job id (workers are sent ids only)."""
     if not 1 <= partitions <= PARTITIONS_MAX:
         raise ReplayError(f"partitions must be 1 to {PARTITIONS_MAX} (got {partitions})")
-    population = list(members) if members is not None else list(member_ids(ledger))
+    # Counted, not kept: the member listing is streamed (a replay's memory does not grow with the population).
+    members_total = len(members) if members is not None else sum(1 for _ in member_ids(ledger))
     job_id = str(uuid.uuid4())
     now = datetime.now(UTC)
     with engine.begin() as connection:
@@ -156,7 +159,7 @@ def create_job(
                 members_json=None if members is None else json.dumps(list(members)),
                 as_of=as_of,
                 partitions=partitions,
-                members_total=len(population),
+                members_total=members_total,
                 created_at=now,
                 from_notification_id=ledger.recorder.max_notification_id() or 0,
             )
@@ -184,18 +187,16 @@ def run_partition(
     finder = edition_finder(rulebook, edition)
     population = json.loads(job["members_json"]) if job["members_json"] else member_ids(ledger)
     _partition_status(engine, job_id, partition, status="running", started=True)
-    members_done = events_done = 0
-    chunk: list[tuple[str, list[Any]]] = []
+    done = (0, 0)
+    chunk: list[str] = []
     for member_id in population:
         if partition_of(member_id, job["partitions"]) != partition:
             continue
-        chunk.append((member_id, ledger.member_events(member_id)))
+        chunk.append(member_id)
         if len(chunk) == MEMBERS_PER_TRANSACTION:
-            members_done, events_done = _write_chunk(
-                engine, job, partition, chunk, finder, done=(members_done, events_done)
-            )
+            done = _write_chunk(engine, job, partition, list(ledger.member_streams(chunk).items()), finder, done=done)
             chunk = []
-    _write_chunk(engine, job, partition, chunk, finder, done=(members_done, events_done))
+    _write_chunk(engine, job, partition, list(ledger.member_streams(chunk).items()), finder, done=done)
     _partition_status(engine, job_id, partition, status="done", finished=True)
 
 
@@ -227,18 +228,38 @@ def _write_chunk(
     with engine.begin() as connection:
         for table in (ReplayMemberCoverage, ReplayClaimSettlement, ReplayCapUsage):
             connection.execute(delete(table).where(table.model_set == model_set, table.member_id.in_(members)))
-        if coverages:
-            connection.execute(ReplayMemberCoverage.__table__.insert(), coverages)
-        if settlements:
-            connection.execute(ReplayClaimSettlement.__table__.insert(), settlements)
-        if usages:
-            connection.execute(ReplayCapUsage.__table__.insert(), usages)
+        for table, rows in (
+            (ReplayMemberCoverage, coverages),
+            (ReplayClaimSettlement, settlements),
+            (ReplayCapUsage, usages),
+        ):
+            _insert_rows(connection, table, rows)
         connection.execute(
             ReplayPartition.__table__.update()
             .where(ReplayPartition.job_id == job["job_id"], ReplayPartition.partition == partition)
             .values(members_done=members_done, events_done=events_done)
         )
     return members_done, events_done
+
+
+def _insert_rows(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows in the caller's transaction: ``COPY`` on PostgreSQL, one executemany on SQLite."""
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.__table__.insert(), rows)
+        return
+    from psycopg.sql import SQL, Identifier
+
+    columns = list(rows[0])
+    statement = SQL("COPY {table} ({columns}) FROM STDIN").format(
+        table=Identifier(table.__tablename__), columns=SQL(", ").join(Identifier(c) for c in columns)
+    )
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[column] for column in columns])
 
 
 def coverage_rows(ledger: MemberLedger) -> list[dict[str, Any]]:
