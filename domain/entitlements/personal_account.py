@@ -291,36 +291,47 @@ def personal_account(
 ) -> PersonalAccount | None:
     """The account on ``facts.as_of``; None for members with no employee history."""
     payments = employee_payments(facts)
-    account_types = (
-        "PersonalAccountSpent",
-        "FamilyAidTransferred",
-        "PersonalAccountPaidOut",
-        "ContributionBaseDeclared",
-    )
-    events = [e for e in facts.account_events if e.type in account_types]
+    debit_types = ("PersonalAccountSpent", "FamilyAidTransferred", "PersonalAccountPaidOut")
+    events = [e for e in facts.account_events if e.type in (*debit_types, "ContributionBaseDeclared")]
     if not payments and not events and years is None:
         return None
     account = PersonalAccount()
     bases = _bases(facts, AccountBaseKind.CONTRIBUTION_BASE)
     steps: list[_Step] = []
+    editions: dict[str, Edition | None] = {}
+    unaccrued: dict[str, tuple[Edition, list[Payment]]] = {}
     for order, payment in enumerate(payments):
         if payment.kind is ContributionKind.TRANSFER_IN:
             continue
-        try:
-            edition = edition_for(payment.region, EMPLOYEE)
-        except LedgerError:
+        if payment.region not in editions:
+            try:
+                editions[payment.region] = edition_for(payment.region, EMPLOYEE)
+            except LedgerError:
+                editions[payment.region] = None
+        edition = editions[payment.region]
+        if edition is None or not has(edition, "personal_account.in_service_rate"):
             continue
-        if not has(edition, "personal_account.in_service_rate"):
+        if not bases:
+            unaccrued.setdefault(payment.region, (edition, []))[1].append(payment)
             continue
         accrued = _accrual(payment, edition, bases, order)
         if isinstance(accrued, str):
             account.notes.append((accrued, edition, ()))
         else:
             steps += accrued
+    for region, (edition, unpaid) in sorted(unaccrued.items()):
+        account.notes.append(
+            (
+                f"{len(unpaid)} payment(s) in {region}: nothing accrued, no contribution base declared "
+                "(ContributionBaseDeclared)",
+                edition,
+                (),
+            )
+        )
     if years is not None:
         steps += _retiree_steps(facts, years, account)
     for position, event in enumerate(facts.account_events):
-        if event.type in account_types[:3]:
+        if event.type in debit_types:
             amount = getattr(event.data, "amount", 0)
             steps.append(
                 _Step(event.occurred_on, DEBIT_RANK, (2, position), event.type, amount, event, event_id=event.event_id)
