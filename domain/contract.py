@@ -478,11 +478,21 @@ class ContributionBaseDeclaredData(_Data):
 
 
 class PersonalAccountSpentData(_Data):
-    """Money paid from the member's own personal account (个人账户) for the member's own costs."""
+    """Money paid from the member's own personal account (个人账户) for the member's own costs.
+
+    A settlement share names the settled claim it pays (``claim_id``)."""
 
     purpose: AccountSpendPurpose
     amount: YuanAmount
     claim_id: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _claim_named(self) -> PersonalAccountSpentData:
+        if self.purpose is AccountSpendPurpose.SETTLEMENT_SHARE and self.claim_id is None:
+            raise PydanticCustomError(
+                "claim_required", "a settlement_share names the settled claim it pays", {"field": "claim_id"}
+            )
+        return self
 
 
 class RelativeBoundData(_Data):
@@ -636,9 +646,23 @@ class PersonalAccountSpent(_Envelope):
     data: PersonalAccountSpentData
 
 
+def _not_oneself(event: _Envelope, relative_member_id: str) -> None:
+    if relative_member_id == event.member_id:
+        raise PydanticCustomError(
+            "relative_is_member",
+            "a relative is another member, not the member themself",
+            {"field": "data.relative_member_id"},
+        )
+
+
 class RelativeBound(_Envelope):
     type: Literal["RelativeBound"]
     data: RelativeBoundData
+
+    @model_validator(mode="after")
+    def _other_member(self) -> RelativeBound:
+        _not_oneself(self, self.data.relative_member_id)
+        return self
 
 
 class RelativeUnbound(_Envelope):
@@ -649,6 +673,11 @@ class RelativeUnbound(_Envelope):
 class FamilyAidTransferred(_Envelope):
     type: Literal["FamilyAidTransferred"]
     data: FamilyAidTransferredData
+
+    @model_validator(mode="after")
+    def _other_member(self) -> FamilyAidTransferred:
+        _not_oneself(self, self.data.relative_member_id)
+        return self
 
 
 class PersonalAccountPaidOut(_Envelope):

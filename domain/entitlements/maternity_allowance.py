@@ -18,8 +18,9 @@
   ``maternity.allowance_days_per_month`` × days, one rounding; less unemployment benefit where
   ``maternity.allowance_net_of_unemployment_benefit`` (Shenyang from 2025).
 * Payment (``maternity.allowance_payment`` on the event day): Shenyang from 2025-07 monthly to the
-  member (each calendar month of the leave, payable the 1st of the next month, withheld while a
-  begun month is unpaid); otherwise one sum after the leave.
+  member (each calendar month of the leave, payable the 1st of the next month, withheld while that
+  month is unpaid); otherwise one sum after the leave, withheld while a begun month of the leave is
+  unpaid (continued payment: 000 生育待遇 1; 002 ch.2 十五问 三).
 """
 
 from __future__ import annotations
@@ -356,8 +357,8 @@ def _payment(allowance: Allowance, facts: MemberFacts, edition: Edition) -> None
         payable = max(last_day + timedelta(days=1), allowance.payable_from or on)
         allowance.payable_from = payable
         status = "payable" if allowance.status == "qualified" and payable <= as_of else "due"
-        if unpaid and allowance.insured_as != InsuredAs.EMPLOYEE.value:
-            status = "withheld"
+        if unpaid:
+            status = "withheld"  # 继续缴费 (000 生育待遇 1) / 产假期间正常参保缴费 (002 ch.2 十五问)
         allowance.instalments = [
             {
                 "month": None,

@@ -312,3 +312,17 @@ def test_optional_account_fields_take_their_defaults() -> None:
         True,
         "employee",
     )
+
+
+def test_a_settlement_share_names_its_claim() -> None:
+    [problem] = problems_of([make_event("PersonalAccountSpent", claim_id=None)])
+    assert problem["field"] == "data.claim_id"
+    assert problem["reason"] == "a settlement_share names the settled claim it pays"
+    parse_event(make_event("PersonalAccountSpent", purpose="pharmacy", claim_id=None))
+
+
+@pytest.mark.parametrize("event_type", ["RelativeBound", "FamilyAidTransferred"])
+def test_a_member_is_not_their_own_relative(event_type: str) -> None:
+    [problem] = problems_of([make_event(event_type, relative_member_id="M-0001")])
+    assert problem["field"] == "data.relative_member_id"
+    assert problem["reason"] == "a relative is another member, not the member themself"
