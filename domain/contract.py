@@ -515,6 +515,14 @@ class FamilyAidTransferredData(_Data):
     channel: FamilyAidChannel = FamilyAidChannel.ACCOUNT
     cross_province: bool = False
 
+    @model_validator(mode="after")
+    def _wallet_by_wallet(self) -> FamilyAidTransferredData:
+        if self.purpose is FamilyAidPurpose.WALLET_TRANSFER and self.channel is not FamilyAidChannel.WALLET:
+            raise PydanticCustomError(
+                "wallet_channel", "a wallet_transfer goes through the wallet channel", {"field": "channel"}
+            )
+        return self
+
 
 class PersonalAccountPaidOutData(_Data):
     """The account balance paid out once (一次性支付): the ledger computes the amount."""

@@ -112,14 +112,15 @@ def histories(draw: st.DrawFn) -> list[dict[str, Any]]:
                 {"relative_member_id": relative, "relationship": draw(st.sampled_from(RELATIONSHIPS))},
             )
     for _ in range(draw(st.integers(0, 6))):
+        purpose = draw(st.sampled_from(["resident_contribution", "medical_costs", "wallet_transfer"]))
         add(
             "FamilyAidTransferred",
             _day(draw),
             {
                 "relative_member_id": draw(st.sampled_from(RELATIVES)),
                 "amount": _yuan(draw(st.integers(0, 200_000))),
-                "purpose": draw(st.sampled_from(["resident_contribution", "medical_costs", "wallet_transfer"])),
-                "channel": draw(st.sampled_from(["account", "wallet"])),
+                "purpose": purpose,
+                "channel": "wallet" if purpose == "wallet_transfer" else draw(st.sampled_from(["account", "wallet"])),
                 "cross_province": draw(st.booleans()),
             },
         )

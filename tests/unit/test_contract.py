@@ -326,3 +326,9 @@ def test_a_member_is_not_their_own_relative(event_type: str) -> None:
     [problem] = problems_of([make_event(event_type, relative_member_id="M-0001")])
     assert problem["field"] == "data.relative_member_id"
     assert problem["reason"] == "a relative is another member, not the member themself"
+
+
+def test_a_wallet_transfer_goes_through_the_wallet() -> None:
+    [problem] = problems_of([make_event("FamilyAidTransferred", purpose="wallet_transfer", channel="account")])
+    assert problem["field"] == "data.channel"
+    parse_event(make_event("FamilyAidTransferred", purpose="wallet_transfer", channel="wallet"))
