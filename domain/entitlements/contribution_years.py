@@ -303,10 +303,17 @@ def contribution_years(facts: MemberFacts, edition_for: EditionFinder) -> Contri
         assert isinstance(cell, int)
         required_total = cell * 12
     required_actual: int | None = None
+    actual_note = ""
     if has(edition, "retirement.minimum_years_actual"):
-        actual_reading = read(edition, "retirement.minimum_years_actual", rule_day)
-        readings.append(actual_reading)
-        required_actual = integer(actual_reading) * 12
+        # The actual / local minimum applies to those retiring from its first date on (000 缴费年限 1:
+        # "2022年1月1日（含）以后达到...退休年龄的...最低实际缴费年限调整为10年"), never to earlier retirements.
+        first_on = edition.parameter("retirement.minimum_years_actual").first_on
+        if rule_day >= first_on:
+            actual_reading = read(edition, "retirement.minimum_years_actual", rule_day)
+            readings.append(actual_reading)
+            required_actual = integer(actual_reading) * 12
+        else:
+            actual_note = f"; no minimum of actual years for a retirement before {first_on}"
 
     def shortfall(of: YearCount) -> int | None:
         if required_total is None:
@@ -319,6 +326,7 @@ def contribution_years(facts: MemberFacts, edition_for: EditionFinder) -> Contri
         f"{count.settled_months} bought at retirement; {years_text(count.counted_actual_months)} count as "
         f"actual / local years"
     )
+    text += actual_note
     if sex is None:
         text += "; the member's sex is unknown (no MemberRegistered), so the minimum cannot be read"
     years = ContributionYears(
