@@ -1,4 +1,4 @@
-"""``ledger status``, ``scenario``, ``project`` and ``audit``: entitlements, what-ifs, read models, audits."""
+"""``ledger status``, ``scenario`` and ``project``: entitlements, what-ifs, read models (audits: api/cli/audit.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from api.cli.common import (
     errors,
     parse_day,
     parse_moment,
-    progress_bar,
     report_problems,
     stored_member_id,
 )
@@ -199,94 +198,8 @@ def project(
         console.print("entitlements: stopped")
 
 
-def audit(
-    edition: Annotated[
-        str | None, typer.Option(help="Side A: rule-set name, edition hash or edition/patch file.")
-    ] = None,
-    against: Annotated[
-        str, typer.Option(help="Side B: 'recorded' (the decisions made), 'rulebook', or an edition.")
-    ] = ("recorded"),
-    region: Annotated[str | None, typer.Option(help="Only members of this region.")] = None,
-    members: Annotated[
-        Path | None, typer.Option(exists=True, dir_okay=False, help="File of member ids, one a line.")
-    ] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Effective date, YYYY-MM-DD (default: today).")] = None,
-    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write every difference as CSV here.")] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Write totals and differences as JSON here.")] = None,
-) -> None:
-    """Fold every member under edition A and list what differs from B, per member and claim, with totals."""
-    import csv
-
-    from api.app import open_ledger
-    from api.routes.status import today_in_china
-    from domain.audit import RECORDED, AuditTotals, Difference
-    from projections.audit import audit_json, audit_members, member_ids
-    from projections.rulebook import load_rulebook
-
-    rulebook = load_rulebook()
-    side_a = edition_option(rulebook, edition)
-    side_b: Any = (
-        against if against == RECORDED else None if against == "rulebook" else edition_option(rulebook, against)
-    )
-    day = parse_day(as_of, "--as-of") if as_of else today_in_china()
-    ledger = open_ledger(Settings())
-    chosen = (
-        [line.strip() for line in members.read_text(encoding="utf-8").splitlines() if line.strip()] if members else None
-    )
-    totals = AuditTotals()
-    kept: list[Difference] = []
-    writer = None
-    handle = csv_out.open("w", newline="", encoding="utf-8") if csv_out else None
-    try:
-        population = chosen if chosen is not None else list(member_ids(ledger))
-        with progress_bar("audit", "members", on=errors, transient=True) as progress:
-            task = progress.add_task("audit", total=len(population))
-            results = audit_members(
-                ledger,
-                rulebook,
-                edition_a=side_a,
-                against=side_b,
-                members=population,
-                as_of=day,
-                known_at=datetime.now(UTC),
-                region=region,
-                progress=lambda _member: progress.advance(task),
-            )
-            for _member_id, differences in results:
-                totals.add(differences)
-                if json_out:
-                    kept.extend(differences)
-                for difference in differences:
-                    if handle is not None:
-                        if writer is None:
-                            writer = csv.DictWriter(handle, fieldnames=list(difference.row()))
-                            writer.writeheader()
-                        writer.writerow(difference.row())
-    except LedgerError as error:
-        errors.print(f"[red]{error}[/red]")
-        raise typer.Exit(1) from None
-    finally:
-        ledger.close()
-        if handle is not None:
-            handle.close()
-    name_a = side_a.name if side_a is not None else "rulebook"
-    name_b = against if side_b is None or side_b == RECORDED else side_b.name
-    if json_out:
-        document = audit_json(totals, kept, side_a=name_a, side_b=name_b)
-        json_out.write_text(json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2), encoding="utf-8")
-    table = Table(
-        title=f"audit {name_a} against {name_b}: {totals.members_changed} of {totals.members_compared} members differ"
-    )
-    for column in ("region", "scheme", "layer", "year", "claims", "delta (A − B)"):
-        table.add_column(column)
-    for row in totals.rows():
-        table.add_row(row["region"], row["scheme"], row["layer"], str(row["year"]), str(row["claims"]), row["delta"])
-    console.print(table)
-
-
 def register(app: typer.Typer) -> None:
     """Add these commands to the ``ledger`` app."""
     app.command()(status)
     app.command()(scenario)
     app.command()(project)
-    app.command()(audit)

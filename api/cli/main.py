@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cli import entitlements, replay
+from api.cli import audit, entitlements, replay
 from api.cli.common import (
     cli_principal,
     console,
@@ -210,6 +210,7 @@ def history(
 
 
 entitlements.register(app)
+audit.register(app)
 replay.register(app)
 
 

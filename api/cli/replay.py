@@ -181,9 +181,5 @@ def worker(
 
 
 def register(app: typer.Typer) -> None:
-    from api.cli import audit
-
     app.add_typer(replay_app, name="replay")
     app.command()(worker)
-    # `ledger audit` through workers (api/cli/audit.py); registered after api/cli/entitlements.py's.
-    audit.register(app)
