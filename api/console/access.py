@@ -14,13 +14,13 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
-from api.auth import Principal, require
+from api.auth import KEY_COOKIE, Principal, require
 from api.console.pages import CONSOLE_PREFIX, ConsolePageRoute, render
 from api.problems import RequestBodyTooLarge
 from api.routes.events import read_body_limited
 
 #: The cookie api.auth reads a key from.
-API_KEY_COOKIE = "ledger_api_key"
+API_KEY_COOKIE = KEY_COOKIE
 #: A signed-in browser keeps the key this long (8 hours: one working day).
 API_KEY_COOKIE_AGE_S = 8 * 3600
 #: Largest sign-in form accepted (a key and a return path).

@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.auth import Forbidden, Unauthenticated
+from api.auth import Forbidden, Unauthenticated, presented_key
 from api.console.labels import LANGUAGE_COOKIE, LANGUAGES, Translator, language_of
 from domain.errors import LedgerError
 from projections.queries import UnknownClaim, UnknownEdition, UnknownMember
@@ -85,14 +85,7 @@ class ConsolePageRoute(APIRoute):
             except (StarletteHTTPException, LedgerError) as error:
                 status = status_of(error) or (422 if isinstance(error, LedgerError) else None)
                 if status == 401:
-                    has_key = any(
-                        (
-                            request.cookies.get("ledger_api_key"),
-                            request.headers.get("authorization"),
-                            request.headers.get("x-api-key"),
-                        )
-                    )
-                    return sign_in_redirect(request, refused=has_key)
+                    return sign_in_redirect(request, refused=presented_key(request) is not None)
                 if status is None or status >= 500:
                     raise
                 detail = getattr(error, "detail", None) or str(error)
