@@ -119,3 +119,19 @@ def test_audit_csv_is_the_audit_of_the_ledger(client: TestClient) -> None:
     assert rows and rows == [{key: str(value) for key, value in row.items()} for row in expected]
     drilled = client.get("/console/audit/diff.csv", params=query | {"d_layer": "no-such-layer"})
     assert drilled.text.strip().count("\n") == 0, "a drill-down to nothing leaves the header only"
+
+
+def test_timeline_draws_a_scheme_switch_the_gap_before_it_and_the_employee_wait(client: TestClient) -> None:
+    employee = make_event(
+        "ContributionPaid", label="employee-2025", scheme="employee", coverage_start="2025-01-01", amount="1200.00"
+    )
+    employee["data"]["coverage_end"] = "2025-06-30"
+    resident = contribution(2026, "2025-12-01", label="resident-2026")
+    events = [make_event("MemberRegistered"), employee | {"occurred_on": "2025-01-15"}, resident]
+    assert client.post("/v1/events", json=events).status_code == 200
+    html = client.get("/console/members/M-0001", params={"as_of": "2026-06-01"}).text
+    assert 'data-lane="employee" data-kind="fixed" data-from="2025-01-15"' in html
+    assert 'data-lane="gaps" data-kind="gap" data-from="2025-07-01" data-until="2026-01-01"' in html
+    assert 'data-lane="resident" data-kind="benefits" data-from="2026-01-01"' in html
+    assert 'data-kind="switch" data-on="2026-01-01"' in html
+    assert "职工医保 → 城乡居民医保" in html, "the switch says from which scheme to which, in Chinese by default"
