@@ -38,8 +38,8 @@ def replay(
     """Refold the ledger under EDITION into its own read-model set, partitioned for N workers.
 
     With LEDGER_REDIS_URL the partitions go to Redis for `ledger worker` processes (on any machine);
-    without it the same actors run in this process. The live read models are not touched until
-    `ledger replay promote JOB_ID`.
+    without it the same actors run in this process. The live read models are not touched:
+    `ledger replay promote JOB_ID` makes a finished set live.
     """
     if context.invoked_subcommand is not None:
         return
