@@ -40,8 +40,9 @@ from projections.readmodel import MemberNotice, Outbox
 
 #: Namespace of outbox ids (uuid5). Never change it: a rebuild relies on finding the same ids.
 OUTBOX_NAMESPACE = UUID("6f0d3b4e-8a51-5c2e-b7d9-4e1a2c3f5b03")
-#: Outbox rows dispatched per call of :func:`dispatch_pending` (the runner calls it every cycle).
-DISPATCH_BATCH_ROWS_MAX = 1000
+#: Outbox rows dispatched per call of :func:`dispatch_pending` (the runner calls it every cycle; within
+#: SQLite's 999 bound parameters of old versions, as the ids are marked in one statement).
+DISPATCH_BATCH_ROWS_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -134,10 +135,11 @@ def dispatch_pending(engine: Engine, send: Callable[[str], object], *, limit: in
         )
     for outbox_id in ids:
         send(outbox_id)
+    if ids:  # a crash before this line sends the ids again next time: the actor is idempotent
         with engine.begin() as connection:
             connection.execute(
                 update(Outbox)
-                .where(Outbox.outbox_id == outbox_id, Outbox.dispatched_at.is_(None))
+                .where(Outbox.outbox_id.in_(ids), Outbox.dispatched_at.is_(None))
                 .values(dispatched_at=datetime.now(UTC))
             )
     return len(ids)
@@ -182,9 +184,7 @@ def deliver(engine: Engine, outbox_id: str) -> bool:
             },
         )
         connection.execute(
-            update(Outbox)
-            .where(Outbox.outbox_id == outbox_id, Outbox.delivered_at.is_(None))
-            .values(delivered_at=now)
+            update(Outbox).where(Outbox.outbox_id == outbox_id, Outbox.delivered_at.is_(None)).values(delivered_at=now)
         )
     return inserted
 
