@@ -42,7 +42,13 @@ from projections.synthetic import generate_population
 from tests.support.servers import create_database, free_port, postgres_server
 
 CONCURRENT_CLIENTS = 16
+#: The benchmark's own pseudonym key (the service requires one with PostgreSQL).
+BENCH_PSEUDONYM_KEY = "bench-pseudonym-key-0123456789abcdef"
 BATCH_EVENTS = 1000
+
+
+def bench_settings(url: str) -> Settings:
+    return Settings(database_url=url, pseudonym_key=BENCH_PSEUDONYM_KEY)
 
 
 def population(members: int, years: int, *, seed: int) -> list[dict[str, object]]:
@@ -50,7 +56,7 @@ def population(members: int, years: int, *, seed: int) -> list[dict[str, object]
 
 
 def bench_ingest(url: str, raw: list[dict[str, object]]) -> float:
-    ledger = open_ledger(Settings(database_url=url))
+    ledger = open_ledger(bench_settings(url))
     started = time.perf_counter()
     for start in range(0, len(raw), BATCH_EVENTS):
         ingest(ledger, parse_batch(raw[start : start + BATCH_EVENTS]), now=datetime.now(UTC), historical_import=False)
@@ -62,7 +68,8 @@ def bench_ingest(url: str, raw: list[dict[str, object]]) -> float:
 def bench_http_ingest(url: str, raw: list[dict[str, object]]) -> float:
     from fastapi.testclient import TestClient
 
-    with TestClient(create_app(Settings(database_url=url))) as client:
+    app = create_app(bench_settings(url))
+    with TestClient(app, headers={"Authorization": f"Bearer {app.state.bootstrap_admin_key}"}) as client:
         started = time.perf_counter()
         for start in range(0, len(raw), BATCH_EVENTS):
             response = client.post("/v1/events", json=raw[start : start + BATCH_EVENTS])
@@ -94,7 +101,7 @@ def bench_copy(admin_url: str, raw: list[dict[str, object]]) -> float:
 def bench_replay(url: str, contract_events: int) -> tuple[float, float, int]:
     """Events/s of a replay and of a bare read of the same stored events (both over the contract events;
     the bare read also reads the stream-opening and receipt rows stored with them)."""
-    settings = Settings(database_url=url)
+    settings = bench_settings(url)
     engine = create_engine(sqlalchemy_url(url))
     ledger = open_ledger(settings)
     rulebook = load_rulebook()
@@ -121,14 +128,14 @@ def bench_replay(url: str, contract_events: int) -> tuple[float, float, int]:
     return contract_events / replay_s, contract_events / read_s, stored
 
 
-async def _latencies(base: str, paths: list[str]) -> list[float]:
+async def _latencies(base: str, paths: list[str], headers: dict[str, str]) -> list[float]:
     queue: asyncio.Queue[str] = asyncio.Queue()
     for path in paths:
         queue.put_nowait(path)
     latencies: list[float] = []
 
     async def client() -> None:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as session:
+        async with httpx.AsyncClient(base_url=base, timeout=30, headers=headers) as session:
             while not queue.empty():
                 path = queue.get_nowait()
                 started = time.perf_counter()
@@ -141,7 +148,7 @@ async def _latencies(base: str, paths: list[str]) -> list[float]:
 
 
 def bench_latency(url: str, member_ids: list[str], requests: int) -> tuple[list[float], list[float]]:
-    app = create_app(Settings(database_url=url))
+    app = create_app(bench_settings(url))
     app.add_api_route("/bench/trivial", lambda: {"ok": True})
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -154,8 +161,9 @@ def bench_latency(url: str, member_ids: list[str], requests: int) -> tuple[list[
         status_paths = [
             f"/v1/members/{member_ids[i % len(member_ids)]}/status?as_of=2029-06-30" for i in range(requests)
         ]
-        status = asyncio.run(_latencies(base, status_paths))
-        trivial = asyncio.run(_latencies(base, ["/bench/trivial"] * requests))
+        headers = {"Authorization": f"Bearer {app.state.bootstrap_admin_key}"}
+        status = asyncio.run(_latencies(base, status_paths, headers))
+        trivial = asyncio.run(_latencies(base, ["/bench/trivial"] * requests, headers))
     finally:
         server.should_exit = True
         thread.join(timeout=10)
