@@ -38,4 +38,6 @@ class MemberHistory(BaseModel):
 class Health(BaseModel):
     status: Literal["ok", "degraded", "unavailable"]
     event_store: str
+    #: "ok", "unavailable: <error>" or "not configured" (the embedded default runs workers in-process).
+    redis: str = "not configured"
     max_notification_id: int | None = None

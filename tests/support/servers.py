@@ -48,72 +48,102 @@ def _as_server_user(command: list[str]) -> list[str]:
     return command
 
 
-@contextmanager
-def postgres_server() -> Iterator[str]:
-    """Start a private PostgreSQL; yield an admin URL postgresql://ledger:ledger@127.0.0.1:PORT/postgres."""
-    bin_dir = postgres_bin_dir()
-    root = Path(tempfile.mkdtemp(prefix="ledger-pg-"))
-    data_dir, socket_dir = root / "data", root / "socket"
-    socket_dir.mkdir()
-    password_file = root / "password"
-    password_file.write_text("ledger\n")
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres")
-        shutil.chown(socket_dir, "postgres")
-        shutil.chown(password_file, "postgres")
-    port = free_port()
-    subprocess.run(
-        _as_server_user(
-            [
-                str(bin_dir / "initdb"),
-                "-D",
-                str(data_dir),
-                "-U",
-                "ledger",
-                "--pwfile",
-                str(password_file),
-                "-A",
-                "scram-sha-256",
-                "-E",
-                "UTF8",
-                "--locale=C.UTF-8",
-                "--no-sync",
-            ]
-        ),
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {socket_dir} -c fsync=off -c max_connections=200"
-    subprocess.run(
-        _as_server_user(
-            [
-                str(bin_dir / "pg_ctl"),
-                "-D",
-                str(data_dir),
-                "-o",
-                options,
-                "-l",
-                str(root / "log"),
-                "-w",
-                "-t",
-                str(SERVER_START_TIMEOUT_S),
-                "start",
-            ]
-        ),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        yield f"postgresql://ledger:ledger@127.0.0.1:{port}/postgres"
-    finally:
+class PostgresCluster:
+    """A private PostgreSQL cluster in a temporary directory, on 127.0.0.1: start, stop, start again."""
+
+    def __init__(self) -> None:
+        self.bin_dir = postgres_bin_dir()
+        self.root = Path(tempfile.mkdtemp(prefix="ledger-pg-"))
+        self.data_dir, self.socket_dir = self.root / "data", self.root / "socket"
+        self.socket_dir.mkdir()
+        password_file = self.root / "password"
+        password_file.write_text("ledger\n")
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres")
+            shutil.chown(self.socket_dir, "postgres")
+            shutil.chown(password_file, "postgres")
+        self.port = free_port()
         subprocess.run(
-            _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-m", "immediate", "-w", "stop"]),
+            _as_server_user(
+                [
+                    str(self.bin_dir / "initdb"),
+                    "-D",
+                    str(self.data_dir),
+                    "-U",
+                    "ledger",
+                    "--pwfile",
+                    str(password_file),
+                    "-A",
+                    "scram-sha-256",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-sync",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+
+    @property
+    def admin_url(self) -> str:
+        return f"postgresql://ledger:ledger@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.socket_dir} -c fsync=off -c max_connections=200"
+        )
+        subprocess.run(
+            _as_server_user(
+                [
+                    str(self.bin_dir / "pg_ctl"),
+                    "-D",
+                    str(self.data_dir),
+                    "-o",
+                    options,
+                    "-l",
+                    str(self.root / "log"),
+                    "-w",
+                    "-t",
+                    str(SERVER_START_TIMEOUT_S),
+                    "start",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server (``immediate`` is a crash: no checkpoint, recovery on the next start)."""
+        subprocess.run(
+            _as_server_user([str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", mode, "-w", "stop"]),
             check=False,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        shutil.rmtree(root, ignore_errors=True)
+
+    def remove(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """A started private cluster, removed afterwards."""
+    cluster = PostgresCluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """Start a private PostgreSQL; yield an admin URL postgresql://ledger:ledger@127.0.0.1:PORT/postgres."""
+    with postgres_cluster() as cluster:
+        yield cluster.admin_url
 
 
 def create_database(admin_url: str, name: str) -> str:
@@ -134,31 +164,56 @@ def wait_for(predicate, *, timeout_s: float, what: str) -> None:  # type: ignore
     raise TimeoutError(f"timed out after {timeout_s}s waiting for {what}")
 
 
+class RedisProcess:
+    """A private redis-server on 127.0.0.1 (no persistence) that can be stopped and started on its port."""
+
+    def __init__(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError("redis-server not found: run the README's test command (make test), which installs it")
+        self.binary = binary
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def answers(self) -> bool:
+        import redis
+
+        try:
+            return bool(redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1).ping())
+        except redis.exceptions.ConnectionError:
+            return False
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(self.answers, timeout_s=SERVER_START_TIMEOUT_S, what="redis-server")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@contextmanager
+def redis_process() -> Iterator[RedisProcess]:
+    server = RedisProcess()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
 @contextmanager
 def redis_server() -> Iterator[str]:
     """Start a private redis-server on 127.0.0.1 (no persistence); yield its URL."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RuntimeError("redis-server not found: run the README's test command (make test), which installs it")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        import redis
-
-        client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)
-
-        def answers() -> bool:
-            try:
-                return bool(client.ping())
-            except redis.exceptions.ConnectionError:
-                return False
-
-        wait_for(answers, timeout_s=SERVER_START_TIMEOUT_S, what="redis-server")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with redis_process() as server:
+        yield server.url

@@ -1,0 +1,270 @@
+"""Issue 7, faults: real servers are killed and restarted, and the ledger loses nothing and doubles nothing.
+
+* ``kill -9`` of the API server in the middle of a 10,000-event batch: all or nothing, and the
+  client's retry with the same event_ids stores each event exactly once;
+* ``kill -9`` of ``ledger project`` in the middle of a catch-up: after a restart the read model
+  equals a clean rebuild (checksums);
+* Redis down: events are still accepted, /healthz says degraded, and ok again when Redis returns;
+* PostgreSQL restart: 503 with a clear message while it is down, success after, nothing lost or doubled.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, select
+
+from api.app import create_app, open_ledger
+from api.settings import Settings, sqlalchemy_url
+from domain.contract import parse_batch
+from domain.identity import pseudonym
+from projections.access import create_key
+from projections.entitlements import catch_up, open_projection, read_model_checksum, reset_read_model
+from projections.migrate import upgrade_to_head
+from projections.readmodel import ProjectionTracking
+from projections.rulebook import load_rulebook
+from projections.store import LedgerApplication, ingest
+from projections.synthetic import generate_population
+from tests.conftest import TEST_PSEUDONYM_KEY
+from tests.support.servers import create_database, free_port, postgres_cluster, redis_process, wait_for
+
+LEDGER = str(Path(sys.executable).parent / "ledger")
+IDENTITY_NUMBER = "11010519491231002X"
+BATCH_EVENTS = 10_000
+
+
+def population(events: int, *, seed: int = 7) -> list[dict[str, Any]]:
+    """The first ``events`` events of a synthetic Shenyang population, whole members only."""
+    stream = generate_population(members=10_000, years=3, region="shenyang", seed=seed)
+    chosen = list(itertools.islice(stream, events))
+    last_member = chosen[-1]["member_id"]
+    return [event for event in chosen if event["member_id"] != last_member]
+
+
+def environment(database_url: str, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "LEDGER_DATABASE_URL": database_url,
+        "LEDGER_PSEUDONYM_KEY": TEST_PSEUDONYM_KEY,
+        "LEDGER_REDIS_URL": "",
+        **extra,
+    }
+
+
+@contextmanager
+def served(database_url: str, log: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """``ledger serve`` in its own process on a free loopback port; yields (process, base URL)."""
+    port = free_port()
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            [LEDGER, "serve", "--port", str(port)], env=environment(database_url), stdout=output, stderr=output
+        )
+    base = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        try:
+            return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        wait_for(answers, timeout_s=60, what="ledger serve")
+        yield process, base
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def writing(database_url: str) -> bool:
+    """Is a session of the ledger's database inserting (inside a write transaction) right now?"""
+    import psycopg
+
+    database = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+            " AND state IN ('active', 'idle in transaction') AND query ILIKE %s",
+            (database, "%insert%"),
+        ).fetchone()
+    return bool(row and row[0])
+
+
+def stored_event_ids(ledger: LedgerApplication, members: set[str]) -> list[str]:
+    return [str(event.event_id) for member in sorted(members) for event in ledger.member_events(member)]
+
+
+def test_a_server_killed_mid_batch_stores_all_or_nothing_and_the_retry_stores_each_event_once(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    upgrade_to_head(sqlalchemy_url(postgres_url))
+    engine = create_engine(sqlalchemy_url(postgres_url))
+    _, key = create_key(engine, role="admin")
+    engine.dispose()
+    headers = {"Authorization": f"Bearer {key}"}
+    batch = population(BATCH_EVENTS)
+    members = {event["member_id"] for event in batch}
+    log = tmp_path / "server.log"
+    outcome: dict[str, Any] = {}
+
+    def post() -> None:
+        try:
+            outcome["response"] = httpx.post(f"{base}/v1/events", json=batch, headers=headers, timeout=120)
+        except httpx.HTTPError as error:
+            outcome["error"] = error
+
+    with served(postgres_url, log) as (process, base):
+        sender = threading.Thread(target=post)
+        sender.start()
+        wait_for(lambda: writing(postgres_url), timeout_s=120, what="the batch's INSERT to start")
+        process.send_signal(signal.SIGKILL)  # inside the batch's transaction
+        process.wait(timeout=10)
+        sender.join(timeout=30)
+    assert "error" in outcome, f"the server answered before it was killed: {outcome.get('response')}"
+
+    ledger = open_ledger(Settings(database_url=postgres_url, pseudonym_key=TEST_PSEUDONYM_KEY))
+    try:
+        after_kill = stored_event_ids(ledger, members)
+        assert len(after_kill) in (0, len(batch)), f"a partial batch was stored: {len(after_kill)} of {len(batch)}"
+        with served(postgres_url, log) as (_, base):
+            retry = httpx.post(f"{base}/v1/events", json=batch, headers=headers, timeout=300)
+            assert retry.status_code == 200, retry.text
+            assert retry.json()["stored"] + retry.json()["duplicate"] == len(batch)
+            assert retry.json()["duplicate"] == len(after_kill)
+            again = httpx.post(f"{base}/v1/events", json=batch[:100], headers=headers, timeout=60).json()
+            assert again["stored"] == 0 and again["duplicate"] == 100
+            # A lookup by identity number, to show the access log holds only its pseudonym.
+            registration = dict(batch[0], event_id="6f1c2a4e-0000-4000-8000-000000000001", member_id=IDENTITY_NUMBER)
+            httpx.post(f"{base}/v1/events", json=[registration], headers=headers, timeout=60).raise_for_status()
+            found = httpx.get(f"{base}/v1/members/{IDENTITY_NUMBER}/events", headers=headers, timeout=60)
+            assert found.json()["member_id"] == pseudonym(IDENTITY_NUMBER, TEST_PSEUDONYM_KEY.encode())
+        stored = stored_event_ids(ledger, members)
+        assert sorted(stored) == sorted(event["event_id"] for event in batch), "each event exactly once"
+    finally:
+        ledger.close()
+    server_log = log.read_text()
+    assert "GET /v1/members/pid-" in server_log, "the access log shows the pseudonym"
+    assert IDENTITY_NUMBER not in server_log
+
+
+def test_a_projection_runner_killed_mid_catch_up_resumes_to_a_clean_rebuild(postgres_url: str) -> None:
+    settings = Settings(database_url=postgres_url, pseudonym_key=TEST_PSEUDONYM_KEY)
+    url = sqlalchemy_url(postgres_url)
+    upgrade_to_head(url)
+    ledger = open_ledger(settings)
+    engine = create_engine(url)
+    try:
+        events = population(3_000, seed=11)
+        for start in range(0, len(events), 2000):
+            ingest(ledger, parse_batch(events[start : start + 2000]), now=datetime.now(UTC), historical_import=False)
+        total = ledger.recorder.max_notification_id() or 0
+
+        def position() -> int:
+            with engine.connect() as connection:
+                return int(connection.execute(select(ProjectionTracking.notification_id)).scalar() or 0)
+
+        runner = subprocess.Popen(
+            [LEDGER, "project", "--interval", "0.2"],
+            env=environment(postgres_url),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_for(lambda: position() > 0, timeout_s=120, what="the runner's first batch")
+        finally:
+            runner.send_signal(signal.SIGKILL)
+            runner.wait(timeout=10)
+        killed_at = position()
+        assert 0 < killed_at < total, f"killed at {killed_at} of {total}: not in the middle"
+
+        resumed = subprocess.run(
+            [LEDGER, "project", "--once"], env=environment(postgres_url), capture_output=True, timeout=600
+        )
+        assert resumed.returncode == 0, resumed.stderr.decode()
+        assert position() == total
+        after_resume = read_model_checksum(engine)
+
+        reset_read_model(engine)
+        projection = open_projection(url, ledger, load_rulebook())
+        catch_up(ledger, projection)
+        assert read_model_checksum(engine) == after_resume
+    finally:
+        engine.dispose()
+        ledger.close()
+
+
+def registration(member_id: str, serial: int) -> dict[str, Any]:
+    from tests.support.events import make_event
+
+    return make_event("MemberRegistered", member_id=member_id, label=f"fault-{serial}")
+
+
+def test_with_redis_down_events_are_accepted_and_health_is_degraded(postgres_url: str) -> None:
+    with redis_process() as redis:
+        settings = Settings(database_url=postgres_url, pseudonym_key=TEST_PSEUDONYM_KEY, redis_url=redis.url)
+        app = create_app(settings)
+        with TestClient(app, headers={"Authorization": f"Bearer {app.state.bootstrap_admin_key}"}) as client:
+            assert client.get("/healthz").json()["status"] == "ok"
+            redis.stop()
+            health = client.get("/healthz")
+            assert health.status_code == 200
+            assert health.json()["status"] == "degraded"
+            assert health.json()["redis"].startswith("unavailable")
+            assert health.json()["event_store"] == "ok"
+            stored = client.post("/v1/events", json=[registration("M-R1", 1)])
+            assert stored.status_code == 200 and stored.json()["stored"] == 1
+            assert client.get("/v1/members/M-R1/status", params={"as_of": "2025-06-01"}).status_code == 200
+
+            ledger = app.state.ledger
+            projection = open_projection(sqlalchemy_url(postgres_url), ledger, app.state.rulebook)
+            assert catch_up(ledger, projection) > 0, "the live projection reads the store, not Redis"
+
+            redis.start()
+            assert client.get("/healthz").json() == {
+                "status": "ok",
+                "event_store": "ok",
+                "redis": "ok",
+                "max_notification_id": ledger.recorder.max_notification_id(),
+            }
+
+
+def test_while_postgresql_restarts_requests_get_503_and_nothing_is_lost_or_doubled() -> None:
+    with postgres_cluster() as cluster:
+        url = create_database(cluster.admin_url, "ledger_restart")
+        app = create_app(Settings(database_url=url, pseudonym_key=TEST_PSEUDONYM_KEY))
+        with TestClient(app, headers={"Authorization": f"Bearer {app.state.bootstrap_admin_key}"}) as client:
+            first = [registration("M-P1", 1)]
+            assert client.post("/v1/events", json=first).status_code == 200
+
+            cluster.stop("fast")
+            second = [registration("M-P2", 2), registration("M-P3", 3)]
+            for response in (
+                client.post("/v1/events", json=second),
+                client.get("/v1/members/M-P1/status", params={"as_of": "2025-06-01"}),
+            ):
+                assert response.status_code == 503, response.text
+                assert response.headers["Retry-After"]
+                assert "database did not answer" in response.json()["detail"]
+            down = client.get("/healthz")
+            assert down.status_code == 503 and down.json()["status"] == "unavailable"
+
+            cluster.start()
+            retried = client.post("/v1/events", json=first + second)
+            assert retried.status_code == 200, retried.text
+            assert (retried.json()["stored"], retried.json()["duplicate"]) == (2, 1)
+            for member in ("M-P1", "M-P2", "M-P3"):
+                history = client.get(f"/v1/members/{member}/events").json()
+                assert history["total"] == 1, member
+            assert client.get("/healthz").json()["status"] == "ok"
