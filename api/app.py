@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     if migrate:
         upgrade_to_head(sqlalchemy_url(settings.database_url))
     ledger = open_ledger(settings)
-    read_engine = create_engine(sqlalchemy_url(settings.database_url))
+    read_engine = create_engine(sqlalchemy_url(settings.database_url), pool_pre_ping=True)
     first_admin_key = bootstrap_admin_key(read_engine)
     if first_admin_key is not None:
         sys.stderr.write(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -10,11 +9,14 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 
+from api.auth import audit_write, authenticate, check_regions
 from api.nhsa import ResponseFormat, settlement_representation
-from api.problems import PROBLEM_MEDIA_TYPE, MalformedJson
-from api.routes.events import read_body_limited
+from api.problems import PROBLEM_MEDIA_TYPE
+from api.routes.events import parse_json, read_body_limited
 from api.routes.status import today_in_china
-from domain.contract import ClaimSubmitted
+from domain.contract import ClaimSubmitted, parse_event
+from domain.identity import pseudonymise_payload
+from projections.access import write_regions
 from projections.claims import submit_claim
 
 router = APIRouter(tags=["claims"])
@@ -50,19 +52,23 @@ async def post_claim(
         ResponseFormat, Query(alias="format", description="`nhsa`: the national platform's 2207/2304 fields.")
     ] = ResponseFormat.LEDGER,
 ) -> dict[str, Any]:
+    principal = authenticate(request)
     body = await read_body_limited(request, request.app.state.settings.request_body_bytes_max)
-    try:
-        raw = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise MalformedJson(f"the body is not valid JSON: {error}") from None
-    document, decided_now = await run_in_threadpool(
-        submit_claim,
-        request.app.state.ledger,
-        request.app.state.rulebook,
-        raw,
-        now=datetime.now(UTC),
-        today=today_in_china(),
-    )
+    async with audit_write(request, principal, body=body) as subjects:
+        raw = pseudonymise_payload(parse_json(body), request.app.state.pseudonym_key)
+        if principal.regions is not None:
+            claim = parse_event(raw)
+            subjects["event_ids"] = [str(claim.event_id)]
+            check_regions(request, principal, await run_in_threadpool(write_regions, request.app.state.ledger, [claim]))
+        document, decided_now = await run_in_threadpool(
+            submit_claim,
+            request.app.state.ledger,
+            request.app.state.rulebook,
+            raw,
+            now=datetime.now(UTC),
+            today=today_in_china(),
+        )
+        subjects.update(claim_id=document.get("claim_id"), decided_now=decided_now)
     if not decided_now:
         response.status_code = 200
     if response_format is ResponseFormat.NHSA:
