@@ -260,3 +260,16 @@ def test_ledger_replay_promote(stocked: tuple[LedgerApplication, Engine], settin
     unknown = CliRunner().invoke(app, ["replay", "promote", "00000000-0000-0000-0000-000000000000"], env=env)
     assert unknown.exit_code == 1 and "no replay job" in unknown.output
     assert live_basic_pool_paid(engine) == dict.fromkeys(MEMBERS, 369_000)
+
+
+def test_member_streams_reads_several_streams_as_member_events_does(
+    stocked: tuple[LedgerApplication, Engine],
+) -> None:
+    ledger, _ = stocked
+    later = make_event("ContributionPaid", member_id="R-2", label="R-2:earlier") | {"occurred_on": "2024-01-15"}
+    ledger.record_events(parse_batch([later]), now=NOW)  # recorded last, effective first
+    streams = ledger.member_streams([*MEMBERS, "nobody"])
+    assert streams == {member: ledger.member_events(member) for member in [*MEMBERS, "nobody"]}
+    assert streams["nobody"] == [] and len(streams["R-2"]) == 4
+    assert streams["R-2"][0].occurred_on == date(2024, 1, 15)
+    assert ledger.member_streams([]) == {}
