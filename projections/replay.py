@@ -474,14 +474,15 @@ def live_promotion(engine: Engine) -> Promotion | None:
 def _lock_live_model(connection: Connection, job_id: str) -> None:
     """Serialise with the live projection and other promotions before reading anything.
 
-    PostgreSQL: EXCLUSIVE locks (reads go on; a projection batch in flight finishes first, the next one
-    waits). SQLite: a first write takes the database's one write lock for the whole transaction.
+    PostgreSQL: every projection transaction reads ``member_index`` before it writes any live row, so
+    an ACCESS EXCLUSIVE lock on it, taken first, waits for a projection batch in flight to finish and
+    holds the next one at its first statement — no lock-order deadlock with the projection, which
+    touches the live tables in varying order. The other live tables are then locked EXCLUSIVE
+    (readable). SQLite: a first write takes the database's one write lock for the transaction.
     """
     if connection.dialect.name == "postgresql":
-        tables = ", ".join(
-            [MemberIndex.__tablename__, ReplayPromotion.__tablename__]
-            + [live.__tablename__ for _replay, live in PROMOTED_TABLES]
-        )
+        connection.execute(text(f"LOCK TABLE {MemberIndex.__tablename__} IN ACCESS EXCLUSIVE MODE"))
+        tables = ", ".join([ReplayPromotion.__tablename__] + [live.__tablename__ for _replay, live in PROMOTED_TABLES])
         connection.execute(text(f"LOCK TABLE {tables} IN EXCLUSIVE MODE"))
     else:
         connection.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from projections.readmodel import (
 )
 from projections.replay import (
     LIVE_AS_OF,
+    Promotion,
     ReplayError,
     create_job,
     edition_source,
@@ -273,3 +275,43 @@ def test_member_streams_reads_several_streams_as_member_events_does(
     assert streams["nobody"] == [] and len(streams["R-2"]) == 4
     assert streams["R-2"][0].occurred_on == date(2024, 1, 15)
     assert ledger.member_streams([]) == {}
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_promote_waits_for_a_projection_batch_in_flight_without_deadlock(
+    stocked: tuple[LedgerApplication, Engine], settings: Settings
+) -> None:
+    """A projection batch reads member_index, writes member_coverage, then updates member_index (as
+    EntitlementsProjection does); a promotion requested in between must wait for it, not deadlock."""
+    import threading
+
+    from sqlalchemy import text, update
+
+    ledger, engine = stocked
+    rulebook = load_rulebook()
+    catch_up(ledger, open_projection(sqlalchemy_url(settings.database_url), ledger, rulebook))
+    job = run_replay(engine, ledger, rulebook["bazhong-resident"])
+    outcome: dict[str, object] = {}
+    with engine.connect() as batch:
+        batch.execute(select(MemberIndex.member_id).where(MemberIndex.member_id == "R-0"))
+        batch.execute(delete(MemberCoverage).where(MemberCoverage.member_id == "R-0"))
+
+        def promote_now() -> None:
+            try:
+                outcome["promotion"] = promote(engine, rulebook, job)
+            except Exception as error:  # the assertion below names it
+                outcome["error"] = error
+
+        promoting = threading.Thread(target=promote_now)
+        promoting.start()
+        deadline = time.monotonic() + 10
+        with engine.connect() as watcher:
+            while not watcher.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar_one():
+                assert time.monotonic() < deadline, "the promotion never waited for the batch in flight"
+                time.sleep(0.05)
+        batch.execute(update(MemberIndex).where(MemberIndex.member_id == "R-0").values(event_count=3))
+        batch.commit()
+    promoting.join(timeout=30)
+    assert "error" not in outcome, outcome.get("error")
+    promotion = outcome["promotion"]
+    assert isinstance(promotion, Promotion) and promotion.members_promoted == len(MEMBERS)
