@@ -125,14 +125,23 @@ def _document_access(schema: dict[str, Any]) -> None:
     }
     problem = {"content": {problems.PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
     for path, operations in schema["paths"].items():
-        if path in OPEN_PATHS or not path.startswith(("/v1/", "/fhir/")):
-            continue
-        for operation in operations.values():
-            operation["security"] = [{"bearer": []}, {"apiKey": []}]
+        for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
+            # Every validation error is problem+json naming its field (api/problems.py), not FastAPI's default.
+            responses["422"] = {"description": "Invalid request: each problem names its field", **problem}
+            if "{" in path or path.startswith(("/v1/", "/fhir/")):  # ids in paths, queries and bodies
+                responses.setdefault("404", {"description": "Not found (member, claim, edition, job …)", **problem})
+            if method in ("post", "put", "patch", "delete"):
+                responses.setdefault("400", {"description": "Rejected", **problem})
+                responses.setdefault("413", {"description": "Request body too large", **problem})
+            if path in OPEN_PATHS or not path.startswith(("/v1/", "/fhir/")):
+                continue
+            operation["security"] = [{"bearer": []}, {"apiKey": []}]
             responses.setdefault("401", {"description": "No valid API key", **problem})
             responses.setdefault("403", {"description": "The key's role or region does not allow this", **problem})
             responses.setdefault("503", {"description": "The database is unavailable; retry later", **problem})
+    schema["components"]["schemas"].pop("HTTPValidationError", None)
+    schema["components"]["schemas"].pop("ValidationError", None)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -41,14 +41,19 @@ def parse_day(text: str, option: str) -> date:
 
 def edition_option(rulebook: Any, reference: str | None) -> Any:
     """An edition named by rule set or hash, or loaded from a file (another edition, or a patch)."""
+    from domain.errors import LedgerError
     from projections.queries import find_edition
 
     if reference is None:
         return None
     path = Path(reference)
-    if path.suffix in (".yaml", ".yml", ".json") and path.exists():
-        return rulebook.load_alternative(path)
-    return find_edition(rulebook, reference)
+    try:
+        if path.suffix in (".yaml", ".yml", ".json") and path.exists():
+            return rulebook.load_alternative(path)
+        return find_edition(rulebook, reference)
+    except LedgerError as error:  # a broken patch is refused like a broken rule set, naming what is wrong
+        errors.print(f"--edition: {error}", style="red", markup=False, highlight=False)
+        raise typer.Exit(2) from None
 
 
 def report_problems(file: Path, problems: list[FieldProblem], line_numbers: list[int]) -> None:

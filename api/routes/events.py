@@ -45,6 +45,8 @@ def parse_json(body: bytes) -> object:
         return json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise MalformedJson(f"the body is not valid JSON: {error}") from None
+    except RecursionError:
+        raise MalformedJson("the body nests arrays or objects too deeply") from None
 
 
 @router.post(
