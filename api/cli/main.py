@@ -76,8 +76,9 @@ def _read_jsonl(path: Path) -> tuple[list[Any], list[int], list[FieldProblem]]:
             try:
                 items.append(json.loads(line))
                 line_numbers.append(line_number)
-            except (json.JSONDecodeError, UnicodeDecodeError) as error:
-                problems.append(FieldProblem(len(items), None, "(line)", f"line {line_number} is not JSON: {error}"))
+            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
+                reason = "nests too deeply" if isinstance(error, RecursionError) else f"is not JSON: {error}"
+                problems.append(FieldProblem(len(items), None, "(line)", f"line {line_number} {reason}"))
     return items, line_numbers, problems
 
 
