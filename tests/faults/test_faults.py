@@ -4,7 +4,8 @@
   client's retry with the same event_ids stores each event exactly once;
 * ``kill -9`` of ``ledger project`` in the middle of a catch-up: after a restart the read model
   equals a clean rebuild (checksums);
-* Redis down: events are still accepted, /healthz says degraded, and ok again when Redis returns;
+* Redis down: events are still accepted, /healthz says degraded, the projection keeps up and its outbox
+  effects wait; when Redis returns they are dispatched and /healthz is ok again;
 * PostgreSQL restart: 503 with a clear message while it is down, success after, nothing lost or doubled.
 """
 
@@ -23,8 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select
+from redis import exceptions as redis_errors
+from sqlalchemy import Engine, create_engine, select
 
 from api.app import create_app, open_ledger
 from api.settings import Settings, sqlalchemy_url
@@ -33,12 +36,15 @@ from domain.identity import pseudonym
 from projections.access import create_key
 from projections.entitlements import catch_up, open_projection, read_model_checksum, reset_read_model
 from projections.migrate import upgrade_to_head
-from projections.readmodel import ProjectionTracking
+from projections.outbox import dispatch_pending
+from projections.readmodel import Outbox, ProjectionTracking
 from projections.rulebook import load_rulebook
 from projections.store import LedgerApplication, ingest
 from projections.synthetic import generate_population
 from tests.conftest import TEST_PSEUDONYM_KEY
+from tests.support.events import make_event
 from tests.support.servers import create_database, free_port, postgres_cluster, redis_process, wait_for
+from workers.outbox import deliver_outbox
 
 LEDGER = str(Path(sys.executable).parent / "ledger")
 IDENTITY_NUMBER = "11010519491231002X"
@@ -205,9 +211,12 @@ def test_a_projection_runner_killed_mid_catch_up_resumes_to_a_clean_rebuild(post
         ledger.close()
 
 
-def registration(member_id: str, serial: int) -> dict[str, Any]:
-    from tests.support.events import make_event
+def undispatched(engine: Engine) -> list[str]:
+    with engine.connect() as connection:
+        return sorted(connection.execute(select(Outbox.outbox_id).where(Outbox.dispatched_at.is_(None))).scalars())
 
+
+def registration(member_id: str, serial: int) -> dict[str, Any]:
     return make_event("MemberRegistered", member_id=member_id, label=f"fault-{serial}")
 
 
@@ -227,11 +236,23 @@ def test_with_redis_down_events_are_accepted_and_health_is_degraded(postgres_url
             assert stored.status_code == 200 and stored.json()["stored"] == 1
             assert client.get("/v1/members/M-R1/status", params={"as_of": "2025-06-01"}).status_code == 200
 
+            history = [make_event("ContributionPaid", member_id="M-R1"), make_event("ClaimSubmitted", member_id="M-R1")]
+            assert client.post("/v1/events", json=history).status_code == 200
+
             ledger = app.state.ledger
+            engine = create_engine(sqlalchemy_url(postgres_url))
             projection = open_projection(sqlalchemy_url(postgres_url), ledger, app.state.rulebook)
             assert catch_up(ledger, projection) > 0, "the live projection reads the store, not Redis"
+            pending = undispatched(engine)
+            assert pending, "the claim's decision is an outbox effect"
+            with pytest.raises(redis_errors.ConnectionError):
+                dispatch_pending(engine, deliver_outbox.send)
+            assert undispatched(engine) == pending, "effects wait in the outbox while Redis is down"
 
             redis.start()
+            assert dispatch_pending(engine, deliver_outbox.send) == len(pending)
+            assert undispatched(engine) == []
+            engine.dispose()
             assert client.get("/healthz").json() == {
                 "status": "ok",
                 "event_store": "ok",
