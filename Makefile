@@ -24,3 +24,5 @@ bench:
 	.venv/bin/python -m bench.ingest
 	.venv/bin/python -m bench.ingest --postgres
 	.venv/bin/python -m bench.ratios
+	.venv/bin/python -m bench.replay scaling
+	.venv/bin/python -m bench.replay memory --sizes 1000,4000,16000
