@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.auth import audit_write, authenticate, require
 from api.routes.status import today_in_china
 from domain.contract import MemberId, Region
 from projections.queries import find_edition
@@ -94,12 +95,27 @@ class PromotionView(BaseModel):
     already_live: bool
 
 
-@router.post("/v1/replays/{job_id}/promote", response_model=PromotionView, summary="Make a replay's set live")
+#: Promotion changes the live read model: admin keys only (the replays router itself admits auditors).
+promotion_router = APIRouter(tags=["replays"], dependencies=[Depends(require())])
+
+
+@promotion_router.post(
+    "/v1/replays/{job_id}/promote", response_model=PromotionView, summary="Make a replay's set live (admin)"
+)
 async def promote_replay(request: Request, job_id: Annotated[str, Path(max_length=36)]) -> dict[str, Any]:
     """Make a finished replay's read-model set the live read model, in one transaction (idempotent).
 
     422 when the job is unfinished, covers only some members, was not folded as of the end of time, or
-    used an edition that is not the rulebook's; 404 for an unknown job.
+    used an edition that is not the rulebook's; 404 for an unknown job. Recorded in the write audit trail.
     """
     state = request.app.state
-    return (await run_in_threadpool(promote, state.read_engine, state.rulebook, job_id)).as_json()
+    async with audit_write(request, authenticate(request)) as subjects:
+        subjects["job_id"] = job_id
+        promotion = await run_in_threadpool(promote, state.read_engine, state.rulebook, job_id)
+        subjects["promotion_number"] = promotion.promotion_number
+        if promotion.already:
+            subjects["outcome"] = "ok: already live"
+    return promotion.as_json()
+
+
+router.include_router(promotion_router)

@@ -63,3 +63,29 @@ def test_a_finished_replay_is_promoted_once(client: TestClient) -> None:
         time.sleep(0.1)
     refused = client.post(f"/v1/replays/{dated['job_id']}/promote")
     assert refused.status_code == 422 and "--as-of 9999-12-31" in refused.json()["detail"]
+
+
+def test_only_admin_keys_may_promote(client: TestClient) -> None:
+    from projections.access import create_key
+
+    _, auditor_key = create_key(client.app.state.read_engine, role="auditor")  # type: ignore[attr-defined]
+    auditor = {"Authorization": f"Bearer {auditor_key}"}
+    job_id = "00000000-0000-0000-0000-000000000000"
+    assert client.get(f"/v1/replays/{job_id}", headers=auditor).status_code == 404, "auditors see replays"
+    refused = client.post(f"/v1/replays/{job_id}/promote", headers=auditor)
+    assert refused.status_code == 403 and "needs admin" in refused.json()["detail"]
+    assert client.post(f"/v1/replays/{job_id}/promote").status_code == 404  # the admin key gets through
+    from sqlalchemy import select
+
+    from projections.readmodel import WriteAudit
+
+    with client.app.state.read_engine.connect() as connection:  # type: ignore[attr-defined]
+        outcomes = connection.execute(
+            select(WriteAudit.role, WriteAudit.outcome)
+            .where(WriteAudit.action == f"POST /v1/replays/{job_id}/promote")
+            .order_by(WriteAudit.audit_id)
+        ).all()
+    assert [tuple(row) for row in outcomes] == [
+        ("auditor", "forbidden: role auditor"),
+        ("admin", "refused: replay_error"),
+    ]
