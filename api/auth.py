@@ -129,15 +129,33 @@ def check_regions(request: Request, principal: Principal, pairs: list[tuple[str,
 
 
 def _record_refusal(request: Request, principal: Principal, outcome: str, **subjects: Any) -> None:
-    record_write(
-        request.app.state.read_engine,
-        key_id=principal.key_id,
-        role=principal.role,
-        client=client_of(request),
-        action=f"{request.method} {request.url.path}",
-        outcome=outcome,
-        subjects=subjects,
-    )
+    _record(request, principal, outcome, subjects)
+
+
+def _record(
+    request: Request, principal: Principal, outcome: str, subjects: dict[str, Any], body: bytes | None = None
+) -> None:
+    """One write-audit row for this request; a failure to write it is logged, never raised over the answer."""
+    try:
+        record_write(
+            request.app.state.read_engine,
+            key_id=principal.key_id,
+            role=principal.role,
+            client=client_of(request),
+            action=f"{request.method} {request.url.path}",
+            outcome=outcome,
+            subjects=subjects,
+            body_sha256=hashlib.sha256(body).hexdigest() if body is not None else None,
+        )
+    except Exception as error:  # the database failed after (or during) the write: say so, never mask
+        logger.error(
+            "write audit row not recorded (%s): %s %s by key %s, outcome %s",
+            type(error).__name__,
+            request.method,
+            request.url.path,
+            principal.key_id,
+            outcome,
+        )
 
 
 @asynccontextmanager
@@ -147,13 +165,17 @@ async def audit_write(
     """Record the write the block performs: the block fills in the subjects (event ids, claim id, …).
 
     The row is written after the block, with the outcome: ``ok`` (or the block's ``outcome``
-    subject), ``refused: <code>`` for a LedgerError, ``failed: <error type>`` otherwise.
+    subject), ``refused: <code>`` for a LedgerError, ``failed: <error type>`` otherwise. A 403 for a
+    region was recorded when it was decided (:func:`check_regions`), so it is not recorded twice.
     """
     subjects: dict[str, Any] = {}
-    outcome = "ok"
+    outcome: str | None = "ok"
     try:
         yield subjects
         outcome = str(subjects.pop("outcome", "ok"))
+    except Forbidden:
+        outcome = None
+        raise
     except LedgerError as error:
         outcome = f"refused: {error.code}"
         raise
@@ -161,27 +183,8 @@ async def audit_write(
         outcome = f"failed: {type(error).__name__}"
         raise
     finally:
-        try:
-            await run_in_threadpool(
-                record_write,
-                request.app.state.read_engine,
-                key_id=principal.key_id,
-                role=principal.role,
-                client=client_of(request),
-                action=f"{request.method} {request.url.path}",
-                outcome=outcome,
-                subjects=subjects,
-                body_sha256=hashlib.sha256(body).hexdigest() if body is not None else None,
-            )
-        except Exception as error:  # the database failed after (or during) the write: say so, never mask
-            logger.error(
-                "write audit row not recorded (%s): %s %s by key %s, outcome %s",
-                type(error).__name__,
-                request.method,
-                request.url.path,
-                principal.key_id,
-                outcome,
-            )
+        if outcome is not None:
+            await run_in_threadpool(_record, request, principal, outcome, subjects, body)
 
 
 def regions_of(values: Iterable[str] | None) -> list[str] | None:

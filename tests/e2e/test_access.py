@@ -89,6 +89,9 @@ def test_an_integration_key_writes_only_for_its_regions(admin: TestClient) -> No
 
     refused = admin.post("/v1/events", headers=as_key(admin, shenyang), json=[registration("M-NEW", "bazhong")])
     assert refused.status_code == 403
+    trail = admin.get("/v1/audit/writes").json()
+    assert [row["outcome"] for row in trail if row["action"] == "POST /v1/events"][-1:] == ["forbidden: region"]
+    assert sum(row["subjects"].get("members") == ["M-NEW"] for row in trail) == 1, "recorded once"
     assert "member M-NEW has region bazhong" in refused.json()["detail"]
     assert admin.get("/v1/members/M-NEW/events").status_code == 404, "nothing stored"
 
