@@ -120,6 +120,8 @@ def promote_replay(
     job_id: Annotated[str, typer.Argument(help="The finished replay job to make the live read model.")],
 ) -> None:
     """Make a finished replay's read-model set the live read model, in one transaction (docs/replay.md)."""
+    from api.cli.common import cli_principal
+    from projections.access import record_write
     from projections.replay import promote
     from projections.rulebook import load_rulebook
 
@@ -127,9 +129,26 @@ def promote_replay(
     url = sqlalchemy_url(settings.database_url)
     upgrade_to_head(url)
     engine = create_engine(url)
+    key_id, client = cli_principal()
+    subjects: dict[str, object] = {"job_id": job_id}
+
+    def audit(outcome: str) -> None:
+        record_write(
+            engine,
+            key_id=key_id,
+            role="operator",
+            client=client,
+            action="ledger replay promote",
+            outcome=outcome,
+            subjects=subjects,
+        )
+
     try:
         promotion = promote(engine, load_rulebook(), job_id)
+        subjects["promotion_number"] = promotion.promotion_number
+        audit("ok: already live" if promotion.already else "ok")
     except LedgerError as error:
+        audit(f"refused: {error.code}")
         errors.print(f"[red]{error}[/red]")
         raise typer.Exit(1) from None
     finally:

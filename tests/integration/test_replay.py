@@ -28,6 +28,7 @@ from projections.readmodel import (
     ProjectionTracking,
     ReplayClaimSettlement,
     ReplayPromotion,
+    WriteAudit,
 )
 from projections.replay import (
     LIVE_AS_OF,
@@ -262,6 +263,11 @@ def test_ledger_replay_promote(stocked: tuple[LedgerApplication, Engine], settin
     unknown = CliRunner().invoke(app, ["replay", "promote", "00000000-0000-0000-0000-000000000000"], env=env)
     assert unknown.exit_code == 1 and "no replay job" in unknown.output
     assert live_basic_pool_paid(engine) == dict.fromkeys(MEMBERS, 369_000)
+    with engine.connect() as connection:
+        trail = connection.execute(
+            select(WriteAudit.outcome).where(WriteAudit.action == "ledger replay promote").order_by(WriteAudit.audit_id)
+        ).scalars()
+        assert list(trail) == ["ok", "ok: already live", "refused: replay_error"]
 
 
 def test_member_streams_reads_several_streams_as_member_events_does(
