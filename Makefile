@@ -1,5 +1,5 @@
 # The two set-up commands of the README. Both work on a fresh Debian machine with Python 3.11+.
-.PHONY: run test lint bench
+.PHONY: run test lint bench soak
 
 # Install the Python packages and serve the API on the embedded default (SQLite ./ledger.db).
 run:
@@ -26,3 +26,10 @@ bench:
 	.venv/bin/python -m bench.ratios
 	.venv/bin/python -m bench.replay scaling
 	.venv/bin/python -m bench.replay memory --sizes 1000,4000,16000
+
+# Soak (not part of the suite): 8 clients post 20,000 events with duplicates and conflicts against private
+# servers on 127.0.0.1, then check exactly-once storage and the read model; see docs/reliability.md.
+# Both runs go on when the first fails; the target fails when either does.
+soak:
+	.venv/bin/python -m bench.soak --clients 8 --events 20000; status=$$?; \
+	.venv/bin/python -m bench.soak --clients 8 --events 20000 --sqlite && exit $$status
