@@ -128,6 +128,7 @@ def scaling(members: int, years: int, processes_list: list[int], rounds: int) ->
             job = create_job(
                 engine, ledger, edition, source=edition_source(edition, file=None), partitions=processes, as_of=AS_OF
             )
+            cpu_before_s = sum(_cpu_s(worker.pid) for worker in workers)
             started = time.perf_counter()
             for partition in range(processes):
                 replay_partition.send(job, partition)
@@ -135,12 +136,16 @@ def scaling(members: int, years: int, processes_list: list[int], rounds: int) ->
             while not (progress := job_progress(engine, job)).done and time.monotonic() < deadline:
                 time.sleep(0.05)
             elapsed = time.perf_counter() - started
+            cores_used = (sum(_cpu_s(worker.pid) for worker in workers) - cpu_before_s) / elapsed
             for worker in workers:
                 worker.terminate()
             for worker in workers:
                 worker.wait(timeout=60)
             rates[processes].append(progress.events_done / elapsed)
-            print(f"{processes} worker process(es): {elapsed:.1f} s, {progress.events_done / elapsed:,.0f} events/s")
+            print(
+                f"{processes} worker process(es): {elapsed:.1f} s, {progress.events_done / elapsed:,.0f} events/s, "
+                f"workers used {cores_used:.2f} cores on average (load average {os.getloadavg()[0]:.1f})"
+            )
         for processes, measured in rates.items():
             print(
                 f"{processes} process(es): best {max(measured):,.0f} events/s, "
@@ -148,6 +153,12 @@ def scaling(members: int, years: int, processes_list: list[int], rounds: int) ->
             )
         ledger.close()
         engine.dispose()
+
+
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def memory(sizes: list[int], years: int) -> None:

@@ -172,7 +172,7 @@ def worker(
     """Run a dramatiq worker for replay and audit partitions (needs LEDGER_REDIS_URL); stops on Ctrl-C or SIGTERM."""
     import dramatiq
 
-    from workers.actors import use_settings
+    from workers.actors import _resources, use_settings
     from workers.audit import AUDIT_QUEUE
     from workers.broker import install_broker
 
@@ -185,6 +185,8 @@ def worker(
         raise typer.Exit(2)
     broker = install_broker(settings.redis_url)
     use_settings(settings)
+    # The store connection and the rule book are opened before consuming, not on the first message.
+    _resources(settings.database_url)
     running = dramatiq.Worker(broker, worker_threads=threads, queues={"replays", AUDIT_QUEUE})
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
