@@ -95,6 +95,8 @@ REQUEST_TIMEOUT_S = 120.0
 #: Longest waits after the load: the replay to finish, the runner to catch up, a server to start.
 REPLAY_WAIT_S_MAX = 300.0
 CATCH_UP_WAIT_S_MAX = 600.0
+#: The wait for lag 0 ends early when the lag has not fallen for this long (a stuck runner).
+CATCH_UP_STALL_S = 90.0
 SERVER_START_S_MAX = 120.0
 #: Acknowledged events one re-post carries at most, and acknowledged events mixed into a new batch.
 REPOST_EVENTS_MAX = 50
@@ -474,12 +476,38 @@ def report_requests(book: Book) -> list[dict[str, Any]]:
     return rows
 
 
+def wait_for_lag_zero(ledger: Any, projection: Any) -> bool:
+    """Wait for the live runner's lag to reach 0; give up when it has not fallen for ``CATCH_UP_STALL_S``."""
+    deadline = time.monotonic() + CATCH_UP_WAIT_S_MAX
+    best, best_at = lag(ledger, projection.view), time.monotonic()
+    while time.monotonic() < deadline:
+        current = lag(ledger, projection.view)
+        if current == 0:
+            return True
+        if current < best:
+            best, best_at = current, time.monotonic()
+        elif time.monotonic() - best_at > CATCH_UP_STALL_S:
+            console.print(f"[red]the lag has stayed at {current} for {CATCH_UP_STALL_S:.0f} s: the runner is stuck")
+            return False
+        time.sleep(0.5)
+    return False
+
+
+def log_errors(log: Path) -> list[str]:
+    """Lines of a process log that report an error (tracebacks, failed catch-ups, restarts)."""
+    if not log.exists():
+        return []
+    markers = ("Traceback", "catch-up failed", "; restarting", "ERROR")
+    return [line.strip() for line in log.read_text(errors="replace").splitlines() if any(m in line for m in markers)]
+
+
 def verify(
     database_url: str,
     book: Book,
     events: list[dict[str, Any]],
     runner: subprocess.Popen[bytes],
     stop_servers: list[subprocess.Popen[bytes]],
+    workdir: Path,
 ) -> tuple[list[Check], dict[str, float]]:
     checks: list[Check] = []
     timings: dict[str, float] = {}
@@ -494,11 +522,7 @@ def verify(
             stop(child)
         started = time.monotonic()
         console.print("waiting for `ledger project` to catch up (lag 0) …")
-        try:
-            wait_for(lambda: lag(ledger, projection.view) == 0, timeout_s=CATCH_UP_WAIT_S_MAX, what="lag 0")
-            caught_up = True
-        except TimeoutError:
-            caught_up = False
+        caught_up = wait_for_lag_zero(ledger, projection)
         timings["catch_up_wait_s"] = time.monotonic() - started
         runner_alive = runner.poll() is None
         stop(runner)
@@ -510,6 +534,16 @@ def verify(
                 + ("" if runner_alive else f"; the runner had exited with {runner.returncode}"),
             )
         )
+
+        for name in ("project", "serve", "worker"):
+            errors = log_errors(workdir / f"{name}.log")
+            checks.append(
+                Check(
+                    f"ledger {name}: no errors in its log",
+                    not errors,
+                    f"{len(errors)} error lines" + (f"; first: {errors[0][:160]}" if errors else ""),
+                )
+            )
 
         # Every event stored exactly once.
         members = sorted({event["member_id"] for event in events})
@@ -656,7 +690,7 @@ def run(args: argparse.Namespace) -> int:
         engine.dispose()
         if not args.cold_start:
             # Create the event store's tables here, before the three processes start: on a fresh PostgreSQL
-            # database their simultaneous first starts race on CREATE TABLE (docs/reliability.md, finding 2).
+            # database their simultaneous first starts race on CREATE TABLE (docs/reliability.md, finding 3).
             open_ledger(Settings(database_url=database_url, pseudonym_key=PSEUDONYM_KEY)).close()
 
         env = environment(database_url, redis_url)
@@ -669,7 +703,11 @@ def run(args: argparse.Namespace) -> int:
         children = [server]
         if redis_url:
             children.append(stack.enter_context(process([LEDGER, "worker"], env, workdir / "worker.log")))
-        wait_for(lambda: healthy(base), timeout_s=SERVER_START_S_MAX, what="ledger serve")
+        wait_for(lambda: server.poll() is not None or healthy(base), timeout_s=SERVER_START_S_MAX, what="ledger serve")
+        if server.poll() is not None:
+            console.print(f"[red]ledger serve exited with {server.returncode} before it answered; the end of its log:")
+            console.print("\n".join((workdir / "serve.log").read_text().splitlines()[-4:]), markup=False)
+            return 2
 
         jobs: queue.Queue[list[dict[str, Any]]] = queue.Queue()
         for batch in batches:
@@ -731,7 +769,7 @@ def run(args: argparse.Namespace) -> int:
             plan.stop.set()
             raise
         stopped_early = len(book.acked_ids) < len(events)
-        checks, timings = verify(database_url, book, events, runner, children)
+        checks, timings = verify(database_url, book, events, runner, children, workdir)
 
     rows = report_requests(book)
     raced = len(batches) - len({id(batch) for batch in batches})
