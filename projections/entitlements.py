@@ -215,28 +215,34 @@ class EntitlementsProjection(Projection[ReadModelView]):
                 updated_at=datetime.now(UTC),
             )
         )
-        for number, period in enumerate(ledger.periods):
-            connection.execute(
-                MemberCoverage.__table__.insert().values(
-                    member_id=member_id,
-                    period_number=number,
-                    scheme=period.scheme,
-                    covered_from=period.covered_from,
-                    covered_until=period.covered_until,
-                    region=period.region,
-                    rule_set=period.edition.name,
-                    edition_hash=period.edition.content_hash,
-                    benefits_from=period.benefits_from,
-                    benefits_until=period.benefits_until,
-                    waiting_reason=period.waiting.reason if period.waiting else None,
-                    waiting_total_months=period.waiting.total_months if period.waiting else None,
-                )
-            )
+        for values in coverage_rows(ledger):
+            connection.execute(MemberCoverage.__table__.insert().values(**values))
         for values in settlement_rows(ledger):
             connection.execute(ClaimSettlementRow.__table__.insert().values(**values))
         for values in cap_usage_rows(ledger):
             connection.execute(CapUsage.__table__.insert().values(**values))
         record_effects(connection, member_effects(ledger), member_id=member_id, notification_id=notification_id)
+
+
+def coverage_rows(ledger: MemberLedger) -> list[dict[str, Any]]:
+    """A folded member's coverage-period rows in the fold's order (the live read model and replay sets share them)."""
+    return [
+        {
+            "member_id": ledger.facts.member_id,
+            "period_number": number,
+            "scheme": period.scheme,
+            "covered_from": period.covered_from,
+            "covered_until": period.covered_until,
+            "region": period.region,
+            "rule_set": period.edition.name,
+            "edition_hash": period.edition.content_hash,
+            "benefits_from": period.benefits_from,
+            "benefits_until": period.benefits_until,
+            "waiting_reason": period.waiting.reason if period.waiting else None,
+            "waiting_total_months": period.waiting.total_months if period.waiting else None,
+        }
+        for number, period in enumerate(ledger.periods)
+    ]
 
 
 def settlement_rows(ledger: MemberLedger) -> list[dict[str, Any]]:

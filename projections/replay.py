@@ -29,7 +29,7 @@ from domain.entitlements.fold import MemberLedger, NoRuleSet, edition_finder, fo
 from domain.errors import LedgerError
 from domain.policies import HASH_DISPLAY_LENGTH, Edition
 from projections.audit import member_ids
-from projections.entitlements import cap_usage_rows, settlement_rows
+from projections.entitlements import cap_usage_rows, coverage_rows, settlement_rows
 from projections.readmodel import (
     CapUsage,
     ClaimSettlementRow,
@@ -260,27 +260,6 @@ def _insert_rows(connection: Connection, table: Any, rows: list[dict[str, Any]])
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row([row[column] for column in columns])
-
-
-def coverage_rows(ledger: MemberLedger) -> list[dict[str, Any]]:
-    """The coverage-period rows of a folded member, numbered in the fold's order (the live ``member_coverage``'s)."""
-    return [
-        {
-            "member_id": ledger.facts.member_id,
-            "period_number": number,
-            "scheme": period.scheme,
-            "covered_from": period.covered_from,
-            "covered_until": period.covered_until,
-            "region": period.region,
-            "rule_set": period.edition.name,
-            "edition_hash": period.edition.content_hash,
-            "benefits_from": period.benefits_from,
-            "benefits_until": period.benefits_until,
-            "waiting_reason": period.waiting.reason if period.waiting else None,
-            "waiting_total_months": period.waiting.total_months if period.waiting else None,
-        }
-        for number, period in enumerate(ledger.periods)
-    ]
 
 
 def _fold(
