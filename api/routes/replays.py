@@ -52,18 +52,21 @@ async def start_replay(request: Request, body: ReplayRequest) -> dict[str, Any]:
     from workers.actors import replay_partition
 
     state = request.app.state
-    edition = find_edition(state.rulebook, body.edition)
-    job_id = await run_in_threadpool(
-        create_job,
-        state.read_engine,
-        state.ledger,
-        edition,
-        source=edition_source(edition, file=None),
-        partitions=body.workers,
-        as_of=body.as_of or today_in_china(),
-        region=body.region.value if body.region else None,
-        members=body.members,
-    )
+    async with audit_write(request, authenticate(request)) as subjects:
+        subjects.update(edition=body.edition, region=body.region.value if body.region else None, workers=body.workers)
+        edition = find_edition(state.rulebook, body.edition)
+        job_id = await run_in_threadpool(
+            create_job,
+            state.read_engine,
+            state.ledger,
+            edition,
+            source=edition_source(edition, file=None),
+            partitions=body.workers,
+            as_of=body.as_of or today_in_china(),
+            region=body.region.value if body.region else None,
+            members=body.members,
+        )
+        subjects["job_id"] = job_id
     for partition in range(body.workers):
         replay_partition.send(job_id, partition)
     if not state.settings.redis_url and state.replay_worker is None:

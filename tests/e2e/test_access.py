@@ -159,6 +159,11 @@ def test_every_write_is_in_the_audit_trail(admin: TestClient) -> None:
     assert stored["subjects"]["stored"] == 2 and len(stored["body_sha256"]) == 64
     assert by_outcome["refused: invalid_events"]["key_id"] == integration["key_id"]
     assert by_outcome["forbidden: role auditor"]["key_id"] == auditor["key_id"]
+    replay = admin.post("/v1/replays", headers=as_key(admin, auditor["key"]), json={"edition": "shenyang-resident"})
+    assert replay.status_code == 202
+    trail = admin.get("/v1/audit/writes", headers=as_key(admin, auditor["key"])).json()
+    started = [row for row in trail if row["action"] == "POST /v1/replays"]
+    assert [(r["key_id"], r["subjects"]["job_id"]) for r in started] == [(auditor["key_id"], replay.json()["job_id"])]
     key_creations = [row for row in trail if row["action"] == "POST /v1/keys"]
     assert [row["subjects"]["key_id"] for row in key_creations] == [integration["key_id"], auditor["key_id"]]
     assert all(row["key_id"] == "bootstrap" for row in key_creations)
