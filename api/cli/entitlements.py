@@ -73,9 +73,127 @@ def print_status(document: dict[str, Any]) -> None:
     for layer, balance in document["caps"].items():
         table.add_row(f"cap {layer}", f"{balance['remaining']} of {balance['cap']} left")
     console.print(table)
+    if document.get("personal_account"):
+        _print_personal_account(document["personal_account"])
+    if document.get("contribution_years"):
+        _print_contribution_years(document["contribution_years"])
+    if document.get("maternity"):
+        _print_maternity(document["maternity"])
+    account = document.get("personal_account")
+    hidden = {
+        f"personal_account.movements[{index}]"
+        for index in range(len(account["movements"]) - LAST_MOVEMENTS if account else 0)
+    }
     for item in document["explanations"]:
+        if item["field"] in hidden:
+            continue  # movements older than the last few are listed (and explained) by --json only
         names = ", ".join(p["name"] for p in item["parameters"])
         console.print(f"[bold]{item['field']}[/bold]: {item['text']}\n  [dim]{names}[/dim]")
+
+
+#: How many of the latest personal-account movements ``ledger status`` lists (``--json`` has them all).
+LAST_MOVEMENTS = 5
+
+
+def _field_table(title: str) -> Table:
+    table = Table(title=title, show_header=False)
+    table.add_column("field", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    return table
+
+
+def _print_personal_account(account: dict[str, Any]) -> None:
+    """Balance on the date as known at the horizon, the latest movements and every refused one with its reason."""
+    table = _field_table(f"personal account (个人账户) on {account['as_of']}, as known at {account['known_at']}")
+    table.add_row("balance", account["balance"])
+    table.add_row("credited", account["credited"])
+    table.add_row("spent", account["spent"])
+    table.add_row("family mutual aid (家庭共济)", account["family_aid"])
+    table.add_row("paid out", account["paid_out"])
+    console.print(table)
+    movements = account["movements"]
+    if movements:
+        shown = movements[-LAST_MOVEMENTS:]
+        latest = Table(title=f"last {len(shown)} of {len(movements)} movement(s)")
+        for column in ("date", "movement", "amount", "balance after"):
+            latest.add_column(column, no_wrap=column != "movement", overflow="fold")
+        for movement in shown:
+            sign = "+" if movement["direction"] == "credit" else "-"
+            kind = movement["kind"]
+            if movement.get("relative_member_id"):
+                kind += f" to {movement['relative_member_id']} ({movement.get('relationship')})"
+            latest.add_row(movement["date"], kind, f"{sign}{movement['amount']}", movement["balance_after"])
+        console.print(latest)
+    if account["refused"]:
+        refused = Table(title=f"{len(account['refused'])} refused movement(s): no money moved")
+        for column in ("date", "movement", "amount", "reason"):
+            refused.add_column(column, no_wrap=column in ("date", "amount"), overflow="fold")
+        for item in account["refused"]:
+            refused.add_row(item["date"], item["kind"], item["amount"], item["reason"])
+        console.print(refused)
+
+
+def _print_contribution_years(years: dict[str, Any]) -> None:
+    """Actual and deemed years, the minimum that applies, the shortfall and when retiree benefits start."""
+    table = _field_table(f"contribution years (缴费年限) in {years['region']}")
+    table.add_row("total", f"{years['total_years']} year(s) ({years['total_months']} month(s))")
+    table.add_row("actual (实际缴费)", f"{years['actual_years']} year(s) ({years['actual_months']} month(s))")
+    table.add_row("paid locally", f"{years['local_months']} month(s)")
+    table.add_row("paid elsewhere / transferred in", f"{years['outside_months']} month(s)")
+    deemed = ", ".join(f"{basis} {months}" for basis, months in years["deemed_months"].items()) or "none"
+    table.add_row("deemed (视同缴费)", f"{deemed} month(s)" if years["deemed_months"] else deemed)
+    table.add_row("bought at retirement", f"{years['settled_months']} month(s)")
+    minimum = f"{years['required_total_years'] or 'unknown'} year(s) in all"
+    if years["required_actual_years"] is not None:
+        minimum += f", {years['required_actual_years']} actual"
+    table.add_row("minimum", minimum)
+    if years["shortfall_months"] is None:
+        table.add_row("shortfall", "unknown (no minimum could be read)")
+    else:
+        table.add_row("shortfall", f"{years['shortfall_years']} year(s) ({years['shortfall_months']} month(s))")
+    if years["retired_on"] is not None:
+        table.add_row(
+            "retired on", f"{years['retired_on']}, shortfall then {years['shortfall_at_retirement_months']} month(s)"
+        )
+        table.add_row("minimum met on", str(years["completed_on"]))
+        table.add_row("retiree benefits from", str(years["retiree_benefits_from"]))
+    for payment in years["shortfall_payments"]:
+        table.add_row(
+            f"one-off payment {payment['date']}",
+            f"{payment['months']} month(s): due {payment['due']}, paid {payment['paid']}, "
+            + ("accepted" if payment["accepted"] else "refused (less than due)"),
+        )
+    console.print(table)
+
+
+def _print_maternity(state: dict[str, Any]) -> None:
+    """Consecutive paid months, and each maternity event's qualification, days and allowance."""
+    table = _field_table("maternity allowance (生育津贴)")
+    needed = state["required_months"]
+    table.add_row(
+        "consecutive paid months",
+        f"{state['consecutive_paid_months']}" + (f" of {needed} needed" if needed is not None else ""),
+    )
+    for allowance in state["allowances"]:
+        label = f"{allowance['kind']} on {allowance['date']}"
+        if allowance["status"] == "not_qualified" or allowance["monthly_base"] is None:
+            table.add_row(label, f"{allowance['status']}: " + "; ".join(allowance["reasons"]))
+            continue
+        table.add_row(
+            label,
+            f"{allowance['status']}, {allowance['days']} day(s) at {allowance['monthly_base']} a month: "
+            f"{allowance['gross']} gross, {allowance['unemployment_benefit_deducted']} unemployment benefit "
+            f"deducted, {allowance['net']} net; {allowance['payment']}"
+            + (f" from {allowance['payable_from']}" if allowance["payable_from"] else ""),
+        )
+        for instalment in allowance["instalments"]:
+            month = f" for {instalment['month']}" if instalment["month"] else ""
+            table.add_row(
+                "  instalment",
+                f"{instalment['amount']}{month} ({instalment['days']} day(s)), {instalment['status']}, "
+                f"payable on {instalment['payable_on']}",
+            )
+    console.print(table)
 
 
 def scenario(
