@@ -293,6 +293,19 @@ def _partition_status(
         )
 
 
+def unfinished_partitions(engine: Engine, job_id: str) -> list[int]:
+    """The partitions of a job not yet done (pending, or left running by a worker that died)."""
+    with engine.connect() as connection:
+        if connection.execute(select(ReplayJob.job_id).where(ReplayJob.job_id == job_id)).first() is None:
+            raise ReplayError(f"no replay job {job_id}")
+        rows = connection.execute(
+            select(ReplayPartition.partition)
+            .where(ReplayPartition.job_id == job_id, ReplayPartition.status != "done")
+            .order_by(ReplayPartition.partition)
+        )
+        return [int(partition) for partition in rows.scalars()]
+
+
 def job_progress(engine: Engine, job_id: str) -> JobProgress:
     """Members and events done, partitions finished, speed and ETA of a job."""
     with engine.connect() as connection:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy import create_engine
@@ -44,15 +44,14 @@ def replay(
     if context.invoked_subcommand is not None:
         return
     if edition is None:
-        errors.print("[red]--edition is required (or: ledger replay promote JOB_ID)[/red]")
+        errors.print("[red]--edition is required (or: ledger replay resume|promote JOB_ID)[/red]")
         raise typer.Exit(2)
-    import dramatiq
 
     from api.app import open_ledger
     from api.routes.status import today_in_china
-    from projections.replay import create_job, edition_source, wait_for
+    from projections.replay import create_job, edition_source
     from projections.rulebook import load_rulebook
-    from workers.actors import replay_partition, use_settings
+    from workers.actors import use_settings
     from workers.broker import install_broker
 
     settings = Settings()
@@ -69,7 +68,6 @@ def replay(
     ledger = open_ledger(settings)
     broker = install_broker(settings.redis_url)
     use_settings(settings)
-    worker = None
     try:
         job_id = create_job(
             engine,
@@ -81,18 +79,34 @@ def replay(
             region=region,
             members=ids,
         )
-        for partition in range(workers):
-            replay_partition.send(job_id, partition)
-        if not settings.redis_url:
-            worker = dramatiq.Worker(broker, worker_threads=min(workers, 8), queues={"replays"})
-            worker.start()
+        final = _send_and_follow(engine, broker, job_id, list(range(workers)), redis=bool(settings.redis_url))
+    except LedgerError as error:
+        errors.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        ledger.close()
+        engine.dispose()
+    _report(final)
+
+
+def _send_and_follow(engine: Any, broker: Any, job_id: str, partitions: list[int], *, redis: bool) -> Any:
+    """Send the partitions' messages (ids only), run in-process workers without Redis, follow to the end."""
+    import dramatiq
+
+    from projections.replay import JobProgress, wait_for
+    from workers.actors import replay_partition
+
+    for partition in partitions:
+        replay_partition.send(job_id, partition)
+    worker = None
+    if not redis:
+        worker = dramatiq.Worker(broker, worker_threads=min(max(len(partitions), 1), 8), queues={"replays"})
+        worker.start()
+    try:
         with progress_bar("replay", "members", on=errors, rate=True) as progress:
             task = progress.add_task("replay", total=None, rate="")
 
-            def show(state: object) -> None:
-                from projections.replay import JobProgress
-
-                assert isinstance(state, JobProgress)
+            def show(state: JobProgress) -> None:
                 progress.update(
                     task,
                     total=state.members_total,
@@ -100,19 +114,45 @@ def replay(
                     rate=f"{state.events_per_s:,.0f} events/s",
                 )
 
-            final = wait_for(engine, job_id, timeout_s=REPLAY_WAIT_S_MAX, on_progress=show)
-    except LedgerError as error:
-        errors.print(f"[red]{error}[/red]")
-        raise typer.Exit(1) from None
+            return wait_for(engine, job_id, timeout_s=REPLAY_WAIT_S_MAX, on_progress=show)
     finally:
         if worker is not None:
             worker.stop()
-        ledger.close()
-        engine.dispose()
+
+
+def _report(final: Any) -> None:
     console.print(
         f"replay {final.job_id}: {final.members_done} members, {final.events_done} events into {final.model_set} "
         f"({final.events_per_s:,.0f} events/s)"
     )
+
+
+@replay_app.command("resume")
+def resume_replay(job_id: Annotated[str, typer.Argument(help="The replay job's id.")]) -> None:
+    """Send again every partition of JOB_ID that is not done — after a worker died — and follow the job to the end.
+
+    Partitions are idempotent: one still running elsewhere, or redelivered by Redis meanwhile, rewrites the same rows.
+    """
+    from projections.replay import unfinished_partitions
+    from workers.actors import use_settings
+    from workers.broker import install_broker
+
+    settings = Settings()
+    url = sqlalchemy_url(settings.database_url)
+    upgrade_to_head(url)
+    engine = create_engine(url)
+    broker = install_broker(settings.redis_url)
+    use_settings(settings)
+    try:
+        partitions = unfinished_partitions(engine, job_id)
+        console.print(f"replay {job_id}: sending partitions {partitions or 'none'} again")
+        final = _send_and_follow(engine, broker, job_id, partitions, redis=bool(settings.redis_url))
+    except LedgerError as error:
+        errors.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    _report(final)
 
 
 @replay_app.command("promote")

@@ -4,6 +4,8 @@
   client's retry with the same event_ids stores each event exactly once;
 * ``kill -9`` of ``ledger project`` in the middle of a catch-up: after a restart the read model
   equals a clean rebuild (checksums);
+* ``kill -9`` of a ``ledger worker`` in the middle of a replay partition: ``ledger replay resume``
+  finishes the job and its read-model set equals a clean rebuild of the set;
 * Redis down: events are still accepted, /healthz says degraded, the projection keeps up and its outbox
   effects wait; when Redis returns they are dispatched and /healthz is ok again;
 * PostgreSQL restart: 503 with a clear message while it is down, success after, nothing lost or doubled.
@@ -27,7 +29,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from redis import exceptions as redis_errors
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import Engine, create_engine, delete, select
 
 from api.app import create_app, open_ledger
 from api.settings import Settings, sqlalchemy_url
@@ -37,7 +39,16 @@ from projections.access import create_key
 from projections.entitlements import catch_up, open_projection, read_model_checksum, reset_read_model
 from projections.migrate import upgrade_to_head
 from projections.outbox import dispatch_pending
-from projections.readmodel import Outbox, ProjectionTracking
+from projections.readmodel import (
+    Outbox,
+    ProjectionTracking,
+    ReplayCapUsage,
+    ReplayClaimSettlement,
+    ReplayJob,
+    ReplayMemberCoverage,
+    ReplayPartition,
+)
+from projections.replay import job_progress, model_set_checksum, run_partition
 from projections.rulebook import load_rulebook
 from projections.store import LedgerApplication, ingest
 from projections.synthetic import generate_population
@@ -209,6 +220,65 @@ def test_a_projection_runner_killed_mid_catch_up_resumes_to_a_clean_rebuild(post
     finally:
         engine.dispose()
         ledger.close()
+
+
+def test_a_replay_worker_killed_mid_partition_resumes_to_the_same_read_model_set(postgres_url: str) -> None:
+    settings = Settings(database_url=postgres_url, pseudonym_key=TEST_PSEUDONYM_KEY)
+    url = sqlalchemy_url(postgres_url)
+    upgrade_to_head(url)
+    ledger = open_ledger(settings)
+    engine = create_engine(url)
+    try:
+        events = population(8_000, seed=5)
+        for start in range(0, len(events), 2000):
+            ingest(ledger, parse_batch(events[start : start + 2000]), now=datetime.now(UTC), historical_import=False)
+        with redis_process() as redis:
+            env = environment(postgres_url, LEDGER_REDIS_URL=redis.url)
+            quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+            worker = subprocess.Popen([LEDGER, "worker", "--threads", "1"], env=env, **quiet)  # type: ignore[call-overload]
+            replaying = subprocess.Popen(  # type: ignore[call-overload]
+                [LEDGER, "replay", "--edition", "shenyang-resident", "--as-of", "2027-12-31"], env=env, **quiet
+            )
+            try:
+                wait_for(lambda: partition_state(engine)[1] > 0, timeout_s=180, what="the partition's first chunk")
+            finally:
+                worker.send_signal(signal.SIGKILL)
+                worker.wait(timeout=10)
+                replaying.send_signal(signal.SIGKILL)
+                replaying.wait(timeout=10)
+            job_id, members_done, members_total, status = partition_state(engine)
+            assert status == "running" and 0 < members_done < members_total, (members_done, members_total, status)
+
+            resumed = subprocess.run(
+                [LEDGER, "replay", "resume", job_id],
+                env=environment(postgres_url),  # no Redis: the resumed partition runs in this process
+                capture_output=True,
+                timeout=600,
+            )
+            assert resumed.returncode == 0, resumed.stderr.decode()
+        assert partition_state(engine)[1:] == (members_total, members_total, "done")
+        model_set = job_progress(engine, job_id).model_set
+        after_resume = model_set_checksum(engine, model_set)
+
+        with engine.begin() as connection:  # a clean rebuild of the same set, in this process
+            for table in (ReplayMemberCoverage, ReplayClaimSettlement, ReplayCapUsage):
+                connection.execute(delete(table).where(table.model_set == model_set))
+        run_partition(engine, ledger, load_rulebook(), job_id=job_id, partition=0)
+        assert model_set_checksum(engine, model_set) == after_resume
+    finally:
+        engine.dispose()
+        ledger.close()
+
+
+def partition_state(engine: Engine) -> tuple[str, int, int, str]:
+    """(job id, members done, members total, status) of the only replay job's only partition, or zeros."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(
+                ReplayJob.job_id, ReplayPartition.members_done, ReplayJob.members_total, ReplayPartition.status
+            ).join(ReplayPartition, ReplayPartition.job_id == ReplayJob.job_id)
+        ).first()
+    return (str(row[0]), int(row[1]), int(row[2]), str(row[3])) if row else ("", 0, 0, "")
 
 
 def undispatched(engine: Engine) -> list[str]:
