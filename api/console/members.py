@@ -77,9 +77,27 @@ async def member_page(
         "label_width": LABEL_WIDTH,
         "bars": _cap_bars(status),
         "claims": _claims(folded),
+        "movements": _latest_movements(status),
         "api_status_url": f"/v1/members/{member_id}/status?as_of={day.isoformat()}",
     }
     return render(request, "member.html", context)
+
+
+#: How many of the latest personal-account movements the page lists (the JSON link has them all).
+LAST_MOVEMENTS = 10
+
+
+def _latest_movements(status: dict[str, Any]) -> list[dict[str, Any]]:
+    """The last few personal-account movements, newest first, each with the field its explanation is under."""
+    account = status.get("personal_account")
+    if not account:
+        return []
+    movements = account["movements"]
+    first = max(0, len(movements) - LAST_MOVEMENTS)
+    return [
+        movement | {"field": f"personal_account.movements[{index}]"}
+        for index, movement in reversed(list(enumerate(movements))[first:])
+    ]
 
 
 def _explanations_by_field(explanations: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
