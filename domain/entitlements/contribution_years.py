@@ -181,6 +181,18 @@ class ContributionYears:
         }
 
 
+def retired_on(facts: MemberFacts, years: ContributionYears | None, day: date) -> bool:
+    """Whether the member counts as retired on ``day`` — the one decision settlement and the status share.
+
+    Retired: a certified ``retired`` category covering ``day`` (CategoryCertified), or a
+    ``RetirementReached`` from the day retiree benefits start as :func:`contribution_years` worked
+    them out (``retirement.benefits_start``: the month after nothing is missing any more, so a
+    shortfall delays it; ``ContributionYears.retiree_benefits_from``). The status document shows that
+    day as ``contribution_years.retiree_benefits_from``; the personal account credits retirees from it.
+    """
+    return facts.has_category("retired", day) or (years is not None and years.retired_on_day(day))
+
+
 def _events(facts: MemberFacts, data_type: type) -> list[AccountEvent]:
     return [e for e in facts.account_events if isinstance(e.data, data_type)]
 

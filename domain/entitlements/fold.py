@@ -139,6 +139,8 @@ def fold_member(
         key=lambda p: (p.covered_from, p.covered_until, p.scheme),
     )
     ledger = MemberLedger(facts=facts, periods=periods, cover=year_cover(facts), edition_for=edition_for)
+    # Years first: they decide when a RetirementReached starts retiree benefits, which settlement uses too.
+    ledger.contribution_years = contribution_years(facts, edition_for)
     settled_claims: list[Claim] = []
     paid_deductibles: list[tuple[Claim, int]] = []
     for claim in facts.claims:
@@ -160,7 +162,6 @@ def fold_member(
             ledger.programme_caps_fen[(programme_key, settlement.year)] = cap_fen
         if settlement.fund_total_fen > 0 and _counts_as_fund_use(settlement, claim):
             ledger.fund_use_years.add(settlement.year)
-    ledger.contribution_years = contribution_years(facts, edition_for)
     ledger.personal_account = personal_account(facts, edition_for, ledger.contribution_years, ledger.settlements)
     ledger.maternity = maternity(facts, edition_for, ledger.contribution_years)
     return ledger
@@ -248,6 +249,7 @@ def _settle(
             paid_deductibles=deductibles,
             major_illness_cap_fen=cap_fen,
             major_illness_readings=cap_readings,
+            contribution_years=ledger.contribution_years,
         )
         return settle_claim(context)
     except DateOutOfRangeError as error:

@@ -45,7 +45,7 @@ def person_kind(ctx: ClaimContext, by: Table) -> str:
     """The member's row or column of a table keyed by person kind (in_service/retired, adult/student_or_minor)."""
     axis = by.columns if by.column_axis is not None else by.rows
     if "retired" in axis:
-        return "retired" if ctx.facts.has_category("retired", ctx.service_on) else "in_service"
+        return "retired" if ctx.retired(ctx.service_on) else "in_service"
     return inpatient_rules.person_kind(ctx, by)
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from domain.entitlements.contribution_years import ContributionYears, retired_on
 from domain.entitlements.facts import Claim, MemberFacts
 from domain.entitlements.periods import CoveragePeriod, has
 from domain.explain import Explanations
@@ -64,6 +65,8 @@ class ClaimContext:
     #: The member's major-illness cap this year (residents); None where there is none or no cap applies.
     major_illness_cap_fen: int | None = None
     major_illness_readings: tuple[ParameterReading, ...] = ()
+    #: The member's contribution years (employees), for retirement by ``RetirementReached``.
+    contribution_years: ContributionYears | None = None
 
     @property
     def year(self) -> int:
@@ -72,6 +75,10 @@ class ClaimContext:
     @property
     def service_on(self) -> date:
         return self.claim.data.admitted_on
+
+    def retired(self, on: date) -> bool:
+        """Whether the member is settled as a retiree on ``on`` (``contribution_years.retired_on``)."""
+        return retired_on(self.facts, self.contribution_years, on)
 
     def used(self, balance_key: str) -> int:
         """What earlier claims of the year drew on a balance (a layer, or a programme's cap key)."""

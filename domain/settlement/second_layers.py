@@ -149,7 +149,7 @@ def _bazhong_large_amount_kind(ctx: ClaimContext, on: date) -> tuple[str, Parame
     listed = _read(ctx.edition, "large_amount.listed_diseases", ctx.claim.occurred_on)
     assert isinstance(listed.value, tuple)
     flags = {f.value for f in ctx.claim.data.flags} | {ctx.claim.data.condition or ""}
-    if ctx.facts.has_category("retired", on) or flags & set(listed.value):
+    if ctx.retired(on) or flags & set(listed.value):
         return "retired_or_listed_disease", listed
     return "ordinary", listed
 
@@ -261,7 +261,7 @@ def _large_amount_programme(ctx: ClaimContext, basic: BasicPoolResult, settlemen
     assert isinstance(ratios.value, Table) and isinstance(dialysis.value, tuple) and isinstance(cap.value, int)
     condition = ctx.claim.data.condition
     row = "dialysis" if ctx.claim.data.setting.value == "special" and condition in dialysis.value else "other"
-    column = "retired" if ctx.facts.has_category("retired", ctx.service_on) else "in_service"
+    column = "retired" if ctx.retired(ctx.service_on) else "in_service"
     ratio = ratios.value.cell(row, column)
     assert isinstance(ratio, Decimal)
     raw = fen_times_ratio(basic.capped_base_fen, ratio)

@@ -71,7 +71,7 @@ def person_kind(ctx: ClaimContext, table: Table) -> str:
     """The table column of the member on the admission day: retired / in-service, student-or-minor / adult."""
     on = ctx.service_on
     if "retired" in table.columns:
-        return "retired" if ctx.facts.has_category("retired", on) else "in_service"
+        return "retired" if ctx.retired(on) else "in_service"
     if any(ctx.facts.has_category(c, on) for c in STUDENT_OR_MINOR_CATEGORIES):
         return "student_or_minor"
     return "adult"
