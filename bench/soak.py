@@ -536,6 +536,8 @@ def verify(
         )
 
         for name in ("project", "serve", "worker"):
+            if not (workdir / f"{name}.log").exists():  # no worker without Redis
+                continue
             errors = log_errors(workdir / f"{name}.log")
             checks.append(
                 Check(
