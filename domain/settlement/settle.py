@@ -56,7 +56,24 @@ def settle_claim(ctx: ClaimContext) -> Settlement:
     settlement.balances.extend(basic.balances)
     settlement.programme_caps = tuple((key, cap) for key, cap in basic.caps if key not in settlement.layers_fen)
     settle_second_layers(ctx, basic, settlement)
+    _explain_retirement(ctx, settlement.explanations)
     return settlement
+
+
+def _explain_retirement(ctx: ClaimContext, explanations: Explanations) -> None:
+    """Where a RetirementReached (not a ``retired`` category) decides retired / in service, say from when."""
+    years, on = ctx.contribution_years, ctx.service_on
+    if years is None or years.retired_on is None or on < years.retired_on or ctx.facts.has_category("retired", on):
+        return
+    start = years.retiree_benefits_from
+    if ctx.retired(on):
+        text = f"retired on {years.retired_on}, retiree benefits from {start}: settled as retired on {on}"
+    else:
+        text = (
+            f"retired on {years.retired_on}, retiree benefits only from the month after nothing is missing "
+            f"({start or 'not yet'}): settled as in service on {on}"
+        )
+    explanations.add("retired", text, years.edition, *years.readings)
 
 
 def reject(settlement: Settlement, reason: str) -> Settlement:
