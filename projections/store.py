@@ -34,6 +34,7 @@ from domain.member_stream import (
     recorded_event,
 )
 from domain.settlement import Settlement
+from projections.pg_recorder import RECORDER_TOPIC
 
 #: How often a batch is retried when a concurrent writer advanced one of its member streams.
 CONCURRENCY_ATTEMPTS_MAX = 16
@@ -85,9 +86,9 @@ def persistence_environment(database_url: str) -> dict[str, str]:
             "POSTGRES_CONNECT_TIMEOUT": "5",
             # Test a pooled connection before use, so a restarted server costs one failed request, not many.
             "POSTGRES_PRE_PING": "y",
-            # Insert a batch with one call of eventsourcing's insert function (an array argument) rather
-            # than a pipelined executemany, which deadlocked on 10,000-event batches (found by a fault test).
-            "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
+            # eventsourcing's recorder without pipeline mode, which deadlocked on 10,000-event batches; its
+            # database-function insert takes no table lock, so projections would skip events (pg_recorder.py).
+            "APPLICATION_RECORDER_TOPIC": RECORDER_TOPIC,
             "POSTGRES_POOL_SIZE": "5",
             "POSTGRES_MAX_OVERFLOW": "10",
         }

@@ -192,3 +192,47 @@ def test_history_does_not_depend_on_arrival_order(ledger: LedgerApplication, see
         ledger.record_events(parse_batch(raw[start:end]), now=NOW)
     expected = sorted(raw, key=lambda e: (e["occurred_on"], e["event_id"]))
     assert history_ids(ledger, member_id) == [e["event_id"] for e in expected]
+
+
+def test_a_reader_tailing_the_log_during_concurrent_writes_misses_nothing(postgres_url: str) -> None:
+    """Notification ids are committed in order (the recorder's table lock), so a projection that reads
+    past the highest id it has seen never skips one that commits later (found by the soak: docs/reliability.md)."""
+    from projections.pg_recorder import LedgerPostgresRecorder
+
+    settings = Settings(database_url=postgres_url, pseudonym_key="test-pseudonym-key-0123456789abcdef")
+    writers = [open_ledger(settings) for _ in range(4)]
+    reader = open_ledger(settings)
+    assert isinstance(reader.recorder, LedgerPostgresRecorder)
+    seen: list[int] = []
+    writing = threading.Event()
+    writing.set()
+
+    def tail() -> None:
+        position = 0
+        while writing.is_set() or position < (reader.recorder.max_notification_id() or 0):
+            found = reader.recorder.select_notifications(start=position, limit=500, inclusive_of_start=False)
+            seen.extend(n.id for n in found)
+            position = found[-1].id if found else position
+
+    def write(number: int, ledger: LedgerApplication) -> None:
+        for batch in range(25):
+            events = [
+                make_event("MemberRegistered", member_id=f"T-{number}-{batch}-{i}", label=f"tail-{number}-{batch}-{i}")
+                for i in range(20)
+            ]
+            ledger.record_events(parse_batch(events), now=datetime.now(UTC))
+
+    tailer = threading.Thread(target=tail)
+    tailer.start()
+    threads = [threading.Thread(target=write, args=(n, w)) for n, w in enumerate(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    writing.clear()
+    tailer.join(timeout=60)
+    everything = [n.id for n in reader.recorder.select_notifications(start=None, limit=100_000)]
+    assert len(everything) >= 4 * 25 * 20
+    assert seen == everything, f"the tailing reader skipped {len(set(everything) - set(seen))} notifications"
+    for ledger in (*writers, reader):
+        ledger.close()
