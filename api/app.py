@@ -19,7 +19,7 @@ from api.settings import Settings, sqlalchemy_url
 from projections.access import bootstrap_admin_key
 from projections.migrate import upgrade_to_head
 from projections.rulebook import load_rulebook
-from projections.store import LedgerApplication, persistence_environment
+from projections.store import LedgerApplication, persistence_environment, schema_lock
 from workers.actors import use_settings
 from workers.broker import install_broker
 
@@ -45,7 +45,8 @@ def open_ledger(settings: Settings) -> LedgerApplication:
     """The event store named by the settings (schema created by eventsourcing on first use)."""
     environment = persistence_environment(settings.database_url)
     environment["CREATE_TABLE"] = "y"
-    return LedgerApplication(env=environment)
+    with schema_lock(settings.database_url):
+        return LedgerApplication(env=environment)
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:

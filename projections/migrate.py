@@ -30,7 +30,10 @@ def head_revision() -> str:
 
 def upgrade_to_head(sqlalchemy_database_url: str) -> str:
     """Bring the read-model schema to the newest revision; returns that revision."""
-    command.upgrade(alembic_config(sqlalchemy_database_url), "head")
+    from projections.store import schema_lock
+
+    with schema_lock(sqlalchemy_database_url):
+        command.upgrade(alembic_config(sqlalchemy_database_url), "head")
     return current_revision(sqlalchemy_database_url)
 
 

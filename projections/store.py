@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Literal
@@ -387,3 +388,28 @@ def ingest(
     if problems:
         raise InvalidEvents(problems)
     return application.record_events(events, now=now)
+
+
+#: pg_advisory_lock key serialising schema changes (event-store tables, read-model migrations) across processes.
+SCHEMA_LOCK_KEY = 0x1ED6E250C4E3A
+
+
+@contextmanager
+def schema_lock(database_url: str) -> Iterator[None]:
+    """Hold a PostgreSQL advisory lock while the schema is created or migrated (a no-op on SQLite).
+
+    eventsourcing runs its CREATE statements on every open, and Alembic its revisions on every start:
+    processes starting together (serve, project, workers) would run them concurrently and fail with
+    "tuple concurrently updated" (found by the soak). One at a time, the later ones find nothing to do.
+    """
+    if not database_url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        yield
+        return
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as connection:
+        connection.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK_KEY,))
+        try:
+            yield
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK_KEY,))

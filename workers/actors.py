@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import threading
 
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
@@ -38,15 +39,19 @@ def _settings() -> Settings:
 
 #: Per worker process: one engine, one event-store application, one rulebook, by database URL.
 _opened: dict[str, tuple[Engine, LedgerApplication, Rulebook]] = {}
+#: Worker threads take their first messages together: one of them opens the resources, the others wait.
+_opening = threading.Lock()
 
 
 def _resources(database_url: str) -> tuple[Engine, LedgerApplication, Rulebook]:
-    if database_url not in _opened:
-        from api.app import open_ledger
+    with _opening:
+        if database_url not in _opened:
+            from api.app import open_ledger
 
-        settings = Settings(database_url=database_url)
-        _opened[database_url] = (create_engine(sqlalchemy_url(database_url)), open_ledger(settings), load_rulebook())
-    return _opened[database_url]
+            settings = Settings(database_url=database_url)
+            engine = create_engine(sqlalchemy_url(database_url))
+            _opened[database_url] = (engine, open_ledger(settings), load_rulebook())
+        return _opened[database_url]
 
 
 def close_resources() -> None:
