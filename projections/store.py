@@ -331,7 +331,9 @@ def _select_streams(recorder: Any, stream_ids: list[UUID]) -> list[StoredEvent]:
     """The stored events of several streams, by stream then version (eventsourcing's tables and connections)."""
     if not stream_ids:
         return []
-    if type(recorder).__module__ == "eventsourcing.postgres":
+    from eventsourcing.postgres import PostgresApplicationRecorder
+
+    if isinstance(recorder, PostgresApplicationRecorder):
         from psycopg.sql import SQL, Identifier
 
         statement = SQL(
