@@ -37,13 +37,18 @@ class AuditError(LedgerError):
 MEMBER_LISTING_PAGE_NOTIFICATIONS = 1000
 
 
-def member_ids(ledger: LedgerApplication) -> Iterator[str]:
-    """Every member the ledger holds, in the order their streams were opened (streamed, page by page)."""
+def member_ids(ledger: LedgerApplication, *, up_to: int | None = None) -> Iterator[str]:
+    """Every member the ledger holds, in the order their streams were opened (streamed, page by page);
+    with ``up_to``, only those opened at or before that notification id (a job's fixed population)."""
     topic = get_topic(MemberStream.Opened)
     position = 0
     while True:
         page = ledger.recorder.select_notifications(
-            start=position, limit=MEMBER_LISTING_PAGE_NOTIFICATIONS, topics=[topic], inclusive_of_start=False
+            start=position,
+            limit=MEMBER_LISTING_PAGE_NOTIFICATIONS,
+            stop=up_to,
+            topics=[topic],
+            inclusive_of_start=False,
         )
         if not page:
             return
@@ -168,7 +173,10 @@ def create_audit_job(
 
     if not 1 <= partitions <= PARTITIONS_MAX:
         raise AuditError(f"partitions must be 1 to {PARTITIONS_MAX} (got {partitions})")
-    members_total = len(members) if members is not None else sum(1 for _ in member_ids(ledger))
+    from_notification_id = ledger.recorder.max_notification_id() or 0
+    members_total = (
+        len(members) if members is not None else sum(1 for _ in member_ids(ledger, up_to=from_notification_id))
+    )
     job_id = str(uuid.uuid4())
     with engine.begin() as connection:
         connection.execute(
@@ -183,6 +191,7 @@ def create_audit_job(
                 partitions=partitions,
                 members_total=members_total,
                 created_at=datetime.now(UTC),
+                from_notification_id=from_notification_id,
             )
         )
         connection.execute(
@@ -209,7 +218,11 @@ def run_audit_partition(
     elif side_b != RECORDED:
         side_b = resolve_edition(job["side_b_source"], rulebook)
     known_at = job["known_at"] if job["known_at"].tzinfo else job["known_at"].replace(tzinfo=UTC)
-    population = json.loads(job["members_json"]) if job["members_json"] else member_ids(ledger)
+    population = (
+        json.loads(job["members_json"])
+        if job["members_json"]
+        else member_ids(ledger, up_to=job["from_notification_id"])
+    )
     place = {}
     mine = []
     for number, member_id in enumerate(population):

@@ -218,6 +218,8 @@ class AuditJob(ReadModel):
     partitions: Mapped[int] = mapped_column(Integer)
     members_total: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: The population is the members opened by this event-store position (NULL: jobs before revision 0008).
+    from_notification_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class AuditPartition(ReadModel):

@@ -143,8 +143,12 @@ def create_job(
     """Record a replay job and its partitions; returns the job id (workers are sent ids only)."""
     if not 1 <= partitions <= PARTITIONS_MAX:
         raise ReplayError(f"partitions must be 1 to {PARTITIONS_MAX} (got {partitions})")
-    # Counted, not kept: the member listing is streamed (a replay's memory does not grow with the population).
-    members_total = len(members) if members is not None else sum(1 for _ in member_ids(ledger))
+    # The population is the members opened by now; counted, not kept: the listing is streamed, so a
+    # replay's memory does not grow with the population. Members opened later are not in the job.
+    from_notification_id = ledger.recorder.max_notification_id() or 0
+    members_total = (
+        len(members) if members is not None else sum(1 for _ in member_ids(ledger, up_to=from_notification_id))
+    )
     job_id = str(uuid.uuid4())
     now = datetime.now(UTC)
     with engine.begin() as connection:
@@ -161,7 +165,7 @@ def create_job(
                 partitions=partitions,
                 members_total=members_total,
                 created_at=now,
-                from_notification_id=ledger.recorder.max_notification_id() or 0,
+                from_notification_id=from_notification_id,
             )
         )
         for partition in range(partitions):
@@ -185,7 +189,11 @@ def run_partition(
     if edition.content_hash != job["edition_hash"]:
         raise ReplayError(f"job {job_id}: the edition rebuilt here has another hash than the job's")
     finder = edition_finder(rulebook, edition)
-    population = json.loads(job["members_json"]) if job["members_json"] else member_ids(ledger)
+    population = (
+        json.loads(job["members_json"])
+        if job["members_json"]
+        else member_ids(ledger, up_to=job["from_notification_id"])
+    )
     _partition_status(engine, job_id, partition, status="running", started=True)
     done = (0, 0)
     chunk: list[str] = []

@@ -85,6 +85,29 @@ def test_partitions_cover_every_member_once() -> None:
     assert partition_of("R-1", 4) == partition_of("R-1", 4)
 
 
+def test_members_who_arrive_after_a_job_starts_are_not_in_it(stocked: tuple[LedgerApplication, Engine]) -> None:
+    """A job's population is fixed when it is created: progress never passes 100 % (found by the soak)."""
+    from projections.audit import audit_progress, create_audit_job, run_audit_partition
+
+    ledger, engine = stocked
+    rulebook = load_rulebook()
+    edition = rulebook["bazhong-resident"]
+    job = create_job(engine, ledger, edition, source=edition_source(edition, file=None), partitions=2, as_of=AS_OF)
+    audit = create_audit_job(
+        engine, ledger, side_a_source=None, side_b_source="recorded", as_of=AS_OF, known_at=NOW, partitions=2
+    )
+    late = [make_event("MemberRegistered", member_id="R-LATE", label="late")]
+    ledger.record_events(parse_batch(late), now=NOW)
+    for partition in range(2):
+        run_partition(engine, ledger, rulebook, job_id=job, partition=partition)
+        run_audit_partition(engine, ledger, rulebook, job_id=audit, partition=partition)
+    progress = job_progress(engine, job)
+    assert (progress.members_done, progress.members_total) == (len(MEMBERS), len(MEMBERS))
+    assert progress.eta_s == 0.0
+    audited = audit_progress(engine, audit)
+    assert (audited.members_done, audited.members_total) == (len(MEMBERS), len(MEMBERS))
+
+
 def test_a_replay_refolds_every_member_and_runs_twice_alike(stocked: tuple[LedgerApplication, Engine]) -> None:
     ledger, engine = stocked
     rulebook = load_rulebook()
