@@ -31,7 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from domain.entitlements.fold import MemberLedger, NoRuleSet, edition_finder, fold_member
 from domain.member_stream import MemberStream
 from domain.policies import Edition
-from projections.history import HISTORY_FORMAT, advance_history, encode_history, read_stream
+from projections.history import HISTORY_FORMAT, advance_history, encode_history
 from projections.outbox import member_effects, record_effects
 from projections.readmodel import (
     CapUsage,
@@ -154,8 +154,10 @@ class EntitlementsProjection(Projection[ReadModelView]):
                         version=domain_event.originator_version,
                         notification_id=tracking.notification_id,
                     )
+            # One query for every touched member's stream (not one each): the runner keeps up under load.
+            snapshots = self.ledger.stream_snapshots(list(touched)) if touched else {}
             for member_id, notification_id in touched.items():
-                self._refresh_member(connection, member_id, notification_id)
+                self._refresh_member(connection, member_id, notification_id, snapshots[member_id])
             last = items[-1][1]
             self.view.track(connection, last)
 
@@ -167,8 +169,10 @@ class EntitlementsProjection(Projection[ReadModelView]):
             ).scalar_one()
         return members[stream_id]
 
-    def _refresh_member(self, connection: Connection, member_id: str, notification_id: int) -> None:
-        version, events = read_stream(self.ledger, member_id)
+    def _refresh_member(
+        self, connection: Connection, member_id: str, notification_id: int, snapshot: tuple[int, list[Any]]
+    ) -> None:
+        version, events = snapshot
         _upsert(
             connection,
             MemberHistory.__table__,

@@ -25,7 +25,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, Engine, column, func, select, table, update
 
-from domain.member_stream import MemberStream, RecordedEvent, effective_order, member_stream_id, recorded_event
+from domain.member_stream import RecordedEvent, member_stream_id
 from projections.readmodel import MemberHistory
 from projections.store import LedgerApplication
 
@@ -74,17 +74,6 @@ def decode_history(text: str, *, member_id: str) -> list[RecordedEvent]:
         )
         for item in items
     ]
-
-
-def read_stream(ledger: LedgerApplication, member_id: str) -> tuple[int, list[RecordedEvent]]:
-    """The member stream's version and its recorded events in effective order (as ``member_events``)."""
-    version = 0
-    found: list[RecordedEvent] = []
-    for stored in ledger.events.get(member_stream_id(member_id)):
-        version = stored.originator_version
-        if isinstance(stored, MemberStream.EventRecorded):
-            found.append(recorded_event(stored, member_id=member_id))
-    return version, effective_order(found)
 
 
 def advance_history(connection: Connection, *, member_id: str, version: int, notification_id: int) -> None:

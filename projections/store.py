@@ -304,8 +304,13 @@ class LedgerApplication(Application[UUID]):
 
         For bulk readers (replays): one round trip for many streams instead of one per member.
         """
+        return {member_id: events for member_id, (_, events) in self.stream_snapshots(member_ids).items()}
+
+    def stream_snapshots(self, member_ids: Sequence[str]) -> dict[str, tuple[int, list[RecordedEvent]]]:
+        """Several members' stream versions and events (as :meth:`member_streams`), in one query a few hundred."""
         members = {member_stream_id(member_id): member_id for member_id in member_ids}
         found: dict[str, list[RecordedEvent]] = {member_id: [] for member_id in member_ids}
+        versions: dict[str, int] = dict.fromkeys(member_ids, 0)
         ids = list(members)
         stored_events = (
             stored
@@ -314,10 +319,11 @@ class LedgerApplication(Application[UUID]):
         )
         for stored in stored_events:
             event = self.mapper.to_domain_event(stored)
+            member_id = members[event.originator_id]
+            versions[member_id] = max(versions[member_id], event.originator_version)
             if isinstance(event, MemberStream.EventRecorded):
-                member_id = members[event.originator_id]
                 found[member_id].append(recorded_event(event, member_id=member_id))
-        return {member_id: effective_order(events) for member_id, events in found.items()}
+        return {member_id: (versions[member_id], effective_order(found[member_id])) for member_id in member_ids}
 
     def member_exists(self, member_id: str) -> bool:
         return any(True for _ in self.events.get(member_stream_id(member_id), limit=1))

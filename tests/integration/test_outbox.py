@@ -124,10 +124,12 @@ def test_a_failed_batch_leaves_no_effect_behind(
     ledger.record_events(parse_batch([*history("A"), *history("B")]), now=NOW)
     original = EntitlementsProjection._refresh_member
 
-    def dies_on_b(self: EntitlementsProjection, connection: object, member_id: str, notification_id: int) -> None:
+    def dies_on_b(
+        self: EntitlementsProjection, connection: object, member_id: str, notification_id: int, snapshot: object
+    ) -> None:
         if member_id == "B":
             raise RuntimeError("the projection process dies here")
-        original(self, connection, member_id, notification_id)  # type: ignore[arg-type]
+        original(self, connection, member_id, notification_id, snapshot)  # type: ignore[arg-type]
 
     monkeypatch.setattr(EntitlementsProjection, "_refresh_member", dies_on_b)
     with pytest.raises(RuntimeError):

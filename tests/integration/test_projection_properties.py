@@ -74,11 +74,13 @@ def test_a_crash_inside_a_batch_leaves_nothing_half_applied(tmp_path: Path, monk
         original = EntitlementsProjection._refresh_member
         calls = {"n": 0}
 
-        def failing(self: EntitlementsProjection, connection: object, member_id: str, notification_id: int) -> None:
+        def failing(
+            self: EntitlementsProjection, connection: object, member_id: str, notification_id: int, snapshot: object
+        ) -> None:
             calls["n"] += 1
             if calls["n"] == 4:
                 raise RuntimeError("the projection process dies here")
-            original(self, connection, member_id, notification_id)  # type: ignore[arg-type]
+            original(self, connection, member_id, notification_id, snapshot)  # type: ignore[arg-type]
 
         monkeypatch.setattr(EntitlementsProjection, "_refresh_member", failing)
         with pytest.raises(RuntimeError):

@@ -17,6 +17,7 @@ from api.app import open_ledger
 from api.cli.main import app
 from api.settings import Settings, sqlalchemy_url
 from domain.contract import parse_batch
+from domain.member_stream import member_stream_id
 from domain.policies import Edition
 from projections.entitlements import catch_up, open_projection, read_model_checksum
 from projections.migrate import upgrade_to_head
@@ -304,6 +305,12 @@ def test_member_streams_reads_several_streams_as_member_events_does(
     assert streams["nobody"] == [] and len(streams["R-2"]) == 4
     assert streams["R-2"][0].occurred_on == date(2024, 1, 15)
     assert ledger.member_streams([]) == {}
+    # With each stream's version, as the live projection reads a batch's members.
+    snapshots = ledger.stream_snapshots([*MEMBERS, "nobody"])
+    for member in MEMBERS:
+        version = ledger.repository.get(member_stream_id(member)).version
+        assert snapshots[member] == (version, streams[member])
+    assert snapshots["nobody"] == (0, [])
 
 
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
