@@ -176,16 +176,26 @@ def test_a_server_killed_mid_batch_stores_all_or_nothing_and_the_retry_stores_ea
     assert IDENTITY_NUMBER not in server_log
 
 
-def test_a_projection_runner_killed_mid_catch_up_resumes_to_a_clean_rebuild(postgres_url: str) -> None:
-    settings = Settings(database_url=postgres_url, pseudonym_key=TEST_PSEUDONYM_KEY)
+@contextmanager
+def populated(postgres_url: str, events: int, *, seed: int) -> Iterator[tuple[LedgerApplication, Engine]]:
+    """A migrated PostgreSQL ledger holding the first ``events`` of a synthetic population."""
     url = sqlalchemy_url(postgres_url)
     upgrade_to_head(url)
-    ledger = open_ledger(settings)
+    ledger = open_ledger(Settings(database_url=postgres_url, pseudonym_key=TEST_PSEUDONYM_KEY))
     engine = create_engine(url)
     try:
-        events = population(3_000, seed=11)
-        for start in range(0, len(events), 2000):
-            ingest(ledger, parse_batch(events[start : start + 2000]), now=datetime.now(UTC), historical_import=False)
+        stock = population(events, seed=seed)
+        for start in range(0, len(stock), 2000):
+            ingest(ledger, parse_batch(stock[start : start + 2000]), now=datetime.now(UTC), historical_import=False)
+        yield ledger, engine
+    finally:
+        engine.dispose()
+        ledger.close()
+
+
+def test_a_projection_runner_killed_mid_catch_up_resumes_to_a_clean_rebuild(postgres_url: str) -> None:
+    url = sqlalchemy_url(postgres_url)
+    with populated(postgres_url, 3_000, seed=11) as (ledger, engine):
         total = ledger.recorder.max_notification_id() or 0
 
         def position() -> int:
@@ -217,21 +227,10 @@ def test_a_projection_runner_killed_mid_catch_up_resumes_to_a_clean_rebuild(post
         projection = open_projection(url, ledger, load_rulebook())
         catch_up(ledger, projection)
         assert read_model_checksum(engine) == after_resume
-    finally:
-        engine.dispose()
-        ledger.close()
 
 
 def test_a_replay_worker_killed_mid_partition_resumes_to_the_same_read_model_set(postgres_url: str) -> None:
-    settings = Settings(database_url=postgres_url, pseudonym_key=TEST_PSEUDONYM_KEY)
-    url = sqlalchemy_url(postgres_url)
-    upgrade_to_head(url)
-    ledger = open_ledger(settings)
-    engine = create_engine(url)
-    try:
-        events = population(8_000, seed=5)
-        for start in range(0, len(events), 2000):
-            ingest(ledger, parse_batch(events[start : start + 2000]), now=datetime.now(UTC), historical_import=False)
+    with populated(postgres_url, 8_000, seed=5) as (ledger, engine):
         with redis_process() as redis:
             env = environment(postgres_url, LEDGER_REDIS_URL=redis.url)
             quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
@@ -246,16 +245,16 @@ def test_a_replay_worker_killed_mid_partition_resumes_to_the_same_read_model_set
                 worker.wait(timeout=10)
                 replaying.send_signal(signal.SIGKILL)
                 replaying.wait(timeout=10)
-            job_id, members_done, members_total, status = partition_state(engine)
-            assert status == "running" and 0 < members_done < members_total, (members_done, members_total, status)
+        job_id, members_done, members_total, status = partition_state(engine)
+        assert status == "running" and 0 < members_done < members_total, (members_done, members_total, status)
 
-            resumed = subprocess.run(
-                [LEDGER, "replay", "resume", job_id],
-                env=environment(postgres_url),  # no Redis: the resumed partition runs in this process
-                capture_output=True,
-                timeout=600,
-            )
-            assert resumed.returncode == 0, resumed.stderr.decode()
+        resumed = subprocess.run(
+            [LEDGER, "replay", "resume", job_id],
+            env=environment(postgres_url),  # no Redis: the resumed partition runs in this process
+            capture_output=True,
+            timeout=600,
+        )
+        assert resumed.returncode == 0, resumed.stderr.decode()
         assert partition_state(engine)[1:] == (members_total, members_total, "done")
         model_set = job_progress(engine, job_id).model_set
         after_resume = model_set_checksum(engine, model_set)
@@ -265,9 +264,6 @@ def test_a_replay_worker_killed_mid_partition_resumes_to_the_same_read_model_set
                 connection.execute(delete(table).where(table.model_set == model_set))
         run_partition(engine, ledger, load_rulebook(), job_id=job_id, partition=0)
         assert model_set_checksum(engine, model_set) == after_resume
-    finally:
-        engine.dispose()
-        ledger.close()
 
 
 def partition_state(engine: Engine) -> tuple[str, int, int, str]:
