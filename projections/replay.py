@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, Engine, delete, func, literal, select, text, union
 
@@ -356,19 +356,50 @@ def model_set_checksum(engine: Engine, model_set: str) -> str:
     return digest.hexdigest()
 
 
-def wait_for(
-    engine: Engine, job_id: str, *, timeout_s: float, on_progress: Callable[[JobProgress], None]
-) -> JobProgress:
-    """Poll a job's progress until it is done or ``timeout_s`` passes."""
+#: Seconds between two reads of a job's progress while following it.
+JOB_POLL_S = 0.2
+
+
+class Progress(Protocol):
+    @property
+    def done(self) -> bool: ...
+
+    @property
+    def members_done(self) -> int: ...
+
+
+ProgressT = TypeVar("ProgressT", bound=Progress)
+
+
+def follow_job(
+    read: Callable[[], ProgressT],
+    *,
+    timeout_s: float,
+    on_progress: Callable[[ProgressT], None],
+    refusal: Callable[[str], Exception],
+) -> ProgressT:
+    """Read a job's progress every JOB_POLL_S until it is done; ``refusal(message)`` after ``timeout_s``."""
     deadline = time.monotonic() + timeout_s
     while True:
-        progress = job_progress(engine, job_id)
+        progress = read()
         on_progress(progress)
         if progress.done:
             return progress
         if time.monotonic() > deadline:
-            raise ReplayError(f"replay {job_id} not done after {timeout_s}s ({progress.members_done} members)")
-        time.sleep(0.2)
+            raise refusal(f"not done after {timeout_s}s ({progress.members_done} members)")
+        time.sleep(JOB_POLL_S)
+
+
+def wait_for(
+    engine: Engine, job_id: str, *, timeout_s: float, on_progress: Callable[[JobProgress], None]
+) -> JobProgress:
+    """Follow a replay job until it is done or ``timeout_s`` passes."""
+    return follow_job(
+        lambda: job_progress(engine, job_id),
+        timeout_s=timeout_s,
+        on_progress=on_progress,
+        refusal=lambda reason: ReplayError(f"replay {job_id} {reason}"),
+    )
 
 
 @dataclass(frozen=True)

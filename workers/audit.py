@@ -7,13 +7,13 @@ dramatiq worker inside the auditing process (the stub broker).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import dramatiq
 from sqlalchemy import Engine
 
 from projections.audit import AuditError, AuditProgress, audit_progress, run_audit_partition
+from projections.replay import follow_job
 from workers.actors import _resources, _settings
 
 #: Retries of a failed partition (it is idempotent: a retry rewrites the same row).
@@ -22,8 +22,6 @@ AUDIT_PARTITION_RETRIES_MAX = 3
 AUDIT_PARTITION_TIME_LIMIT_MS = 6 * 60 * 60 * 1000
 #: The queue audit partitions travel on (``ledger worker`` listens to it and to ``replays``).
 AUDIT_QUEUE = "audits"
-#: Pause between two looks at a job's partitions while waiting for it (s).
-AUDIT_POLL_S = 0.2
 
 
 @dramatiq.actor(
@@ -44,13 +42,10 @@ ACTORS = (audit_partition,)
 def wait_for_audit(
     engine: Engine, job_id: str, *, timeout_s: float, on_progress: Callable[[AuditProgress], None]
 ) -> AuditProgress:
-    """Poll a job until every partition is done or ``timeout_s`` passes."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        progress = audit_progress(engine, job_id)
-        on_progress(progress)
-        if progress.done:
-            return progress
-        if time.monotonic() > deadline:
-            raise AuditError(f"audit {job_id} not done after {timeout_s}s ({progress.members_done} members)")
-        time.sleep(AUDIT_POLL_S)
+    """Follow an audit job until every partition is done or ``timeout_s`` passes."""
+    return follow_job(
+        lambda: audit_progress(engine, job_id),
+        timeout_s=timeout_s,
+        on_progress=on_progress,
+        refusal=lambda reason: AuditError(f"audit {job_id} {reason}"),
+    )
