@@ -24,6 +24,48 @@ class ReadModel(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class _CoverageColumns:
+    """A member's coverage periods (the live table's and a replay set's columns)."""
+
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: The period's place in the fold's order (two payments may cover the same months).
+    period_number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(16))
+    covered_from: Mapped[date] = mapped_column(Date)
+    covered_until: Mapped[date] = mapped_column(Date)
+    region: Mapped[str] = mapped_column(String(16))
+    rule_set: Mapped[str] = mapped_column(String(64))
+    edition_hash: Mapped[str] = mapped_column(String(64))
+    benefits_from: Mapped[date] = mapped_column(Date)
+    benefits_until: Mapped[date] = mapped_column(Date)
+    waiting_reason: Mapped[str | None] = mapped_column(String(40))
+    waiting_total_months: Mapped[int | None] = mapped_column(Integer)
+
+
+class _SettlementColumns:
+    """A claim's settlement: status, layers in fen, the edition (the live table's and a replay set's columns)."""
+
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    claim_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    year: Mapped[int] = mapped_column(Integer)
+    rule_set: Mapped[str | None] = mapped_column(String(64))
+    edition_hash: Mapped[str | None] = mapped_column(String(64))
+    total_fen: Mapped[int] = mapped_column(BigInteger)
+    fund_total_fen: Mapped[int] = mapped_column(BigInteger)
+    member_pays_fen: Mapped[int] = mapped_column(BigInteger)
+    layers_json: Mapped[str] = mapped_column(Text)
+
+
+class _CapUsageColumns:
+    """Fund payments per member, layer and calendar year (the live table's and a replay set's columns)."""
+
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    layer: Mapped[str] = mapped_column(String(100), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    used_fen: Mapped[int] = mapped_column(BigInteger)
+
+
 class MemberIndex(ReadModel):
     """One row per member: where and under which scheme they are, and how far the index has read."""
 
@@ -51,52 +93,22 @@ class ProjectionTracking(ReadModel):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class MemberCoverage(ReadModel):
+class MemberCoverage(_CoverageColumns, ReadModel):
     """The member's coverage periods as the fold works them out from every recorded event."""
 
     __tablename__ = "member_coverage"
 
-    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    #: The period's place in the fold's order (two payments may cover the same months).
-    period_number: Mapped[int] = mapped_column(Integer, primary_key=True)
-    scheme: Mapped[str] = mapped_column(String(16))
-    covered_from: Mapped[date] = mapped_column(Date)
-    covered_until: Mapped[date] = mapped_column(Date)
-    region: Mapped[str] = mapped_column(String(16))
-    rule_set: Mapped[str] = mapped_column(String(64))
-    edition_hash: Mapped[str] = mapped_column(String(64))
-    benefits_from: Mapped[date] = mapped_column(Date)
-    benefits_until: Mapped[date] = mapped_column(Date)
-    waiting_reason: Mapped[str | None] = mapped_column(String(40))
-    waiting_total_months: Mapped[int | None] = mapped_column(Integer)
 
-
-class ClaimSettlementRow(ReadModel):
+class ClaimSettlementRow(_SettlementColumns, ReadModel):
     """Each claim's settlement: status, layers in fen, the edition it was settled under."""
 
     __tablename__ = "claim_settlement"
 
-    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    claim_id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    status: Mapped[str] = mapped_column(String(16))
-    year: Mapped[int] = mapped_column(Integer)
-    rule_set: Mapped[str | None] = mapped_column(String(64))
-    edition_hash: Mapped[str | None] = mapped_column(String(64))
-    total_fen: Mapped[int] = mapped_column(BigInteger)
-    fund_total_fen: Mapped[int] = mapped_column(BigInteger)
-    member_pays_fen: Mapped[int] = mapped_column(BigInteger)
-    layers_json: Mapped[str] = mapped_column(Text)
 
-
-class CapUsage(ReadModel):
+class CapUsage(_CapUsageColumns, ReadModel):
     """Fund payments per member, layer and calendar year (the cap balances' 'used')."""
 
     __tablename__ = "cap_usage"
-
-    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    layer: Mapped[str] = mapped_column(String(100), primary_key=True)
-    year: Mapped[int] = mapped_column(Integer, primary_key=True)
-    used_fen: Mapped[int] = mapped_column(BigInteger)
 
 
 class ReplayJob(ReadModel):
@@ -133,54 +145,28 @@ class ReplayPartition(ReadModel):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class ReplayClaimSettlement(ReadModel):
+class ReplayClaimSettlement(_SettlementColumns, ReadModel):
     """A claim's settlement in a replay's read-model set."""
 
     __tablename__ = "replay_claim_settlement"
 
-    model_set: Mapped[str] = mapped_column(String(100), primary_key=True)
-    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    claim_id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    status: Mapped[str] = mapped_column(String(16))
-    year: Mapped[int] = mapped_column(Integer)
-    rule_set: Mapped[str | None] = mapped_column(String(64))
-    edition_hash: Mapped[str | None] = mapped_column(String(64))
-    total_fen: Mapped[int] = mapped_column(BigInteger)
-    fund_total_fen: Mapped[int] = mapped_column(BigInteger)
-    member_pays_fen: Mapped[int] = mapped_column(BigInteger)
-    layers_json: Mapped[str] = mapped_column(Text)
+    model_set: Mapped[str] = mapped_column(String(100), primary_key=True, sort_order=-1)
 
 
-class ReplayCapUsage(ReadModel):
+class ReplayCapUsage(_CapUsageColumns, ReadModel):
     """Fund payments per member, layer and year in a replay's read-model set."""
 
     __tablename__ = "replay_cap_usage"
 
-    model_set: Mapped[str] = mapped_column(String(100), primary_key=True)
-    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    layer: Mapped[str] = mapped_column(String(100), primary_key=True)
-    year: Mapped[int] = mapped_column(Integer, primary_key=True)
-    used_fen: Mapped[int] = mapped_column(BigInteger)
+    model_set: Mapped[str] = mapped_column(String(100), primary_key=True, sort_order=-1)
 
 
-class ReplayMemberCoverage(ReadModel):
+class ReplayMemberCoverage(_CoverageColumns, ReadModel):
     """A member's coverage periods in a replay's read-model set (the live ``member_coverage``'s shape)."""
 
     __tablename__ = "replay_member_coverage"
 
-    model_set: Mapped[str] = mapped_column(String(100), primary_key=True)
-    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    period_number: Mapped[int] = mapped_column(Integer, primary_key=True)
-    scheme: Mapped[str] = mapped_column(String(16))
-    covered_from: Mapped[date] = mapped_column(Date)
-    covered_until: Mapped[date] = mapped_column(Date)
-    region: Mapped[str] = mapped_column(String(16))
-    rule_set: Mapped[str] = mapped_column(String(64))
-    edition_hash: Mapped[str] = mapped_column(String(64))
-    benefits_from: Mapped[date] = mapped_column(Date)
-    benefits_until: Mapped[date] = mapped_column(Date)
-    waiting_reason: Mapped[str | None] = mapped_column(String(40))
-    waiting_total_months: Mapped[int | None] = mapped_column(Integer)
+    model_set: Mapped[str] = mapped_column(String(100), primary_key=True, sort_order=-1)
 
 
 class ReplayPromotion(ReadModel):
