@@ -160,7 +160,7 @@ def fold_member(
         settlement.balances_after = _balances_after(ledger, settlement, claim)
         for programme_key, cap_fen in settlement.programme_caps:
             ledger.programme_caps_fen[(programme_key, settlement.year)] = cap_fen
-        if settlement.fund_total_fen > 0 and _counts_as_fund_use(settlement, claim):
+        if _insurance_fund_fen(settlement) > 0 and _counts_as_fund_use(settlement, claim):
             ledger.fund_use_years.add(settlement.year)
     ledger.personal_account = personal_account(facts, edition_for, ledger.contribution_years, ledger.settlements)
     ledger.maternity = maternity(facts, edition_for, ledger.contribution_years)
@@ -183,8 +183,18 @@ def _balances_after(ledger: MemberLedger, settlement: Settlement, claim: Claim) 
     return after
 
 
+#: Layers paid from outside the medical-insurance fund (医保基金): medical assistance is 救助资金.
+NOT_INSURANCE_FUND_LAYERS = frozenset({"medical_assistance"})
+
+
+def _insurance_fund_fen(settlement: Settlement) -> int:
+    """What the medical-insurance fund (basic pool and the insurance layers on it) paid on a claim."""
+    return sum(amount for layer, amount in settlement.layers_fen.items() if layer not in NOT_INSURANCE_FUND_LAYERS)
+
+
 def _counts_as_fund_use(settlement: Settlement, claim: Claim) -> bool:
-    """Zero-claim years end with fund use in the settings the rule set lists (基金零报销)."""
+    """Zero-claim years end with fund use in the settings the rule set lists (基金零报销, 002 ch.3 九问:
+    住院、普通门诊、门诊慢特病等 — an open list, so the rule sets list every setting the pool pays on)."""
     edition = settlement.edition
     if edition is None or not has(edition, "incentives.zero_claim_fund_uses"):
         return True

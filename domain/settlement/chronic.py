@@ -18,7 +18,7 @@ from __future__ import annotations
 from domain.contract import ConditionCertifiedData
 from domain.entitlements.periods import has, money, ratio
 from domain.explain import Explanations
-from domain.policies import DateOutOfRangeError, ParameterReading
+from domain.settlement.chronic_benefit import accepted_when_made, cutoff_readings
 from domain.settlement.draws import (
     Cap,
     Deductible,
@@ -34,6 +34,7 @@ from domain.settlement.draws import (
 )
 from domain.settlement.errors import NotSettleable
 from domain.settlement.model import BasicPoolResult, ClaimContext
+from domain.settlement.outpatient import settle_outpatient_pooling
 
 #: The only multiple-disease rule the seeds state (002 ch.4 三问: 只按其中限额标准最高的一种结算).
 HIGHEST_CAP_ONLY = "highest_cap_only"
@@ -45,6 +46,8 @@ LEVEL2 = "level2"
 def settle_chronic(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
     require_local(ctx)
     certifications = certified(ctx, "chronic")
+    if has(ctx.edition, "chronic.ratio_by_kind") and not any(accepted_when_made(ctx, d) for d in certifications):
+        return _as_ordinary_outpatient(ctx, certifications, explanations)
     if has(ctx.edition, "chronic.annual_cap"):
         payment = _chronic_with_disease_caps(ctx, certifications)
     elif has(ctx.edition, "chronic.ratio_by_kind"):
@@ -136,7 +139,7 @@ def _chronic_with_disease_caps(ctx: ClaimContext, certifications: list[Condition
 def _chronic_by_kind(ctx: ClaimContext, certifications: list[ConditionCertifiedData]) -> Payment:
     """Shenyang employee: 75 % in service, 85 % retired, for certifications made before new ones stopped."""
     accepted = read(ctx, "chronic.new_certifications_accepted")
-    if not any(_accepted_when_made(ctx, data) for data in certifications):
+    if not any(accepted_when_made(ctx, data) for data in certifications):
         raise NotSettleable(
             "no certified chronic condition from before new chronic certifications stopped "
             f"(chronic.new_certifications_accepted, {accepted.reference.section}); outpatient costs go through "
@@ -149,13 +152,20 @@ def _chronic_by_kind(ctx: ClaimContext, certifications: list[ConditionCertifiedD
     return payment
 
 
-def _accepted_when_made(ctx: ClaimContext, certification: ConditionCertifiedData) -> bool:
-    """A certification counts if new ones were still accepted on its date (before the rule's first value, they were)."""
-    try:
-        reading: ParameterReading = ctx.edition.reading("chronic.new_certifications_accepted", certification.valid_from)
-    except DateOutOfRangeError:
-        return True
-    return reading.value is True
+def _as_ordinary_outpatient(
+    ctx: ClaimContext, certifications: list[ConditionCertifiedData], explanations: Explanations
+) -> BasicPoolResult:
+    """A chronic certification made after they stopped: no chronic benefit, the care is ordinary outpatient
+    pooling (000 门、急诊待遇 2 门诊慢特病 3: 门诊医疗费按普通门诊统筹政策报销)."""
+    made = ", ".join(sorted(str(d.valid_from) for d in certifications))
+    explanations.add(
+        "layers.basic_pool",
+        f"chronic certification made on {made}, after chronic certifications stopped: no chronic benefit; "
+        "the care is settled as ordinary outpatient pooling",
+        ctx.edition,
+        *cutoff_readings(ctx),
+    )
+    return settle_outpatient_pooling(ctx, explanations)
 
 
 def _bazhong_special(ctx: ClaimContext) -> Payment:

@@ -18,11 +18,11 @@ from decimal import Decimal
 
 from domain.entitlements.periods import has, money, ratio
 from domain.explain import Explanations
+from domain.settlement.chronic_benefit import chronic_benefit_certifications
 from domain.settlement.draws import (
     Cap,
     Deductible,
     Payment,
-    certifications_on,
     money_cell,
     person_kind,
     quarter,
@@ -119,7 +119,7 @@ def _annual_by_level(ctx: ClaimContext) -> Payment:
 def _employee_annual_cap(ctx: ClaimContext, kind: str) -> Cap:
     """12,000 a year, or the lower cap for members certified for the chronic benefit (000 门诊统筹 注2)."""
     caps = read(ctx, "outpatient_pooling.annual_cap")
-    if has(ctx.edition, "outpatient_pooling.annual_cap_with_chronic_benefit") and certifications_on(ctx, "chronic"):
+    if has(ctx.edition, "outpatient_pooling.annual_cap_with_chronic_benefit") and chronic_benefit_certifications(ctx):
         lower = read(ctx, "outpatient_pooling.annual_cap_with_chronic_benefit")
         return Cap("outpatient_pooling", money(lower), (lower,))
     return Cap("outpatient_pooling", money_cell(table(caps), kind), (caps,))
