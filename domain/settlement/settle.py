@@ -16,6 +16,7 @@ from domain.entitlements.periods import has
 from domain.explain import Explanations
 from domain.money import fen_divided_by_ratio, fen_times_ratio, format_yuan
 from domain.policies import Bands, Edition, ParameterReading, Table
+from domain.settlement.cross_year import explain_cross_year
 from domain.settlement.errors import NotSettleable
 from domain.settlement.model import BasicPoolResult, ClaimContext, Settlement, layers_of, shifted
 from domain.settlement.programmes import settle_programme
@@ -45,6 +46,7 @@ def settle_claim(ctx: ClaimContext) -> Settlement:
         year=ctx.year,
     )
     try:
+        explain_cross_year(ctx, settlement.explanations)
         if claim.data.setting is ClaimSetting.INPATIENT:
             basic = _inpatient_basic_pool(ctx, settlement.explanations)
         else:
