@@ -150,6 +150,7 @@ class Category(StrEnum):
     FLEXIBLE = "flexible"  # 灵活就业
     AGE_80_PLUS = "age_80_plus"  # 80周岁以上
     CIVIL_SERVANT = "civil_servant"  # 公务员
+    VETERAN_OR_RELEASED = "veteran_or_released"  # 参保当年退役军人、刑满释放等人员 (not employed)
 
 
 class ContributionKind(StrEnum):

@@ -35,6 +35,7 @@ from domain.entitlements.periods import (
     read,
     wait_runs_on,
 )
+from domain.entitlements.veterans_released import veterans_released_start
 from domain.policies import AnnualWindow, Edition, ParameterReading
 
 RESIDENT = "resident"
@@ -144,6 +145,11 @@ def _year_period(
     if low_income is not None:
         low_start, low_basis, *low_readings = low_income
         return period(low_start, low_basis, *low_readings)
+
+    released = veterans_released_start(year, payment, facts=facts, edition=edition)
+    if released is not None:
+        released_start, released_basis, released_readings = released
+        return period(released_start, released_basis, *released_readings)
 
     start_year, counting = counting_start_year(edition, on)
     continuous = year - 1 < start_year or cover.covered(year - 1)
