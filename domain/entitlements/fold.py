@@ -18,6 +18,12 @@ from datetime import date, datetime
 
 from domain.entitlements.continuity import MajorIllnessCap, major_illness_cap
 from domain.entitlements.contribution_years import ContributionYears, contribution_years
+from domain.entitlements.contributions import (
+    ContributionCheck,
+    contribution_checks,
+    duplicate_refunds,
+    late_payment_ids,
+)
 from domain.entitlements.employee import employee_periods
 from domain.entitlements.facts import Claim, MemberFacts, member_facts
 from domain.entitlements.maternity_allowance import Maternity, maternity
@@ -74,6 +80,8 @@ class MemberLedger:
     contribution_years: ContributionYears | None = None
     personal_account: PersonalAccount | None = None
     maternity: Maternity | None = None
+    #: Every resident payment checked against the deadline, the standard and duplicate-enrollment refunds.
+    contributions: list[ContributionCheck] = field(default_factory=list)
 
     def period_on(self, day: date) -> CoveragePeriod | None:
         """The period giving benefits on ``day`` (grace months after the last paid one included), else the
@@ -134,11 +142,17 @@ def fold_member(
 ) -> MemberLedger:
     """Fold the member's events visible at (as_of, known_at) under the editions ``edition_for`` finds."""
     facts = member_facts(events, member_id=member_id, as_of=as_of, known_at=known_at)
-    periods = sorted(
-        resident_periods(facts, edition_for) + employee_periods(facts, edition_for),
-        key=lambda p: (p.covered_from, p.covered_until, p.scheme),
-    )
+    # Resident payments the rules refuse (after the enrollment deadline, voided by a duplicate enrollment
+    # before their year) buy no coverage; the status lists them with the reason.
+    checks = contribution_checks(facts, edition_for)
+    _drop_payments(facts, late_payment_ids(checks))
+    periods = _coverage_periods(facts, edition_for)
+    voided = duplicate_refunds(checks, facts, periods)
+    if voided:
+        _drop_payments(facts, voided)
+        periods = _coverage_periods(facts, edition_for)
     ledger = MemberLedger(facts=facts, periods=periods, cover=year_cover(facts), edition_for=edition_for)
+    ledger.contributions = checks
     # Years first: they decide when a RetirementReached starts retiree benefits, which settlement uses too.
     ledger.contribution_years = contribution_years(facts, edition_for)
     settled_claims: list[Claim] = []
@@ -165,6 +179,18 @@ def fold_member(
     ledger.personal_account = personal_account(facts, edition_for, ledger.contribution_years, ledger.settlements)
     ledger.maternity = maternity(facts, edition_for, ledger.contribution_years)
     return ledger
+
+
+def _coverage_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[CoveragePeriod]:
+    return sorted(
+        resident_periods(facts, edition_for) + employee_periods(facts, edition_for),
+        key=lambda p: (p.covered_from, p.covered_until, p.scheme),
+    )
+
+
+def _drop_payments(facts: MemberFacts, event_ids: set[str]) -> None:
+    if event_ids:
+        facts.payments = [p for p in facts.payments if p.event_id not in event_ids]
 
 
 def _balances_after(ledger: MemberLedger, settlement: Settlement, claim: Claim) -> dict[str, tuple[int | None, int]]:

@@ -60,6 +60,7 @@ def status_document(ledger: MemberLedger) -> dict[str, Any]:
         "personal_account": None,
         "contribution_years": None,
         "maternity": None,
+        "contributions": [],
         "event_count": facts.event_count,
     }
     if period is not None:
@@ -71,8 +72,17 @@ def status_document(ledger: MemberLedger) -> dict[str, Any]:
     if edition is not None and current is not None:
         _continuity_and_caps(document, ledger, edition, as_of, explanations, resident=current.scheme == "resident")
     _employee_accounts(document, ledger, edition, explanations)
+    _contributions(document, ledger, explanations)
     document["explanations"] = explanations.as_json()
     return document
+
+
+def _contributions(document: dict[str, Any], ledger: MemberLedger, explanations: Explanations) -> None:
+    """Each resident payment against the deadline, its standard and any duplicate-enrollment refund."""
+    document["contributions"] = [check.as_json() for check in ledger.contributions]
+    for index, check in enumerate(ledger.contributions):
+        if check.reasons:
+            explanations.add(f"contributions[{index}]", check.text, check.edition, *check.readings)
 
 
 def _employee_accounts(
