@@ -66,6 +66,11 @@ def year_cover(facts: MemberFacts) -> YearCover:
     return YearCover(frozenset(resident_years), frozenset(employee_months))
 
 
+def _employee_only_in(year: int, cover: YearCover) -> bool:
+    """Covered in ``year`` by the employee scheme only: a resident payment for the next year is a switch."""
+    return year not in cover.resident_years and cover.covered(year)
+
+
 def counting_start_year(edition: Edition, on: date) -> tuple[int, ParameterReading]:
     reading = read(edition, "readings.continuity_counting_start", on)
     assert isinstance(reading.value, date)
@@ -159,9 +164,15 @@ def _year_period(
     window_end = window.for_year(year)[1]
 
     switched = _switch_from_employee(year, payment, facts=facts, edition=edition, cover=cover)
-    if switched is not None and paid_on > window_end:
+    from_employee = year - 1 >= start_year and _employee_only_in(year - 1, cover)
+    if switched is not None and (paid_on > window_end or (from_employee and switched[3] is not None)):
         start, basis, readings, waiting = switched
         return period(start, basis, *readings, waiting=waiting)
+    switch_refused = from_employee and switched is None and has(edition, "switching.min_continuous_years")
+    if switch_refused:
+        # 001 其他规定 职工医保转换为城乡居民医保 1: fewer than 2 continuous employee years, or a longer gap →
+        # 算作断保人员, 缴费后设置待遇等待期 — the employee year does not make the resident year continuous.
+        continuous = False
 
     if continuous and paid_on <= window_end:
         start = max(year_start, paid_on)
@@ -207,6 +218,14 @@ def _year_period(
     if gap_run:
         reason = "gap"
         cause = f"{gap_run} gap year(s) right before {year} ({year - gap_run}–{year - 1})"
+    elif switch_refused:
+        reason = "not_continuous"
+        cause = (
+            f"switched from the employee scheme without {integer(read(edition, 'switching.min_continuous_years', on))} "
+            f"continuous years or within {integer(read(edition, 'switching.max_gap_months', on))} months: "
+            "counted as a gap member (算作断保人员)"
+        )
+        used += [read(edition, "switching.min_continuous_years", on), read(edition, "switching.max_gap_months", on)]
     elif not continuous:
         reason = "not_continuous"
         cause = f"not covered in {year - 1}"
