@@ -442,10 +442,20 @@ class ClaimSubmittedData(_Data):
     out_of_scope: YuanAmount
     flags: list[ClaimFlag] = Field(default_factory=list, max_length=len(ClaimFlag))
     condition: ShortText | None = None
+    applied_on: IsoDate | None = Field(
+        default=None,
+        description="The day the member applied for settlement (申请结算); absent, the day the claim was recorded.",
+    )
 
     @model_validator(mode="after")
     def _amounts(self) -> ClaimSubmittedData:
         _check_range(self.admitted_on, self.discharged_on, end_field="discharged_on", start_field="admitted_on")
+        if self.applied_on is not None and self.applied_on < self.discharged_on:
+            raise PydanticCustomError(
+                "applied_before_discharge",
+                "applied_on {applied_on} is before the discharge / service date {discharged_on}",
+                {"field": "applied_on", "applied_on": str(self.applied_on), "discharged_on": str(self.discharged_on)},
+            )
         parts = self.policy_amount + self.out_of_scope + self.pre_self_pay
         if parts != self.total_amount:
             raise PydanticCustomError(
@@ -858,6 +868,10 @@ def _raw_event_id(raw: object) -> str | None:
 # --------------------------------------------------------------------------- content identity
 
 
+#: Optional data fields added to v1 after events were stored: left out of the digest when absent.
+OPTIONAL_FIELDS_ADDED_LATER: tuple[str, ...] = ("applied_on",)
+
+
 def content_sha256(event: _Envelope) -> str:
     """Digest of what an event says, for idempotency: everything but ``recorded_at``.
 
@@ -865,13 +879,23 @@ def content_sha256(event: _Envelope) -> str:
     are the same content and a client's retry without ``recorded_at`` is a duplicate.
     """
     body = event.model_dump(mode="json", exclude={"recorded_at"})
+    data = body.get("data")
+    if isinstance(data, dict):
+        for name in OPTIONAL_FIELDS_ADDED_LATER:
+            if name in data and data[name] is None:
+                del data[name]  # an event sent before the field existed keeps its digest
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def event_data_json(event: _Envelope) -> dict[str, Any]:
-    """The event's ``data`` in its canonical JSON form (money as two-decimal yuan strings)."""
-    return event.data.model_dump(mode="json")  # type: ignore[attr-defined,no-any-return]
+    """The event's ``data`` in its canonical JSON form (money as two-decimal yuan strings); an absent field
+    added to v1 later is left out, so earlier events keep their stored form."""
+    data: dict[str, Any] = event.data.model_dump(mode="json")  # type: ignore[attr-defined]
+    for name in OPTIONAL_FIELDS_ADDED_LATER:
+        if name in data and data[name] is None:
+            del data[name]
+    return data
 
 
 AnyEvent = _Envelope

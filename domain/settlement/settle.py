@@ -17,6 +17,7 @@ from domain.explain import Explanations
 from domain.money import fen_divided_by_ratio, fen_times_ratio, format_yuan
 from domain.policies import Bands, Edition, ParameterReading, Table
 from domain.settlement.cross_year import explain_cross_year
+from domain.settlement.deadlines import deadline_refusal
 from domain.settlement.errors import NotSettleable
 from domain.settlement.model import BasicPoolResult, ClaimContext, Settlement, layers_of, shifted
 from domain.settlement.programmes import settle_programme
@@ -45,6 +46,9 @@ def settle_claim(ctx: ClaimContext) -> Settlement:
         layers_fen=dict.fromkeys(layers, 0),
         year=ctx.year,
     )
+    late = deadline_refusal(ctx, settlement.explanations)
+    if late is not None:
+        return reject(settlement, late)
     try:
         explain_cross_year(ctx, settlement.explanations)
         if claim.data.setting is ClaimSetting.INPATIENT:
