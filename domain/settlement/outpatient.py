@@ -28,18 +28,18 @@ from domain.settlement.draws import (
     quarter,
     ratio_cell,
     read,
-    require_local,
     table,
 )
 from domain.settlement.errors import NotSettleable
 from domain.settlement.model import BasicPoolResult, ClaimContext
+from domain.settlement.remote_outpatient import remote_emergency_ratio_change, remote_outpatient_pooling
 
 DEDUCTIBLE_KEY = "outpatient_pooling.deductible"
 
 
 def settle_outpatient_pooling(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
     """The basic pool's payment on an ordinary outpatient claim under the member's rule set."""
-    _refuse_remote(ctx)
+    remote_note, remote_readings = remote_outpatient_pooling(ctx)
     if has(ctx.edition, "outpatient_pooling.quarterly_cap"):
         payment = _quarterly(ctx)
     elif has(ctx.edition, "outpatient_pooling.annual_deductible"):
@@ -48,6 +48,9 @@ def settle_outpatient_pooling(ctx: ClaimContext, explanations: Explanations) -> 
         payment = _annual_by_level(ctx)
     else:
         raise NotSettleable(f"{ctx.edition.name} has no outpatient-pooling parameters; nothing paid")
+    if remote_note:
+        payment.notes.append(remote_note)
+        payment.extra_readings.extend(remote_readings)
     payment.counts_against_basic_pool("outpatient_pooling")
     return payment.settle(explanations)
 
@@ -61,9 +64,12 @@ def settle_emergency(ctx: ClaimContext, explanations: Explanations) -> BasicPool
                 f"emergency outpatient costs are settled with the inpatient stay under {ctx.edition.name} "
                 f"(emergency.outpatient_settled_as_inpatient, {with_stay.reference.section}); submit them with the stay"
             )
-    require_local(ctx)
+    change, remote_note, remote_readings = remote_emergency_ratio_change(ctx)
     emergency_ratio = read(ctx, "emergency.outpatient_ratio")
-    payment = Payment(ctx, "emergency outpatient care", ratio(emergency_ratio), (emergency_ratio,))
+    fund_ratio = min(Decimal(1), max(Decimal(0), ratio(emergency_ratio) + change))
+    payment = Payment(ctx, "emergency outpatient care", fund_ratio, (emergency_ratio, *remote_readings))
+    if remote_note:
+        payment.notes.append(remote_note)
     if has(ctx.edition, "emergency.counts_toward_outpatient_cap"):
         counts = read(ctx, "emergency.counts_toward_outpatient_cap")
         payment.extra_readings.append(counts)
@@ -76,18 +82,6 @@ def settle_emergency(ctx: ClaimContext, explanations: Explanations) -> BasicPool
         )
     payment.counts_against_basic_pool("emergency")
     return payment.settle(explanations)
-
-
-def _refuse_remote(ctx: ClaimContext) -> None:
-    location = ctx.claim.data.location.value
-    if location.startswith("remote_temporary") and has(ctx.edition, "remote.temporary_outpatient_pooling"):
-        allowed = read(ctx, "remote.temporary_outpatient_pooling")
-        if allowed.value is False:
-            raise NotSettleable(
-                f"temporary remote care ({location}) has no outpatient-pooling benefit "
-                f"(remote.temporary_outpatient_pooling, {allowed.reference.section}); nothing paid"
-            )
-    require_local(ctx)
 
 
 def _annual_by_level(ctx: ClaimContext) -> Payment:

@@ -1,0 +1,115 @@
+"""Outpatient care away from home (异地门诊): which remote outpatient claims the basic pool pays, and how.
+
+000 异地就医待遇 2, 3, 5 (Shenyang employees) and 001 异地就医待遇 2, 5 (Shenyang residents):
+
+- Outpatient pooling: long-term filed employees at the filed place, at facilities of the levels in
+  ``remote.long_term_outpatient_levels`` (一级及以上); long-term filed residents at one level-2-or-below
+  clinic there (二级及以下, the same parameter), "执行我市相关政策"; university students at level-1-or-above
+  designated facilities anywhere (``remote.university_student_outpatient_levels``), keeping the local
+  benefit. Temporary travellers have none (000 3 "临时外出就医人员不享受异地职工门诊统筹待遇"; the resident
+  handbook names no remote outpatient benefit for them either). The local tables, deductibles and caps
+  apply: the benefit is the city's own.
+- Emergency rescue outpatient care (门(急)诊抢救, 5): long-term filed members at the filed place at the
+  local emergency ratio; temporary travellers, and long-term filed members away from the filed place,
+  at that ratio less ``remote.emergency_outpatient_ratio_reduction`` (10 points).
+
+A long-term location without a valid long-term filing on the service day is temporary care.
+Rule sets without these parameters (Bazhong) refuse remote outpatient claims, as before.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from domain.entitlements.periods import has
+from domain.policies import ParameterReading
+from domain.settlement.draws import read, require_local
+from domain.settlement.errors import NotSettleable
+from domain.settlement.model import ClaimContext
+
+LONG_TERM = "remote_long_term"
+#: The filing (备案) a location needs (as for inpatient care in ``domain.settlement.settle``).
+FILING_FOR_LOCATION = {LONG_TERM: "long_term", "remote_temporary_referral": "temporary_referral"}
+LONG_TERM_LEVELS = "remote.long_term_outpatient_levels"
+STUDENT_LEVELS = "remote.university_student_outpatient_levels"
+EMERGENCY_REDUCTION = "remote.emergency_outpatient_ratio_reduction"
+
+
+def _filed(ctx: ClaimContext, location: str) -> bool:
+    """Whether the filing a long-term (or referral) location needs is valid on the service day."""
+    needed = FILING_FOR_LOCATION.get(location)
+    on = ctx.service_on
+    return needed is not None and any(
+        filing.kind.value == needed and filing.valid_from <= on and (filing.valid_to is None or on <= filing.valid_to)
+        for _, filing in ctx.facts.filings
+    )
+
+
+def _level_allowed(ctx: ClaimContext, name: str, who: str) -> ParameterReading:
+    levels = read(ctx, name)
+    assert isinstance(levels.value, tuple)
+    level = ctx.claim.data.facility_level.value
+    if level not in levels.value:
+        raise NotSettleable(
+            f"{who} outpatient pooling away from home is paid only at facility levels {', '.join(levels.value)} "
+            f"({name}, {levels.reference.section}); {level} is not one; nothing paid"
+        )
+    return levels
+
+
+def remote_outpatient_pooling(ctx: ClaimContext) -> tuple[str, tuple[ParameterReading, ...]]:
+    """The note and readings for a remote outpatient-pooling claim the rules pay; refuses the others."""
+    location = ctx.claim.data.location.value
+    if location == "local":
+        return "", ()
+    if location.startswith("remote_temporary") and has(ctx.edition, "remote.temporary_outpatient_pooling"):
+        allowed = read(ctx, "remote.temporary_outpatient_pooling")
+        if allowed.value is False:
+            raise NotSettleable(
+                f"temporary remote care ({location}) has no outpatient-pooling benefit "
+                f"(remote.temporary_outpatient_pooling, {allowed.reference.section}); nothing paid"
+            )
+    if has(ctx.edition, STUDENT_LEVELS) and ctx.facts.has_category("university_student", ctx.service_on):
+        levels = _level_allowed(ctx, STUDENT_LEVELS, "a university student's")
+        return (
+            f"away from home ({location}) as a university student at a level-1-or-above designated facility: "
+            "the city's own benefit, its deductible and cap shared with local care",
+            (levels,),
+        )
+    if location == LONG_TERM and has(ctx.edition, LONG_TERM_LEVELS):
+        if not _filed(ctx, location):
+            raise NotSettleable(
+                f"no long_term filing valid on {ctx.service_on}: temporary remote care has no outpatient-pooling "
+                "benefit; nothing paid"
+            )
+        levels = _level_allowed(ctx, LONG_TERM_LEVELS, "long-term filed")
+        return (
+            f"at the long-term filed place ({location}): the city's outpatient-pooling policy, deductible and cap",
+            (levels,),
+        )
+    if not has(ctx.edition, LONG_TERM_LEVELS) and not has(ctx.edition, STUDENT_LEVELS):
+        require_local(ctx)
+    raise NotSettleable(
+        f"remote outpatient pooling ({location}): {ctx.edition.name} pays it only at the long-term filed place "
+        "(or for university students); nothing paid"
+    )
+
+
+def remote_emergency_ratio_change(ctx: ClaimContext) -> tuple[Decimal, str, tuple[ParameterReading, ...]]:
+    """Emergency outpatient care away from home: the local ratio at the filed place, else less the reduction."""
+    location = ctx.claim.data.location.value
+    if location == "local":
+        return Decimal(0), "", ()
+    if not has(ctx.edition, EMERGENCY_REDUCTION):
+        raise NotSettleable(
+            f"remote emergency outpatient care ({location}): {ctx.edition.name} has no remote emergency rule; "
+            "nothing paid"
+        )
+    if location == LONG_TERM and _filed(ctx, location):
+        return Decimal(0), "at the long-term filed place: the local emergency ratio", ()
+    reduction = read(ctx, EMERGENCY_REDUCTION)
+    assert isinstance(reduction.value, Decimal)
+    where = f"temporary care away from home ({location})"
+    if location == LONG_TERM:
+        where = "a long-term location without a valid filing on the service day: temporary care away from home"
+    return -reduction.value, f"{where}: the emergency ratio less {reduction.value}", (reduction,)
