@@ -309,6 +309,8 @@ def _claim(
         "pre_self_pay": format_yuan(pre_self_pay_fen),
         "out_of_scope": format_yuan(out_of_scope_fen),
         "flags": sorted(flags),
+        # Settled on discharge (出院即报): applied for that day, so an import recorded later is not late.
+        "applied_on": discharged_on.isoformat(),
     }
     if condition is not None:
         data["condition"] = condition

@@ -165,7 +165,15 @@ def _year_period(
 
     switched = _switch_from_employee(year, payment, facts=facts, edition=edition, cover=cover)
     from_employee = year - 1 >= start_year and _employee_only_in(year - 1, cover)
-    if switched is not None and (paid_on > window_end or (from_employee and switched[3] is not None)):
+    run = _employee_run(year, payment, cover) if from_employee else None
+    long_run = (
+        run is not None
+        and has(edition, "switching.min_continuous_years")
+        and run[1] >= integer(read(edition, "switching.min_continuous_years", on)) * 12
+    )
+    # 002 ch.1 二十六: after ≥ 2 continuous years, a gap over 3 months waits 6 months from the transfer, even when
+    # the resident payment falls in the central window.
+    if switched is not None and (paid_on > window_end or (long_run and switched[3] is not None)):
         start, basis, readings, waiting = switched
         return period(start, basis, *readings, waiting=waiting)
     switch_refused = from_employee and switched is None and has(edition, "switching.min_continuous_years")
@@ -317,6 +325,19 @@ def _low_income_start(
     return start, basis, reading, categories
 
 
+def _employee_run(year: int, payment: Payment, cover: YearCover) -> tuple[int, int, int] | None:
+    """The last run of employee months before the resident payment: (last month index, months, gap months)."""
+    paid_month = month_index(max(payment.paid_on, date(year, 1, 1)))
+    earlier = sorted(m for m in cover.employee_month_indexes if m < paid_month)
+    if not earlier:
+        return None
+    run_end = earlier[-1]
+    run_start = run_end
+    while run_start - 1 in cover.employee_month_indexes:
+        run_start -= 1
+    return run_end, run_end - run_start + 1, paid_month - run_end - 1
+
+
 def _switch_from_employee(
     year: int, payment: Payment, *, facts: MemberFacts, edition: Edition, cover: YearCover
 ) -> tuple[date, str, tuple[ParameterReading, ...], Waiting | None] | None:
@@ -325,16 +346,10 @@ def _switch_from_employee(
         return None
     year_start = date(year, 1, 1)
     on = year_start
-    paid_month = month_index(max(payment.paid_on, year_start))
-    earlier = sorted(m for m in cover.employee_month_indexes if m < paid_month)
-    if not earlier:
+    run = _employee_run(year, payment, cover)
+    if run is None:
         return None
-    run_end = earlier[-1]
-    run_start = run_end
-    while run_start - 1 in cover.employee_month_indexes:
-        run_start -= 1
-    run_months = run_end - run_start + 1
-    gap_months = paid_month - run_end - 1
+    run_end, run_months, gap_months = run
     min_years = read(edition, "switching.min_continuous_years", on)
     max_gap = read(edition, "switching.max_gap_months", on)
     benefits = read(edition, "switching.seamless_benefits_from", on)

@@ -44,6 +44,8 @@ VALID_DATA: dict[str, tuple[str, dict[str, Any]]] = {
             "pre_self_pay": "0.00",
             "out_of_scope": "300.00",
             "flags": [],
+            # Settled on discharge (出院即报): the application day, so the claim is in time whenever a test runs.
+            "applied_on": "2025-05-10",
         },
     ),
     "ClaimReversed": ("2025-05-20", {"claim_id": "C-1", "reason": "billing error"}),

@@ -14,7 +14,7 @@ from tests.support.events import make_event
 
 
 def _claim(**data: Any) -> dict[str, Any]:
-    raw = make_event("ClaimSubmitted", **data)
+    raw = make_event("ClaimSubmitted", **({"applied_on": None} | data))
     return raw
 
 
