@@ -91,7 +91,7 @@ def _signed_yuan(amount_fen: int) -> str:
 def resident_payments(facts: MemberFacts) -> list[Payment]:
     return sorted(
         (p for p in facts.payments if p.scheme == RESIDENT and p.kind is not ContributionKind.TRANSFER_IN),
-        key=lambda p: (p.paid_on, p.event_id),
+        key=lambda p: (p.paid_on, p.coverage_start, p.event_id),
     )
 
 
