@@ -166,14 +166,14 @@ def _year_period(
     switched = _switch_from_employee(year, payment, facts=facts, edition=edition, cover=cover)
     from_employee = year - 1 >= start_year and _employee_only_in(year - 1, cover)
     run = _employee_run(year, payment, cover) if from_employee else None
-    long_run = (
+    long_employee_run = (
         run is not None
         and has(edition, "switching.min_continuous_years")
         and run[1] >= integer(read(edition, "switching.min_continuous_years", on)) * 12
     )
     # 002 ch.1 二十六: after ≥ 2 continuous years, a gap over 3 months waits 6 months from the transfer, even when
     # the resident payment falls in the central window.
-    if switched is not None and (paid_on > window_end or (long_run and switched[3] is not None)):
+    if switched is not None and (paid_on > window_end or (long_employee_run and switched[3] is not None)):
         start, basis, readings, waiting = switched
         return period(start, basis, *readings, waiting=waiting)
     switch_refused = from_employee and switched is None and has(edition, "switching.min_continuous_years")
