@@ -101,7 +101,7 @@ def contribution_checks(facts: MemberFacts, edition_for: EditionFinder) -> list[
     for payment in resident_payments(facts):
         edition = edition_for(payment.region, RESIDENT)
         check = ContributionCheck(payment, edition)
-        _deadline(check)
+        _deadline(check, facts)
         _amount(check, facts)
         checks.append(check)
     return checks
@@ -111,11 +111,13 @@ def late_payment_ids(checks: Iterable[ContributionCheck]) -> set[str]:
     return {check.payment.event_id for check in checks if not check.gives_coverage}
 
 
-def _deadline(check: ContributionCheck) -> None:
+def _deadline(check: ContributionCheck, facts: MemberFacts) -> None:
     payment, edition = check.payment, check.edition
     year = payment.coverage_start.year
     if payment.kind is not ContributionKind.REGULAR or payment.paid_on.year != year:
         return
+    if facts.birth_on is not None and facts.birth_on.year == year:
+        return  # newborns have their own limit from birth (001 医保待遇期 3), not the mid-year deadline
     if not has(edition, "coverage.mid_year_enrollment_window"):
         return
     window = read(edition, "coverage.mid_year_enrollment_window", date(year, 1, 1))
