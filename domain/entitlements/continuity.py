@@ -152,3 +152,43 @@ def major_illness_cap(
         readings=tuple(readings),
         text=text,
     )
+
+
+@dataclass(frozen=True)
+class EmployeeContinuity:
+    """Continuous employee contribution months (连续缴费) up to a day: what the switching and transfer rules count."""
+
+    continuous_months: int
+    since: date | None
+    last_paid_month: date | None
+
+    @property
+    def continuous_years(self) -> int:
+        return self.continuous_months // 12
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "continuous_months": self.continuous_months,
+            "continuous_years": self.continuous_years,
+            "since": None if self.since is None else self.since.isoformat(),
+            "last_paid_month": None if self.last_paid_month is None else self.last_paid_month.strftime("%Y-%m"),
+        }
+
+
+def employee_continuity(cover: YearCover, day: date) -> EmployeeContinuity:
+    """The run of consecutive paid employee months ending with the last one paid up to ``day``'s month.
+
+    Months paid in any region (transfers in included) count, as 002 ch.1 二十六 and 002 ch.2 八问 count
+    continuous enrollment; a month not paid ends the run. The run is the member's current one only
+    while the status finds them covered (the spell) — the caller decides that.
+    """
+    current = day.year * 12 + day.month - 1
+    paid = [m for m in cover.employee_month_indexes if m <= current]
+    if not paid:
+        return EmployeeContinuity(0, None, None)
+    last = max(paid)
+    run = 0
+    while last - run in cover.employee_month_indexes:
+        run += 1
+    first = last - run + 1
+    return EmployeeContinuity(run, date(first // 12, first % 12 + 1, 1), date(last // 12, last % 12 + 1, 1))
