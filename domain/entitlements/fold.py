@@ -79,6 +79,15 @@ class MemberLedger:
     personal_account: PersonalAccount | None = None
     maternity: Maternity | None = None
 
+    @property
+    def spell_periods(self) -> list[CoveragePeriod]:
+        """Each spell as one period, in order: what FHIR Coverage and the console timeline show."""
+        return [spell.as_period() for spell in self.spells]
+
+    def spell_index(self, period: CoveragePeriod) -> int | None:
+        """The position of the spell a period of the fold belongs to."""
+        return next((i for i, spell in enumerate(self.spells) if any(p is period for p in spell.periods)), None)
+
     def spell_on(self, day: date) -> CoverageSpell | None:
         """The spell giving benefits on ``day``, else the latest begun spell that covers it."""
         for spell in self.spells:

@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 from domain.entitlements.periods import OPEN_END, CoveragePeriod, Waiting
 
@@ -96,6 +97,29 @@ class CoverageSpell:
             "benefits_from": self.benefits_from.isoformat(),
             "periods": len(self.periods),
         }
+
+    def as_period(self) -> CoveragePeriod:
+        """The whole spell as one period (FHIR Coverage, console timeline): its wait at the start only, the
+        holes in its benefits as suspensions, the rule set and region of its latest period."""
+        last = self.periods[-1]
+        runs = self.benefit_runs
+        holes = tuple((end, start) for (_, end), (start, _) in pairwise(runs))
+        count = len(self.periods)
+        basis = self.periods[0].basis if count == 1 else f"{self.periods[0].basis}; {count} payments in one spell"
+        return CoveragePeriod(
+            scheme=self.scheme,
+            region=last.region,
+            edition=last.edition,
+            covered_from=self.covered_from,
+            covered_until=self.covered_until,
+            benefits_from=self.benefits_from,
+            benefits_until=runs[-1][1] if runs else self.benefits_from,
+            basis=basis,
+            readings=self.periods[0].readings,
+            waiting=self.waiting,
+            suspensions=holes,
+            ended=self.ended,
+        )
 
     def resumes_on(self, day: date) -> date | None:
         """Inside a suspension: the day benefits resume (None when nothing paid restores them)."""

@@ -135,6 +135,7 @@ def _coverage(
     benefits_from = spell.benefits_from if spell.scheme != "resident" else period.benefits_from
     document["spell"] = spell.as_json()
     document["benefits_start"] = benefits_from.isoformat()
+    explanations.add("benefits_start", first.basis, first.edition, *first.readings)
     explanations.add(
         "covered",
         f"in the {spell.scheme} coverage spell from {spell.covered_from}"
@@ -145,7 +146,6 @@ def _coverage(
         ),
         period.edition,
     )
-    explanations.add("benefits_start", first.basis, first.edition, *first.readings)
     if period is not first:
         explanations.add("benefits_active", period.basis, period.edition, *period.readings)
     if waiting is not None:
