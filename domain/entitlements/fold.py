@@ -89,8 +89,9 @@ class MemberLedger:
         return next((i for i, spell in enumerate(self.spells) if any(p is period for p in spell.periods)), None)
 
     def spell_on(self, day: date) -> CoverageSpell | None:
-        """The spell giving benefits on ``day``, else the latest begun spell that covers it."""
-        for spell in self.spells:
+        """The latest begun spell giving benefits on ``day``, else the latest begun spell that covers it (a new
+        scheme's spell wins over the arrears grace of the one before)."""
+        for spell in reversed(self.spells):
             if spell.benefits_on(day):
                 return spell
         covering = [s for s in self.spells if s.covers(day)]

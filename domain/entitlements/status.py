@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from domain.entitlements.continuity import EmployeeContinuity, continuity, employee_continuity
+from domain.entitlements.continuity import continuity, employee_continuity
 from domain.entitlements.fold import MemberLedger
 from domain.entitlements.periods import OPEN_END, CoveragePeriod, has, read
 from domain.entitlements.spells import CoverageSpell
@@ -197,12 +197,13 @@ def _continuity_and_caps(
     if ledger.cover.employee_month_indexes:
         # Employees: the continuous contribution months the switching and transfer rules test
         # (002 ch.1 二十六, ch.2 八问; 001 其他规定) — counted while a spell covers the member.
+        # The latest run of paid months (last_paid_month says where it ends: for a member who switched to the
+        # resident scheme, the run the switching rule tested); it counts as current only inside an employee spell.
         run = employee_continuity(ledger.cover, as_of)
-        if not (document["covered"] and document["scheme"] == "employee"):
-            run = EmployeeContinuity(0, None, run.last_paid_month) if run.last_paid_month else run
         document["continuity"]["employee"] = run.as_json()
         if not resident:
-            document["continuity"].update(consecutive_years=run.continuous_years, counts="employee_continuous_months")
+            current_run = run.continuous_years if document["covered"] and document["scheme"] == "employee" else 0
+            document["continuity"].update(consecutive_years=current_run, counts="employee_continuous_months")
         explanations.add(
             "continuity.employee",
             f"{run.continuous_months} continuous employee contribution month(s)"
