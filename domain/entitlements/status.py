@@ -145,6 +145,11 @@ def _coverage(
             else " (open-ended)"
         ),
         period.edition,
+        *(
+            r
+            for r in spell.periods[-1].readings
+            if r.name.startswith("arrears.") or r.name == "readings.retiree_without_contributions"
+        ),
     )
     if period is not first:
         explanations.add("benefits_active", period.basis, period.edition, *period.readings)
