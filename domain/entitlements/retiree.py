@@ -8,13 +8,15 @@
   or while paying monthly (ordinary employee payments, their own periods) until the years are
   complete, then without paying from the month after (``ContributionYears.retiree_benefits_from``).
 
-The coverage is open-ended: it ends only with a ``CoverageEnded`` (death, transfer out, …).
+The coverage is open-ended: it ends only with a ``CoverageEnded`` (death, transfer out, …) — not
+with ``left_employment``, which retiring is.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from domain.contract import CoverageEndReason
 from domain.entitlements.contribution_years import ContributionYears
 from domain.entitlements.facts import MemberFacts
 from domain.entitlements.periods import OPEN_END, CoveragePeriod, cut_at_coverage_end, has, read
@@ -55,4 +57,7 @@ def retiree_period(facts: MemberFacts, years: ContributionYears | None) -> Cover
         basis=basis,
         readings=(reading, *years.readings),
     )
-    return cut_at_coverage_end(period, facts.coverage_ends)
+    # Retiring is leaving employment: a left_employment end (an employer closing the member's record on
+    # retirement) does not end the retiree's own coverage; death, a transfer out or a duplicate does.
+    ends = [(day, ended) for day, ended in facts.coverage_ends if ended.reason is not CoverageEndReason.LEFT_EMPLOYMENT]
+    return cut_at_coverage_end(period, ends)
