@@ -21,6 +21,7 @@ from domain.entitlements.fold import edition_finder, fold_member
 from domain.entitlements.status import status_document
 from domain.scenario import recorded
 from projections.rulebook import Rulebook, load_rulebook
+from tests.properties.test_fold_properties import fold, histories
 
 RULEBOOK: Rulebook = load_rulebook()
 KNOWN_AT = datetime(2040, 1, 1, tzinfo=UTC)
@@ -99,3 +100,18 @@ def test_monthly_payments_on_any_day_never_flicker(history: tuple[list[Any], dat
         assert document["suspended"] is False
         assert document["continuity"]["employee"]["continuous_months"] >= 1
     assert len(starts) == 1, f"benefits_start moved within one spell: {sorted(starts)}"
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(history=histories(), day=st.dates(date(2025, 1, 1), date(2032, 12, 31)))
+def test_benefits_start_is_never_null_while_covered(history: tuple[str, list[Any]], day: date) -> None:
+    """Any scheme and region: a covered member always has a benefits_start; waiting, when shown, explains it."""
+    _, raw = history
+    document = status_document(fold(raw, day))
+    if document["covered"]:
+        assert document["benefits_start"] is not None and document["spell"] is not None
+        start = date.fromisoformat(document["benefits_start"])
+        if not document["benefits_active"] and not document["suspended"] and day < start:
+            assert document["waiting"] is None or document["waiting"]["running"] is True
+    else:
+        assert document["benefits_active"] is False and document["spell"] is None
