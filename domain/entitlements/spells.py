@@ -25,7 +25,8 @@ Definitions (one for both schemes, docs/entitlements.md):
   retiree's coverage without contributions);
 * ``benefits_active``: D falls in one of the spell's benefit runs;
 * ``benefits_start``: the first day with benefits of the spell covering D (a future date while
-  the spell's wait runs);
+  the spell's wait runs); for residents, whose benefit period (医保待遇期) is the paid calendar
+  year, the start of that year's benefits (``status._coverage``);
 * ``suspended``: covered, without benefits, and not in a wait: months paid by arrears back-pay
   that are not retroactive (002 ch.2 二十三问; 000 待遇起始时间 2), until benefits resume;
 * ``waiting``: the wait at the spell's start, running or over (null for a spell without one).
