@@ -330,6 +330,8 @@ def status_nhsa(document: Mapping[str, Any], *, table: NhsaCodeTable) -> dict[st
             {
                 "insutype": table.insurance_types[scheme].code,
                 "psn_insu_stas": state.code,
+                # 参保日期: the start of the coverage spell the state comes from (null when not covered).
+                "psn_insu_date": (document.get("spell") or {}).get("covered_from"),
                 "insuplc_admdvs": table.regions[region].code
                 if region is not None and region in table.regions
                 else None,
@@ -353,6 +355,7 @@ def status_nhsa(document: Mapping[str, Any], *, table: NhsaCodeTable) -> dict[st
             "benefits_active": document["benefits_active"],
             "benefits_start": document["benefits_start"],
             "waiting": document["waiting"],
+            "spell": document.get("spell"),
         },
     }
 

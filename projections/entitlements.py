@@ -229,7 +229,8 @@ class EntitlementsProjection(Projection[ReadModelView]):
 
 
 def coverage_rows(ledger: MemberLedger) -> list[dict[str, Any]]:
-    """A folded member's coverage-period rows in the fold's order (the live read model and replay sets share them)."""
+    """A folded member's coverage rows, one per coverage spell in order (the live read model and replay sets share
+    them): the same spells as the status document, FHIR Coverage and the console timeline."""
     return [
         {
             "member_id": ledger.facts.member_id,
@@ -245,7 +246,7 @@ def coverage_rows(ledger: MemberLedger) -> list[dict[str, Any]]:
             "waiting_reason": period.waiting.reason if period.waiting else None,
             "waiting_total_months": period.waiting.total_months if period.waiting else None,
         }
-        for number, period in enumerate(ledger.periods)
+        for number, period in enumerate(ledger.spell_periods)
     ]
 
 

@@ -66,7 +66,14 @@ def print_status(document: dict[str, Any]) -> None:
         table.add_row(key, str(document[key]))
     if document["waiting"]:
         waiting = document["waiting"]
-        table.add_row("waiting", f"{waiting['total_months']} month(s), {waiting['reason']}, until {waiting['ends_on']}")
+        state = "running" if waiting.get("running") else "over"
+        table.add_row(
+            "waiting", f"{waiting['total_months']} month(s), {waiting['reason']}, until {waiting['ends_on']} ({state})"
+        )
+    if document.get("spell"):
+        spell = document["spell"]
+        until = spell["covered_until"] or "open-ended"
+        table.add_row("spell", f"{spell['scheme']} {spell['covered_from']} – {until}, {spell['periods']} payment(s)")
     table.add_row("continuity", json.dumps(document["continuity"]))
     if document["major_illness"]:
         table.add_row("major_illness", json.dumps(document["major_illness"], ensure_ascii=False))

@@ -48,6 +48,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "benefits_start": ("待遇开始日期", "Benefits start"),
     "suspended": ("暂停", "Suspended"),
     "waiting": ("待遇等待期", "Waiting period"),
+    "waiting_over": ("已届满", "over"),
+    "continuous_employee_months": ("职工连续缴费月数", "Continuous employee months"),
     "continuity": ("连续参保", "Continuity"),
     "consecutive_years": ("连续参保年数", "Consecutive years"),
     "gap_years": ("断保年数", "Gap years"),

@@ -1,11 +1,11 @@
 """The member timeline: what the fold worked out, laid out on a time axis for an SVG drawing.
 
-Nothing here decides an entitlement. Coverage periods, their waiting periods (fixed, variable,
-repaired months) and suspensions come from the fold's ``MemberLedger.periods``; categories,
-remote-care filings, certified conditions and claims from its facts; each claim's status from its
-settlement. Only the geometry is computed here, and the gaps between paid coverage (the days no
-period covers) and the scheme switches (consecutive periods of different schemes) are read off
-the periods for drawing.
+Nothing here decides an entitlement. Coverage, its waiting periods (fixed, variable, repaired
+months) and suspensions come from the fold's coverage spells (``MemberLedger.spell_periods``: one
+bar per spell, the wait at its start only); categories, remote-care filings, certified conditions
+and claims from its facts; each claim's status from its settlement. Only the geometry is computed
+here, and the gaps between coverage spells (the days no spell covers) and the scheme switches
+(consecutive spells of different schemes) are read off the spells for drawing.
 """
 
 from __future__ import annotations
@@ -79,10 +79,11 @@ def build_timeline(ledger: MemberLedger, *, t: Callable[[str], str]) -> Timeline
     as_of = facts.as_of
     segments: list[Segment] = []
     marks: list[Mark] = []
-    for period in ledger.periods:
+    spells = ledger.spell_periods  # one bar per coverage spell, its wait at the start only
+    for period in spells:
         segments.extend(_period_segments(period, t))
-    segments.extend(_gaps(ledger.periods, as_of, t))
-    marks.extend(_switches(ledger.periods, t))
+    segments.extend(_gaps(spells, as_of, t))
+    marks.extend(_switches(spells, t))
     for span in facts.categories:
         end = inclusive_end_to_exclusive(span.valid_to) if span.valid_to else None
         segments.append(_open_segment("categories", span.category, span.valid_from, end, span.category))

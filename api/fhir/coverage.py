@@ -1,4 +1,7 @@
-"""Coverage resources: the member's coverage spells as the fold found them (``MemberLedger.periods``)."""
+"""Coverage resources: one per coverage spell of the member (``MemberLedger.spells``, docs/entitlements.md).
+
+Consecutive payments are one spell, so a member paid monthly for three years has one Coverage, not 36;
+its waiting-period extension is the spell's wait, at its start only."""
 
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from api.fhir.common import (
     resource_id,
 )
 from domain.entitlements.fold import MemberLedger
-from domain.entitlements.periods import CoveragePeriod
+from domain.entitlements.periods import OPEN_END, CoveragePeriod
 from domain.nhsa import NhsaCodeTable
 
 BENEFITS_START_EXTENSION = f"{EXTENSION_BASE}:benefits-start"
@@ -44,11 +47,13 @@ def coverage_ids(member_id: str, periods: list[CoveragePeriod]) -> list[str]:
 
 
 def coverage_id_on(ledger: MemberLedger, period: CoveragePeriod | None) -> str | None:
-    """The id of one of the ledger's periods (None for no period)."""
+    """The id of the Coverage (the spell) one of the ledger's periods belongs to (None for no period)."""
     if period is None:
         return None
-    ids = coverage_ids(ledger.facts.member_id, ledger.periods)
-    return next(i for i, p in zip(ids, ledger.periods, strict=True) if p is period)
+    index = ledger.spell_index(period)
+    if index is None:
+        return None
+    return coverage_ids(ledger.facts.member_id, ledger.spell_periods)[index]
 
 
 def waiting_extension(waiting: dict[str, object]) -> Extension:
@@ -87,7 +92,7 @@ def coverage_resource(member_id: str, period: CoveragePeriod, *, coverage_id: st
         relationship=concept(coding("http://terminology.hl7.org/CodeSystem/subscriber-relationship", "self", "Self")),
         period=Period(
             start=period.covered_from.isoformat(),
-            end=(period.covered_until - timedelta(days=1)).isoformat(),
+            end=None if period.covered_until >= OPEN_END else (period.covered_until - timedelta(days=1)).isoformat(),
         ),
         payor=[region_reference(period.region, table)],
         class_fhir=[
@@ -101,12 +106,13 @@ def coverage_resource(member_id: str, period: CoveragePeriod, *, coverage_id: st
 
 
 def coverage_resources(ledger: MemberLedger, *, table: NhsaCodeTable) -> list[Coverage]:
-    """Every coverage spell of the member, in the fold's order."""
+    """Every coverage spell of the member, in order of its start."""
     member_id = ledger.facts.member_id
-    ids = coverage_ids(member_id, ledger.periods)
+    periods = ledger.spell_periods
+    ids = coverage_ids(member_id, periods)
     return [
         coverage_resource(member_id, period, coverage_id=cid, table=table)
-        for cid, period in zip(ids, ledger.periods, strict=True)
+        for cid, period in zip(ids, periods, strict=True)
     ]
 
 

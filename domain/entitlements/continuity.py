@@ -7,8 +7,9 @@ never looked up one at a time with a default for a missing year:
   further continuous year raises the cap by ``incentives.continuity_raise`` (002 ch.3 九问 例一);
 * zero-claim bonus: a covered year without fund use raises the next year's cap by
   ``incentives.zero_claim_raise``; it accumulates only where ``readings.zero_claim_accumulates``
-  (002 九问 例二: Bazhong does not), and accumulated raises reset on a gap and once a
-  major-illness payment used the incentive headroom;
+  (002 九问 例二: Bazhong does not), and accumulated raises reset once a major-illness payment
+  used the incentive headroom, and on a gap unless ``readings.zero_claim_reset_on_gap`` is false
+  (Shenyang, 001 大病保险 6: a gap restarts only the continuity count);
 * both raises together at most ``incentives.total_raise_share_max`` of the base cap;
 * gap penalty: each gap year since the counting start lowers the cap by
   ``readings.gap_penalty_per_year``, at most ``gap_penalty.total_share_max`` of the base
@@ -112,16 +113,24 @@ def major_illness_cap(
     if cover.covered(year) and previous_run >= integer(required):
         continuity_fen = (previous_run - integer(required) + 1) * money(raise_continuity)
 
+    # A gap year adds no raise; it clears accumulated raises unless readings.zero_claim_reset_on_gap is false
+    # (Shenyang, 001 大病保险 6: a gap restarts the continuity count only). Non-accumulating raises (Bazhong,
+    # 002 九问 例二) are the previous year's alone, so a gap before the year always leaves none.
+    reset_on_gap = True
+    if accumulates.value is True and has(edition, "readings.zero_claim_reset_on_gap"):
+        reset = read(edition, "readings.zero_claim_reset_on_gap", on)
+        readings.append(reset)
+        reset_on_gap = reset.value is not False
     zero_fen = 0
     for y in range(start_year, year):
         if not cover.covered(y):
-            zero_fen = 0
+            zero_fen = 0 if reset_on_gap else zero_fen
             continue
         if not fund_used_in(y):
             zero_fen = zero_fen + money(raise_zero) if accumulates.value is True else money(raise_zero)
         else:
             zero_fen = 0 if accumulates.value is not True or headroom_used_in(y) else zero_fen
-    if not cover.covered(year - 1):
+    if not cover.covered(year - 1) and reset_on_gap:
         zero_fen = 0
 
     raise_limit = fen_times_ratio(money(base), ratio(share_max))
@@ -136,7 +145,8 @@ def major_illness_cap(
         penalty_fen = min(penalty_fen, fen_times_ratio(money(base), ratio(penalty_share)))
     text = (
         f"{year}: base {money(base) // 100} yuan; {previous_run} continuous year(s) before {year} "
-        f"→ continuity +{continuity_fen // 100}; zero-claim +{zero_fen // 100}; "
+        f"→ continuity +{continuity_fen // 100}; zero-claim +{zero_fen // 100}"
+        f"{'' if reset_on_gap else ' (kept over gap years: reading zero_claim_reset_on_gap)'}; "
         f"{gaps} gap year(s) since {start_year} → −{penalty_fen // 100}; raises at most "
         f"{ratio(share_max) * 100:.0f}% of the base"
     )
@@ -152,3 +162,43 @@ def major_illness_cap(
         readings=tuple(readings),
         text=text,
     )
+
+
+@dataclass(frozen=True)
+class EmployeeContinuity:
+    """Continuous employee contribution months (连续缴费) up to a day: what the switching and transfer rules count."""
+
+    continuous_months: int
+    since: date | None
+    last_paid_month: date | None
+
+    @property
+    def continuous_years(self) -> int:
+        return self.continuous_months // 12
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "continuous_months": self.continuous_months,
+            "continuous_years": self.continuous_years,
+            "since": None if self.since is None else self.since.isoformat(),
+            "last_paid_month": None if self.last_paid_month is None else self.last_paid_month.strftime("%Y-%m"),
+        }
+
+
+def employee_continuity(cover: YearCover, day: date) -> EmployeeContinuity:
+    """The run of consecutive paid employee months ending with the last one paid up to ``day``'s month.
+
+    Months paid in any region (transfers in included) count, as 002 ch.1 二十六 and 002 ch.2 八问 count
+    continuous enrollment; a month not paid ends the run. The run is the member's current one only
+    while the status finds them covered (the spell) — the caller decides that.
+    """
+    current = day.year * 12 + day.month - 1
+    paid = [m for m in cover.employee_month_indexes if m <= current]
+    if not paid:
+        return EmployeeContinuity(0, None, None)
+    last = max(paid)
+    run = 0
+    while last - run in cover.employee_month_indexes:
+        run += 1
+    first = last - run + 1
+    return EmployeeContinuity(run, date(first // 12, first % 12 + 1, 1), date(last // 12, last % 12 + 1, 1))

@@ -30,6 +30,8 @@ from domain.entitlements.maternity_allowance import Maternity, maternity
 from domain.entitlements.periods import CoveragePeriod, EditionFinder, has, read
 from domain.entitlements.personal_account import PersonalAccount, personal_account
 from domain.entitlements.resident import YearCover, resident_periods, year_cover
+from domain.entitlements.retiree import retiree_period
+from domain.entitlements.spells import CoverageSpell, coverage_spells
 from domain.errors import LedgerError
 from domain.member_stream import RecordedEvent
 from domain.policies import DateOutOfRangeError, Edition, ParameterReading
@@ -70,6 +72,8 @@ class MemberLedger:
     periods: list[CoveragePeriod]
     cover: YearCover
     edition_for: EditionFinder
+    #: The periods joined into unbroken spells (``spells.coverage_spells``): what covered/benefits mean.
+    spells: list[CoverageSpell] = field(default_factory=list)
     settlements: dict[str, Settlement] = field(default_factory=dict)
     used_fen: dict[tuple[str, int], int] = field(default_factory=dict)
     fund_use_years: set[int] = field(default_factory=set)
@@ -83,17 +87,32 @@ class MemberLedger:
     #: Every resident payment checked against the deadline, the standard and duplicate-enrollment refunds.
     contributions: list[ContributionCheck] = field(default_factory=list)
 
+    @property
+    def spell_periods(self) -> list[CoveragePeriod]:
+        """Each spell as one period, in order: what FHIR Coverage and the console timeline show."""
+        return [spell.as_period() for spell in self.spells]
+
+    def spell_index(self, period: CoveragePeriod) -> int | None:
+        """The position of the spell a period of the fold belongs to."""
+        return next((i for i, spell in enumerate(self.spells) if any(p is period for p in spell.periods)), None)
+
+    def spell_on(self, day: date) -> CoverageSpell | None:
+        """The latest begun spell giving benefits on ``day``, else the latest begun spell that covers it (a new
+        scheme's spell wins over the arrears grace of the one before)."""
+        for spell in reversed(self.spells):
+            if spell.benefits_on(day):
+                return spell
+        covering = [s for s in self.spells if s.covers(day)]
+        return covering[-1] if covering else None
+
     def period_on(self, day: date) -> CoveragePeriod | None:
-        """The period giving benefits on ``day`` (grace months after the last paid one included), else the
-        period that covers it."""
-        for period in self.periods:
-            if period.benefits_on(day):
-                return period
-        return self.covering(day)
+        """The period describing ``day`` (its rule set, region, basis) in the spell that covers it."""
+        spell = self.spell_on(day)
+        return spell.period_on(day) if spell is not None else None
 
     def covering(self, day: date) -> CoveragePeriod | None:
-        """The paid coverage period that includes ``day``."""
-        return next((p for p in self.periods if p.covers(day)), None)
+        """The period of the spell covering ``day`` (paid months and the arrears grace after them)."""
+        return self.period_on(day)
 
     def period_on_year(self, year: int) -> CoveragePeriod | None:
         """The period that best describes ``year``: one covering mid-year, else the last one begun in it."""
@@ -106,6 +125,10 @@ class MemberLedger:
     def latest_period(self, day: date) -> CoveragePeriod | None:
         earlier = [p for p in self.periods if p.covered_from <= day]
         return max(earlier, key=lambda p: (p.covered_from, p.covered_until)) if earlier else None
+
+    def latest_spell(self, day: date) -> CoverageSpell | None:
+        earlier = [s for s in self.spells if s.covered_from <= day]
+        return earlier[-1] if earlier else None
 
     def used(self, layer: str, year: int) -> int:
         return self.used_fen.get((layer, year), 0)
@@ -146,15 +169,20 @@ def fold_member(
     # before their year) buy no coverage; the status lists them with the reason.
     checks = contribution_checks(facts, edition_for)
     _drop_payments(facts, late_payment_ids(checks))
-    periods = _coverage_periods(facts, edition_for)
+    # Years first: they decide when a RetirementReached starts retiree benefits (and coverage without
+    # contributions), which coverage and settlement use too.
+    years = contribution_years(facts, edition_for)
+    retiree = retiree_period(facts, years)
+    periods = _coverage_periods(facts, edition_for, retiree)
     voided = duplicate_refunds(checks, facts, periods)
     if voided:
         _drop_payments(facts, voided)
-        periods = _coverage_periods(facts, edition_for)
-    ledger = MemberLedger(facts=facts, periods=periods, cover=year_cover(facts), edition_for=edition_for)
+        periods = _coverage_periods(facts, edition_for, retiree)
+    ledger = MemberLedger(
+        facts=facts, periods=periods, cover=year_cover(facts), edition_for=edition_for, spells=coverage_spells(periods)
+    )
     ledger.contributions = checks
-    # Years first: they decide when a RetirementReached starts retiree benefits, which settlement uses too.
-    ledger.contribution_years = contribution_years(facts, edition_for)
+    ledger.contribution_years = years
     settled_claims: list[Claim] = []
     paid_deductibles: list[tuple[Claim, int]] = []
     for claim in facts.claims:
@@ -181,9 +209,13 @@ def fold_member(
     return ledger
 
 
-def _coverage_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[CoveragePeriod]:
+def _coverage_periods(
+    facts: MemberFacts, edition_for: EditionFinder, retiree: CoveragePeriod | None
+) -> list[CoveragePeriod]:
+    """Every coverage period in order: resident years, employee months, and a retiree's coverage without
+    contributions."""
     return sorted(
-        resident_periods(facts, edition_for) + employee_periods(facts, edition_for),
+        resident_periods(facts, edition_for) + employee_periods(facts, edition_for) + ([retiree] if retiree else []),
         key=lambda p: (p.covered_from, p.covered_until, p.scheme),
     )
 
@@ -243,7 +275,8 @@ def _settle(
     ledger: MemberLedger, claim: Claim, earlier: tuple[Claim, ...], deductibles: tuple[tuple[Claim, int], ...]
 ) -> Settlement:
     admitted_on = claim.data.admitted_on
-    period = ledger.period_on(admitted_on)
+    spell = ledger.spell_on(admitted_on)
+    period = spell.period_on(admitted_on) if spell is not None else None
     reference = period or ledger.latest_period(admitted_on)
     edition = reference.edition if reference else None
     blank = Settlement(
@@ -261,17 +294,16 @@ def _settle(
         blank.status = "reversed"
         blank.reasons.append(f"reversed on {reversal[0]}: {reversal[1].reason}")
         return blank
-    if period is None:
+    if spell is None or period is None:
         return reject(blank, f"not covered on the admission day {admitted_on}")
-    if period.suspended_on(admitted_on):
-        return reject(blank, f"benefits suspended on {admitted_on} (arrears)")
-    if not period.benefits_on(admitted_on):
-        if period.waiting is not None and admitted_on < period.benefits_from:
+    if not spell.benefits_on(admitted_on):
+        if spell.waiting is not None and admitted_on < spell.benefits_from:
             return reject(
                 blank,
-                f"admitted on {admitted_on}, in a waiting period ({period.waiting.reason}) ending "
-                f"{period.benefits_from}",
+                f"admitted on {admitted_on}, in a waiting period ({spell.waiting.reason}) ending {spell.benefits_from}",
             )
+        if spell.suspended_on(admitted_on):
+            return reject(blank, f"benefits suspended on {admitted_on} (arrears): {period.basis}")
         return reject(blank, f"no benefits on the admission day {admitted_on}: {period.basis}")
     try:
         cap_fen, cap_readings = _major_illness_cap(ledger, period, claim)

@@ -8,7 +8,10 @@
   the event (``maternity.flexible_allowance_min_paid_months``, counted from
   ``maternity_insured_from``); in 2025 (``maternity.flexible_deferred_qualification``) a member with
   12 consecutive basic-insurance months may claim once maternity reaches 12 months — 十六问's
-  example: joined 2025-01, birth 2025-01, 98 days payable from 2026-01.
+  example: joined 2025-01, birth 2025-01, 98 days payable from 2026-01. Shenyang members drawing
+  unemployment benefit (000 生育待遇 9) qualify on the employees' conditions
+  (``maternity.allowance_employee_conditions_for``); their base is their own prior-year average
+  contribution base (an assumption flagged in the rule set), less the benefit.
 * Days (000 生育津贴计发标准一览表; ``maternity.allowance_days``): by kind, +``each_extra_baby`` per
   extra baby; out of plan: the shorter days for babies born from
   ``maternity.out_of_plan_allowance_from`` (2021-06-01), none before; the father's 20 days from
@@ -179,7 +182,14 @@ def _allowance(
 def _qualify(allowance: Allowance, facts: MemberFacts, edition: Edition, data: MaternityOccurredData) -> None:
     on, event_month = allowance.on, month_index(allowance.on)
     paid = _paid_months(facts, arrears_count=False)
-    if data.insured_as is InsuredAs.EMPLOYEE:
+    as_employee = data.insured_as is InsuredAs.EMPLOYEE
+    if not as_employee and has(edition, "maternity.allowance_employee_conditions_for"):
+        kinds = read(edition, "maternity.allowance_employee_conditions_for", on)
+        if isinstance(kinds.value, tuple) and data.insured_as.value in kinds.value:
+            allowance.readings.append(kinds)
+            allowance.reasons.append(f"insured as {data.insured_as.value}: qualifies on the employees' conditions")
+            as_employee = True
+    if as_employee:
         allowance.consecutive_months = _run_back(paid, event_month)
         if has(edition, "maternity.allowance_min_paid_months"):
             reading = read(edition, "maternity.allowance_min_paid_months", on)

@@ -16,6 +16,9 @@ from decimal import Decimal
 from domain.contract import CoverageEndedData
 from domain.policies import Edition, ParameterReading
 
+#: The end of coverage that has none (a retiree covered without contributions until a CoverageEnded).
+OPEN_END = date(9999, 12, 31)
+
 #: Finds the edition of a rule set for (region, scheme); raises when the rulebook has none.
 EditionFinder = Callable[[str, str], Edition]
 
@@ -59,6 +62,8 @@ class CoveragePeriod:
     readings: tuple[ParameterReading, ...] = ()
     waiting: Waiting | None = None
     suspensions: tuple[tuple[date, date], ...] = field(default=())
+    #: Cut short by a ``CoverageEnded``: the spell it belongs to ends with it.
+    ended: bool = False
 
     def covers(self, day: date) -> bool:
         return self.covered_from <= day < self.covered_until
@@ -85,6 +90,7 @@ def cut_at_coverage_end(
                 period,
                 covered_until=min(period.covered_until, until),
                 benefits_until=min(period.benefits_until, until),
+                ended=True,
                 basis=f"{period.basis}; coverage ended on {ended_on} ({ended.reason.value})",
             )
     return period

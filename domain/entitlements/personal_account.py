@@ -10,7 +10,10 @@ Credits:
   assumed the same), a month paid ahead on its first day;
 * retiree credits: from the month retiree benefits start (``domain.entitlements.contribution_years``),
   on each month's first day, ``personal_account.retiree_monthly`` (Shenyang: 80) or
-  ``personal_account.retiree_rate`` × the declared 2022 average pension (Bazhong: 2.8 %);
+  ``personal_account.retiree_rate`` × the declared 2022 average pension (Bazhong: 2.8 %); in
+  Shenyang the same day the retiree's large-amount premium ``large_amount.retiree_premium_monthly``
+  (2 yuan from 2024, 000 大额医疗保险费) is debited (``large_amount_premium``; refused, moving
+  nothing, when the balance is too low);
 * interest at each year end where the rule set gives ``personal_account.annual_interest_rate``
   (neither seed prints a rate, so neither rule set has one).
 
@@ -265,6 +268,15 @@ def _retiree_steps(facts: MemberFacts, years: ContributionYears, account: Person
         else:
             return steps
         steps.append(_Step(day, CREDIT_RANK, (1, month), "retiree_accrual", amount, None, text, edition, (reading,)))
+        if has(edition, "large_amount.retiree_premium_monthly"):
+            premium = read(edition, "large_amount.retiree_premium_monthly", day)
+            text = (
+                f"retiree large-amount premium for {day:%Y-%m}: {format_yuan(money(premium))} a month from the "
+                "personal account (大额补助保险费 每月从个人账户扣缴)"
+            )
+            fee = money(premium)
+            order = (1, month)
+            steps.append(_Step(day, DEBIT_RANK, order, "large_amount_premium", fee, None, text, edition, (premium,)))
     if missing:
         account.notes.append(
             (f"no 2022 average pension declared for retiree months {', '.join(missing)}: nothing credited", edition, ())
@@ -361,6 +373,24 @@ def _walk(
             if closed:
                 continue
             account.balance_fen += step.amount_fen
+            _move(account, step, step.amount_fen)
+        elif step.kind == "large_amount_premium":
+            if closed:
+                continue
+            if step.amount_fen > account.balance_fen:
+                account.refused.append(
+                    Refusal(
+                        step.on,
+                        step.kind,
+                        step.amount_fen,
+                        "",
+                        f"{step.text}: balance {format_yuan(account.balance_fen)} too low",
+                        step.edition,
+                        step.readings,
+                    )
+                )
+                continue
+            account.balance_fen -= step.amount_fen
             _move(account, step, step.amount_fen)
         elif step.kind == "interest":
             assert step.edition is not None

@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from domain.entitlements.continuity import continuity
+from domain.entitlements.continuity import continuity, employee_continuity
 from domain.entitlements.fold import MemberLedger
-from domain.entitlements.periods import CoveragePeriod, has, read
+from domain.entitlements.periods import OPEN_END, CoveragePeriod, has, read
+from domain.entitlements.spells import CoverageSpell
 from domain.explain import Explanations
 from domain.money import format_yuan
 from domain.policies import Edition
@@ -38,7 +39,8 @@ def status_document(ledger: MemberLedger) -> dict[str, Any]:
     facts = ledger.facts
     as_of = facts.as_of
     explanations = Explanations()
-    period = ledger.period_on(as_of)
+    spell = ledger.spell_on(as_of)
+    period = spell.period_on(as_of) if spell is not None else None
     current = period or ledger.latest_period(as_of)
     edition = current.edition if current else None
     document: dict[str, Any] = {
@@ -49,11 +51,12 @@ def status_document(ledger: MemberLedger) -> dict[str, Any]:
         "edition": None if edition is None else {"name": edition.name, "hash": edition.content_hash},
         "region": current.region if current else facts.region,
         "scheme": current.scheme if current else None,
-        "covered": ledger.covering(as_of) is not None,
-        "benefits_active": bool(period and period.benefits_on(as_of)),
+        "covered": spell is not None,
+        "benefits_active": bool(spell and spell.benefits_on(as_of)),
         "benefits_start": None,
-        "suspended": bool(period and period.suspended_on(as_of)),
+        "suspended": bool(spell and spell.suspended_on(as_of)),
         "waiting": None,
+        "spell": None,
         "continuity": {"consecutive_years": 0, "gap_years": 0},
         "major_illness": None,
         "caps": {},
@@ -63,11 +66,15 @@ def status_document(ledger: MemberLedger) -> dict[str, Any]:
         "contributions": [],
         "event_count": facts.event_count,
     }
-    if period is not None:
-        _coverage(document, period, as_of, explanations)
+    if spell is not None and period is not None:
+        _coverage(document, spell, period, as_of, explanations)
     elif current is not None:
+        last = ledger.latest_spell(as_of)
+        ended = last.covered_until if last is not None else current.covered_until
         explanations.add(
-            "covered", f"no paid coverage includes {as_of}; the last ended {current.covered_until}", current.edition
+            "covered",
+            f"no coverage spell includes {as_of}: the last ended {ended} (paid months and the arrears grace)",
+            current.edition,
         )
     if edition is not None and current is not None:
         _continuity_and_caps(document, ledger, edition, as_of, explanations, resident=current.scheme == "resident")
@@ -127,16 +134,51 @@ def _employee_accounts(
                 )
 
 
-def _coverage(document: dict[str, Any], period: CoveragePeriod, as_of: date, explanations: Explanations) -> None:
-    document["benefits_start"] = (
-        period.benefits_from.isoformat() if period.benefits_from < period.covered_until else None
+def _coverage(
+    document: dict[str, Any], spell: CoverageSpell, period: CoveragePeriod, as_of: date, explanations: Explanations
+) -> None:
+    """covered / benefits_active / benefits_start / suspended / waiting: all from the spell covering ``as_of``."""
+    # Employees: the spell's first day with benefits. Residents: the benefit period (医保待遇期) is the paid
+    # calendar year (001 医保待遇期; 002 ch.3 三问), so the start of the year's benefits, or the wait's end.
+    first = spell.periods[0] if spell.scheme != "resident" else period
+    waiting = spell.waiting if spell.scheme != "resident" else period.waiting
+    benefits_from = spell.benefits_from if spell.scheme != "resident" else period.benefits_from
+    document["spell"] = spell.as_json()
+    document["benefits_start"] = benefits_from.isoformat()
+    explanations.add("benefits_start", first.basis, first.edition, *first.readings)
+    explanations.add(
+        "covered",
+        f"in the {spell.scheme} coverage spell from {spell.covered_from}"
+        + (
+            f", paid until {spell.paid_until}, covered until {spell.covered_until} (arrears grace included)"
+            if spell.covered_until != OPEN_END
+            else " (open-ended)"
+        ),
+        period.edition,
+        *(
+            r
+            for r in spell.periods[-1].readings
+            if r.name.startswith("arrears.") or r.name == "readings.retiree_without_contributions"
+        ),
     )
-    explanations.add("benefits_start", period.basis, period.edition, *period.readings)
-    if period.waiting is not None and as_of < period.benefits_from:
-        document["waiting"] = period.waiting.as_json()
+    if period is not first:
+        explanations.add("benefits_active", period.basis, period.edition, *period.readings)
+    if waiting is not None:
+        running = as_of < benefits_from
+        document["waiting"] = {**waiting.as_json(), "running": running}
         explanations.add(
             "waiting",
-            f"waiting ({period.waiting.reason}) until {period.benefits_from}: {period.waiting.total_months} month(s)",
+            f"waiting ({waiting.reason}) from {waiting.counted_from} until {benefits_from}: "
+            f"{waiting.total_months} month(s), {'running' if running else 'over'} on {as_of}",
+            first.edition,
+            *first.readings,
+        )
+    if document["suspended"]:
+        resumes = spell.resumes_on(as_of)
+        explanations.add(
+            "suspended",
+            f"benefits suspended on {as_of} within the spell"
+            + (f"; they resume on {resumes}" if resumes else "; nothing paid yet restores them"),
             period.edition,
             *period.readings,
         )
@@ -154,13 +196,36 @@ def _continuity_and_caps(
     year = as_of.year
     if has(edition, "readings.continuity_counting_start"):
         state = continuity(ledger.facts, edition, ledger.cover, year)
-        document["continuity"] = {"consecutive_years": state.consecutive_years, "gap_years": state.gap_years}
+        document["continuity"] = {
+            "consecutive_years": state.consecutive_years,
+            "gap_years": state.gap_years,
+            "counts": "incentive_years",
+        }
         explanations.add(
             "continuity",
-            f"{state.consecutive_years} consecutive covered year(s) up to {year}; {state.gap_years} gap year(s) "
+            f"{state.consecutive_years} consecutive covered year(s) up to {year} (either scheme, from the counting "
+            f"start: the years the major-illness incentives and waits count); {state.gap_years} gap year(s) "
             f"before {year} since the counting start",
             edition,
             *state.readings,
+        )
+    if ledger.cover.employee_month_indexes:
+        # Employees: the continuous contribution months the switching and transfer rules test
+        # (002 ch.1 二十六, ch.2 八问; 001 其他规定) — counted while a spell covers the member.
+        # The latest run of paid months (last_paid_month says where it ends: for a member who switched to the
+        # resident scheme, the run the switching rule tested); it counts as current only inside an employee spell.
+        run = employee_continuity(ledger.cover, as_of)
+        document["continuity"]["employee"] = run.as_json()
+        if not resident:
+            current_run = run.continuous_years if document["covered"] and document["scheme"] == "employee" else 0
+            document["continuity"].update(consecutive_years=current_run, counts="employee_continuous_months")
+        explanations.add(
+            "continuity.employee",
+            f"{run.continuous_months} continuous employee contribution month(s)"
+            + (f" since {run.since:%Y-%m}" if run.since else "")
+            + (f", the last paid {run.last_paid_month:%Y-%m}" if run.last_paid_month else "")
+            + "; consecutive_years of an employee counts the full years of this run",
+            edition,
         )
     on = as_of
     caps: dict[str, dict[str, str]] = {}

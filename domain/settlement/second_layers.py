@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from domain.entitlements.ages import age_kind
 from domain.entitlements.periods import has
 from domain.money import fen_times_ratio, format_yuan
 from domain.policies import Bands, Edition, ParameterReading, Table, Tier
@@ -144,7 +145,7 @@ def _civil_servant(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settle
 
 
 def _bazhong_large_amount_kind(ctx: ClaimContext, on: date) -> tuple[str, ParameterReading | None]:
-    if ctx.facts.has_category("age_80_plus", on):
+    if ctx.facts.has_category("age_80_plus", on) or age_kind(ctx.facts, ctx.edition, "age_80_plus", on)[0]:
         return "age_80_plus", None
     listed = _read(ctx.edition, "large_amount.listed_diseases", ctx.claim.occurred_on)
     assert isinstance(listed.value, tuple)

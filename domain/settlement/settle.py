@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain.contract import ClaimFlag, ClaimSetting
+from domain.entitlements.ages import age_kind
 from domain.entitlements.periods import has
 from domain.explain import Explanations
 from domain.money import fen_divided_by_ratio, fen_times_ratio, format_yuan
@@ -63,7 +64,24 @@ def settle_claim(ctx: ClaimContext) -> Settlement:
     settlement.programme_caps = tuple((key, cap) for key, cap in basic.caps if key not in settlement.layers_fen)
     settle_second_layers(ctx, basic, settlement)
     _explain_retirement(ctx, settlement.explanations)
+    _explain_age(ctx, settlement.explanations)
     return settlement
+
+
+def _explain_age(ctx: ClaimContext, explanations: Explanations) -> None:
+    """Where the birth date (not a certified category) made the member a minor or 80+, say so and name the reading."""
+    on = ctx.service_on
+    age = ctx.facts.age_on(on)
+    for kind, certified in (("minor", STUDENT_OR_MINOR_CATEGORIES), ("age_80_plus", ("age_80_plus",))):
+        held, readings = age_kind(ctx.facts, ctx.edition, kind, on)
+        if held and not any(ctx.facts.has_category(c, on) for c in certified):
+            explanations.add(
+                "person_kind",
+                f"aged {age} on the admission day {on} (born {ctx.facts.birth_on}): settled as {kind} "
+                "from the birth date, no certification needed (reading age_kinds)",
+                ctx.edition,
+                *readings,
+            )
 
 
 def _explain_retirement(ctx: ClaimContext, explanations: Explanations) -> None:
@@ -97,6 +115,8 @@ def person_kind(ctx: ClaimContext, table: Table) -> str:
         return "retired" if ctx.retired(on) else "in_service"
     if any(ctx.facts.has_category(c, on) for c in STUDENT_OR_MINOR_CATEGORIES):
         return "student_or_minor"
+    if age_kind(ctx.facts, ctx.edition, "minor", on)[0]:
+        return "student_or_minor"  # under the adult age by the birth date (reading age_kinds)
     return "adult"
 
 

@@ -131,7 +131,9 @@ def test_timeline_draws_a_scheme_switch_the_gap_before_it_and_the_employee_wait(
     assert client.post("/v1/events", json=events).status_code == 200
     html = client.get("/console/members/M-0001", params={"as_of": "2026-06-01"}).text
     assert 'data-lane="employee" data-kind="fixed" data-from="2025-01-15"' in html
-    assert 'data-lane="gaps" data-kind="gap" data-from="2025-07-01" data-until="2026-01-01"' in html
+    # Paid to June; the arrears grace (002 ch.2 二十三问: suspended from the 4th unpaid month) keeps the spell to
+    # the end of September, so the gap runs from October.
+    assert 'data-lane="gaps" data-kind="gap" data-from="2025-10-01" data-until="2026-01-01"' in html
     assert 'data-lane="resident" data-kind="benefits" data-from="2026-01-01"' in html
     assert 'data-kind="switch" data-on="2026-01-01"' in html
     assert "职工医保 → 城乡居民医保" in html, "the switch says from which scheme to which, in Chinese by default"

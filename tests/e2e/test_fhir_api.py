@@ -49,16 +49,14 @@ def fhir_get(client: TestClient, path: str, **params: str) -> dict[str, Any]:
     return response.json()
 
 
-def test_coverage_lists_each_paid_year_as_a_valid_coverage_resource(client: TestClient) -> None:
+def test_coverage_lists_each_spell_as_a_valid_coverage_resource(client: TestClient) -> None:
     bazhong_resident(client)
     body = fhir_get(client, "/fhir/Coverage", beneficiary="Patient/M-0001", as_of="2026-06-01", known_at=KNOWN_AT)
     bundle = Bundle.model_validate(body)
-    assert bundle.type == "searchset" and bundle.total == 2
+    # 2025 and 2026 both paid in the central window: one unbroken spell, one Coverage.
+    assert bundle.type == "searchset" and bundle.total == 1
     spells = [Coverage.model_validate(entry.resource.model_dump()) for entry in bundle.entry]
-    assert [(c.period.start.isoformat(), c.period.end.isoformat()) for c in spells] == [
-        ("2025-01-01", "2025-12-31"),
-        ("2026-01-01", "2026-12-31"),
-    ]
+    assert [(c.period.start.isoformat(), c.period.end.isoformat()) for c in spells] == [("2025-01-01", "2026-12-31")]
     assert {coding.code for coding in spells[0].type.coding} == {"resident", "390"}
     assert spells[0].payor[0].identifier.value == "511900"
     assert spells[0].class_fhir[0].value == "bazhong-resident"

@@ -75,7 +75,9 @@ def test_status_answers_in_1101_fields_and_the_default_answer_is_unchanged(clien
     nhsa = client.get("/v1/members/M-0001/status", params=params | {"format": "nhsa"})
     assert nhsa.status_code == 200, nhsa.text
     body = nhsa.json()
-    assert body["insuinfo"] == [{"insutype": "390", "psn_insu_stas": "1", "insuplc_admdvs": "511900"}]
+    assert body["insuinfo"] == [
+        {"insutype": "390", "psn_insu_stas": "1", "psn_insu_date": "2025-01-01", "insuplc_admdvs": "511900"}
+    ]
     assert {row["fund_pay_type"] for row in body["fund_balances"]} == {"390100", "390200"}
     assert_golden("nhsa_status_bazhong_resident.json", body)
     ours = client.get("/v1/members/M-0001/status", params=params).json()

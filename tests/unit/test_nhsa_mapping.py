@@ -215,7 +215,9 @@ def test_an_insured_resident_reads_as_1101_with_balances_under_fund_codes() -> N
     document = _status(events, "R-2", "2025-06-01")
     nhsa = status_nhsa(document, table=CODE_TABLE)
     assert nhsa["infno"] == "1101" and nhsa["baseinfo"] == {"psn_no": "R-2"}
-    assert nhsa["insuinfo"] == [{"insutype": "390", "psn_insu_stas": "1", "insuplc_admdvs": "511900"}]
+    assert nhsa["insuinfo"] == [
+        {"insutype": "390", "psn_insu_stas": "1", "psn_insu_date": "2025-01-01", "insuplc_admdvs": "511900"}
+    ]
     balances = {row["ledger_balance"]: row for row in nhsa["fund_balances"]}
     assert balances["basic_pool"]["fund_pay_type"] == "390100"
     assert balances["basic_pool"]["used"] == document["caps"]["basic_pool"]["used"]
@@ -227,3 +229,25 @@ def test_a_member_without_coverage_on_the_date_reads_as_not_insured() -> None:
     nhsa = status_nhsa(document, table=CODE_TABLE)
     assert nhsa["insuinfo"][0]["psn_insu_stas"] == "4"
     assert nhsa["ledger"]["benefits_active"] is False
+
+
+def test_an_employee_inside_the_arrears_grace_reads_as_insured_from_the_spell_start() -> None:
+    """Paid for May on May 15 (Shenyang): on June 10, June not yet paid, the spell — and so 参保 — goes on."""
+    may = {
+        "event_id": "00000000-0000-0000-0000-0000000000e1",
+        "member_id": "E-1",
+        "type": "ContributionPaid",
+        "occurred_on": "2025-05-15",
+        "data": {
+            "scheme": "employee",
+            "region": "shenyang",
+            "coverage_start": "2025-05-01",
+            "coverage_end": "2025-05-31",
+            "amount": "300.00",
+            "kind": "regular",
+        },
+    }
+    nhsa = status_nhsa(_status([may], "E-1", "2025-06-10"), table=CODE_TABLE)
+    assert nhsa["insuinfo"][0]["psn_insu_stas"] == "1" and nhsa["insuinfo"][0]["psn_insu_date"] == "2025-05-01"
+    assert nhsa["ledger"]["benefits_active"] is True and nhsa["ledger"]["benefits_start"] == "2025-06-01"
+    assert nhsa["ledger"]["spell"]["covered_until"] == "2025-07-01"

@@ -1,0 +1,193 @@
+"""Coverage spells (连续参保期): the member's periods joined into unbroken stretches of coverage.
+
+A payment buys a coverage period (``periods.CoveragePeriod``); the status questions — is the
+member covered, are benefits active, from when, are they suspended, why the wait — are answered
+by the *spell* the day falls in, so they never flicker with the day of the month an employer pays.
+
+A period joins the spell before it when it is of the same scheme and
+
+* it begins no later than the spell's end — the last paid day, or the end of the arrears grace
+  the rules give after it (``arrears.suspension_start``, ``arrears.suspend_from_unpaid_month``),
+  whichever is later — and
+* the spell was not ended by a ``CoverageEnded``, and
+* its benefits start no later than the spell's benefits end: benefits that resume only after
+  an interruption start a spell (a resident year paid after the central window, arrears
+  back-paid too late to be retroactive, a new employment after the grace). A wait that runs on
+  from the spell's start (002 ch.3 十问 例三, 002 ch.2 六问 paid month by month) is the spell's
+  own wait.
+
+Otherwise the period starts a new spell, whose coverage begins where the spell before it ended
+(never earlier: the months in between already belong to it).
+
+Definitions (one for both schemes, docs/entitlements.md):
+
+* ``covered`` on day D: D falls in a spell (paid months and the arrears grace after them, or a
+  retiree's coverage without contributions);
+* ``benefits_active``: D falls in one of the spell's benefit runs;
+* ``benefits_start``: the first day with benefits of the spell covering D (a future date while
+  the spell's wait runs); for residents, whose benefit period (医保待遇期) is the paid calendar
+  year, the start of that year's benefits (``status._coverage``);
+* ``suspended``: covered, without benefits, and not in a wait: months paid by arrears back-pay
+  that are not retroactive (002 ch.2 二十三问; 000 待遇起始时间 2), until benefits resume;
+* ``waiting``: the wait at the spell's start, running or over (null for a spell without one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import pairwise
+
+from domain.entitlements.periods import OPEN_END, CoveragePeriod, Waiting
+
+
+@dataclass(frozen=True)
+class CoverageSpell:
+    """An unbroken stretch of coverage in one scheme, made of consecutive coverage periods."""
+
+    scheme: str
+    periods: tuple[CoveragePeriod, ...]
+    covered_from: date
+    #: The first day no longer covered: after the last paid day and the arrears grace (half-open).
+    covered_until: date
+    #: The last paid day + 1 (months paid, or a retiree's open-ended coverage).
+    paid_until: date
+    #: Merged half-open benefit runs, in order.
+    benefit_runs: tuple[tuple[date, date], ...]
+    #: The first day with benefits (the end of the starting wait; may lie beyond the paid months).
+    benefits_from: date
+    waiting: Waiting | None
+    ended: bool
+
+    @property
+    def region(self) -> str:
+        return self.periods[-1].region
+
+    def covers(self, day: date) -> bool:
+        return self.covered_from <= day < self.covered_until
+
+    def benefits_on(self, day: date) -> bool:
+        return any(start <= day < end for start, end in self.benefit_runs)
+
+    def waiting_on(self, day: date) -> bool:
+        return self.waiting is not None and self.covers(day) and day < self.benefits_from
+
+    def suspended_on(self, day: date) -> bool:
+        return self.covers(day) and not self.benefits_on(day) and not self.waiting_on(day)
+
+    def benefits_end(self) -> date | None:
+        return self.benefit_runs[-1][1] if self.benefit_runs else None
+
+    def period_on(self, day: date) -> CoveragePeriod:
+        """The period that describes ``day``: one giving benefits on it, else the last begun by it."""
+        for period in self.periods:
+            if period.benefits_on(day):
+                return period
+        begun = [p for p in self.periods if p.covered_from <= day]
+        return begun[-1] if begun else self.periods[0]
+
+    def as_json(self) -> dict[str, object]:
+        """The spell in the status document (``covered_until`` null when open-ended)."""
+        return {
+            "scheme": self.scheme,
+            "region": self.region,
+            "covered_from": self.covered_from.isoformat(),
+            "paid_until": None if self.paid_until >= OPEN_END else self.paid_until.isoformat(),
+            "covered_until": None if self.covered_until >= OPEN_END else self.covered_until.isoformat(),
+            "benefits_from": self.benefits_from.isoformat(),
+            "periods": len(self.periods),
+        }
+
+    def as_period(self) -> CoveragePeriod:
+        """The whole spell as one period (FHIR Coverage, console timeline): its wait at the start only, the
+        holes in its benefits as suspensions, the rule set and region of its latest period."""
+        last = self.periods[-1]
+        runs = self.benefit_runs
+        holes = tuple((end, start) for (_, end), (start, _) in pairwise(runs))
+        count = len(self.periods)
+        basis = self.periods[0].basis if count == 1 else f"{self.periods[0].basis}; {count} payments in one spell"
+        return CoveragePeriod(
+            scheme=self.scheme,
+            region=last.region,
+            edition=last.edition,
+            covered_from=self.covered_from,
+            covered_until=self.covered_until,
+            benefits_from=self.benefits_from,
+            benefits_until=runs[-1][1] if runs else self.benefits_from,
+            basis=basis,
+            readings=self.periods[0].readings,
+            waiting=self.waiting,
+            suspensions=holes,
+            ended=self.ended,
+        )
+
+    def resumes_on(self, day: date) -> date | None:
+        """Inside a suspension: the day benefits resume (None when nothing paid restores them)."""
+        return next((start for start, _ in self.benefit_runs if start > day), None)
+
+
+def _runs(periods: Sequence[CoveragePeriod]) -> tuple[tuple[date, date], ...]:
+    intervals = sorted((p.benefits_from, p.benefits_until) for p in periods if p.benefits_from < p.benefits_until)
+    merged: list[tuple[date, date]] = []
+    for start, end in intervals:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def _spell(periods: list[CoveragePeriod], covered_from: date) -> CoverageSpell:
+    first = periods[0]
+    paid_until = max(p.covered_until for p in periods)
+    runs = _runs(periods)
+    ended = any(p.ended for p in periods)
+    grace_until = max(p.benefits_until for p in periods)
+    covered_until = paid_until if ended else max(paid_until, grace_until)
+    benefits_from = runs[0][0] if runs else first.benefits_from
+    waiting = first.waiting if first.waiting is not None and benefits_from > covered_from else None
+    return CoverageSpell(
+        scheme=first.scheme,
+        periods=tuple(periods),
+        covered_from=covered_from,
+        covered_until=covered_until,
+        paid_until=paid_until,
+        benefit_runs=runs,
+        benefits_from=benefits_from,
+        waiting=waiting,
+        ended=ended,
+    )
+
+
+def _joins(spell: CoverageSpell, period: CoveragePeriod) -> bool:
+    if period.scheme != spell.scheme or spell.ended or period.covered_from > spell.covered_until:
+        return False
+    end = spell.benefits_end()
+    if end is None:
+        return True  # the spell's own wait still runs: a later payment shares it
+    return period.benefits_from <= end
+
+
+def coverage_spells(periods: Sequence[CoveragePeriod]) -> list[CoverageSpell]:
+    """Join the periods (any order) into spells, per scheme, in order of their start."""
+    spells: list[CoverageSpell] = []
+    for scheme in sorted({p.scheme for p in periods}):
+        ordered = sorted(
+            (p for p in periods if p.scheme == scheme), key=lambda p: (p.covered_from, p.covered_until, p.benefits_from)
+        )
+        current: list[CoveragePeriod] = []
+        spell: CoverageSpell | None = None
+        start = date.min
+        for period in ordered:
+            if spell is not None and _joins(spell, period):
+                current.append(period)
+            else:
+                if spell is not None:
+                    spells.append(spell)
+                start = max(period.covered_from, spell.covered_until) if spell is not None else period.covered_from
+                current = [period]
+            spell = _spell(current, start)
+        if spell is not None:
+            spells.append(spell)
+    return sorted(spells, key=lambda s: (s.covered_from, s.scheme))
