@@ -22,6 +22,16 @@ from domain.settlement.model import BasicPoolResult, ClaimContext, Settlement, s
 TEMPORARY_REMOTE_LOCATIONS = ("remote_temporary_referral", "remote_temporary_other")
 
 
+def settled_location(ctx: ClaimContext) -> str:
+    """The location the basic pool settled the stay as (an unfiled long-term stay is temporary care, a
+    university student away is long-term), so the second layers follow the same class of remote care."""
+    from domain.settlement.settle import effective_location  # settle imports this module
+
+    if ctx.claim.data.setting.value != "inpatient":
+        return ctx.claim.data.location.value
+    return effective_location(ctx)[0]
+
+
 def _read(edition: Edition, name: str, on: date) -> ParameterReading:
     return edition.reading(name, on)
 
@@ -199,7 +209,7 @@ def _supplementary(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settle
     """Supplementary insurance (000 补充医疗保险待遇): the member's ratio share within the basic-pool stage,
     deductible excluded, in marginal bands per settlement (readings.supplementary_band_basis)."""
     edition, on = ctx.edition, ctx.claim.occurred_on
-    remote = ctx.claim.data.location.value in TEMPORARY_REMOTE_LOCATIONS
+    remote = settled_location(ctx) in TEMPORARY_REMOTE_LOCATIONS
     name = "supplementary.temporary_remote_bands" if remote else "supplementary.local_bands"
     bands_reading = _read(edition, name, on)
     basis = _read(edition, "readings.supplementary_band_basis", on)
@@ -313,7 +323,7 @@ def _major_illness(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settle
             bands = shifted(bands, raise_points.value)
             readings += [reduction, raise_points]
         notes.append(f"low-income ({', '.join(held)})")
-    location = ctx.claim.data.location.value
+    location = settled_location(ctx)
     if location in TEMPORARY_REMOTE_LOCATIONS and has(edition, "remote.temporary_major_illness_ratio_reduction"):
         reduction = _read(edition, "remote.temporary_major_illness_ratio_reduction", on)
         assert isinstance(reduction.value, Decimal)

@@ -136,13 +136,16 @@ REMOTE_TABLE_FAMILIES = {
 FILING_FOR_LOCATION = {"remote_long_term": "long_term", "remote_temporary_referral": "temporary_referral"}
 
 
-def _effective_location(ctx: ClaimContext) -> tuple[str, str]:
+def effective_location(ctx: ClaimContext) -> tuple[str, str]:
     """The claim's location, downgraded to other-temporary when the filing it needs is missing."""
     location = ctx.claim.data.location.value
+    on = ctx.service_on
+    without_filing = _long_term_without_filing(ctx, location)
+    if without_filing is not None:
+        return "remote_long_term", without_filing[0]
     needed = FILING_FOR_LOCATION.get(location)
     if needed is None:
         return location, ""
-    on = ctx.service_on
     for _filed_on, filing in ctx.facts.filings:
         if (
             filing.kind.value == needed
@@ -151,6 +154,28 @@ def _effective_location(ctx: ClaimContext) -> tuple[str, str]:
         ):
             return location, ""
     return "remote_temporary_other", f"; no {needed} filing valid on {on}: settled as other temporary remote care"
+
+
+def _long_term_without_filing(ctx: ClaimContext, location: str) -> tuple[str, ParameterReading] | None:
+    """A note when the member's category is settled as long-term remote residence without a filing.
+
+    001 异地医疗待遇 异地就医参保人员类别划分 1 and 异地就医备案办理 3: 全日制本专科生、研究生纳入异地长期居住人员
+    类别 … 在异地住院就医时,无需办理备案. Such a member is never 临时外出人员 (the other class is "除上述情况外"),
+    so every remote stay but an emergency (which has its own rule) is settled as long-term residence.
+    """
+    if location in ("local", "remote_emergency") or not has(ctx.edition, "remote.long_term_without_filing_categories"):
+        return None
+    reading = read(ctx.edition, "remote.long_term_without_filing_categories", ctx.claim.occurred_on)
+    assert isinstance(reading.value, tuple)
+    on = ctx.service_on
+    matched = next((c for c in reading.value if ctx.facts.has_category(c, on)), None)
+    if matched is None:
+        return None
+    return (
+        f"; a {matched} on {on} is settled as a long-term remote resident without a filing "
+        f"(remote.long_term_without_filing_categories, {reading.reference.section})",
+        reading,
+    )
 
 
 def _inpatient_tables(
@@ -233,7 +258,9 @@ def _inpatient_basic_pool(ctx: ClaimContext, explanations: Explanations) -> Basi
     edition, data, on = ctx.edition, ctx.claim.data, ctx.claim.occurred_on
     if ClaimFlag.NON_DESIGNATED in data.flags and has(edition, "emergency.non_designated_inpatient_deductible"):
         return _non_designated_emergency(ctx, explanations)
-    location, location_note = _effective_location(ctx)
+    location, location_note = effective_location(ctx)
+    without_filing = _long_term_without_filing(ctx, ctx.claim.data.location.value)
+    location_readings = [without_filing[1]] if without_filing is not None else []
     deductibles, ratios, adjustments, deductible_factor, ratio_change = _inpatient_tables(ctx, location)
     table = _table(deductibles)
     level, level_readings = _facility_row(ctx, table, location)
@@ -268,6 +295,7 @@ def _inpatient_basic_pool(ctx: ClaimContext, explanations: Explanations) -> Basi
         *adjustments,
         *level_readings,
         *deductible_readings,
+        *location_readings,
     )
     return _basic_pool_result(
         policy_fen=data.policy_amount,
@@ -313,6 +341,16 @@ def _deductible(ctx: ClaimContext, table_fen: int) -> tuple[int, str, tuple[Para
         if childbirth.value is True:
             return 0, "; no deductible for a childbirth admission", (childbirth,)
     same_year = [(c, d) for c, d in ctx.paid_deductibles if c.data.discharged_on.year == ctx.year]
+    remote_full = _remote_full_deductible(ctx)
+    if remote_full is not None:
+        ordinal = 1 + len(same_year)
+        return (
+            table_fen,
+            f"; a remote admission (no. {ordinal} this year) pays the full deductible of its row: no repeat-admission "
+            "reduction or once-a-year exemption, though it counts as an admission for later local stays "
+            "(readings.remote_admission_deductible)",
+            (remote_full,),
+        )
     if "cancer" in flags and has(edition, "inpatient.cancer_deductible_once_per_year"):
         once = read(edition, "inpatient.cancer_deductible_once_per_year", on)
         if once.value is True and any("cancer" in {f.value for f in c.data.flags} and d > 0 for c, d in same_year):
@@ -332,3 +370,24 @@ def _deductible(ctx: ClaimContext, table_fen: int) -> tuple[int, str, tuple[Para
         if ordinal > 1:
             return owed, f"; admission no. {ordinal} this year pays {share:.0%} of the deductible", (reduction,)
     return table_fen, "", ()
+
+
+#: The reading of 异地住院就医,起付标准不享受减免待遇 the ledger applies (rules-digest §8).
+REMOTE_FULL_DEDUCTIBLE = "full_row_deductible_counted_for_local"
+
+
+def _remote_full_deductible(ctx: ClaimContext) -> ParameterReading | None:
+    """The reading when this admission is remote and the rule set says remote stays pay the full deductible.
+
+    000/001 异地就医待遇: 异地住院就医,起付标准不享受减免待遇;我市住院就医享受减免起付标准的,累加异地住院
+    就医次数. A remote stay (long-term, temporary, emergency — filed or not) gets neither the repeat-admission
+    reduction nor the once-a-year cancer exemption, yet it stays in ``paid_deductibles``, so it counts as an
+    admission when a later local stay is reduced. The listed-diagnosis and childbirth exemptions are not
+    reductions by admission count and are applied before this point.
+    """
+    if ctx.claim.data.location.value == "local" or not has(ctx.edition, "readings.remote_admission_deductible"):
+        return None
+    reading = read(ctx.edition, "readings.remote_admission_deductible", ctx.claim.occurred_on)
+    if reading.value != REMOTE_FULL_DEDUCTIBLE:
+        raise NotSettleable(f"readings.remote_admission_deductible {reading.value!r} is not one the ledger applies")
+    return reading
