@@ -106,6 +106,15 @@ MemberId = Annotated[
     ),
 ]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+FacilityId = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$",
+        description="A designated facility's identifier (定点医疗机构编码; letters, digits, _ . : -).",
+    ),
+]
 
 
 class Region(StrEnum):
@@ -446,6 +455,24 @@ class ClaimSubmittedData(_Data):
         default=None,
         description="The day the member applied for settlement (申请结算); absent, the day the claim was recorded.",
     )
+    #: The designated facility where care was taken; checked against the places the benefit allows.
+    facility_id: FacilityId | None = None
+    #: The general consultation fee (一般诊疗费) inside ``policy_amount``, settled on its own line.
+    general_consultation_fee: YuanAmount | None = None
+
+    @model_validator(mode="after")
+    def _consultation_fee_within_policy(self) -> ClaimSubmittedData:
+        if self.general_consultation_fee is not None and self.general_consultation_fee > self.policy_amount:
+            raise PydanticCustomError(
+                "consultation_fee_over_policy",
+                "general_consultation_fee {fee} is more than policy_amount {policy}",
+                {
+                    "field": "general_consultation_fee",
+                    "fee": format_yuan(self.general_consultation_fee),
+                    "policy": format_yuan(self.policy_amount),
+                },
+            )
+        return self
 
     @model_validator(mode="after")
     def _amounts(self) -> ClaimSubmittedData:
@@ -574,6 +601,16 @@ class MaternityOccurredData(_Data):
     employer_average_monthly_wage: YuanAmount | None = None
     unemployment_benefit: YuanAmount | None = None
     maternity_insured_from: IsoDate | None = None
+
+
+class PrimaryClinicChosenData(_Data):
+    """The outpatient-pooling clinic the member chose (门诊统筹定点医疗机构, 001 门诊统筹待遇): one community
+    health service centre or township health centre, in force from ``valid_from`` until the next choice.
+    ``village_clinic_ids`` names the village clinics (村卫生室) of a chosen township, which count as chosen too."""
+
+    facility_id: FacilityId
+    valid_from: IsoDate
+    village_clinic_ids: list[FacilityId] = Field(default_factory=list, max_length=200)
 
 
 # --------------------------------------------------------------------------- envelopes
@@ -724,6 +761,11 @@ class MaternityOccurred(_Envelope):
     data: MaternityOccurredData
 
 
+class PrimaryClinicChosen(_Envelope):
+    type: Literal["PrimaryClinicChosen"]
+    data: PrimaryClinicChosenData
+
+
 ContractEvent = Annotated[
     (
         MemberRegistered
@@ -745,6 +787,7 @@ ContractEvent = Annotated[
         | RetirementReached
         | ShortfallSettled
         | MaternityOccurred
+        | PrimaryClinicChosen
     ),
     Field(discriminator="type"),
 ]
@@ -770,6 +813,7 @@ EVENT_TYPES: tuple[str, ...] = (
     "RetirementReached",
     "ShortfallSettled",
     "MaternityOccurred",
+    "PrimaryClinicChosen",
 )
 
 EventBatch = Annotated[list[ContractEvent], Field(min_length=1, max_length=BATCH_EVENTS_MAX)]

@@ -181,6 +181,10 @@ def _scheme_rules(edition: Edition, first_year: int) -> SchemeRules:
         if has(name):
             outpatient_levels = _table(edition, name, day).rows
             break
+    if has("outpatient_pooling.chosen_clinic_levels"):
+        # Outpatient pooling pays only at the chosen community or township clinic: members go there.
+        chosen = _text_list(edition, "outpatient_pooling.chosen_clinic_levels", day)
+        outpatient_levels = tuple(level for level in outpatient_levels if level in chosen) or chosen
     certified_before = None
     if has("chronic.new_certifications_accepted"):
         name = "chronic.new_certifications_accepted"

@@ -28,6 +28,7 @@ from domain.contract import (
     MemberRegisteredData,
     PersonalAccountPaidOutData,
     PersonalAccountSpentData,
+    PrimaryClinicChosenData,
     RelativeBoundData,
     RelativeUnboundData,
     RemoteCareFiledData,
@@ -46,6 +47,7 @@ DATA_MODELS: dict[str, Any] = {
     "ConditionCertified": ConditionCertifiedData,
     "ClaimSubmitted": ClaimSubmittedData,
     "ClaimReversed": ClaimReversedData,
+    "PrimaryClinicChosen": PrimaryClinicChosenData,
 }
 
 #: Employee-account events (issue 8): kept in effective order for the account, years and maternity folds.
@@ -121,6 +123,8 @@ class MemberFacts:
     categories: list[CategorySpan] = field(default_factory=list)
     coverage_ends: list[tuple[date, CoverageEndedData]] = field(default_factory=list)
     filings: list[tuple[date, RemoteCareFiledData]] = field(default_factory=list)
+    #: Outpatient-pooling clinic choices (门诊统筹定点医疗机构), in effective order.
+    clinic_choices: list[PrimaryClinicChosenData] = field(default_factory=list)
     conditions: list[tuple[date, ConditionCertifiedData]] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     reversals: dict[str, tuple[date, ClaimReversedData]] = field(default_factory=dict)
@@ -129,6 +133,11 @@ class MemberFacts:
 
     def has_category(self, category: str, on: date) -> bool:
         return any(span.category == category and span.covers(on) for span in self.categories)
+
+    def clinic_chosen_on(self, day: date) -> PrimaryClinicChosenData | None:
+        """The clinic choice in force on ``day``: the latest one whose ``valid_from`` is on or before it."""
+        in_force = [choice for choice in self.clinic_choices if choice.valid_from <= day]
+        return max(in_force, key=lambda choice: choice.valid_from) if in_force else None
 
     def category_spans(self, category: str) -> list[CategorySpan]:
         return [span for span in self.categories if span.category == category]
@@ -177,6 +186,8 @@ def member_facts(events: Iterable[RecordedEvent], *, member_id: str, as_of: date
             facts.filings.append((event.occurred_on, data))
         elif isinstance(data, ConditionCertifiedData):
             facts.conditions.append((event.occurred_on, data))
+        elif isinstance(data, PrimaryClinicChosenData):
+            facts.clinic_choices.append(data)
         elif isinstance(data, ClaimSubmittedData):
             facts.claims.append(Claim(str(event.event_id), event.occurred_on, event.recorded_at, data))
         elif isinstance(data, ClaimReversedData):

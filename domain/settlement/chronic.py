@@ -35,6 +35,7 @@ from domain.settlement.draws import (
 from domain.settlement.errors import NotSettleable
 from domain.settlement.model import BasicPoolResult, ClaimContext
 from domain.settlement.outpatient import settle_outpatient_pooling
+from domain.settlement.places import check_two_diseases_place
 
 #: The only multiple-disease rule the seeds state (002 ch.4 三问: 只按其中限额标准最高的一种结算).
 HIGHEST_CAP_ONLY = "highest_cap_only"
@@ -95,6 +96,7 @@ def settle_two_diseases(ctx: ClaimContext, explanations: Explanations) -> BasicP
             ctx, key="two_diseases.deductible", amount_fen=money(deductible), readings=(deductible,)
         )
     payment.caps.append(Cap("two_diseases", money_cell(table(caps), row), (caps,)))
+    check_two_diseases_place(ctx, payment)
     payment.counts_against_basic_pool("two_diseases")
     return payment.settle(explanations)
 

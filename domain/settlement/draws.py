@@ -139,6 +139,9 @@ class Payment:
     to_second_layer: bool = True
     #: A limit per event (Bazhong maternity 限额支付), not a balance of the year.
     event_limit_fen: int | None = None
+    #: The part of the policy amount this payment settles, where another line settles the rest
+    #: (the general consultation fee, ``domain.settlement.consultation``); None: the whole policy amount.
+    policy_fen: int | None = None
 
     def counts_against_basic_pool(self, includes_token: str) -> None:
         """Add the basic-pool cap where this setting counts against it (rules-digest §5).
@@ -162,8 +165,9 @@ class Payment:
 
     def settle(self, explanations: Explanations) -> BasicPoolResult:
         data = self.ctx.claim.data
-        deductible_fen = min(self.deductible.owed_fen, data.policy_amount)
-        base = data.policy_amount - deductible_fen
+        policy_fen = data.policy_amount if self.policy_fen is None else self.policy_fen
+        deductible_fen = min(self.deductible.owed_fen, policy_fen)
+        base = policy_fen - deductible_fen
         raw = fen_times_ratio(base, self.ratio)
         paid = raw
         limits: list[str] = []
@@ -177,19 +181,19 @@ class Payment:
                 paid = remaining
                 binding = cap.key
                 limits.append(f"limited to the {format_yuan(remaining)} left of {cap.key} ({format_yuan(cap.cap_fen)})")
-        assert 0 <= paid <= data.policy_amount, "a programme pays between nothing and the policy amount"
+        assert 0 <= paid <= policy_fen, "a programme pays between nothing and the policy amount"
         # Beyond the basic-pool cap the large-amount layer takes over (000 大额医疗保险待遇 3).
         capped_base = base - fen_divided_by_ratio(paid, self.ratio) if binding == "basic_pool" and self.ratio else 0
         balances = [(cap.key, paid) for cap in self.caps]
         if self.deductible.key is not None:
             balances.append((self.deductible.key, deductible_fen))
-        second_layer_base = data.policy_amount - paid if self.to_second_layer else 0
+        second_layer_base = policy_fen - paid if self.to_second_layer else 0
         readings = [*self.ratio_readings, *self.deductible.readings]
         for cap in self.caps:
             readings.extend(cap.readings)
         readings.extend(self.extra_readings)
         text_parts = [
-            f"{self.label}: (policy {format_yuan(data.policy_amount)} − deductible {format_yuan(deductible_fen)}) "
+            f"{self.label}: (policy {format_yuan(policy_fen)} − deductible {format_yuan(deductible_fen)}) "
             f"× {self.ratio} = {format_yuan(raw)}",
             *limits,
             *self.notes,

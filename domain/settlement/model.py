@@ -93,6 +93,22 @@ class LayerPayment:
 
 
 @dataclass(frozen=True)
+class SettlementLine:
+    """A part of the bill settled on its own line (e.g. 一般诊疗费): the amount billed, what the fund paid."""
+
+    line: str
+    billed_fen: int
+    fund_fen: int
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "billed": format_yuan(self.billed_fen),
+            "fund": format_yuan(self.fund_fen),
+            "member": format_yuan(self.billed_fen - self.fund_fen),
+        }
+
+
+@dataclass(frozen=True)
 class BasicPoolResult:
     """What the basic pool pays on a claim, and what it leaves to the member and the later layers.
 
@@ -115,6 +131,8 @@ class BasicPoolResult:
     ratio: Decimal | None = None
     #: The yearly (or quarterly) cap of each balance the claim drew on, as (balance key, cap in fen).
     caps: tuple[tuple[str, int], ...] = ()
+    #: Parts of the bill settled on their own line inside the basic pool (the general consultation fee).
+    lines: tuple[SettlementLine, ...] = ()
 
 
 @dataclass
@@ -137,6 +155,10 @@ class Settlement:
     balances_after: dict[str, tuple[int | None, int]] = field(default_factory=dict)
     #: Caps of the programme balances the basic pool drew on (outpatient pooling, two diseases …).
     programme_caps: tuple[tuple[str, int], ...] = ()
+    #: Parts of the bill settled on their own line inside the basic pool (shown only when there are any).
+    lines: tuple[SettlementLine, ...] = ()
+    #: Extra sections of the document added after settlement (e.g. retroactive assistance), shown when set.
+    extra_json: dict[str, Any] = field(default_factory=dict)
 
     @property
     def fund_total_fen(self) -> int:
@@ -172,6 +194,8 @@ class Settlement:
             },
             "reasons": list(self.reasons),
             "explanations": self.explanations.as_json(),
+            **({"lines": {line.line: line.as_json() for line in self.lines}} if self.lines else {}),
+            **self.extra_json,
         }
 
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from domain.entitlements.periods import has, money, ratio
 from domain.explain import Explanations
 from domain.settlement.chronic_benefit import chronic_benefit_certifications
+from domain.settlement.consultation import consultation_line
 from domain.settlement.draws import (
     Cap,
     Deductible,
@@ -32,6 +33,7 @@ from domain.settlement.draws import (
 )
 from domain.settlement.errors import NotSettleable
 from domain.settlement.model import BasicPoolResult, ClaimContext
+from domain.settlement.places import check_outpatient_place
 from domain.settlement.remote_outpatient import remote_emergency_ratio_change, remote_outpatient_pooling
 
 DEDUCTIBLE_KEY = "outpatient_pooling.deductible"
@@ -51,8 +53,13 @@ def settle_outpatient_pooling(ctx: ClaimContext, explanations: Explanations) -> 
     if remote_note:
         payment.notes.append(remote_note)
         payment.extra_readings.extend(remote_readings)
+    if ctx.claim.data.location.value == "local":
+        # The chosen clinic binds care at home; care away from home has its own places (remote_outpatient).
+        check_outpatient_place(ctx, payment)
     payment.counts_against_basic_pool("outpatient_pooling")
-    return payment.settle(explanations)
+    line = consultation_line(ctx, payment)
+    result = payment.settle(explanations)
+    return result if line is None else line.settle(ctx, result, explanations)
 
 
 def settle_emergency(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
@@ -148,10 +155,11 @@ def _quarterly(ctx: ClaimContext) -> Payment:
     flat = read(ctx, "outpatient_pooling.flat_ratio")
     consultation = read(ctx, "outpatient_pooling.general_consultation_fee_ratio")
     payment = Payment(ctx, "outpatient pooling", ratio(flat), (flat,))
-    payment.notes.append(
-        "the claim does not separate the general consultation fee (一般诊疗费, paid at its own ratio), "
-        "so the whole policy amount is paid at the outpatient ratio"
-    )
+    if ctx.claim.data.general_consultation_fee is None:
+        payment.notes.append(
+            "the claim does not separate the general consultation fee (一般诊疗费, paid at its own ratio), "
+            "so the whole policy amount is paid at the outpatient ratio"
+        )
     payment.extra_readings.append(consultation)
     if ctx.facts.has_category("university_student", ctx.service_on):
         deductible = read(ctx, "outpatient_pooling.university_student_deductible")

@@ -62,6 +62,7 @@ def settle_claim(ctx: ClaimContext) -> Settlement:
     settlement.deductible_fen = basic.deductible_fen
     settlement.balances.extend(basic.balances)
     settlement.programme_caps = tuple((key, cap) for key, cap in basic.caps if key not in settlement.layers_fen)
+    settlement.lines = basic.lines
     settle_second_layers(ctx, basic, settlement)
     _explain_retirement(ctx, settlement.explanations)
     _explain_age(ctx, settlement.explanations)

@@ -83,6 +83,7 @@ VALID_DATA: dict[str, tuple[str, dict[str, Any]]] = {
             "employer_average_monthly_wage": "9000.00",
         },
     ),
+    "PrimaryClinicChosen": ("2025-01-05", {"facility_id": "SY-TOWN-001", "valid_from": "2025-01-05"}),
 }
 
 

@@ -1,0 +1,119 @@
+"""The general consultation fee (一般诊疗费) on its own settlement line (001 门、急诊待遇 3 门诊统筹待遇).
+
+其中一般诊疗费每次支付比例为80% at the chosen township or community clinic; at a village clinic the fee
+is 6 yuan a visit, of which the fund pays 5.5 and the member 0.5, the fund at most 11 a year per
+person. The claim's ``general_consultation_fee`` is the part of ``policy_amount`` that is this fee;
+the rest of the policy amount is settled by the outpatient-pooling rules. How the line sits among
+the other limits is the reading ``readings.general_consultation_fee_line``: its own ratio (or
+per-visit share), no deductible, outside the quarterly outpatient cap, inside the basic-pool cap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from domain.entitlements.periods import has, money, ratio
+from domain.explain import Explanations
+from domain.money import fen_times_ratio, format_yuan
+from domain.policies import ParameterReading
+from domain.settlement.draws import Payment, read, text
+from domain.settlement.errors import NotSettleable
+from domain.settlement.model import BasicPoolResult, ClaimContext, SettlementLine
+
+LINE = "general_consultation_fee"
+#: The yearly balance of the village-clinic consultation fund share (统筹基金最高支付限额每年每人11元).
+VILLAGE_KEY = "general_consultation_fee.village_clinic"
+#: The one reading of the line's place among the limits that the ledger applies.
+OWN_LINE = "own_ratio_no_deductible_outside_quarterly_cap"
+
+
+@dataclass(frozen=True)
+class ConsultationLine:
+    """The fee being settled on its own line; the payment settles the rest of the policy amount."""
+
+    fee_fen: int
+
+    def settle(self, ctx: ClaimContext, rest: BasicPoolResult, explanations: Explanations) -> BasicPoolResult:
+        basis = read(ctx, "readings.general_consultation_fee_line")
+        if text(basis) != OWN_LINE:
+            raise NotSettleable(f"readings.general_consultation_fee_line {text(basis)!r} is not one the ledger applies")
+        readings: list[ParameterReading] = [basis]
+        balances: list[tuple[str, int]] = []
+        if "village_clinic" in {flag.value for flag in ctx.claim.data.flags}:
+            raw, words = self._village(ctx, readings, balances)
+        else:
+            fund_ratio = read(ctx, "outpatient_pooling.general_consultation_fee_ratio")
+            readings.append(fund_ratio)
+            raw = fen_times_ratio(self.fee_fen, ratio(fund_ratio))
+            words = f"{format_yuan(self.fee_fen)} × {ratio(fund_ratio)} = {format_yuan(raw)}"
+        paid = raw
+        limits: list[str] = []
+        if any(key == "basic_pool" for key, _ in rest.caps):
+            cap = read(ctx, "basic_pool.annual_cap")
+            left = max(0, money(cap) - ctx.used("basic_pool") - rest.amount_fen)
+            if left < paid:
+                paid = left
+                limits.append(f"limited to the {format_yuan(left)} left of the basic-pool cap")
+            balances.append(("basic_pool", paid))
+            readings.append(cap)
+        if balances and balances[0][0] == VILLAGE_KEY:
+            balances[0] = (VILLAGE_KEY, paid)
+        explanations.add(
+            f"lines.{LINE}",
+            "; ".join(
+                [
+                    f"general consultation fee (一般诊疗费) on its own line: {words}",
+                    *limits,
+                    "no deductible, outside the quarterly outpatient cap (readings.general_consultation_fee_line)",
+                ]
+            ),
+            ctx.edition,
+            *readings,
+        )
+        unpaid = self.fee_fen - paid
+        return replace(
+            rest,
+            amount_fen=rest.amount_fen + paid,
+            balances=rest.balances + tuple(balances),
+            second_layer_base_fen=rest.second_layer_base_fen + unpaid,
+            copay_excluding_deductible_fen=rest.copay_excluding_deductible_fen + unpaid,
+            lines=(*rest.lines, SettlementLine(LINE, self.fee_fen, paid)),
+        )
+
+    def _village(
+        self, ctx: ClaimContext, readings: list[ParameterReading], balances: list[tuple[str, int]]
+    ) -> tuple[int, str]:
+        """Village clinic: the fund's share of each visit's fee, within the yearly fund limit per person."""
+        fee = read(ctx, "outpatient_pooling.village_clinic_consultation_fee")
+        share = read(ctx, "outpatient_pooling.village_clinic_consultation_fund_share")
+        cap = read(ctx, "outpatient_pooling.village_clinic_consultation_fund_annual_cap")
+        readings.extend((fee, share, cap))
+        visits, remainder = divmod(self.fee_fen, money(fee))
+        if remainder:
+            raise NotSettleable(
+                f"general_consultation_fee {format_yuan(self.fee_fen)} at a village clinic is not a whole number of "
+                f"visits at {format_yuan(money(fee))} each (outpatient_pooling.village_clinic_consultation_fee)"
+            )
+        raw = visits * money(share)
+        left = max(0, money(cap) - ctx.used(VILLAGE_KEY))
+        paid = min(raw, left)
+        balances.append((VILLAGE_KEY, paid))
+        words = f"{visits} village-clinic visit(s) × {format_yuan(money(share))} = {format_yuan(raw)}"
+        if paid < raw:
+            words += f", limited to the {format_yuan(left)} left of the {format_yuan(money(cap))} a year"
+        return paid, words
+
+
+def consultation_line(ctx: ClaimContext, payment: Payment) -> ConsultationLine | None:
+    """Split the fee off the payment where the rule set pays it on its own line; None where it does not."""
+    fee_fen = ctx.claim.data.general_consultation_fee
+    if not fee_fen:
+        return None
+    if not has(ctx.edition, "readings.general_consultation_fee_line"):
+        payment.notes.append(
+            f"the general consultation fee {format_yuan(fee_fen)} is settled with the rest: "
+            f"{ctx.edition.name} has no line of its own for it"
+        )
+        return None
+    payment.policy_fen = ctx.claim.data.policy_amount - fee_fen
+    return ConsultationLine(fee_fen)

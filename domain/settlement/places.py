@@ -1,0 +1,112 @@
+"""Where care may be taken: the chosen outpatient-pooling clinic and the facilities a programme allows.
+
+- Outpatient pooling (001 门、急诊待遇 3 门诊统筹待遇): the member chooses one community health service
+  centre or township health centre (社区卫生服务机构、乡镇卫生院) — a ``PrimaryClinicChosen`` event — and
+  outpatient pooling pays only there: 在非选定的门诊统筹定点医疗机构门诊就医,不享受门诊统筹待遇. The
+  village clinics (村卫生室) of a chosen township count as chosen too. University students keep their
+  chosen clinic and the 18 university-designated institutions, which the ledger does not list, so
+  their place is not checked.
+- Two-disease drugs (001 门、急诊待遇 4 两病用药待遇): at the member's outpatient-pooling clinic or a
+  designated hospital of level 2 or below (二级及以下定点医疗机构).
+
+Where the rule set has no such parameter (Shenyang employees, Bazhong), nothing is checked. A
+claim without ``facility_id`` is checked by its facility level only, and the explanation says so.
+"""
+
+from __future__ import annotations
+
+from domain.contract import PrimaryClinicChosenData
+from domain.entitlements.periods import has
+from domain.settlement.draws import Payment, read
+from domain.settlement.errors import NotSettleable
+from domain.settlement.model import ClaimContext
+
+#: Categories whose outpatient pooling is not tied to one chosen clinic (参保大学生 … 18家大学生定点医疗机构).
+UNTIED_CATEGORIES = ("university_student",)
+
+
+def _is_village(ctx: ClaimContext) -> bool:
+    return "village_clinic" in {flag.value for flag in ctx.claim.data.flags}
+
+
+def _at_chosen(choice: PrimaryClinicChosenData, facility_id: str, *, village: bool) -> bool:
+    """Whether ``facility_id`` is the chosen clinic, or one of the village clinics of the chosen township."""
+    if facility_id == choice.facility_id:
+        return True
+    return village and (not choice.village_clinic_ids or facility_id in choice.village_clinic_ids)
+
+
+def check_outpatient_place(ctx: ClaimContext, payment: Payment) -> None:
+    """Refuse outpatient pooling away from the chosen clinic; note what was checked on the payment."""
+    if not has(ctx.edition, "outpatient_pooling.chosen_clinic_levels"):
+        return
+    levels = read(ctx, "outpatient_pooling.chosen_clinic_levels")
+    assert isinstance(levels.value, tuple)
+    section = levels.reference.section
+    on, data = ctx.service_on, ctx.claim.data
+    payment.extra_readings.append(levels)
+    if any(ctx.facts.has_category(category, on) for category in UNTIED_CATEGORIES):
+        payment.notes.append(
+            "a university student may also use the university-designated institutions: the place is not checked"
+        )
+        return
+    village = _is_village(ctx)
+    level = data.facility_level.value
+    if not village and level not in levels.value:
+        raise NotSettleable(
+            f"outpatient pooling is paid only at the chosen community or township clinic or its village clinics "
+            f"(outpatient_pooling.chosen_clinic_levels: {', '.join(levels.value)}; "
+            f"{section}: 非选定…不享受门诊统筹待遇); a {level} facility is not one; nothing paid"
+        )
+    choice = ctx.facts.clinic_chosen_on(on)
+    if data.facility_id is None:
+        where = f"the chosen clinic {choice.facility_id}" if choice is not None else "a chosen clinic"
+        payment.notes.append(f"the claim names no facility_id: taken to be at {where} ({level})")
+        return
+    if choice is None:
+        raise NotSettleable(
+            f"no outpatient-pooling clinic chosen by {on}: {data.facility_id} is not a chosen clinic "
+            f"({section}: 非选定的门诊统筹定点医疗机构门诊就医,不享受门诊统筹待遇); nothing paid"
+        )
+    if not _at_chosen(choice, data.facility_id, village=village):
+        tied = f" or one of its village clinics ({', '.join(choice.village_clinic_ids)})" if village else ""
+        raise NotSettleable(
+            f"{data.facility_id} is not the chosen outpatient-pooling clinic {choice.facility_id}{tied} "
+            f"(chosen from {choice.valid_from}; {section}: 非选定…不享受门诊统筹待遇); nothing paid"
+        )
+    if data.facility_id == choice.facility_id:
+        payment.notes.append(f"at the chosen clinic {choice.facility_id} (from {choice.valid_from})")
+    elif choice.village_clinic_ids:
+        payment.notes.append(f"at {data.facility_id}, a village clinic of the chosen township {choice.facility_id}")
+    else:
+        payment.notes.append(
+            f"at the village clinic {data.facility_id}, taken to be of the chosen township {choice.facility_id} "
+            "(the choice lists no village clinics)"
+        )
+
+
+def check_two_diseases_place(ctx: ClaimContext, payment: Payment) -> None:
+    """Refuse two-disease drugs above level 2 unless bought at the member's chosen outpatient-pooling clinic."""
+    if not has(ctx.edition, "two_diseases.facility_levels"):
+        return
+    levels = read(ctx, "two_diseases.facility_levels")
+    assert isinstance(levels.value, tuple)
+    payment.extra_readings.append(levels)
+    data = ctx.claim.data
+    choice = ctx.facts.clinic_chosen_on(ctx.service_on)
+    if (
+        choice is not None
+        and data.facility_id is not None
+        and _at_chosen(choice, data.facility_id, village=_is_village(ctx))
+    ):
+        payment.notes.append(f"at the member's outpatient-pooling clinic {choice.facility_id}")
+        return
+    level = data.facility_level.value
+    if level not in levels.value:
+        at = f" ({data.facility_id})" if data.facility_id is not None else ""
+        raise NotSettleable(
+            f"two-disease drugs are paid only at the member's outpatient-pooling clinic or a designated facility "
+            f"of level 2 or below (two_diseases.facility_levels: {', '.join(levels.value)}; "
+            f"{levels.reference.section}); a {level} facility{at} is neither; nothing paid"
+        )
+    payment.notes.append(f"at a {level} facility (level 2 or below)")
