@@ -108,6 +108,14 @@ class Cap:
     key: str
     cap_fen: int
     readings: tuple[ParameterReading, ...]
+    #: A cap that runs over a span of years (a pregnancy), not one calendar year.
+    across_years: bool = False
+
+    def used(self, ctx: ClaimContext) -> int:
+        """What earlier claims drew on this cap: in the claim's year, or in any year for a cap across years."""
+        if not self.across_years:
+            return ctx.used(self.key)
+        return sum(amount for (key, _year), amount in ctx.used_fen.items() if key == self.key)
 
 
 @dataclass(frozen=True)
@@ -176,7 +184,7 @@ class Payment:
             limits.append(f"limited to the item's limit {format_yuan(self.event_limit_fen)} (限额支付)")
         binding: str | None = None
         for cap in self.caps:
-            remaining = max(0, cap.cap_fen - self.ctx.used(cap.key))
+            remaining = max(0, cap.cap_fen - cap.used(self.ctx))
             if remaining < paid:
                 paid = remaining
                 binding = cap.key

@@ -14,8 +14,10 @@ from a bill, and are refused here with that reason.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
+from domain.contract import ClaimFlag
 from domain.entitlements.periods import has, money, ratio
 from domain.explain import Explanations
 from domain.settlement.draws import Cap, Deductible, Payment, money_cell, read, table, text
@@ -25,8 +27,12 @@ from domain.settlement.outpatient import settle_outpatient_pooling
 
 PRENATAL = "prenatal_examination"
 ASSISTED_REPRODUCTION = "assisted_reproduction"
-#: The one reading of 一个孕期内 the ledger can count without a pregnancy identifier.
+#: Readings of 一个孕期内 (readings.prenatal_cap_period): per calendar year, or per pregnancy bounded by
+#: the maternity events of the history.
 CALENDAR_YEAR = "calendar_year"
+PER_PREGNANCY = "per_pregnancy"
+#: MaternityOccurred kinds that are not the end of the member's own pregnancy.
+NOT_A_PREGNANCY_END = ("male_nursing_leave",)
 #: Rows of maternity.medical_cap that add to another item (per extra baby, caesarean termination).
 ADD_ON_ITEMS = ("each_extra_baby", "termination_caesarean_extra")
 
@@ -74,19 +80,50 @@ def _medical_cap(ctx: ClaimContext, item: str, explanations: Explanations) -> Ba
 
 
 def _prenatal(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
-    """Shenyang resident prenatal examinations: ratio, deductible, a cap per pregnancy (counted per year)."""
+    """Shenyang resident prenatal examinations: ratio, deductible, a cap per pregnancy (001 生育保险待遇 2.1)."""
     period = read(ctx, "readings.prenatal_cap_period")
-    if text(period) != CALENDAR_YEAR:
-        raise NotSettleable(f"readings.prenatal_cap_period {text(period)!r} is not one the ledger counts")
     fund_ratio = read(ctx, "maternity.prenatal_ratio")
     deductible = read(ctx, "maternity.prenatal_deductible")
     cap = read(ctx, "maternity.prenatal_cap")
     payment = Payment(ctx, "prenatal examinations", ratio(fund_ratio), (fund_ratio,))
     payment.deductible = Deductible(money(deductible), None, (deductible,))
-    payment.caps.append(Cap(f"maternity:{PRENATAL}", money(cap), (cap, period)))
-    payment.notes.append("the per-pregnancy cap is counted per calendar year (readings.prenatal_cap_period)")
+    if text(period) == CALENDAR_YEAR:
+        payment.caps.append(Cap(f"maternity:{PRENATAL}", money(cap), (cap, period)))
+        payment.notes.append("the per-pregnancy cap is counted per calendar year (readings.prenatal_cap_period)")
+    elif text(period) == PER_PREGNANCY:
+        began_after = _pregnancy_began_after(ctx)
+        key = f"maternity:{PRENATAL}:after:{began_after or 'start'}"
+        payment.caps.append(Cap(key, money(cap), (cap, period), across_years=True))
+        since = f"the maternity event of {began_after}" if began_after else "the start of the member's history"
+        payment.notes.append(
+            f"the cap runs over the pregnancy after {since}, across calendar years (readings.prenatal_cap_period)"
+        )
+    else:
+        raise NotSettleable(f"readings.prenatal_cap_period {text(period)!r} is not one the ledger counts")
     payment.counts_against_basic_pool("maternity")
     return payment.settle(explanations)
+
+
+def _pregnancy_began_after(ctx: ClaimContext) -> date | None:
+    """The day of the last maternity event (birth, miscarriage, termination) before the examination, if any.
+
+    An examination belongs to the pregnancy a later maternity event ends; one after the last such
+    event starts the next pregnancy. The events are ``MaternityOccurred`` (not the father's nursing
+    leave) and admissions flagged ``childbirth`` that were not reversed.
+    """
+    on = ctx.service_on
+    ends = [
+        event.occurred_on
+        for event in ctx.facts.account_events
+        if event.type == "MaternityOccurred" and event.data.kind.value not in NOT_A_PREGNANCY_END
+    ]
+    ends += [
+        claim.data.admitted_on
+        for claim in ctx.facts.claims
+        if ClaimFlag.CHILDBIRTH in claim.data.flags and claim.data.claim_id not in ctx.facts.reversals
+    ]
+    before = [day for day in ends if day < on]
+    return max(before) if before else None
 
 
 def _assisted_reproduction(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
