@@ -12,9 +12,10 @@ all call :func:`fold_member`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import TypeVar
 
 from domain.entitlements.continuity import MajorIllnessCap, major_illness_cap
 from domain.entitlements.contribution_years import ContributionYears, contribution_years
@@ -37,7 +38,10 @@ from domain.member_stream import RecordedEvent
 from domain.policies import DateOutOfRangeError, Edition, ParameterReading
 from domain.settlement import ClaimContext, Settlement, layers_of, settle_claim
 from domain.settlement.model import LAYER_CAP_PARAMETERS
+from domain.settlement.partial import partial_edition, settle_beyond_rule_book
 from domain.settlement.settle import reject
+
+T = TypeVar("T")
 
 
 class NoRuleSet(LedgerError):
@@ -84,6 +88,8 @@ class MemberLedger:
     contribution_years: ContributionYears | None = None
     personal_account: PersonalAccount | None = None
     maternity: Maternity | None = None
+    #: Why part of the member's history has no rule set (``no rule set anshan-employee: …``); None when all do.
+    missing_rule_set: str | None = None
     #: Every resident payment checked against the deadline, the standard and duplicate-enrollment refunds.
     contributions: list[ContributionCheck] = field(default_factory=list)
 
@@ -165,24 +171,28 @@ def fold_member(
 ) -> MemberLedger:
     """Fold the member's events visible at (as_of, known_at) under the editions ``edition_for`` finds."""
     facts = member_facts(events, member_id=member_id, as_of=as_of, known_at=known_at)
+    # Contributions to a region and scheme without a rule set give coverage facts, not entitlements.
+    ruled, missing = _ruled_facts(facts, edition_for)
+    notes: list[str] = [missing] if missing else []
     # Resident payments the rules refuse (after the enrollment deadline, voided by a duplicate enrollment
     # before their year) buy no coverage; the status lists them with the reason.
-    checks = contribution_checks(facts, edition_for)
-    _drop_payments(facts, late_payment_ids(checks))
+    checks = contribution_checks(ruled, edition_for)
+    _drop_payments(ruled, late_payment_ids(checks))
     # Years first: they decide when a RetirementReached starts retiree benefits (and coverage without
     # contributions), which coverage and settlement use too.
-    years = contribution_years(facts, edition_for)
-    retiree = retiree_period(facts, years)
-    periods = _coverage_periods(facts, edition_for, retiree)
-    voided = duplicate_refunds(checks, facts, periods)
+    years = _unless_no_rule_set(lambda: contribution_years(ruled, edition_for), notes, edition_for)
+    retiree = retiree_period(ruled, years)
+    periods = _coverage_periods(ruled, edition_for, retiree)
+    voided = duplicate_refunds(checks, ruled, periods)
     if voided:
-        _drop_payments(facts, voided)
-        periods = _coverage_periods(facts, edition_for, retiree)
+        _drop_payments(ruled, voided)
+        periods = _coverage_periods(ruled, edition_for, retiree)
     ledger = MemberLedger(
         facts=facts, periods=periods, cover=year_cover(facts), edition_for=edition_for, spells=coverage_spells(periods)
     )
     ledger.contributions = checks
     ledger.contribution_years = years
+    ledger.missing_rule_set = notes[0] if notes else None
     settled_claims: list[Claim] = []
     paid_deductibles: list[tuple[Claim, int]] = []
     for claim in facts.claims:
@@ -204,8 +214,14 @@ def fold_member(
             ledger.programme_caps_fen[(programme_key, settlement.year)] = cap_fen
         if _insurance_fund_fen(settlement) > 0 and _counts_as_fund_use(settlement, claim):
             ledger.fund_use_years.add(settlement.year)
-    ledger.personal_account = personal_account(facts, edition_for, ledger.contribution_years, ledger.settlements)
-    ledger.maternity = maternity(facts, edition_for, ledger.contribution_years)
+    ledger.personal_account = _unless_no_rule_set(
+        lambda: personal_account(ruled, edition_for, ledger.contribution_years, ledger.settlements), notes, edition_for
+    )
+    ledger.maternity = _unless_no_rule_set(
+        lambda: maternity(ruled, edition_for, ledger.contribution_years), notes, edition_for
+    )
+    if ledger.missing_rule_set is None and notes:
+        ledger.missing_rule_set = notes[0]
     return ledger
 
 
@@ -223,6 +239,43 @@ def _coverage_periods(
 def _drop_payments(facts: MemberFacts, event_ids: set[str]) -> None:
     if event_ids:
         facts.payments = [p for p in facts.payments if p.event_id not in event_ids]
+
+
+def _ruled_facts(facts: MemberFacts, edition_for: EditionFinder) -> tuple[MemberFacts, str | None]:
+    """The facts whose contributions have a rule set, and why the others have none (None: all have one)."""
+    missing: list[str] = []
+    kept = []
+    for payment in facts.payments:
+        try:
+            edition_for(payment.region, payment.scheme)
+        except NoRuleSet as error:
+            reason = _missing_reason(error, edition_for)
+            if reason not in missing:
+                missing.append(reason)
+            continue
+        kept.append(payment)
+    if not missing:
+        return facts, None
+    return replace(facts, payments=kept), "; ".join(missing)
+
+
+def _missing_reason(error: NoRuleSet, edition_for: EditionFinder) -> str:
+    """``no rule set anshan-employee: …`` naming what the rulebook does hold for the region."""
+    partial = partial_edition(edition_for, error.region)
+    if partial is not None:
+        held = f"the rulebook holds only the partial rule set {partial.name} for {error.region}"
+    else:
+        held = f"the rulebook holds no rule set for {error.region} {error.scheme}s"
+    return f"no rule set {error.region}-{error.scheme}: {held}"
+
+
+def _unless_no_rule_set(compute: Callable[[], T], notes: list[str], edition_for: EditionFinder) -> T | None:
+    """An employee entitlement, or None where a region the history names has no rule set (noted in ``notes``)."""
+    try:
+        return compute()
+    except NoRuleSet as error:
+        notes.append(_missing_reason(error, edition_for))
+        return None
 
 
 def _balances_after(ledger: MemberLedger, settlement: Settlement, claim: Claim) -> dict[str, tuple[int | None, int]]:
@@ -294,6 +347,14 @@ def _settle(
         blank.status = "reversed"
         blank.reasons.append(f"reversed on {reversal[0]}: {reversal[1].reason}")
         return blank
+    if period is None and ledger.missing_rule_set is not None:
+        return settle_beyond_rule_book(
+            facts=ledger.facts,
+            claim=claim,
+            missing=ledger.missing_rule_set,
+            edition_for=ledger.edition_for,
+            settlement=blank,
+        )
     if spell is None or period is None:
         return reject(blank, f"not covered on the admission day {admitted_on}")
     if not spell.benefits_on(admitted_on):

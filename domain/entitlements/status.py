@@ -18,6 +18,7 @@ from domain.entitlements.spells import CoverageSpell
 from domain.explain import Explanations
 from domain.money import format_yuan
 from domain.policies import Edition
+from domain.settlement.partial import beyond_rule_book_status
 
 STATUS_VERSION = 1
 
@@ -49,6 +50,7 @@ def status_document(ledger: MemberLedger) -> dict[str, Any]:
         "as_of": as_of.isoformat(),
         "known_at": _iso_utc(facts.known_at),
         "edition": None if edition is None else {"name": edition.name, "hash": edition.content_hash},
+        "rule_set": None if edition is None else edition.name,
         "region": current.region if current else facts.region,
         "scheme": current.scheme if current else None,
         "covered": spell is not None,
@@ -80,6 +82,12 @@ def status_document(ledger: MemberLedger) -> dict[str, Any]:
         _continuity_and_caps(document, ledger, edition, as_of, explanations, resident=current.scheme == "resident")
     _employee_accounts(document, ledger, edition, explanations)
     _contributions(document, ledger, explanations)
+    if period is None and ledger.missing_rule_set is not None:
+        document.update(
+            beyond_rule_book_status(
+                facts=facts, missing=ledger.missing_rule_set, edition_for=ledger.edition_for, explanations=explanations
+            )
+        )
     document["explanations"] = explanations.as_json()
     return document
 
