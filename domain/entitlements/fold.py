@@ -39,6 +39,7 @@ from domain.policies import DateOutOfRangeError, Edition, ParameterReading
 from domain.settlement import ClaimContext, Settlement, layers_of, settle_claim
 from domain.settlement.model import LAYER_CAP_PARAMETERS
 from domain.settlement.partial import partial_edition, settle_beyond_rule_book
+from domain.settlement.retroactive import RetroactiveAssistance, certification_nodes, decide_retroactive_assistance
 from domain.settlement.settle import reject
 
 T = TypeVar("T")
@@ -90,6 +91,8 @@ class MemberLedger:
     maternity: Maternity | None = None
     #: Why part of the member's history has no rule set (``no rule set anshan-employee: …``); None when all do.
     missing_rule_set: str | None = None
+    #: The ledger's own retroactive-assistance decisions (依申请救助), in the order they were taken.
+    retroactive_assistance: list[RetroactiveAssistance] = field(default_factory=list)
     #: Every resident payment checked against the deadline, the standard and duplicate-enrollment refunds.
     contributions: list[ContributionCheck] = field(default_factory=list)
 
@@ -195,10 +198,14 @@ def fold_member(
     ledger.missing_rule_set = notes[0] if notes else None
     settled_claims: list[Claim] = []
     paid_deductibles: list[tuple[Claim, int]] = []
+    retroactive = _RetroactiveAssistance(ledger)
     for claim in facts.claims:
         claim_id = claim.data.claim_id
         if claim_id in ledger.settlements:
             continue  # a claim_id is settled once; a resubmission under a new event_id changes nothing
+        # A certification whose node is on or before this admission is decided first: its top-ups use
+        # the year's assistance deductible and limit before this claim does.
+        retroactive.decide_up_to(claim.data.admitted_on, settled_claims)
         settlement = _settle(ledger, claim, tuple(settled_claims), tuple(paid_deductibles))
         ledger.settlements[claim_id] = settlement
         if settlement.status != "settled":
@@ -214,6 +221,7 @@ def fold_member(
             ledger.programme_caps_fen[(programme_key, settlement.year)] = cap_fen
         if _insurance_fund_fen(settlement) > 0 and _counts_as_fund_use(settlement, claim):
             ledger.fund_use_years.add(settlement.year)
+    retroactive.decide_up_to(facts.as_of, settled_claims)
     ledger.personal_account = _unless_no_rule_set(
         lambda: personal_account(ruled, edition_for, ledger.contribution_years, ledger.settlements), notes, edition_for
     )
@@ -239,6 +247,30 @@ def _coverage_periods(
 def _drop_payments(facts: MemberFacts, event_ids: set[str]) -> None:
     if event_ids:
         facts.payments = [p for p in facts.payments if p.event_id not in event_ids]
+
+
+class _RetroactiveAssistance:
+    """Takes the retroactive-assistance decisions (依申请救助) in date order as the fold reaches their node."""
+
+    def __init__(self, ledger: MemberLedger) -> None:
+        self.ledger = ledger
+        self.pending = certification_nodes(ledger.facts)
+        self.assisted_fen: dict[str, int] = {}
+
+    def decide_up_to(self, day: date, settled_claims: list[Claim]) -> None:
+        while self.pending and self.pending[0][0] <= day:
+            node, category = self.pending.pop(0)
+            decision = decide_retroactive_assistance(
+                facts=self.ledger.facts,
+                node=node,
+                category=category,
+                claims=settled_claims,
+                settlements=self.ledger.settlements,
+                used_fen=self.ledger.used_fen,
+                assisted_fen=self.assisted_fen,
+            )
+            if decision is not None:
+                self.ledger.retroactive_assistance.append(decision)
 
 
 def _ruled_facts(facts: MemberFacts, edition_for: EditionFinder) -> tuple[MemberFacts, str | None]:

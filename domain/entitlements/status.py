@@ -88,6 +88,10 @@ def status_document(ledger: MemberLedger) -> dict[str, Any]:
                 facts=facts, missing=ledger.missing_rule_set, edition_for=ledger.edition_for, explanations=explanations
             )
         )
+    if ledger.retroactive_assistance:
+        document["retroactive_assistance"] = [decision.as_json() for decision in ledger.retroactive_assistance]
+        for decision in ledger.retroactive_assistance:
+            explanations.extend(decision.explanations)
     document["explanations"] = explanations.as_json()
     return document
 
