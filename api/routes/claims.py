@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 
 from api.auth import audit_write, authenticate, check_regions
+from api.examples import CLAIM_EXAMPLES
 from api.nhsa import ResponseFormat, settlement_representation
 from api.problems import PROBLEM_MEDIA_TYPE
 from api.routes.events import parse_json, read_body_limited
@@ -35,7 +36,12 @@ CLAIM_SCHEMA: dict[str, Any] = TypeAdapter(ClaimSubmitted).json_schema(ref_templ
         "reference. 201 when decided now; 200 with the recorded decision when the claim was decided before."
     ),
     status_code=201,
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": CLAIM_SCHEMA}}}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": CLAIM_SCHEMA, "examples": CLAIM_EXAMPLES}},
+        }
+    },
     responses={
         200: {"description": "Already decided: the recorded decision"},
         409: _PROBLEM,

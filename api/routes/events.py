@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 
 from api.auth import audit_write, authenticate, check_regions
+from api.examples import EVENT_BATCH_EXAMPLES
 from api.problems import PROBLEM_MEDIA_TYPE, MalformedJson, RequestBodyTooLarge
 from api.schemas import BatchStored, EventOutcome
 from domain.contract import BATCH_EVENTS_MAX, EventBatch, parse_batch
@@ -59,7 +60,12 @@ def parse_json(body: bytes) -> object:
         "with different content is a 409 naming it. Invalid events give a 422 listing every event (index, "
         "event_id), field and reason. `recorded_at` may be sent only with `historical_import=true`."
     ),
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": EVENT_BATCH_SCHEMA}}}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": EVENT_BATCH_SCHEMA, "examples": EVENT_BATCH_EXAMPLES}},
+        }
+    },
     responses={409: _PROBLEM, 413: _PROBLEM, 422: _PROBLEM, 400: _PROBLEM, 503: _PROBLEM},
 )
 async def post_events(
