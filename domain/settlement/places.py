@@ -52,13 +52,16 @@ def check_outpatient_place(ctx: ClaimContext, payment: Payment) -> None:
         return
     village = _is_village(ctx)
     level = data.facility_level.value
+    choice = ctx.facts.clinic_chosen_on(on)
+    if choice is not None and data.facility_id == choice.facility_id:
+        payment.notes.append(f"at the chosen clinic {choice.facility_id} (from {choice.valid_from})")
+        return
     if not village and level not in levels.value:
         raise NotSettleable(
             f"outpatient pooling is paid only at the chosen community or township clinic or its village clinics "
             f"(outpatient_pooling.chosen_clinic_levels: {', '.join(levels.value)}; "
             f"{section}: 非选定…不享受门诊统筹待遇); a {level} facility is not one; nothing paid"
         )
-    choice = ctx.facts.clinic_chosen_on(on)
     if data.facility_id is None:
         where = f"the chosen clinic {choice.facility_id}" if choice is not None else "a chosen clinic"
         payment.notes.append(f"the claim names no facility_id: taken to be at {where} ({level})")
@@ -74,9 +77,7 @@ def check_outpatient_place(ctx: ClaimContext, payment: Payment) -> None:
             f"{data.facility_id} is not the chosen outpatient-pooling clinic {choice.facility_id}{tied} "
             f"(chosen from {choice.valid_from}; {section}: 非选定…不享受门诊统筹待遇); nothing paid"
         )
-    if data.facility_id == choice.facility_id:
-        payment.notes.append(f"at the chosen clinic {choice.facility_id} (from {choice.valid_from})")
-    elif choice.village_clinic_ids:
+    if choice.village_clinic_ids:
         payment.notes.append(f"at {data.facility_id}, a village clinic of the chosen township {choice.facility_id}")
     else:
         payment.notes.append(
