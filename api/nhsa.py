@@ -42,7 +42,10 @@ CODE_TABLE: NhsaCodeTable = load_code_table()
 
 
 def scheme_of(editions: Mapping[str, Edition], document: Mapping[str, Any]) -> str | None:
-    """The scheme of the edition that made a settlement (by name, else by hash for what-if editions)."""
+    """The scheme of the edition that made a settlement (by name, else by hash for what-if editions); a
+    settlement by a partial rule set serving both schemes names the member's own ``scheme``."""
+    if isinstance(document.get("scheme"), str):
+        return str(document["scheme"])
     named = document.get("edition")
     if not named:
         return None

@@ -111,6 +111,8 @@ def _remote_inpatient(
     deductible = min(deductible_reading.value, data.policy_amount)
     paid = fen_times_ratio(data.policy_amount - deductible, fund_ratio)
     settlement.edition = edition
+    # The partial rule set serves both schemes: the document names the member's own.
+    settlement.extra_json["scheme"] = span.scheme
     settlement.layers_fen = {"basic_pool": paid}
     settlement.deductible_fen = deductible
     settlement.balances.append(("basic_pool", paid))

@@ -79,3 +79,24 @@ def test_ledger_scenario_no_longer_fails_on_an_anshan_member(tmp_path: Path) -> 
     assert status["rule_set"] is None and status["reason"] == REASON
     # Filed on 2025-02-01 (valid on admission): (10700 − 700) × 70 % = 7000.00
     assert settlement["status"] == "settled" and settlement["layers"] == {"basic_pool": "7000.00"}
+
+
+def test_every_representation_answers_for_an_anshan_employee(client: TestClient) -> None:
+    """Status in the platform's format and the FHIR resources: answers, not server errors."""
+    assert client.post("/v1/events", json=anshan_events()).status_code == 200
+    assert client.post("/v1/claims", json=claim("AS-C1", "remote_long_term")).status_code == 201
+    known_at = "2030-01-01T00:00:00Z"
+    answers = {
+        "nhsa status": client.get("/v1/members/AS-0001/status", params={"as_of": "2025-06-30", "format": "nhsa"}),
+        "nhsa claim": client.post("/v1/claims?format=nhsa", json=claim("AS-C1", "remote_long_term")),
+        "coverage": client.get(
+            "/fhir/Coverage", params={"beneficiary": "AS-0001", "as_of": "2025-06-30", "known_at": known_at}
+        ),
+        "eligibility": client.get(
+            "/fhir/CoverageEligibilityResponse",
+            params={"patient": "AS-0001", "date": "2025-06-30", "known_at": known_at},
+        ),
+        "eob": client.get("/fhir/ExplanationOfBenefit/AS-C1", params={"patient": "AS-0001", "known_at": known_at}),
+    }
+    failed = {name: (r.status_code, r.text[:300]) for name, r in answers.items() if r.status_code != 200}
+    assert failed == {}
