@@ -1,4 +1,8 @@
-"""The general consultation fee (一般诊疗费) on its own settlement line (001 门、急诊待遇 3 门诊统筹待遇).
+"""The general consultation fee (一般诊疗费) on its own settlement line (001 门、急诊待遇 3 门诊统筹待遇;
+002 ch.1 十五, ch.3 二十七问).
+
+Bazhong residents pay no general consultation fee at township and community health centres and village
+clinics: the resident fund pays it to the clinic (免缴, ratio 1), outside the yearly outpatient cap.
 
 其中一般诊疗费每次支付比例为80% at the chosen township or community clinic; at a village clinic the fee
 is 6 yuan a visit, of which the fund pays 5.5 and the member 0.5, the fund at most 11 a year per
@@ -39,7 +43,8 @@ class ConsultationLine:
             raise NotSettleable(f"readings.general_consultation_fee_line {text(basis)!r} is not one the ledger applies")
         readings: list[ParameterReading] = [basis]
         balances: list[tuple[str, int]] = []
-        if "village_clinic" in {flag.value for flag in ctx.claim.data.flags}:
+        village = "village_clinic" in {flag.value for flag in ctx.claim.data.flags}
+        if village and has(ctx.edition, "outpatient_pooling.village_clinic_consultation_fund_share"):
             raw, words = self._village(ctx, readings, balances)
         else:
             fund_ratio = read(ctx, "outpatient_pooling.general_consultation_fee_ratio")
@@ -115,5 +120,17 @@ def consultation_line(ctx: ClaimContext, payment: Payment) -> ConsultationLine |
             f"{ctx.edition.name} has no line of its own for it"
         )
         return None
+    village = "village_clinic" in {flag.value for flag in ctx.claim.data.flags}
+    level = ctx.claim.data.facility_level.value
+    if not village and has(ctx.edition, "outpatient_pooling.general_consultation_fee_levels"):
+        levels = read(ctx, "outpatient_pooling.general_consultation_fee_levels")
+        assert isinstance(levels.value, tuple)
+        if level not in levels.value:
+            payment.extra_readings.append(levels)
+            payment.notes.append(
+                f"the general consultation fee {format_yuan(fee_fen)} at a {level} facility is settled with the rest "
+                f"(its own line is for {', '.join(levels.value)} and village clinics)"
+            )
+            return None
     payment.policy_fen = ctx.claim.data.policy_amount - fee_fen
     return ConsultationLine(fee_fen)
