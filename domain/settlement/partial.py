@@ -55,6 +55,10 @@ def settle_beyond_rule_book(
     data = claim.data
     admitted_on = data.admitted_on
     span = paid_span_on(facts, admitted_on)
+    # What can be known: no complete rule set, why, and the paid coverage of the admission day.
+    settlement.extra_json.update(
+        rule_set=None, reason=missing, coverage_fact=None if span is None else _coverage_fact(span)
+    )
     if span is None:
         return _refuse(settlement, f"not covered on the admission day {admitted_on}; {missing}")
     partial = partial_edition(edition_for, span.region)
@@ -73,6 +77,18 @@ def settle_beyond_rule_book(
         return _remote_inpatient(facts, claim, span, partial, missing, settlement)
     except DateOutOfRangeError as error:
         return _refuse(settlement, f"no rules in force on the claim date: {error}")
+
+
+def _coverage_fact(payment: Payment) -> dict[str, str]:
+    return {
+        "scheme": payment.scheme,
+        "region": payment.region,
+        "coverage_start": payment.coverage_start.isoformat(),
+        "coverage_end": payment.coverage_end.isoformat(),
+        "paid_on": payment.paid_on.isoformat(),
+        "amount": format_yuan(payment.amount_fen),
+        "kind": payment.kind.value,
+    }
 
 
 def _refuse(settlement: Settlement, reason: str) -> Settlement:
@@ -162,16 +178,7 @@ def beyond_rule_book_status(
         "covered": span is not None,
         "benefits_active": None,
         "coverage_facts": [
-            {
-                "scheme": p.scheme,
-                "region": p.region,
-                "coverage_start": p.coverage_start.isoformat(),
-                "coverage_end": p.coverage_end.isoformat(),
-                "paid_on": p.paid_on.isoformat(),
-                "amount": format_yuan(p.amount_fen),
-                "kind": p.kind.value,
-            }
-            for p in sorted(facts.payments, key=lambda p: (p.coverage_start, p.paid_on, p.event_id))
+            _coverage_fact(p) for p in sorted(facts.payments, key=lambda p: (p.coverage_start, p.paid_on, p.event_id))
         ],
         "partial_rule_sets": [] if partial is None else [partial.name],
     }
