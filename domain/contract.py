@@ -913,7 +913,7 @@ def _raw_event_id(raw: object) -> str | None:
 
 
 #: Optional data fields added to v1 after events were stored: left out of the digest when absent.
-OPTIONAL_FIELDS_ADDED_LATER: tuple[str, ...] = ("applied_on",)
+OPTIONAL_FIELDS_ADDED_LATER: tuple[str, ...] = ("applied_on", "facility_id", "general_consultation_fee")
 
 
 def content_sha256(event: _Envelope) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.contract import parse_event
+from domain.contract import content_sha256, event_data_json, parse_event
 from domain.errors import InvalidEvents
 from tests.support.events import make_event
 
@@ -42,3 +42,12 @@ def test_a_clinic_choice_names_its_village_clinics() -> None:
     with pytest.raises(InvalidEvents) as caught:
         parse_event(make_event("PrimaryClinicChosen", village_clinic_ids=["ok", "not ok"]))
     assert caught.value.problems[0].as_dict()["field"].startswith("data.village_clinic_ids")
+
+
+@pytest.mark.parametrize(("field", "value"), [("facility_id", "SY-TOWN-001"), ("general_consultation_fee", "6.00")])
+def test_the_new_claim_fields_change_the_content_only_when_sent(field: str, value: str) -> None:
+    before = parse_event(make_event("ClaimSubmitted"))
+    assert field not in event_data_json(before), "an earlier claim keeps its stored form"
+    sent = parse_event(make_event("ClaimSubmitted", **{field: value}))
+    assert content_sha256(sent) != content_sha256(before)
+    assert event_data_json(sent)[field] == value
