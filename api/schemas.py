@@ -41,3 +41,5 @@ class Health(BaseModel):
     #: "ok", "unavailable: <error>" or "not configured" (the embedded default runs workers in-process).
     redis: str = "not configured"
     max_notification_id: int | None = None
+    #: Members the live projection isolated because their fold fails (see ``ledger project --failures``).
+    isolated_members: int = 0

@@ -68,16 +68,33 @@ YuanAmount = Annotated[
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
+#: Earliest and latest date the contract accepts anywhere (a birth, a payment, a coverage period …).
+#: Nothing the ledger records can be true outside them, and every date arithmetic of the fold
+#: (a year before, a month after) stays inside the calendar.
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(2100, 12, 31)
+
+
+def _check_date_range(value: date) -> date:
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise PydanticCustomError(
+            "date_range",
+            "{value} is outside the dates the ledger accepts ({low} to {high})",
+            {"value": value.isoformat(), "low": DATE_MIN.isoformat(), "high": DATE_MAX.isoformat()},
+        )
+    return value
+
 
 def _parse_iso_date(value: object) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
+        return _check_date_range(value)
     if not isinstance(value, str) or not _ISO_DATE.match(value):
         raise PydanticCustomError("date_format", "must be a date written YYYY-MM-DD")
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise PydanticCustomError("date_value", "is not a real calendar date ({value})", {"value": value}) from None
+    return _check_date_range(parsed)
 
 
 #: A calendar date, ISO ``YYYY-MM-DD`` only (no timestamps, no other formats).
@@ -91,7 +108,12 @@ IsoDate = Annotated[
 def _require_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise PydanticCustomError("datetime_naive", "must carry a time zone (UTC, e.g. 2025-01-02T03:04:05Z)")
-    return value.astimezone(UTC)
+    try:
+        moment = value.astimezone(UTC)
+    except OverflowError:
+        raise PydanticCustomError("date_range", "is outside the dates the ledger accepts") from None
+    _check_date_range(moment.date())
+    return moment
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(_require_utc)]
@@ -309,11 +331,46 @@ class InsuredAs(StrEnum):
     UNEMPLOYED = "unemployed"  # 领取失业保险金人员
 
 
+# --------------------------------------------------------------------------- text rules
+
+#: Characters no string of the contract may hold: C0 controls (NUL included), DEL, C1 controls and
+#: lone UTF-16 surrogates. None is printable; NUL and surrogates cannot even be stored in PostgreSQL text.
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _text_problem(value: object) -> str | None:
+    """Why a field's value breaks the text rules (strings, also inside lists), else None."""
+    if isinstance(value, str):
+        found = FORBIDDEN_CHARACTERS.search(value)
+        if found is not None:
+            return f"holds the control character U+{ord(found.group(0)):04X} at position {found.start()}"
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            problem = _text_problem(item)
+            if problem is not None:
+                return problem
+    return None
+
+
+class _Contract(BaseModel):
+    """Every contract model (envelopes, data): closed, immutable, and its strings free of control characters."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="after")
+    def _printable_text(self) -> _Contract:
+        for name in type(self).model_fields:
+            problem = _text_problem(getattr(self, name))
+            if problem is not None:
+                raise PydanticCustomError("control_character", "{problem}", {"field": name, "problem": problem})
+        return self
+
+
 # --------------------------------------------------------------------------- data per type
 
 
-class _Data(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Data(_Contract):
+    pass
 
 
 def _check_range(start: date, end: date | None, *, end_field: str, start_field: str) -> None:
@@ -616,9 +673,7 @@ class PrimaryClinicChosenData(_Data):
 # --------------------------------------------------------------------------- envelopes
 
 
-class _Envelope(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class _Envelope(_Contract):
     event_id: UUID = Field(description="Idempotency key: the same event_id with the same content is stored once.")
     member_id: MemberId
     occurred_on: IsoDate = Field(description="Effective date: when it happened in the world.")
@@ -907,6 +962,60 @@ def _raw_event_id(raw: object) -> str | None:
         if isinstance(value, str) and len(value) <= 64:
             return value
     return None
+
+
+# --------------------------------------------------------------------------- what may be stored
+
+#: A contribution may pay ahead at most into the calendar year after today's (a resident pays next
+#: year's contribution in this year's collection period; nothing is collected further ahead).
+PREPAY_YEARS_AHEAD = 1
+
+
+def future_problems(events: Sequence[_Envelope], *, today: date, index_offset: int = 0) -> list[FieldProblem]:
+    """Facts dated after ``today`` (in China) that a stored event may not state, one problem each.
+
+    Applied where the ledger *stores* events (``POST /v1/events``, ``POST /v1/claims``, ``ledger
+    import``), not to what-ifs (scenarios, ``$evaluate``, replays of a patched edition), which may
+    describe the future. Every event's ``occurred_on`` (a discharge, a payment, a retirement …), a
+    birth and the start of maternity insurance have happened by today; a paid coverage period may
+    lie ahead only into the next calendar year (:data:`PREPAY_YEARS_AHEAD`).
+    """
+    problems: list[FieldProblem] = []
+    prepay_end = date(today.year + PREPAY_YEARS_AHEAD, 12, 31)
+
+    def problem(index: int, event: _Envelope, field: str, reason: str) -> None:
+        problems.append(FieldProblem(index=index, event_id=str(event.event_id), field=field, reason=reason))
+
+    for offset, event in enumerate(events):
+        index = index_offset + offset
+        if event.occurred_on > today:
+            problem(
+                index,
+                event,
+                "occurred_on",
+                f"{event.occurred_on} is after today ({today} in China): only what has happened is stored",
+            )
+        data = getattr(event, "data", None)
+        for name in ("birth_date", "maternity_insured_from"):
+            value = getattr(data, name, None)
+            if isinstance(value, date) and value > today:
+                problem(index, event, f"data.{name}", f"{value} is after today ({today} in China)")
+        if isinstance(data, ContributionPaidData) and data.coverage_end > prepay_end:
+            problem(
+                index,
+                event,
+                "data.coverage_end",
+                f"{data.coverage_end} is after {prepay_end}: a contribution "
+                f"pays ahead at most into the next calendar year",
+            )
+    return problems
+
+
+def refuse_future(events: Sequence[_Envelope], *, today: date, index_offset: int = 0) -> None:
+    """Raise :class:`InvalidEvents` when :func:`future_problems` finds any (nothing of the batch is stored)."""
+    problems = future_problems(events, today=today, index_offset=index_offset)
+    if problems:
+        raise InvalidEvents(problems)
 
 
 # --------------------------------------------------------------------------- content identity

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from domain.contract import parse_event
-from domain.entitlements.fold import edition_finder, fold_member
+from domain.contract import parse_event, refuse_future
+from domain.entitlements.fold import edition_finder
 from domain.errors import FieldProblem, InvalidEvents
 from domain.policies import Edition
+from projections.isolation import guarded_fold
 from projections.store import LedgerApplication, ingest
 
 
@@ -28,9 +29,10 @@ def submit_claim(
         raise InvalidEvents(
             [FieldProblem(0, str(event.event_id), "type", "POST /v1/claims takes one ClaimSubmitted event")]
         )
+    refuse_future([event], today=today)
     ingest(ledger, [event], now=now, historical_import=False)
     claim_id = event.data.claim_id  # type: ignore[attr-defined]
-    folded = fold_member(
+    folded = guarded_fold(
         ledger.member_events(event.member_id),
         member_id=event.member_id,
         as_of=max(today, event.occurred_on),

@@ -32,6 +32,7 @@ from domain.entitlements.fold import MemberLedger, NoRuleSet, edition_finder, fo
 from domain.member_stream import MemberStream
 from domain.policies import Edition
 from projections.history import HISTORY_FORMAT, advance_history, encode_history
+from projections.isolation import LiveIsolation, member_fault
 from projections.outbox import member_effects, record_effects
 from projections.readmodel import (
     CapUsage,
@@ -116,6 +117,8 @@ class EntitlementsProjection(Projection[ReadModelView]):
         super().__init__(view)
         self.ledger = ledger
         self.editions = editions
+        #: Members whose fold fails are isolated from the batch, not allowed to stall it.
+        self.isolation = LiveIsolation(view.engine, editions)
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
@@ -126,7 +129,18 @@ class EntitlementsProjection(Projection[ReadModelView]):
         """Apply a run of notifications in one transaction: rows of every touched member, then the position."""
         if not items:
             return
+        try:
+            self._apply_batch(items, isolate=False)
+        except Exception as error:
+            if not member_fault(error):
+                raise
+            # Applied again with each member in a SAVEPOINT: whoever fails is recorded, the rest goes on.
+            self._apply_batch(items, isolate=True)
+
+    def _apply_batch(self, items: Sequence[tuple[Any, Tracking]], *, isolate: bool) -> None:
         with self.view.transaction() as connection:
+            if isolate:
+                self.isolation.open_transaction(connection)
             touched: dict[str, int] = {}
             members: dict[str, str] = {}
             for domain_event, tracking in items:
@@ -157,9 +171,36 @@ class EntitlementsProjection(Projection[ReadModelView]):
             # One query for every touched member's stream (not one each): the runner keeps up under load.
             snapshots = self.ledger.stream_snapshots(list(touched)) if touched else {}
             for member_id, notification_id in touched.items():
-                self._refresh_member(connection, member_id, notification_id, snapshots[member_id])
+                if isolate:
+                    self.refresh_isolated(connection, member_id, notification_id, snapshots[member_id])
+                else:
+                    self._refresh_member(connection, member_id, notification_id, snapshots[member_id])
+            if not isolate:
+                self.isolation.refreshed(connection, list(touched))
             last = items[-1][1]
             self.view.track(connection, last)
+
+    def refresh_isolated(
+        self, connection: Connection, member_id: str, notification_id: int, snapshot: tuple[int, list[Any]]
+    ) -> bool:
+        """Refresh one member in a SAVEPOINT; a member whose refresh fails is recorded and skipped."""
+
+        def fold(events: list[Any]) -> object:
+            return fold_member(
+                events,
+                member_id=member_id,
+                as_of=_ALL_OF_TIME,
+                known_at=_ALL_RECORDED,
+                edition_for=edition_finder(self.editions),
+            )
+
+        return self.isolation.guard(
+            connection,
+            member_id,
+            snapshot,
+            lambda: self._refresh_member(connection, member_id, notification_id, snapshot),
+            fold,
+        )
 
     @staticmethod
     def _member_of(connection: Connection, stream_id: str, members: dict[str, str]) -> str:

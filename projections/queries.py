@@ -14,12 +14,13 @@ from typing import Any, Literal
 
 from sqlalchemy import Engine
 
-from domain.entitlements.fold import MemberLedger, edition_finder, fold_member
+from domain.entitlements.fold import MemberLedger, edition_finder
 from domain.entitlements.status import status_document
 from domain.errors import LedgerError
 from domain.member_stream import RecordedEvent
 from domain.policies import Edition
 from projections.history import current_history
+from projections.isolation import guarded_fold
 from projections.store import LedgerApplication
 
 #: Where a status document's events came from: the member history read model, or the member's stream.
@@ -75,7 +76,7 @@ def _fold(
 ) -> MemberLedger:
     if not events:
         raise UnknownMember(f"no events recorded for member {member_id}")
-    return fold_member(
+    return guarded_fold(
         events, member_id=member_id, as_of=as_of, known_at=known_at, edition_for=edition_finder(editions, edition)
     )
 

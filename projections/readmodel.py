@@ -306,3 +306,26 @@ class WriteAudit(ReadModel):
     body_sha256: Mapped[str | None] = mapped_column(String(64))
     #: JSON: the event ids, claim id, job id or key id the write concerned, and counts.
     subjects_json: Mapped[str] = mapped_column(Text)
+
+
+class FoldFailure(ReadModel):
+    """A member whose fold failed, isolated so that everyone else goes on (``projections/isolation.py``).
+
+    ``scope`` is ``live`` for the live projection or ``replay:<job id>`` for a replay. The row names
+    the stream version folded, the first event whose fold fails (position in the stream, event id)
+    and the error; ``fingerprint`` is the code and rules it failed under, so a start under other code
+    or rules retries it. A fold that succeeds again removes the row.
+    """
+
+    __tablename__ = "fold_failure"
+
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    stream_version: Mapped[int] = mapped_column(Integer)
+    event_position: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    event_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    error: Mapped[str] = mapped_column(Text)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer)
+    first_failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

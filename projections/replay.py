@@ -30,6 +30,7 @@ from domain.errors import LedgerError
 from domain.policies import HASH_DISPLAY_LENGTH, Edition
 from projections.audit import member_ids
 from projections.entitlements import cap_usage_rows, coverage_rows, settlement_rows
+from projections.isolation import member_fault, record_replay_failures
 from projections.readmodel import (
     CapUsage,
     ClaimSettlementRow,
@@ -223,10 +224,17 @@ def _write_chunk(
     coverages: list[dict[str, Any]] = []
     settlements: list[dict[str, Any]] = []
     usages: list[dict[str, Any]] = []
+    failed: list[tuple[str, list[Any], Exception]] = []
     for member_id, events in chunk:
         members_done += 1
         events_done += len(events)
-        folded = _fold(member_id, events, finder, as_of=job["as_of"], region=job["region"])
+        try:
+            folded = _fold(member_id, events, finder, as_of=job["as_of"], region=job["region"])
+        except Exception as error:  # one member's failure is recorded; the partition goes on
+            if not member_fault(error):
+                raise
+            failed.append((member_id, events, error))
+            continue
         if folded is None:
             continue
         coverages.extend(values | {"model_set": model_set} for values in coverage_rows(folded))
@@ -242,6 +250,7 @@ def _write_chunk(
             (ReplayCapUsage, usages),
         ):
             _insert_rows(connection, table, rows)
+        record_replay_failures(connection, job, members, failed, finder)
         connection.execute(
             ReplayPartition.__table__.update()
             .where(ReplayPartition.job_id == job["job_id"], ReplayPartition.partition == partition)

@@ -35,6 +35,7 @@ from eventsourcing.projection import ApplicationSubscription
 from sqlalchemy import Connection, Engine, text
 
 from projections.entitlements import CATCH_UP_BATCH_NOTIFICATIONS, EntitlementsProjection, catch_up, lag
+from projections.isolation import retry_live
 from projections.store import LedgerApplication
 
 logger = logging.getLogger("ledger.projection")
@@ -189,6 +190,7 @@ class SupervisedRunner:
             self.stopping.wait(self.interval_s)
         ledger = self.open_ledger()
         self.projection.ledger = ledger
+        self._retry_isolated()
         backoff_s = self.interval_s
         last_lag, unchanged = -1, 0
         cycles = 0
@@ -226,6 +228,22 @@ class SupervisedRunner:
             self._close_feed()
             ledger.close()
             self.leadership.release()
+
+    def _retry_isolated(self) -> None:
+        """Members isolated under other code or rules are refolded once at the start (their own events retry them)."""
+        try:
+            stale = self.projection.isolation.stale()
+            if stale:
+                back, still = retry_live(self.projection, stale)
+                logger.info(
+                    "%s: %d isolated members retried: %d back, %d still isolated",
+                    self.projection.name,
+                    len(stale),
+                    back,
+                    still,
+                )
+        except Exception:
+            logger.exception("%s: retrying isolated members failed; they stay isolated", self.projection.name)
 
     def _apply(self, ledger: LedgerApplication) -> int:
         """One cycle's notifications: from the subscription (PostgreSQL) or by polling the log (SQLite)."""

@@ -246,8 +246,17 @@ def project(
             "--interval", min=0.1, max=3600, help="Seconds between polls (SQLite); longest wait (PostgreSQL)."
         ),
     ] = 2.0,
+    show_failures: Annotated[
+        bool, typer.Option("--failures", help="List the members isolated because their fold fails, and exit.")
+    ] = False,
+    retry_failures: Annotated[
+        bool, typer.Option("--retry-failures", help="Refold every isolated member now, and exit.")
+    ] = False,
 ) -> None:
     """Keep the entitlement read models current and deliver their outbox: one active runner, restarts, lag, watchdog.
+
+    A member whose fold fails is isolated (the others go on): `--failures` lists them with the
+    failing event and error; they are retried when their events, the code or the rules change.
 
     On PostgreSQL new events arrive by LISTEN/NOTIFY; SQLite is polled every --interval seconds.
     Outbox ids go to the `outbox` queue (Redis with LEDGER_REDIS_URL, else in-process), and this
@@ -268,6 +277,9 @@ def project(
 
     settings = Settings()
     upgrade_to_head(sqlalchemy_url(settings.database_url))
+    if show_failures or retry_failures:
+        _isolated_members(settings, retry=retry_failures)
+        return
     broker = install_broker(settings.redis_url)
     use_settings(settings)
     ledger = open_ledger(settings)
@@ -321,6 +333,31 @@ def project(
         close_resources()
         engine.dispose()
         console.print("entitlements: stopped")
+
+
+def _isolated_members(settings: Settings, *, retry: bool) -> None:
+    """``ledger project --failures`` / ``--retry-failures``: the isolated members as JSON lines."""
+    from api.app import open_ledger
+    from projections.entitlements import open_projection
+    from projections.isolation import failures, retry_live
+    from projections.rulebook import load_rulebook
+
+    ledger = open_ledger(settings)
+    projection = open_projection(sqlalchemy_url(settings.database_url), ledger, load_rulebook())
+    try:
+        if retry:
+            members = [row["member_id"] for row in failures(projection.view.engine)]
+            back, still = retry_live(projection, members)
+            errors.print(
+                f"entitlements: {len(members)} isolated member(s) retried: {back} back, {still} still isolated"
+            )
+        rows = failures(projection.view.engine)
+        for row in rows:
+            console.print_json(json.dumps(row, ensure_ascii=False))
+        errors.print(f"entitlements: {len(rows)} isolated member(s)")
+    finally:
+        ledger.close()
+        projection.view.engine.dispose()
 
 
 def register(app: typer.Typer) -> None:

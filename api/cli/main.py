@@ -23,8 +23,9 @@ from api.cli.common import (
 from api.cli.keys import keys_app
 from api.cli.rules import rules_app
 from api.cli.synth import synth_app
+from api.routes.status import today_in_china
 from api.settings import Settings, sqlalchemy_url
-from domain.contract import parse_batch
+from domain.contract import future_problems, parse_batch
 from domain.errors import FieldProblem, InvalidBatch, InvalidEvents, LedgerError
 from domain.identity import pseudonymise_payload
 from projections.migrate import upgrade_to_head
@@ -76,8 +77,12 @@ def _read_jsonl(path: Path) -> tuple[list[Any], list[int], list[FieldProblem]]:
             try:
                 items.append(json.loads(line))
                 line_numbers.append(line_number)
-            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
-                reason = "nests too deeply" if isinstance(error, RecursionError) else f"is not JSON: {error}"
+            except (ValueError, RecursionError) as error:  # not JSON, not UTF-8, or a 4,300+ digit integer
+                reason = (
+                    "nests too deeply"
+                    if isinstance(error, RecursionError)
+                    else f"is not JSON the ledger reads: {error}"
+                )
                 problems.append(FieldProblem(len(items), None, "(line)", f"line {line_number} {reason}"))
     return items, line_numbers, problems
 
@@ -109,6 +114,8 @@ def import_events(
             problems.extend(FieldProblem(p.index + start, p.event_id, p.field, p.reason) for p in error.problems)
         except InvalidBatch as error:
             problems.append(FieldProblem(start, None, "(batch)", str(error)))
+    if not problems:  # stored facts have happened by today in China (what-ifs may lie ahead; imports may not)
+        problems.extend(future_problems(events, today=today_in_china()))
     if not items and not problems:
         errors.print(f"[red]{file}: no events[/red]")
         raise typer.Exit(1)

@@ -13,8 +13,9 @@ from pydantic import TypeAdapter
 from api.auth import audit_write, authenticate, check_regions
 from api.examples import EVENT_BATCH_EXAMPLES
 from api.problems import PROBLEM_MEDIA_TYPE, MalformedJson, RequestBodyTooLarge
+from api.routes.status import today_in_china
 from api.schemas import BatchStored, EventOutcome
-from domain.contract import BATCH_EVENTS_MAX, EventBatch, parse_batch
+from domain.contract import BATCH_EVENTS_MAX, EventBatch, parse_batch, refuse_future
 from domain.identity import pseudonymise_payload
 from projections.access import write_regions
 from projections.store import ingest
@@ -48,6 +49,8 @@ def parse_json(body: bytes) -> object:
         raise MalformedJson(f"the body is not valid JSON: {error}") from None
     except RecursionError:
         raise MalformedJson("the body nests arrays or objects too deeply") from None
+    except ValueError as error:  # an integer literal longer than Python converts (4,300 digits)
+        raise MalformedJson(f"the body holds a number the ledger does not read: {error}") from None
 
 
 @router.post(
@@ -77,6 +80,7 @@ async def post_events(
     async with audit_write(request, principal, body=body) as subjects:
         raw = pseudonymise_payload(parse_json(body), request.app.state.pseudonym_key)
         events = parse_batch(raw)
+        refuse_future(events, today=today_in_china())
         subjects["event_ids"] = [str(event.event_id) for event in events]
         if principal.regions is not None:
             check_regions(request, principal, await run_in_threadpool(write_regions, request.app.state.ledger, events))

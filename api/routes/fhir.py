@@ -7,7 +7,6 @@ problem+json like the rest of the API. docs/fhir.md.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -23,8 +22,7 @@ from api.fhir.eligibility import eligibility_response
 from api.fhir.eob import explanation_of_benefit
 from api.identity import member_key
 from api.nhsa import CODE_TABLE, scheme_of
-from api.problems import MalformedJson
-from api.routes.events import read_body_limited
+from api.routes.events import parse_json, read_body_limited
 from api.routes.status import today_in_china
 from domain.entitlements.status import status_document
 from projections.queries import UnknownClaim, member_ledger
@@ -167,10 +165,8 @@ def _requested_member(eligibility: CoverageEligibilityRequest) -> str:
 async def evaluate_eligibility(request: Request, known_at: KnownAt = None) -> Response:
     body = await read_body_limited(request, ELIGIBILITY_REQUEST_BYTES_MAX)
     try:
-        raw = json.loads(body)
+        raw = parse_json(body)
         eligibility = CoverageEligibilityRequest.model_validate(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise MalformedJson(f"the body is not valid JSON: {error}") from None
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])

@@ -2,7 +2,9 @@
 
 * ``ok`` (200): everything configured answers;
 * ``degraded`` (200): the event store answers but Redis does not — events are still accepted and
-  the live projection (which reads the store, not Redis) stays current; jobs wait for Redis;
+  the live projection (which reads the store, not Redis) stays current; jobs wait for Redis — or
+  members are isolated because their fold fails (``isolated_members`` counts them; ``ledger
+  project --failures`` lists them);
 * ``unavailable`` (503): the event store does not answer.
 """
 
@@ -14,6 +16,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, text
 
 from api.schemas import Health
+from projections.isolation import failure_count
 
 router = APIRouter(tags=["health"])
 
@@ -52,5 +55,20 @@ async def healthz(request: Request) -> Health | JSONResponse:
     except Exception as error:  # any failure of the store is reported, never raised
         body = Health(status="unavailable", event_store=f"unavailable: {type(error).__name__}", redis=redis)
         return JSONResponse(body.model_dump(), status_code=503)
-    status = "ok" if redis in ("ok", "not configured") else "degraded"
-    return Health(status=status, event_store="ok", max_notification_id=store["max_notification_id"], redis=redis)
+    isolated = await run_in_threadpool(_isolated_members, request.app.state.read_engine)
+    status = "ok" if redis in ("ok", "not configured") and not isolated else "degraded"
+    return Health(
+        status=status,
+        event_store="ok",
+        max_notification_id=store["max_notification_id"],
+        redis=redis,
+        isolated_members=isolated,
+    )
+
+
+def _isolated_members(engine: Engine) -> int:
+    """Members the live projection isolated because their fold fails (0 when the table is not there yet)."""
+    try:
+        return failure_count(engine)
+    except Exception:  # a read model not migrated yet: nobody is isolated
+        return 0

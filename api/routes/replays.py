@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.auth import audit_write, authenticate, require
 from api.routes.status import today_in_china
 from domain.contract import MemberId, Region
+from projections.isolation import failure_count, failures, replay_scope
 from projections.queries import find_edition
 from projections.replay import PARTITIONS_MAX, create_job, edition_source, job_progress, promote
 
@@ -33,6 +34,19 @@ class ReplayRequest(BaseModel):
     workers: int = Field(default=1, ge=1, le=PARTITIONS_MAX, description="Partitions for the workers to share.")
 
 
+def progress_view(engine: Any, job_id: str) -> dict[str, Any]:
+    """The job's progress and the members it isolated (their fold failed under the job's edition)."""
+    isolated = failures(engine, scope=replay_scope(job_id), limit=ISOLATED_LISTED_MAX)
+    return job_progress(engine, job_id).as_json() | {
+        "members_isolated": failure_count(engine, scope=replay_scope(job_id)),
+        "isolated": isolated,
+    }
+
+
+#: Isolated members a progress answer lists (all are counted).
+ISOLATED_LISTED_MAX = 100
+
+
 class ReplayJobView(BaseModel):
     job_id: str
     model_set: str
@@ -44,6 +58,9 @@ class ReplayJobView(BaseModel):
     partitions_done: int
     events_per_s: float
     eta_s: float | None
+    #: Members whose fold failed under the job's edition: left out of its set, listed in ``isolated``.
+    members_isolated: int = 0
+    isolated: list[dict[str, Any]] = []
 
 
 @router.post("/v1/replays", status_code=202, response_model=ReplayJobView, summary="Start a replay")
@@ -76,13 +93,13 @@ async def start_replay(request: Request, body: ReplayRequest) -> dict[str, Any]:
             state.broker, worker_threads=IN_PROCESS_WORKER_THREADS, queues={"replays"}
         )
         state.replay_worker.start()
-    return (await run_in_threadpool(job_progress, state.read_engine, job_id)).as_json()
+    return await run_in_threadpool(progress_view, state.read_engine, job_id)
 
 
 @router.get("/v1/replays/{job_id}", response_model=ReplayJobView, summary="A replay's progress")
 async def replay_progress(request: Request, job_id: Annotated[str, Path(max_length=36)]) -> dict[str, Any]:
     """Members done of total, events per second and the time left."""
-    return (await run_in_threadpool(job_progress, request.app.state.read_engine, job_id)).as_json()
+    return await run_in_threadpool(progress_view, request.app.state.read_engine, job_id)
 
 
 class PromotionView(BaseModel):
