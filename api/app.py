@@ -13,6 +13,7 @@ from sqlalchemy import create_engine
 
 from api import console, problems
 from api.auth import require
+from api.edge import EdgeGuards
 from api.identity import PseudonymiseIdentityNumbers, pseudonym_key
 from api.routes import claims, events, fhir, health, keys, members, replays, rules, status
 from api.settings import Settings, sqlalchemy_url
@@ -94,6 +95,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.replay_worker = None
     problems.install(app)
     app.add_middleware(PseudonymiseIdentityNumbers, key=key)
+    # Outermost: any unmapped failure is problem+json, writes take JSON only, security headers on every answer.
+    app.add_middleware(EdgeGuards)
     app.include_router(health.router)
     app.include_router(events.router, dependencies=[Depends(require("integration"))])
     app.include_router(members.router, dependencies=[Depends(require("service", "auditor"))])

@@ -117,14 +117,13 @@ def check_regions(request: Request, principal: Principal, pairs: list[tuple[str,
     outside = [(member, region) for member, region in pairs if not principal.may_write_for(region)]
     if not outside:
         return
-    member, region = outside[0]
     allowed = ", ".join(sorted(principal.regions))
-    where = f"region {region}" if region else "no known region (register the member first)"
     members = sorted({m for m, _ in outside})
     _record_refusal(request, principal, "forbidden: region", members=members)
+    # The same answer whether a member is unknown or registered elsewhere: a key learns nothing of who is insured where.
     raise Forbidden(
-        f"key {principal.key_id} may write only for regions {allowed}; member {member} has {where}"
-        + (f" (and {len(members) - 1} more members)" if len(members) > 1 else "")
+        f"key {principal.key_id} may write only for members registered in its regions ({allowed}); "
+        "this request writes for a member that is not, or in another region"
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 from fastapi import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -77,6 +78,10 @@ class PseudonymiseIdentityNumbers:
                 scope["path"] = pseudonymise_text(path, self.key)
                 scope["raw_path"] = scope["path"].encode()
             query = scope.get("query_string", b"").decode("latin-1")
-            if CANDIDATE_PATTERN.search(query):
-                scope["query_string"] = pseudonymise_text(query, self.key).encode("latin-1")
+            # Looked for after percent-decoding: ``%31101…`` is the same number as ``1101…``.
+            if CANDIDATE_PATTERN.search(unquote_plus(query)):
+                pairs = parse_qsl(query, keep_blank_values=True)
+                scope["query_string"] = urlencode(
+                    [(pseudonymise_text(name, self.key), pseudonymise_text(value, self.key)) for name, value in pairs]
+                ).encode("latin-1")
         await self.app(scope, receive, send)

@@ -45,6 +45,16 @@ class MalformedJson(LedgerError):
     code = "malformed_json"
 
 
+class BrokerUnavailable(LedgerError):
+    """The job is recorded but its messages could not be sent: the broker (Redis) did not answer."""
+
+    code = "broker_unavailable"
+
+    def __init__(self, message: str, *, job_id: str) -> None:
+        super().__init__(message)
+        self.job_id = job_id
+
+
 def _ledger_error(_: Request, error: Exception) -> JSONResponse:
     if isinstance(error, Unauthenticated):
         return problem(
@@ -82,6 +92,15 @@ def _ledger_error(_: Request, error: Exception) -> JSONResponse:
         return problem(413, "Request body too large", str(error), type_="/problems/body-too-large")
     if isinstance(error, MalformedJson):
         return problem(400, "Malformed JSON", str(error), type_="/problems/malformed-json")
+    if isinstance(error, BrokerUnavailable):
+        return problem(
+            503,
+            "Broker unavailable",
+            str(error),
+            type_="/problems/broker-unavailable",
+            headers={"Retry-After": "5"},
+            job_id=error.job_id,
+        )
     if isinstance(error, ConcurrencyExhausted):
         return problem(503, "Busy", str(error), type_="/problems/concurrency", headers={"Retry-After": "1"})
     if isinstance(error, (UnknownMember, UnknownClaim, UnknownEdition)):

@@ -42,3 +42,16 @@ def sqlalchemy_url(database_url: str) -> str:
         if database_url.startswith(prefix):
             return "postgresql+psycopg://" + database_url[len(prefix) :]
     return database_url
+
+
+def redacted_url(database_url: str) -> str:
+    """The database URL fit to print: its password (and any query parameter named like one) masked."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(sqlalchemy_url(database_url))
+    except ArgumentError:
+        return "(a database URL that could not be read)"
+    query = {name: ("***" if "pass" in name.lower() else value) for name, value in url.query.items()}
+    return url.set(query=query).render_as_string(hide_password=True)

@@ -12,9 +12,9 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, update
@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.contract import Region
-from domain.errors import LedgerError
+from domain.errors import FieldProblem, LedgerError
 from projections.readmodel import ApiKey, WriteAudit
 
 #: Regions a key may be limited to (the contract's regions).
@@ -246,30 +246,70 @@ def write_trail(
         ]
 
 
-def write_regions(ledger: Any, events: Iterable[Any]) -> list[tuple[str, str | None]]:
-    """(member_id, region) pairs a batch writes for: each event's own region, else the member's.
+def member_region(events: Iterable[Any], on: date | None = None) -> str | None:
+    """A member's region on ``on`` (None: now) from the member's stored events: their registration's.
 
-    A member's region, for events that carry none (claims, gaps, filings …), is one that the same
-    batch gives the member, else the newest region among the member's stored events, else None.
+    The one place a member's region is decided for access: a registration (the first
+    ``MemberRegistered``) fixes it; a later registration cannot change it (see
+    :func:`registration_conflicts`). A recorded move between regions extends this function.
+    """
+    registrations = sorted(
+        (event for event in events if event.type == "MemberRegistered"), key=lambda event: event.stream_position
+    )
+    return str(registrations[0].data["region"]) if registrations else None
+
+
+def _batch_region(event: Any) -> str | None:
+    region = getattr(event.data, "region", None)
+    return None if region is None else str(region)
+
+
+def batch_member_regions(ledger: Any, events: Sequence[Any]) -> dict[str, str | None]:
+    """Each member of a batch's region: the stored registration's, else the batch's first registration's."""
+    members = sorted({event.member_id for event in events})
+    snapshots = ledger.stream_snapshots(members) if members else {}
+    regions: dict[str, str | None] = {m: member_region(snapshots.get(m, (0, []))[1]) for m in members}
+    for event in events:
+        if regions[event.member_id] is None and event.type == "MemberRegistered":
+            regions[event.member_id] = _batch_region(event)
+    return regions
+
+
+def write_regions(ledger: Any, events: Iterable[Any]) -> list[tuple[str, str | None]]:
+    """(member_id, region) pairs a batch writes for: each member's registered region, and each event's own.
+
+    A member's region is that of their registration (:func:`member_region`), stored or earlier in the
+    batch; an event naming a region (a registration, a contribution, a retirement) also writes for that
+    region. A member with no registration anywhere has no region (None): a key limited to regions may
+    not write for them.
     """
     batch = list(events)
-    given: dict[str, list[str]] = {}
-    for event in batch:
-        region = getattr(event.data, "region", None)
-        if region is not None:
-            given.setdefault(event.member_id, []).append(str(region))
+    regions = batch_member_regions(ledger, batch)
     pairs: set[tuple[str, str | None]] = set()
-    stored: dict[str, str | None] = {}
     for event in batch:
-        region = getattr(event.data, "region", None)
-        if region is not None:
-            pairs.add((event.member_id, str(region)))
-            continue
-        if event.member_id in given:
-            pairs.update((event.member_id, r) for r in given[event.member_id])
-            continue
-        if event.member_id not in stored:
-            regions = [e.data["region"] for e in ledger.member_events(event.member_id) if e.data.get("region")]
-            stored[event.member_id] = regions[-1] if regions else None
-        pairs.add((event.member_id, stored[event.member_id]))
+        pairs.add((event.member_id, regions[event.member_id]))
+        own = _batch_region(event)
+        if own is not None:
+            pairs.add((event.member_id, own))
     return sorted(pairs, key=lambda pair: (pair[0], pair[1] or ""))
+
+
+def registration_conflicts(ledger: Any, events: Sequence[Any], *, index_offset: int = 0) -> list[FieldProblem]:
+    """Registrations that would put a registered member into another region: refused, whoever writes."""
+    registrations = [(i, e) for i, e in enumerate(events) if e.type == "MemberRegistered"]
+    if not registrations:
+        return []
+    regions = batch_member_regions(ledger, [event for _, event in registrations])
+    problems = []
+    for index, event in registrations:
+        region = _batch_region(event)
+        if regions[event.member_id] is not None and region != regions[event.member_id]:
+            problems.append(
+                FieldProblem(
+                    index=index_offset + index,
+                    event_id=str(event.event_id),
+                    field="data.region",
+                    reason="the member is registered in another region: a registration does not move a member",
+                )
+            )
+    return problems

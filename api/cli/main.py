@@ -24,10 +24,11 @@ from api.cli.keys import keys_app
 from api.cli.rules import rules_app
 from api.cli.synth import synth_app
 from api.routes.status import today_in_china
-from api.settings import Settings, sqlalchemy_url
+from api.settings import Settings, redacted_url, sqlalchemy_url
 from domain.contract import future_problems, parse_batch
 from domain.errors import FieldProblem, InvalidBatch, InvalidEvents, LedgerError
 from domain.identity import pseudonymise_payload
+from projections.access import registration_conflicts
 from projections.migrate import upgrade_to_head
 from projections.store import ingest
 
@@ -53,7 +54,8 @@ def serve(
 
     settings = Settings()
     application = create_app(settings)
-    console.print(f"ledger: serving {settings.database_url} on http://{host or settings.host}:{port or settings.port}")
+    where = redacted_url(settings.database_url)
+    console.print(f"ledger: serving {where} on http://{host or settings.host}:{port or settings.port}")
     uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
 
 
@@ -62,7 +64,7 @@ def db_upgrade() -> None:
     """Bring the read-model schema to the newest Alembic revision."""
     settings = Settings()
     revision = upgrade_to_head(sqlalchemy_url(settings.database_url))
-    console.print(f"read model at revision {revision} ({settings.database_url})")
+    console.print(f"read model at revision {revision} ({redacted_url(settings.database_url)})")
 
 
 def _read_jsonl(path: Path) -> tuple[list[Any], list[int], list[FieldProblem]]:
@@ -123,6 +125,11 @@ def import_events(
         report_problems(file, problems, line_numbers)
         raise typer.Exit(1)
     ledger = open_ledger(settings)
+    conflicts = registration_conflicts(ledger, events)
+    if conflicts:
+        ledger.close()
+        report_problems(file, conflicts, line_numbers)
+        raise typer.Exit(1)
     stored = duplicate = 0
     try:
         with progress_bar("import", "events", on=console) as progress:

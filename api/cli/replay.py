@@ -10,9 +10,10 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy import create_engine
 
-from api.cli.common import console, edition_option, errors, parse_day, progress_bar
+from api.cli.common import console, edition_option, errors, parse_day, progress_bar, pseudonym_key_or_exit
 from api.settings import Settings, sqlalchemy_url
 from domain.errors import LedgerError
+from domain.identity import member_key
 from projections.migrate import upgrade_to_head
 
 #: Longest `ledger replay` waits for its workers before giving up (the job goes on; its rows stay).
@@ -64,6 +65,9 @@ def replay(
     ids = (
         [line.strip() for line in members.read_text(encoding="utf-8").splitlines() if line.strip()] if members else None
     )
+    if ids is not None:  # identity numbers become pseudonyms: the job stores and folds the members the ledger knows
+        key = pseudonym_key_or_exit(settings)
+        ids = [member_key(member_id, key) for member_id in ids]
     engine = create_engine(url)
     ledger = open_ledger(settings)
     broker = install_broker(settings.redis_url)

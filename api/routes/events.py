@@ -16,8 +16,9 @@ from api.problems import PROBLEM_MEDIA_TYPE, MalformedJson, RequestBodyTooLarge
 from api.routes.status import today_in_china
 from api.schemas import BatchStored, EventOutcome
 from domain.contract import BATCH_EVENTS_MAX, EventBatch, parse_batch, refuse_future
+from domain.errors import InvalidEvents
 from domain.identity import pseudonymise_payload
-from projections.access import write_regions
+from projections.access import registration_conflicts, write_regions
 from projections.store import ingest
 
 router = APIRouter(tags=["events"])
@@ -84,6 +85,9 @@ async def post_events(
         subjects["event_ids"] = [str(event.event_id) for event in events]
         if principal.regions is not None:
             check_regions(request, principal, await run_in_threadpool(write_regions, request.app.state.ledger, events))
+        conflicts = await run_in_threadpool(registration_conflicts, request.app.state.ledger, events)
+        if conflicts:
+            raise InvalidEvents(conflicts)
         result = await run_in_threadpool(
             ingest, request.app.state.ledger, events, now=datetime.now(UTC), historical_import=historical_import
         )

@@ -10,11 +10,20 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import audit_write, authenticate, require
+from api.identity import member_key
+from api.problems import BrokerUnavailable
 from api.routes.status import today_in_china
 from domain.contract import MemberId, Region
 from projections.isolation import failure_count, failures, replay_scope
 from projections.queries import find_edition
-from projections.replay import PARTITIONS_MAX, create_job, edition_source, job_progress, promote
+from projections.replay import (
+    PARTITIONS_MAX,
+    create_job,
+    edition_source,
+    job_progress,
+    promote,
+    unfinished_partitions,
+)
 
 router = APIRouter(tags=["replays"])
 
@@ -32,6 +41,36 @@ class ReplayRequest(BaseModel):
     members: list[MemberId] | None = Field(default=None, max_length=REPLAY_MEMBERS_MAX)
     as_of: date | None = Field(default=None, description="Effective date (default: today in China).")
     workers: int = Field(default=1, ge=1, le=PARTITIONS_MAX, description="Partitions for the workers to share.")
+
+
+def _start_in_process_worker(state: Any) -> None:
+    """Without Redis the replay actors run in this process: a dramatiq worker started with the first replay."""
+    if not state.settings.redis_url and state.replay_worker is None:
+        import dramatiq
+
+        state.replay_worker = dramatiq.Worker(
+            state.broker, worker_threads=IN_PROCESS_WORKER_THREADS, queues={"replays"}
+        )
+        state.replay_worker.start()
+
+
+def send_partitions(job_id: str, partitions: list[int]) -> None:
+    """Send the partitions' messages; a broker that does not answer is a 503 naming the recorded job."""
+    import dramatiq
+    import redis
+
+    from workers.actors import replay_partition
+
+    try:
+        for partition in partitions:
+            replay_partition.send(job_id, partition)
+    except (redis.exceptions.RedisError, dramatiq.errors.ConnectionError) as error:
+        raise BrokerUnavailable(
+            f"the broker did not answer ({type(error).__name__}): job {job_id} is recorded with its partitions "
+            f"pending; start them with POST /v1/replays/{job_id}/resume (or `ledger replay resume {job_id}`) "
+            "when the broker answers again",
+            job_id=job_id,
+        ) from None
 
 
 def progress_view(engine: Any, job_id: str) -> dict[str, Any]:
@@ -66,7 +105,6 @@ class ReplayJobView(BaseModel):
 @router.post("/v1/replays", status_code=202, response_model=ReplayJobView, summary="Start a replay")
 async def start_replay(request: Request, body: ReplayRequest) -> dict[str, Any]:
     """Refold the ledger under an edition into its read-model set; dramatiq workers share the partitions."""
-    from workers.actors import replay_partition
 
     state = request.app.state
     async with audit_write(request, authenticate(request)) as subjects:
@@ -81,18 +119,29 @@ async def start_replay(request: Request, body: ReplayRequest) -> dict[str, Any]:
             partitions=body.workers,
             as_of=body.as_of or today_in_china(),
             region=body.region.value if body.region else None,
-            members=body.members,
+            # Identity numbers become pseudonyms: the job stores and folds the members the ledger knows.
+            members=None if body.members is None else [member_key(request, m) for m in body.members],
         )
         subjects["job_id"] = job_id
-    for partition in range(body.workers):
-        replay_partition.send(job_id, partition)
-    if not state.settings.redis_url and state.replay_worker is None:
-        import dramatiq
+        await run_in_threadpool(send_partitions, job_id, list(range(body.workers)))
+    _start_in_process_worker(state)
+    return await run_in_threadpool(progress_view, state.read_engine, job_id)
 
-        state.replay_worker = dramatiq.Worker(
-            state.broker, worker_threads=IN_PROCESS_WORKER_THREADS, queues={"replays"}
-        )
-        state.replay_worker.start()
+
+@router.post("/v1/replays/{job_id}/resume", status_code=202, response_model=ReplayJobView, summary="Resume a replay")
+async def resume_replay(request: Request, job_id: Annotated[str, Path(max_length=36)]) -> dict[str, Any]:
+    """Send again every partition of the job that is not done (after the broker or a worker failed).
+
+    Partitions are idempotent: one still running elsewhere rewrites the same rows.
+    """
+    state = request.app.state
+    async with audit_write(request, authenticate(request)) as subjects:
+        subjects["job_id"] = job_id
+        progress = await run_in_threadpool(job_progress, state.read_engine, job_id)  # 404 for an unknown job
+        partitions = await run_in_threadpool(unfinished_partitions, state.read_engine, job_id)
+        subjects["partitions"] = partitions
+        await run_in_threadpool(send_partitions, progress.job_id, partitions)
+    _start_in_process_worker(state)
     return await run_in_threadpool(progress_view, state.read_engine, job_id)
 
 
