@@ -125,10 +125,24 @@ def _send_and_follow(engine: Any, broker: Any, job_id: str, partitions: list[int
 
 
 def _report(final: Any) -> None:
+    from projections.isolation import failures, replay_scope
+
     console.print(
         f"replay {final.job_id}: {final.members_done} members, {final.events_done} events into {final.model_set} "
         f"({final.events_per_s:,.0f} events/s)"
     )
+    engine = create_engine(sqlalchemy_url(Settings().database_url))
+    try:
+        isolated = failures(engine, scope=replay_scope(final.job_id))
+    finally:
+        engine.dispose()
+    for row in isolated:  # their fold failed under this edition: left out of the set, the others replayed
+        errors.print(
+            f"[yellow]replay {final.job_id}: member {row['member_id']} isolated at event {row['event_position']}: "
+            f"{row['error'].splitlines()[0]}[/yellow]"
+        )
+    if isolated:
+        errors.print(f"[yellow]replay {final.job_id}: {len(isolated)} member(s) isolated[/yellow]")
 
 
 @replay_app.command("resume")

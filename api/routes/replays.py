@@ -64,7 +64,7 @@ def send_partitions(job_id: str, partitions: list[int]) -> None:
     try:
         for partition in partitions:
             replay_partition.send(job_id, partition)
-    except (redis.exceptions.RedisError, dramatiq.errors.ConnectionError) as error:
+    except (redis.exceptions.RedisError, dramatiq.errors.BrokerConnectionError) as error:
         raise BrokerUnavailable(
             f"the broker did not answer ({type(error).__name__}): job {job_id} is recorded with its partitions "
             f"pending; start them with POST /v1/replays/{job_id}/resume (or `ledger replay resume {job_id}`) "

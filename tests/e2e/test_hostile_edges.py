@@ -87,9 +87,12 @@ def test_stored_facts_dated_after_today_are_refused_but_not_in_what_ifs(admin: T
     # A scenario (never stored) may describe the future.
     scenario = tmp_path / "future.json"
     scenario.write_text(
-        json.dumps({"events": [registration("M-S", "bazhong"), late | {"member_id": "M-S"}], "queries": [
-            {"member_id": "M-S", "as_of": tomorrow}
-        ]})
+        json.dumps(
+            {
+                "events": [registration("M-S", "bazhong"), late | {"member_id": "M-S"}],
+                "queries": [{"member_id": "M-S", "as_of": tomorrow}],
+            }
+        )
     )
     ran = CliRunner().invoke(cli, ["scenario", str(scenario)])
     assert ran.exit_code == 0, ran.output

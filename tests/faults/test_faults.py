@@ -8,7 +8,10 @@
   finishes the job and its read-model set equals a clean rebuild of the set;
 * Redis down: events are still accepted, /healthz says degraded, the projection keeps up and its outbox
   effects wait; when Redis returns they are dispatched and /healthz is ok again;
-* PostgreSQL restart: 503 with a clear message while it is down, success after, nothing lost or doubled.
+* PostgreSQL restart: 503 with a clear message while it is down, success after, nothing lost or doubled;
+* a poisoned member (a stored event its fold cannot read) is isolated by ``ledger project`` and by a
+  replay, which go on with everyone else and list it;
+* starting a replay with Redis down is a 503 naming the recorded job, which resumes when Redis returns.
 """
 
 from __future__ import annotations
@@ -324,6 +327,7 @@ def test_with_redis_down_events_are_accepted_and_health_is_degraded(postgres_url
                 "event_store": "ok",
                 "redis": "ok",
                 "max_notification_id": ledger.recorder.max_notification_id(),
+                "isolated_members": 0,
             }
 
 
@@ -355,3 +359,80 @@ def test_while_postgresql_restarts_requests_get_503_and_nothing_is_lost_or_doubl
                 history = client.get(f"/v1/members/{member}/events").json()
                 assert history["total"] == 1, member
             assert client.get("/healthz").json()["status"] == "ok"
+
+
+def poison(ledger: LedgerApplication, member_id: str) -> None:
+    """Store, as an older contract allowed, a year-0001 contribution for ``member_id`` (its fold fails)."""
+    from datetime import date
+
+    (event,) = parse_batch([make_event("ContributionPaid", member_id=member_id, label=f"{member_id}:poison")])
+    data = event.data.model_copy(update={"coverage_start": date(1, 1, 1), "coverage_end": date(1, 12, 31)})  # type: ignore[attr-defined]
+    ledger.record_events([event.model_copy(update={"data": data, "occurred_on": date(1, 1, 1)})], now=datetime.now(UTC))
+
+
+def test_a_poisoned_member_is_isolated_by_the_live_projection_and_by_a_replay(postgres_url: str) -> None:
+    with populated(postgres_url, 600, seed=13) as (ledger, engine):
+        members = sorted({e.member_id for e in parse_batch(population(600, seed=13))})
+        poisoned = members[len(members) // 2]
+        poison(ledger, poisoned)
+        later = [registration("M-AFTER", 1)]
+        ingest(ledger, parse_batch(later), now=datetime.now(UTC), historical_import=False)
+        total = ledger.recorder.max_notification_id()
+
+        projected = subprocess.run(
+            [LEDGER, "project", "--once"], env=environment(postgres_url), capture_output=True, timeout=600
+        )
+        assert projected.returncode == 0, projected.stderr.decode()  # before: the runner restarted for ever
+        with engine.connect() as connection:
+            assert connection.execute(select(ProjectionTracking.notification_id)).scalar() == total
+        listed = subprocess.run(
+            [LEDGER, "project", "--failures"], env=environment(postgres_url), capture_output=True, timeout=120
+        )
+        assert listed.returncode == 0 and poisoned in listed.stdout.decode()
+        assert "1 isolated member" in listed.stderr.decode()
+
+        replayed = subprocess.run(
+            [LEDGER, "replay", "--edition", "shenyang-resident", "--as-of", "2027-12-31"],
+            env=environment(postgres_url),
+            capture_output=True,
+            timeout=600,
+        )
+        assert replayed.returncode == 0, replayed.stderr.decode()  # before: the partition never finished
+        assert "isolated" in replayed.stdout.decode() + replayed.stderr.decode()
+        job_id, members_done, members_total, status = partition_state(engine)
+        assert status == "done" and members_done == members_total
+        from projections.isolation import failures, replay_scope
+
+        assert [row["member_id"] for row in failures(engine, scope=replay_scope(job_id))] == [poisoned]
+
+
+def test_a_replay_started_with_redis_down_is_a_503_and_resumes_when_redis_returns(postgres_url: str) -> None:
+    import dramatiq
+
+    with redis_process() as redis:
+        settings = Settings(database_url=postgres_url, pseudonym_key=TEST_PSEUDONYM_KEY, redis_url=redis.url)
+        app = create_app(settings)
+        with TestClient(app, headers={"Authorization": f"Bearer {app.state.bootstrap_admin_key}"}) as client:
+            client.post("/v1/events", json=[registration("M-Q", 1)]).raise_for_status()
+            redis.stop()
+            started = client.post("/v1/replays", json={"edition": "shenyang-resident"})
+            assert started.status_code == 503, started.text  # before: 500 text/plain, an "ok" audit row
+            assert started.headers["content-type"].startswith("application/problem+json")
+            job_id = started.json()["job_id"]
+            trail = client.get("/v1/audit/writes").json()
+            assert trail[-1]["outcome"] == "refused: broker_unavailable"
+            assert client.get(f"/v1/replays/{job_id}").json()["status"] == "running"
+
+            redis.start()
+            resumed = client.post(f"/v1/replays/{job_id}/resume")
+            assert resumed.status_code == 202, resumed.text
+            worker = dramatiq.Worker(app.state.broker, worker_threads=1, queues={"replays"})
+            worker.start()
+            try:
+                wait_for(
+                    lambda: client.get(f"/v1/replays/{job_id}").json()["status"] == "done",
+                    timeout_s=120,
+                    what="the resumed replay",
+                )
+            finally:
+                worker.stop()

@@ -60,7 +60,9 @@ CONTROL = ["\x00", "\x01", "\x1f", "\x7f", "\x85", "\x9f", "\ud800"]
         ("PersonalAccountSpent", "claim_id", "data.claim_id"),
     ],
 )
-def test_control_characters_are_refused_in_data_strings(character: str, event_type: str, field: str, where: str) -> None:
+def test_control_characters_are_refused_in_data_strings(
+    character: str, event_type: str, field: str, where: str
+) -> None:
     raw = make_event(event_type, **{field: f"C{character}1"})
     [problem] = refusal(raw)
     assert problem["field"] == where
