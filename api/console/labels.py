@@ -32,6 +32,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     "language": ("English", "中文"),
     "search": ("查询", "Search"),
     "member.search_hint": ("参保人编号或18位身份证号", "Member id or 18-character identity number"),
+    "isolated.title": ("已隔离的参保人", "Isolated members"),
+    "isolated.note": (
+        "这些参保人的事件无法计算，已从读模型隔离，其他参保人不受影响；其事件、代码或规则变化时自动重试。",
+        "Their events cannot be folded: they are isolated from the read model, everyone else goes on; they are "
+        "retried when their events, the code or the rules change.",
+    ),
+    "isolated.event": ("事件位置", "Event"),
+    "isolated.error": ("错误", "Error"),
     "member": ("参保人", "Member"),
     "as_of": ("查询日期", "As of"),
     "known_at": ("信息截止时间", "Known at"),

@@ -23,17 +23,22 @@ from api.routes.members import MemberIdPath
 from api.routes.status import today_in_china
 from domain.entitlements.fold import MemberLedger
 from domain.money import parse_yuan
+from projections.isolation import failures
 from projections.queries import find_edition, member_ledger, member_status
 
 router = APIRouter(prefix=CONSOLE_PREFIX, route_class=ConsolePageRoute, include_in_schema=False)
 
+#: Isolated members the home page lists (``ledger project --failures`` lists all).
+ISOLATED_SHOWN_MAX = 50
 #: Longest text accepted in the member search box (an id or an 18-character identity number).
 SEARCH_CHARACTERS_MAX = 64
 
 
 @router.get("/")
 async def home(request: Request, principal: MemberReader) -> Response:
-    return render(request, "home.html", {"today": today_in_china()})
+    engine = request.app.state.read_engine
+    isolated = await run_in_threadpool(failures, engine, limit=ISOLATED_SHOWN_MAX)
+    return render(request, "home.html", {"today": today_in_china(), "isolated": isolated})
 
 
 @router.get("/members")

@@ -137,6 +137,8 @@ def test_status_of_an_isolated_member_is_a_clear_problem_and_health_is_degraded(
             assert "event 5 of the stream" in answer.json()["detail"]
         page = client.get("/console/members/P")  # the console shows the same reason on its page
         assert page.status_code == 422 and "event 5 of the stream" in page.text
+        home = client.get("/console/")
+        assert 'id="isolated-members"' in home.text and 'href="/console/members/P"' in home.text
         claim = make_event("ClaimSubmitted", member_id="P", label="P:second", claim_id="C-2")
         answer = client.post("/v1/claims", json=claim)
         assert answer.status_code == 422 and answer.json()["type"] == "/problems/member-unfoldable"
