@@ -14,7 +14,10 @@ random size — some batches queued twice so two clients race to store them, som
 acknowledged events and in-batch repeats mixed in — they also re-post acknowledged events (each must
 be answered ``duplicate``) and post conflicts (an acknowledged event_id with other content, for the
 same member or for a canary member, beside a fresh canary event: each must get 409 and store
-nothing). Other threads read member status, and one replay is started and followed to its end.
+nothing) and hostile but contract-shaped events (``--hostile-share``): boundary dates (1900-01-01,
+2100-12-31: stored), impossible years, control characters and facts after today (422, nothing
+stored), and writes with a key limited to the soak's region for a member registered elsewhere or
+unknown (403, the same answer for both). Other threads read member status, and one replay is started and followed to its end.
 
 Afterwards it checks, and exits non-zero when any check fails:
 
@@ -22,8 +25,11 @@ Afterwards it checks, and exits non-zero when any check fails:
   ``LedgerApplication.member_streams``, against what was acknowledged), and across all answers each
   event_id was answered ``stored`` exactly once;
 * the conflicts changed nothing (the original content is stored; no canary member has an event);
+* each hostile member's stream holds exactly what was acknowledged for it (refusals stored nothing),
+  and the limited key's 403 was the same for a foreign and an unknown member;
 * the live read model, once ``ledger project`` has caught up (lag 0), equals a full re-fold
-  (``read_model_checksum`` before and after ``reset_read_model`` + ``catch_up``);
+  (``read_model_checksum`` before and after ``reset_read_model`` + ``catch_up``); members isolated
+  because their fold fails are out of both and listed (the same live and after the re-fold);
 * the replay finished, every partition and member done.
 
 It reports per request kind the count, the answers by status, p50/p95/p99 latency and throughput.
@@ -72,6 +78,7 @@ from projections.entitlements import (
     read_model_checksum,
     reset_read_model,
 )
+from projections.isolation import failures
 from projections.migrate import upgrade_to_head
 from projections.rulebook import load_rulebook
 from projections.synthetic import generate_population
@@ -103,6 +110,13 @@ REPOST_EVENTS_MAX = 50
 MIXED_EVENTS_MAX = 5
 #: Member ids of the canaries (members that must never get an event).
 CANARY_PREFIX = "SOAK-CANARY-"
+#: Member ids of the hostile members (contract-shaped events with hostile values), and the region no key of
+#: the soak's limited integration key covers.
+HOSTILE_PREFIX = "SOAK-HOSTILE-"
+FOREIGN_REGION = "bazhong"
+#: Impossible years and forbidden characters the hostile events carry.
+IMPOSSIBLE_YEARS = ("0001", "1899", "2101", "9999")
+CONTROL_CHARACTERS = ("\u0000", "\u0001", "\u001f", "\u007f", "\u0085", "\u009f")
 
 console = Console(stderr=True)
 
@@ -185,6 +199,11 @@ class Book:
     lags: list[tuple[float, int]] = field(default_factory=list)
     #: Batches posted with acknowledged events and an in-batch repeat mixed in.
     mixed: int = 0
+    #: Hostile members and the event_ids acknowledged for each (refused batches must store nothing).
+    hostile: dict[str, set[str]] = field(default_factory=dict)
+    hostile_kinds: Counter[str] = field(default_factory=Counter)
+    #: The bodies of the 403s a limited key got for a foreign and for an unknown member (must be equal).
+    refusal_bodies: set[str] = field(default_factory=set)
 
     def sample(self, sample: Sample) -> None:
         with self.lock:
@@ -241,6 +260,7 @@ class Plan:
     conflict_share: float
     mix_share: float
     seed: int
+    hostile_share: float = 0.0
     stop: threading.Event = field(default_factory=threading.Event)
     posting_done: threading.Event = field(default_factory=threading.Event)
 
@@ -276,6 +296,8 @@ def post_client(plan: Plan, book: Book, number: int) -> None:
                 repost(client, book, rng)
             if rng.random() < plan.conflict_share:
                 conflict(client, book, rng, number)
+            if rng.random() < plan.hostile_share:
+                hostile(client, plan, book, rng, number)
 
 
 def post_batch(client: httpx.Client, book: Book, plan: Plan, rng: random.Random, batch: list[dict[str, Any]]) -> None:
@@ -352,6 +374,109 @@ def conflict(client: httpx.Client, book: Book, rng: random.Random, number: int) 
         book.violation(f"{kind}: the 409 does not name {original['event_id']}: {response.text[:300]}")
     with book.lock:
         book.conflicts.append((original, canary))
+
+
+def raw_event(
+    member_id: str, event_type: str, occurred_on: str, data: dict[str, Any], **envelope: Any
+) -> dict[str, Any]:
+    return {
+        "event_id": str(uuid.uuid4()),
+        "member_id": member_id,
+        "type": event_type,
+        "occurred_on": occurred_on,
+        "source": "soak-hostile",
+        "data": data,
+    } | envelope
+
+
+def hostile(client: httpx.Client, plan: Plan, book: Book, rng: random.Random, number: int) -> None:
+    """Contract-shaped events with hostile values: boundary dates (stored), impossible dates, control
+    characters, facts after today (refused, nothing stored), and writes for another region's or an
+    unknown member with a key limited to the soak's region (403, the same answer for both)."""
+    with book.lock:
+        member = f"{HOSTILE_PREFIX}{number:02d}-{len(book.hostile):06d}"
+        book.hostile[member] = set()
+    kind = rng.choice(("boundary dates", "impossible date", "control character", "after today", "foreign region"))
+    book.hostile_kinds[kind] += 1
+    register = raw_event(
+        member, "MemberRegistered", "2025-01-01", {"region": REGION, "birth_date": "1900-01-01", "sex": "M"}
+    )
+    if kind == "boundary dates":
+        certified = raw_event(
+            member,
+            "CategoryCertified",
+            "2025-01-02",
+            {"category": "minimum_living", "valid_from": "2025-01-02", "valid_to": "2100-12-31"},
+        )
+        body, expected = [register, certified], 200
+    elif kind == "impossible date":
+        year = rng.choice(IMPOSSIBLE_YEARS)
+        paid = raw_event(
+            member,
+            "ContributionPaid",
+            "2025-01-03",
+            {
+                "scheme": "resident",
+                "region": REGION,
+                "coverage_start": f"{year}-01-01",
+                "coverage_end": f"{year}-12-31",
+                "amount": "400.00",
+                "kind": "regular",
+            },
+        )
+        body, expected = [register, paid], 422
+    elif kind == "control character":
+        body, expected = [register | {"source": f"hospital{rng.choice(CONTROL_CHARACTERS)}"}], 422
+    elif kind == "after today":
+        body, expected = [register | {"occurred_on": "2099-01-01"}], 422
+    else:
+        foreign = raw_event(
+            member, "MemberRegistered", "2025-01-01", {"region": FOREIGN_REGION, "birth_date": "1970-01-01", "sex": "F"}
+        )
+        response = send(
+            client, book, "hostile: foreign registration", "POST", "/v1/events", expected=200, json=[foreign]
+        )
+        if response is None or response.status_code != 200:
+            book.violation(f"registration of {member} in {FOREIGN_REGION} answered {response and response.status_code}")
+            return
+        with book.lock:
+            book.hostile[member].add(foreign["event_id"])
+        unknown = f"{member}-UNKNOWN"
+        with book.lock:
+            book.hostile[unknown] = set()
+        limited = {"Authorization": f"Bearer {plan.keys['limited']}"}
+        for target in (member, unknown):
+            bypass = [
+                raw_event(
+                    target, "MemberRegistered", "2025-01-01", {"region": REGION, "birth_date": "1970-01-01", "sex": "F"}
+                ),
+                raw_event(target, "CoverageEnded", "2025-02-01", {"scheme": "resident", "reason": "other"}),
+            ]
+            response = send(
+                client,
+                book,
+                "hostile: foreign region",
+                "POST",
+                "/v1/events",
+                expected=403,
+                json=bypass,
+                headers=limited,
+            )
+            if response is None or response.status_code != 403:
+                book.violation(f"a limited key writing for {target} answered {response and response.status_code}")
+                continue
+            with book.lock:
+                book.refusal_bodies.add(response.text)
+        return
+    response = send(client, book, f"hostile: {kind}", "POST", "/v1/events", expected=expected, json=body)
+    if response is None:
+        return
+    if response.status_code != expected:
+        book.violation(f"hostile {kind} for {member} answered {response.status_code}: {response.text[:300]}")
+        return
+    if expected == 200:
+        with book.lock:
+            book.hostile[member].update(event["event_id"] for event in body)
 
 
 def status_client(plan: Plan, book: Book, number: int) -> None:
@@ -615,7 +740,26 @@ def verify(
             )
         )
 
-        # The live read model equals a full re-fold.
+        # Hostile members: what was acknowledged is stored, what was refused is not; one 403 for foreign and unknown.
+        hostile_streams = ledger.member_streams(list(book.hostile)) if book.hostile else {}
+        wrong = [
+            member
+            for member, acked in book.hostile.items()
+            if {str(e.event_id) for e in hostile_streams.get(member, [])} != acked
+        ]
+        checks.append(
+            Check(
+                "hostile events: the refused stored nothing, the accepted are stored once",
+                not wrong and len(book.refusal_bodies) <= 1,
+                f"{sum(book.hostile_kinds.values())} hostile requests ({dict(book.hostile_kinds)}); members whose "
+                f"stream differs from what was acknowledged {len(wrong)}"
+                + (f" e.g. {wrong[:3]}" if wrong else "")
+                + f"; distinct 403 bodies for foreign and unknown members {len(book.refusal_bodies)}",
+            )
+        )
+
+        # The live read model equals a full re-fold (isolated members are out of both; they are listed).
+        isolated_live = failures(engine)
         started = time.monotonic()
         live = read_model_checksum(engine)
         reset_read_model(engine)
@@ -627,6 +771,17 @@ def verify(
                 "live read model equals a full re-fold",
                 live == rebuilt,
                 f"checksum {live[:12]} live, {rebuilt[:12]} after re-folding {applied} notifications",
+            )
+        )
+        isolated = failures(engine)
+        checks.append(
+            Check(
+                "isolated members (fold failed) listed: the same live and after the re-fold",
+                [r["member_id"] for r in isolated_live] == [r["member_id"] for r in isolated],
+                f"{len(isolated)} isolated"
+                + "".join(
+                    f"; {r['member_id']} at event {r['event_position']}: {r['error'][:80]}" for r in isolated[:5]
+                ),
             )
         )
 
@@ -689,6 +844,9 @@ def run(args: argparse.Namespace) -> int:
             role: create_key(engine, role=role, label=f"soak {role}", created_by="soak")[1]
             for role in ("integration", "service", "auditor")
         }
+        keys["limited"] = create_key(
+            engine, role="integration", regions=[REGION], label="soak limited", created_by="soak"
+        )[1]
         engine.dispose()
         if not args.cold_start:
             # Create the event store's tables here, before the three processes start: on a fresh PostgreSQL
@@ -725,6 +883,7 @@ def run(args: argparse.Namespace) -> int:
             conflict_share=args.conflict_share,
             mix_share=args.mix_share,
             seed=args.seed,
+            hostile_share=args.hostile_share,
         )
         posters = [threading.Thread(target=post_client, args=(plan, book, n), daemon=True) for n in range(args.clients)]
         readers = [
@@ -872,6 +1031,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repost-share", type=float, default=0.10, help="re-posts per batch")
     parser.add_argument("--conflict-share", type=float, default=0.05, help="conflicts per batch")
     parser.add_argument("--mix-share", type=float, default=0.10, help="share of batches with old events mixed in")
+    parser.add_argument("--hostile-share", type=float, default=0.05, help="hostile contract-shaped requests per batch")
     parser.add_argument("--no-redis", action="store_true", help="no Redis: the server runs the replay in-process")
     parser.add_argument(
         "--cold-start",
