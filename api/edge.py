@@ -4,8 +4,9 @@
   answered ``500`` ``application/problem+json`` (never text/plain); the exception does not reach the
   server, so the connection is kept.
 * **Writes take JSON only.** A POST/PUT/PATCH/DELETE with a body to the API (``/v1/…``, ``/fhir/…``)
-  must say ``Content-Type: application/json`` (or a ``+json`` type such as ``application/fhir+json``);
-  text/plain, form and multipart bodies are a 415.
+  that names a media type must name ``application/json`` (or a ``+json`` type such as
+  ``application/fhir+json``): text/plain, form and multipart bodies — what a browser form can send
+  across sites — are a 415. A body without ``Content-Type`` is read as JSON.
 * **Headers.** Every answer says ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: no-referrer``
   and ``X-Frame-Options: DENY``; console pages also send a Content-Security-Policy that allows only
   the console's own scripts and styles and no framing (``frame-ancestors 'none'``).
@@ -78,11 +79,13 @@ class EdgeGuards:
                 message["headers"] = list(message.get("headers", [])) + [h for h in extra if h[0] not in present]
             await send(message)
 
+        content_type = headers.get(b"content-type")
         if (
             scope.get("method") in WRITE_METHODS
             and path.startswith(JSON_WRITE_PREFIXES)
+            and content_type is not None
             and _has_body(headers)
-            and not _json_media_type(headers.get(b"content-type", b"").decode("latin-1"))
+            and not _json_media_type(content_type.decode("latin-1"))
         ):
             await self._answer(
                 send_with_headers,

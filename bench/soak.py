@@ -17,7 +17,9 @@ same member or for a canary member, beside a fresh canary event: each must get 4
 nothing) and hostile but contract-shaped events (``--hostile-share``): boundary dates (1900-01-01,
 2100-12-31: stored), impossible years, control characters and facts after today (422, nothing
 stored), and writes with a key limited to the soak's region for a member registered elsewhere or
-unknown (403, the same answer for both). Other threads read member status, and one replay is started and followed to its end.
+unknown (403, the same answer for both). Other threads read member status, and one replay is
+started and followed to its end. Events of the synthetic years after today are left out (the ledger
+stores only what has happened).
 
 Afterwards it checks, and exits non-zero when any check fails:
 
@@ -65,6 +67,7 @@ from rich.table import Table
 from sqlalchemy import create_engine
 
 from api.app import open_ledger
+from api.routes.status import today_in_china
 from api.settings import Settings, sqlalchemy_url
 from domain.contract import content_sha256, parse_batch
 from domain.identity import member_key
@@ -445,13 +448,14 @@ def hostile(client: httpx.Client, plan: Plan, book: Book, rng: random.Random, nu
         with book.lock:
             book.hostile[unknown] = set()
         limited = {"Authorization": f"Bearer {plan.keys['limited']}"}
-        for target in (member, unknown):
-            bypass = [
-                raw_event(
-                    target, "MemberRegistered", "2025-01-01", {"region": REGION, "birth_date": "1970-01-01", "sex": "F"}
-                ),
-                raw_event(target, "CoverageEnded", "2025-02-01", {"scheme": "resident", "reason": "other"}),
-            ]
+        for target in (
+            member,
+            unknown,
+        ):  # a re-registration "in our region" for the foreign member; none for the unknown
+            bypass = [raw_event(target, "CoverageEnded", "2025-02-01", {"scheme": "resident", "reason": "other"})]
+            if target == member:
+                register = {"region": REGION, "birth_date": "1970-01-01", "sex": "F"}
+                bypass.insert(0, raw_event(target, "MemberRegistered", "2025-01-01", register))
             response = send(
                 client,
                 book,
@@ -745,7 +749,7 @@ def verify(
         wrong = [
             member
             for member, acked in book.hostile.items()
-            if {str(e.event_id) for e in hostile_streams.get(member, [])} != acked
+            if {str(e.event_id) for e in hostile_streams.get(member) or []} != acked
         ]
         checks.append(
             Check(
@@ -829,6 +833,9 @@ def run(args: argparse.Namespace) -> int:
             generate_population(members=args.events, years=YEARS, region=REGION, seed=args.seed), args.events
         )
     )
+    # The ledger stores only what has happened: the synthetic years may reach past today, those events are left out.
+    today = today_in_china().isoformat()
+    events = [event for event in events if event["occurred_on"] <= today]
     batches = plan_batches(events, batch_max=args.batch_max, race_share=args.race_share, seed=args.seed)
     book = Book()
     with ExitStack() as stack:
