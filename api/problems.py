@@ -16,7 +16,7 @@ from api.auth import Forbidden, Unauthenticated
 from domain.entitlements.fold import NoRuleSet
 from domain.errors import ConcurrencyExhausted, ConflictingEventIds, InvalidBatch, InvalidEvents, LedgerError
 from projections.access import KeyProblem, UnknownKey
-from projections.isolation import MemberUnfoldable
+from projections.isolation import DateOutOfRange, MemberUnfoldable
 from projections.queries import UnknownClaim, UnknownEdition, UnknownMember
 from projections.replay import ReplayError
 
@@ -107,6 +107,8 @@ def _ledger_error(_: Request, error: Exception) -> JSONResponse:
         return problem(404, "Not found", str(error), type_=f"/problems/{error.code}")
     if isinstance(error, ReplayError):
         return problem(404 if "no replay job" in str(error) else 422, "Replay", str(error), type_="/problems/replay")
+    if isinstance(error, DateOutOfRange):
+        return problem(422, "Date out of range", str(error), type_="/problems/date-out-of-range")
     if isinstance(error, MemberUnfoldable):
         return problem(422, "Member isolated", str(error), type_="/problems/member-unfoldable")
     if isinstance(error, NoRuleSet):

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from eventsourcing.persistence import OperationalError as StoreOperationalError
 from sqlalchemy import Connection, Engine, delete, func, select, text
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from domain.contract import DATE_MAX, DATE_MIN
 from domain.entitlements.fold import MemberLedger, fold_member
 from domain.errors import LedgerError
 from domain.policies import Edition
@@ -64,6 +65,10 @@ class MemberUnfoldable(LedgerError):
     """The member's recorded events cannot be folded: the member is isolated, the others are served."""
 
     code = "member_unfoldable"
+
+
+class DateOutOfRange(LedgerError):
+    code = "date_out_of_range"
 
 
 def replay_scope(job_id: str) -> str:
@@ -127,7 +132,13 @@ def describe(error: BaseException) -> str:
 
 
 def guarded_fold(events: list[Any], *, member_id: str, **fold_arguments: Any) -> MemberLedger:
-    """``fold_member``, with a failure of the member's own events raised as :class:`MemberUnfoldable`."""
+    """``fold_member``, with a failure of the member's own events raised as :class:`MemberUnfoldable`.
+
+    A date asked for outside the contract's range is the question's fault, not the member's: refused first.
+    """
+    as_of = fold_arguments.get("as_of")
+    if isinstance(as_of, date) and not DATE_MIN <= as_of <= DATE_MAX:
+        raise DateOutOfRange(f"as_of {as_of} is outside the dates the ledger answers for ({DATE_MIN} to {DATE_MAX})")
     try:
         return fold_member(events, member_id=member_id, **fold_arguments)
     except LedgerError:

@@ -219,12 +219,12 @@ def scenario(
     try:
         raw = json.loads(file.read_text(encoding="utf-8"))
         parsed = Scenario.model_validate(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        errors.print(f"[red]{file}: not JSON: {error}[/red]")
-        raise typer.Exit(1) from None
     except ValidationError as error:
         for item in error.errors():
             errors.print(f"[red]{file}: {'.'.join(str(p) for p in item['loc'])}: {item['msg']}[/red]")
+        raise typer.Exit(1) from None
+    except (ValueError, RecursionError) as error:  # not JSON, not UTF-8, or a 4,300+ digit integer
+        errors.print(f"[red]{file}: not JSON the ledger reads: {error}[/red]")
         raise typer.Exit(1) from None
     rulebook = load_rulebook()
     try:

@@ -59,6 +59,9 @@ def test_a_contribution_for_the_year_0001_or_9999_is_refused(admin: TestClient) 
         assert answer.status_code == 422
         assert {e["field"] for e in answer.json()["errors"]} == {"data.coverage_start", "data.coverage_end"}
     assert admin.get("/v1/members/M-Y/status", params={"as_of": "2025-06-01"}).status_code == 200
+    for as_of in ("0001-01-01", "9999-12-31"):  # asking about an impossible day is the question's fault
+        asked = admin.get("/v1/members/M-Y/status", params={"as_of": as_of})
+        assert asked.status_code == 422 and asked.json()["type"] == "/problems/date-out-of-range", asked.text
 
 
 def test_a_nul_in_a_claim_id_is_refused(admin: TestClient) -> None:
