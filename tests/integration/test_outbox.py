@@ -31,6 +31,10 @@ NOW = datetime(2026, 1, 5, tzinfo=UTC)
 BIG_CLAIM = {"claim_id": "C-BIG", "total_amount": "900000.00", "policy_amount": "900000.00", "out_of_scope": "0.00"}
 
 
+class ProcessDies(BaseException):
+    """The process dies mid-batch (not an error of one member's fold, which the projection would isolate)."""
+
+
 def history(member_id: str) -> list[dict[str, object]]:
     return [
         make_event("MemberRegistered", member_id=member_id),
@@ -128,11 +132,11 @@ def test_a_failed_batch_leaves_no_effect_behind(
         self: EntitlementsProjection, connection: object, member_id: str, notification_id: int, snapshot: object
     ) -> None:
         if member_id == "B":
-            raise RuntimeError("the projection process dies here")
+            raise ProcessDies("the projection process dies here")
         original(self, connection, member_id, notification_id, snapshot)  # type: ignore[arg-type]
 
     monkeypatch.setattr(EntitlementsProjection, "_refresh_member", dies_on_b)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(ProcessDies):
         catch_up(ledger, projection)
     assert outbox_rows(projection.view.engine) == [], "A's effect went with A's rows"
 
