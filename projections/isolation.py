@@ -381,3 +381,19 @@ def record_replay_failures(
             fingerprint_now=str(job["edition_hash"])[:64],
             fold=fold,
         )
+
+
+def promotable(engine: Engine, rulebook: Any, job_id: str) -> Any:
+    """``projections.replay.promote``, refused while the job has isolated members.
+
+    Their rows are missing from the set: promoting it would drop them from the live read model.
+    """
+    from projections.replay import ReplayError, promote
+
+    isolated = failure_count(engine, scope=replay_scope(job_id))
+    if isolated:
+        raise ReplayError(
+            f"job {job_id} isolated {isolated} member(s) whose fold failed under its edition: their rows are "
+            f"missing from the set, which is therefore not promoted (GET /v1/replays/{job_id} lists them)"
+        )
+    return promote(engine, rulebook, job_id)

@@ -180,7 +180,7 @@ def promote_replay(
     """Make a finished replay's read-model set the live read model, in one transaction (docs/replay.md)."""
     from api.cli.common import cli_principal
     from projections.access import record_write
-    from projections.replay import promote
+    from projections.isolation import promotable
     from projections.rulebook import load_rulebook
 
     settings = Settings()
@@ -202,7 +202,7 @@ def promote_replay(
         )
 
     try:
-        promotion = promote(engine, load_rulebook(), job_id)
+        promotion = promotable(engine, load_rulebook(), job_id)
         subjects["promotion_number"] = promotion.promotion_number
         audit("ok: already live" if promotion.already else "ok")
     except LedgerError as error:

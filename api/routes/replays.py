@@ -14,14 +14,13 @@ from api.identity import member_key
 from api.problems import BrokerUnavailable
 from api.routes.status import today_in_china
 from domain.contract import MemberId, Region
-from projections.isolation import failure_count, failures, replay_scope
+from projections.isolation import failure_count, failures, promotable, replay_scope
 from projections.queries import find_edition
 from projections.replay import (
     PARTITIONS_MAX,
     create_job,
     edition_source,
     job_progress,
-    promote,
     unfinished_partitions,
 )
 
@@ -180,7 +179,7 @@ async def promote_replay(request: Request, job_id: Annotated[str, Path(max_lengt
     state = request.app.state
     async with audit_write(request, authenticate(request)) as subjects:
         subjects["job_id"] = job_id
-        promotion = await run_in_threadpool(promote, state.read_engine, state.rulebook, job_id)
+        promotion = await run_in_threadpool(promotable, state.read_engine, state.rulebook, job_id)
         subjects["promotion_number"] = promotion.promotion_number
         if promotion.already:
             subjects["outcome"] = "ok: already live"

@@ -19,10 +19,10 @@ from api.app import create_app, open_ledger
 from api.settings import Settings, sqlalchemy_url
 from domain.contract import AnyEvent, parse_batch
 from projections.entitlements import catch_up, lag, open_projection
-from projections.isolation import LIVE_SCOPE, failures, replay_scope, retry_live
+from projections.isolation import LIVE_SCOPE, failures, promotable, replay_scope, retry_live
 from projections.migrate import upgrade_to_head
 from projections.readmodel import ClaimSettlementRow, FoldFailure, MemberIndex
-from projections.replay import create_job, edition_source, job_progress, run_partition
+from projections.replay import ReplayError, create_job, edition_source, job_progress, run_partition
 from projections.rulebook import load_rulebook
 from projections.runner import SupervisedRunner
 from projections.store import LedgerApplication
@@ -160,3 +160,9 @@ def test_a_replay_isolates_a_poisoned_member_and_finishes(ledger: LedgerApplicat
     isolated = failures(engine, scope=replay_scope(job_id))
     assert {row["member_id"]: row["event_position"] for row in isolated} == {"P": 5, "N": 5}
     assert failures(engine, scope=LIVE_SCOPE) == []
+    everything = create_job(
+        engine, ledger, edition, source=edition_source(edition, file=None), partitions=1, as_of=date(9999, 12, 31)
+    )
+    run_partition(engine, ledger, rulebook, job_id=everything, partition=0)
+    with pytest.raises(ReplayError, match="isolated 2 member"):  # their live rows would be dropped
+        promotable(engine, rulebook, everything)
