@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from eventsourcing.persistence import InterfaceError as StoreInterfaceError
+from eventsourcing.persistence import OperationalError as StoreOperationalError
+from eventsourcing.utils import retry
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -34,6 +37,8 @@ KEY_PREFIX = "lk_"
 BOOTSTRAP_KEY_ID = "bootstrap"
 #: Random bytes in a key's secret.
 SECRET_BYTES = 32
+#: Attempts of a read of member streams for a region decision (as eventsourcing's own reads).
+STREAM_READ_ATTEMPTS = 10
 
 
 class KeyProblem(LedgerError):
@@ -264,10 +269,17 @@ def _batch_region(event: Any) -> str | None:
     return None if region is None else str(region)
 
 
+@retry((StoreInterfaceError, StoreOperationalError, OSError), max_attempts=STREAM_READ_ATTEMPTS, wait=0.2)
+def _stream_snapshots(ledger: Any, members: list[str]) -> Any:
+    """The members' streams, retried as eventsourcing retries its own reads (a pooled connection may have
+    died with a database restart); a database that stays down still raises, and is answered 503."""
+    return ledger.stream_snapshots(members)
+
+
 def batch_member_regions(ledger: Any, events: Sequence[Any]) -> dict[str, str | None]:
     """Each member of a batch's region: the stored registration's, else the batch's first registration's."""
     members = sorted({event.member_id for event in events})
-    snapshots = ledger.stream_snapshots(members) if members else {}
+    snapshots = _stream_snapshots(ledger, members) if members else {}
     regions: dict[str, str | None] = {m: member_region(snapshots.get(m, (0, []))[1]) for m in members}
     for event in events:
         if regions[event.member_id] is None and event.type == "MemberRegistered":

@@ -35,6 +35,7 @@ from redis import exceptions as redis_errors
 from sqlalchemy import Engine, create_engine, delete, select
 
 from api.app import create_app, open_ledger
+from api.routes.status import today_in_china
 from api.settings import Settings, sqlalchemy_url
 from domain.contract import parse_batch
 from domain.identity import pseudonym
@@ -66,9 +67,11 @@ BATCH_EVENTS = 10_000
 
 
 def population(events: int, *, seed: int = 7) -> list[dict[str, Any]]:
-    """The first ``events`` events of a synthetic Shenyang population, whole members only."""
+    """The first ``events`` events of a synthetic Shenyang population dated by today (the ledger stores only
+    what has happened), whole members only."""
+    today = today_in_china().isoformat()
     stream = generate_population(members=10_000, years=3, region="shenyang", seed=seed)
-    chosen = list(itertools.islice(stream, events))
+    chosen = list(itertools.islice((event for event in stream if event["occurred_on"] <= today), events))
     last_member = chosen[-1]["member_id"]
     return [event for event in chosen if event["member_id"] != last_member]
 
