@@ -46,6 +46,13 @@ def synth(
     first_member: Annotated[
         int, typer.Option("--first-member", help="Number of the first member (generate a partition alone).")
     ] = 1,
+    through_today: Annotated[
+        bool,
+        typer.Option(
+            "--through-today",
+            help="Leave out events dated after today in China: ledger import stores only what has happened.",
+        ),
+    ] = False,
 ) -> None:
     """Stream members in number order, each member's events in effective-date order, one event a line."""
     _check_arguments(
@@ -74,6 +81,11 @@ def synth(
         recorded_at_occurred=recorded_at_occurred,
         first_member=first_member,
     )
+    if through_today:
+        from api.routes.status import today_in_china
+
+        today = today_in_china().isoformat()
+        events = (event for event in events if event["occurred_on"] <= today)
     if out is None:
         _write(events, sys.stdout, progress=None)
         return

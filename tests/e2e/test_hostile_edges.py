@@ -254,3 +254,12 @@ def test_console_pages_send_security_headers(admin: TestClient) -> None:
     assert page.headers["x-frame-options"] == "DENY"
     assert page.headers["x-content-type-options"] == "nosniff"
     assert page.headers["referrer-policy"] == "no-referrer"
+
+
+def test_ledger_synth_through_today_gives_a_population_import_accepts() -> None:
+    ran = CliRunner().invoke(
+        cli, ["synth", "--members", "5", "--years", "3", "--region", "bazhong", "--seed", "3", "--through-today"]
+    )
+    assert ran.exit_code == 0, ran.output
+    days = [json.loads(line)["occurred_on"] for line in ran.stdout.splitlines() if line.startswith("{")]
+    assert days and max(days) <= today_in_china().isoformat()
