@@ -977,7 +977,7 @@ def future_problems(events: Sequence[_Envelope], *, today: date, index_offset: i
     Applied where the ledger *stores* events (``POST /v1/events``, ``POST /v1/claims``, ``ledger
     import``), not to what-ifs (scenarios, ``$evaluate``, replays of a patched edition), which may
     describe the future. Every event's ``occurred_on`` (a discharge, a payment, a retirement …), a
-    birth and the start of maternity insurance have happened by today; a paid coverage period may
+    claim's application, a birth and the start of maternity insurance have happened by today; a paid coverage period may
     lie ahead only into the next calendar year (:data:`PREPAY_YEARS_AHEAD`).
     """
     problems: list[FieldProblem] = []
@@ -996,7 +996,7 @@ def future_problems(events: Sequence[_Envelope], *, today: date, index_offset: i
                 f"{event.occurred_on} is after today ({today} in China): only what has happened is stored",
             )
         data = getattr(event, "data", None)
-        for name in ("birth_date", "maternity_insured_from"):
+        for name in ("birth_date", "maternity_insured_from", "applied_on"):
             value = getattr(data, name, None)
             if isinstance(value, date) and value > today:
                 problem(index, event, f"data.{name}", f"{value} is after today ({today} in China)")

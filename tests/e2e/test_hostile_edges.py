@@ -76,9 +76,9 @@ def test_a_nul_in_a_claim_id_is_refused(admin: TestClient) -> None:
 def test_stored_facts_dated_after_today_are_refused_but_not_in_what_ifs(admin: TestClient, tmp_path: Path) -> None:
     tomorrow = (today_in_china() + timedelta(days=1)).isoformat()
     admin.post("/v1/events", json=[registration("M-F", "bazhong")]).raise_for_status()
-    late = make_event("ClaimSubmitted", member_id="M-F", discharged_on=tomorrow, admitted_on=tomorrow) | {
-        "occurred_on": tomorrow
-    }
+    late = make_event(
+        "ClaimSubmitted", member_id="M-F", discharged_on=tomorrow, admitted_on=tomorrow, applied_on=tomorrow
+    ) | {"occurred_on": tomorrow}
     events = admin.post("/v1/events", json=[late])
     assert events.status_code == 422 and events.json()["errors"][0]["field"] == "occurred_on"
     claims = admin.post("/v1/claims", json=late)

@@ -92,13 +92,21 @@ def test_stored_facts_may_not_lie_after_today() -> None:
     events = parse_batch(
         [
             make_event("ClaimSubmitted"),  # discharged 2025-05-10: has happened
-            make_event("ClaimSubmitted", label="late", discharged_on="2025-06-02") | {"occurred_on": "2025-06-02"},
+            make_event("ClaimSubmitted", label="late", discharged_on="2025-06-02", applied_on="2025-06-02")
+            | {"occurred_on": "2025-06-02"},
+            make_event("ClaimSubmitted", label="applied later", applied_on="2025-06-02"),
             make_event("RetirementReached") | {"occurred_on": "2025-06-02"},
             make_event("MemberRegistered", label="unborn", birth_date="2025-06-02"),
         ]
     )
     problems = [(p.index, p.field) for p in future_problems(events, today=TODAY)]
-    assert problems == [(1, "occurred_on"), (2, "occurred_on"), (3, "data.birth_date")]
+    assert problems == [
+        (1, "occurred_on"),
+        (1, "data.applied_on"),
+        (2, "data.applied_on"),
+        (3, "occurred_on"),
+        (4, "data.birth_date"),
+    ]
 
 
 def test_a_contribution_pays_ahead_at_most_into_next_year() -> None:
@@ -111,7 +119,7 @@ def test_a_contribution_pays_ahead_at_most_into_next_year() -> None:
 
 def test_what_ifs_may_describe_the_future() -> None:
     """The contract itself accepts a claim in 2029 (the seeds' worked examples do): only storing refuses it."""
-    claim = make_event("ClaimSubmitted", admitted_on="2029-03-01", discharged_on="2029-03-05") | {
-        "occurred_on": "2029-03-05"
-    }
+    claim = make_event(
+        "ClaimSubmitted", admitted_on="2029-03-01", discharged_on="2029-03-05", applied_on="2029-03-05"
+    ) | {"occurred_on": "2029-03-05"}
     assert parse_event(claim).occurred_on == date(2029, 3, 5)
