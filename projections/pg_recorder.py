@@ -11,6 +11,11 @@ the log would skip events (found by the soak, docs/reliability.md).
 This recorder issues exactly the library's statements — EXCLUSIVE table lock, NOTIFY, the INSERT,
 then reading the notification ids — one after another in one transaction, without the pipeline.
 It is chosen by the event store's environment (``APPLICATION_RECORDER_TOPIC``).
+
+``append_rows`` is the contract-event batch's insert (projections/batch_append.py): the same lock and
+NOTIFY, then the rows by binary ``COPY`` instead of a composite-type array (which psycopg adapts in
+Python, row by row), and no notification ids read back. The EXCLUSIVE lock is taken just before the
+``COPY`` and released by the commit that follows it, so it is held for the insert only.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import Any
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
+from psycopg.sql import SQL, Identifier
 
 #: The topic eventsourcing resolves to this class.
 RECORDER_TOPIC = "projections.pg_recorder:LedgerPostgresRecorder"
@@ -35,3 +41,19 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
                 return None
             self._insert_stored_events(cursor, stored_events, **kwargs)  # lock table, notify, insert
             return self._fetch_ids_after_insert_events(cursor, stored_events, **kwargs)
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def append_rows(self, stored_events: Sequence[StoredEvent]) -> None:
+        """Insert the rows in one transaction behind the table lock, by binary COPY; all or none."""
+        if not stored_events:
+            return
+        statement = SQL(
+            "COPY {schema}.{table} (originator_id, originator_version, topic, state) FROM STDIN (FORMAT BINARY)"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
+        with self.datastore.get_connection() as connection, connection.transaction(), connection.cursor() as cursor:
+            self._lock_table(cursor)
+            self._notify_channel(cursor)
+            with cursor.copy(statement) as copy:
+                copy.set_types(["uuid", "int8", "text", "bytea"])
+                for row in stored_events:
+                    copy.write_row((row.originator_id, row.originator_version, row.topic, row.state))

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, ClassVar, Literal
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
@@ -26,15 +26,14 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEven
 from domain.contract import AnyEvent, content_sha256
 from domain.errors import ConcurrencyExhausted, ConflictingEventIds, EventIdConflict, FieldProblem, InvalidEvents
 from domain.member_stream import (
-    EventReceipt,
     MemberStream,
     RecordedEvent,
     effective_order,
-    event_receipt_id,
     member_stream_id,
     recorded_event,
 )
 from domain.settlement import Settlement
+from projections.batch_append import batch_state, insert_rows, stored_rows
 from projections.pg_recorder import RECORDER_TOPIC
 
 #: How often a batch is retried when a concurrent writer advanced one of its member streams.
@@ -139,39 +138,47 @@ class LedgerApplication(Application[UUID]):
         """
         assert now.tzinfo is not None, "recorded times are aware UTC datetimes"
         outcomes: dict[int, Outcome] = {}
-        fresh = self._first_occurrences(events, outcomes)
+        digests = [content_sha256(event) for event in events]
+        fresh = self._first_occurrences(events, digests, outcomes)
+        member_ids = list(dict.fromkeys(events[index].member_id for index in fresh))
+        event_ids = [events[index].event_id for index in fresh]
         for attempt in range(CONCURRENCY_ATTEMPTS_MAX):
             if attempt:
                 time.sleep(random.uniform(0, min(CONCURRENCY_BACKOFF_S_MAX, 0.005 * 2**attempt)))
-            streams: dict[str, MemberStream] = {}
-            receipts: list[EventReceipt] = []
+            # One read for the batch (stream versions, receipts), one write for its rows (batch_append.py).
+            state = batch_state(self.recorder, self.mapper, member_ids, event_ids)
             pending: list[int] = []
             conflicts: list[EventIdConflict] = []
             for index in fresh:
                 event = events[index]
-                stream = streams.get(event.member_id) or self._load_or_open(event.member_id)
-                streams[event.member_id] = stream
-                known = stream.content_by_event_id.get(event.event_id)
-                if known is None:
-                    stream.record(event, recorded_at=(event.recorded_at or now).astimezone(UTC))
-                    receipts.append(EventReceipt.issue(event))
+                receipt = state.receipts.get(event.event_id)
+                if receipt is None:
                     pending.append(index)
-                elif known == content_sha256(event):
+                elif receipt.member_id == event.member_id and receipt.content_sha256 == digests[index]:
                     outcomes[index] = "duplicate"
                 else:
+                    where = "this member" if receipt.member_id == event.member_id else "another member"
                     conflicts.append(
                         EventIdConflict(
-                            index, str(event.event_id), "already stored for this member with different content"
+                            index, str(event.event_id), f"already stored for {where} with different content"
                         )
                     )
             if conflicts:
                 raise ConflictingEventIds(conflicts)
             if not pending:
                 break
+            rows = stored_rows(
+                self.mapper,
+                [events[i] for i in pending],
+                [digests[i] for i in pending],
+                state,
+                now=now,
+            )
             try:
-                self.save(*(s for s in streams.values() if s.pending_events), *receipts)
+                insert_rows(self.recorder, rows)
             except IntegrityError:
-                fresh = self._settle_receipt_collisions(events, pending, outcomes)
+                # A concurrent writer advanced one of the streams or took one of the event_ids: read again.
+                fresh = pending
                 continue
             for index in pending:
                 outcomes[index] = "stored"
@@ -220,13 +227,15 @@ class LedgerApplication(Application[UUID]):
         return [e for e in self.events.get(member_stream_id(member_id)) if isinstance(e, MemberStream.ClaimSettled)]
 
     @staticmethod
-    def _first_occurrences(events: Sequence[AnyEvent], outcomes: dict[int, Outcome]) -> list[int]:
+    def _first_occurrences(
+        events: Sequence[AnyEvent], digests: Sequence[str], outcomes: dict[int, Outcome]
+    ) -> list[int]:
         """Indexes of each event_id's first occurrence; repeats in the batch are duplicates or conflicts."""
         first: dict[UUID, tuple[int, str]] = {}
         fresh: list[int] = []
         conflicts: list[EventIdConflict] = []
         for index, event in enumerate(events):
-            digest = content_sha256(event)
+            digest = digests[index]
             seen = first.get(event.event_id)
             if seen is None:
                 first[event.event_id] = (index, digest)
@@ -244,31 +253,6 @@ class LedgerApplication(Application[UUID]):
         if conflicts:
             raise ConflictingEventIds(conflicts)
         return fresh
-
-    def _settle_receipt_collisions(
-        self, events: Sequence[AnyEvent], pending: list[int], outcomes: dict[int, Outcome]
-    ) -> list[int]:
-        """After a failed save: classify event_ids someone else stored meanwhile; return what is left."""
-        remaining: list[int] = []
-        conflicts: list[EventIdConflict] = []
-        for index in pending:
-            event = events[index]
-            try:
-                receipt = self.repository.get(event_receipt_id(event.event_id))
-            except AggregateNotFoundError:
-                remaining.append(index)
-                continue
-            assert isinstance(receipt, EventReceipt)
-            if receipt.member_id == event.member_id and receipt.content_sha256 == content_sha256(event):
-                outcomes[index] = "duplicate"
-            else:
-                where = "this member" if receipt.member_id == event.member_id else "another member"
-                conflicts.append(
-                    EventIdConflict(index, str(event.event_id), f"already stored for {where} with different content")
-                )
-        if conflicts:
-            raise ConflictingEventIds(conflicts)
-        return remaining
 
     def _load_or_open(self, member_id: str) -> MemberStream:
         try:

@@ -112,15 +112,17 @@ def served(database_url: str, log: Path) -> Iterator[tuple[subprocess.Popen[byte
 
 
 def writing(database_url: str) -> bool:
-    """Is a session of the ledger's database inserting (inside a write transaction) right now?"""
+    """Is a session of the ledger's database inserting (inside a write transaction) right now?
+
+    A batch's rows go in by ``COPY`` (projections/pg_recorder.py), other writes by ``INSERT``."""
     import psycopg
 
     database = database_url.rsplit("/", 1)[1]
     with psycopg.connect(database_url, autocommit=True) as connection:
         row = connection.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
-            " AND state IN ('active', 'idle in transaction') AND query ILIKE %s",
-            (database, "%insert%"),
+            " AND state IN ('active', 'idle in transaction') AND (query ILIKE %s OR query ILIKE %s)",
+            (database, "%insert%", "%copy%"),
         ).fetchone()
     return bool(row and row[0])
 
