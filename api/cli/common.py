@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -56,15 +57,25 @@ def edition_option(rulebook: Any, reference: str | None) -> Any:
         raise typer.Exit(2) from None
 
 
-def report_problems(file: Path, problems: list[FieldProblem], line_numbers: list[int]) -> None:
-    errors.print(f"[red]{file}: {len(problems)} problem(s); nothing was stored[/red]")
+def report_problems(
+    file: Path,
+    problems: list[FieldProblem],
+    line_numbers: Sequence[int] | Mapping[int, int],
+    *,
+    total: int | None = None,
+) -> None:
+    """Print the problems (the first PROBLEMS_SHOWN_MAX); ``line_numbers`` maps an event's index to its line,
+    ``total`` counts problems beyond those kept (a streaming reader keeps a bounded number)."""
+    count = len(problems) if total is None else total
+    lines = line_numbers if isinstance(line_numbers, Mapping) else dict(enumerate(line_numbers))
+    errors.print(f"[red]{file}: {count} problem(s); nothing was stored[/red]")
     for problem in problems[:PROBLEMS_SHOWN_MAX]:
-        line = line_numbers[problem.index] if problem.index < len(line_numbers) and problem.field != "(line)" else None
+        line = lines.get(problem.index) if problem.field != "(line)" else None
         where = f"line {line}" if line else f"event #{problem.index}"
         event_id = f" event_id {problem.event_id}" if problem.event_id else ""
         errors.print(f"  {where}{event_id}: {problem.field}: {problem.reason}")
-    if len(problems) > PROBLEMS_SHOWN_MAX:
-        errors.print(f"  … and {len(problems) - PROBLEMS_SHOWN_MAX} more")
+    if count > PROBLEMS_SHOWN_MAX:
+        errors.print(f"  … and {count - PROBLEMS_SHOWN_MAX} more")
 
 
 def progress_bar(label: str, unit: str, *, on: Console, transient: bool = False, rate: bool = False) -> Progress:

@@ -58,6 +58,19 @@ def test_import_of_a_file_with_a_bad_line_stores_nothing_and_names_the_line(
     assert history.exit_code == 1 and "no events recorded" in history.output
 
 
+def test_import_validates_the_whole_file_before_storing_its_first_batch(tmp_path: Path, env: dict[str, str]) -> None:
+    # Streamed in batches of 10: the bad event is in the third batch, yet the first two are not stored.
+    events = [make_event("CoverageEnded", member_id=f"M-{n % 7}", label=f"late-{n}") for n in range(25)]
+    events[22] = make_event("ContributionPaid", member_id="M-1", coverage_end="2024-12-31")
+    file = write_jsonl(tmp_path / "events.jsonl", events)
+    result = runner.invoke(app, ["import", str(file), "--batch-events", "10"], env=env)
+    assert result.exit_code == 1
+    assert "1 problem(s); nothing was stored" in result.output
+    assert f"line 23 event_id {events[22]['event_id']}: data.coverage_end" in result.output
+    history = runner.invoke(app, ["history", "M-0"], env=env)
+    assert history.exit_code == 1 and "no events recorded" in history.output
+
+
 def test_history_prints_a_table_in_effective_order(tmp_path: Path, env: dict[str, str]) -> None:
     file = write_jsonl(tmp_path / "e.jsonl", [make_event("ContributionPaid"), make_event("MemberRegistered")])
     runner.invoke(app, ["import", str(file)], env=env)
