@@ -18,6 +18,8 @@ from projections.migrate import upgrade_to_head
 
 #: Longest `ledger replay` waits for its workers before giving up (the job goes on; its rows stay).
 REPLAY_WAIT_S_MAX = 24 * 60 * 60
+#: Most processes `ledger replay --workers N` starts on this machine without Redis (one a partition up to it).
+PARTITION_PROCESSES_MAX = 8
 #: Threads of an in-process or `ledger worker` dramatiq worker.
 WORKER_THREADS_DEFAULT = 2
 
@@ -94,23 +96,42 @@ def replay(
 
 
 def _send_and_follow(engine: Any, broker: Any, job_id: str, partitions: list[int], *, redis: bool) -> Any:
-    """Send the partitions' messages (ids only), run in-process workers without Redis, follow to the end."""
+    """Run the job's partitions and follow it to the end, showing progress.
+
+    With Redis the partitions' messages (ids only) go to `ledger worker` processes; without it, two or more
+    partitions run in as many processes of this machine (the fold is Python: threads would share one core),
+    and a single partition runs in an in-process dramatiq worker.
+    """
     import dramatiq
 
     from projections.replay import JobProgress, wait_for
     from workers.actors import replay_partition
 
-    for partition in partitions:
-        replay_partition.send(job_id, partition)
     worker = None
-    if not redis:
-        worker = dramatiq.Worker(broker, worker_threads=min(max(len(partitions), 1), 8), queues={"replays"})
-        worker.start()
+    pool = None
+    futures: list[Any] = []
+    if redis or len(partitions) <= 1:
+        for partition in partitions:
+            replay_partition.send(job_id, partition)
+        if not redis:
+            worker = dramatiq.Worker(broker, worker_threads=1, queues={"replays"})
+            worker.start()
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        processes = min(len(partitions), PARTITION_PROCESSES_MAX)
+        pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"))
+        database_url = Settings().database_url
+        futures = [pool.submit(run_partition_here, database_url, job_id, partition) for partition in partitions]
     try:
         with progress_bar("replay", "members", on=errors, rate=True) as progress:
             task = progress.add_task("replay", total=None, rate="")
 
             def show(state: JobProgress) -> None:
+                for future in futures:
+                    if future.done() and future.exception() is not None:
+                        raise future.exception()  # type: ignore[misc]
                 progress.update(
                     task,
                     total=state.members_total,
@@ -122,6 +143,18 @@ def _send_and_follow(engine: Any, broker: Any, job_id: str, partitions: list[int
     finally:
         if worker is not None:
             worker.stop()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_partition_here(database_url: str, job_id: str, partition: int) -> None:
+    """One partition of a job in a process of its own (``ledger replay --workers N`` without Redis)."""
+    from workers.actors import _resources
+
+    engine, ledger, rulebook = _resources(database_url)
+    from projections.replay import run_partition
+
+    run_partition(engine, ledger, rulebook, job_id=job_id, partition=partition)
 
 
 def _report(final: Any) -> None:
