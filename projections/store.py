@@ -22,6 +22,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent, Transcoding
+from eventsourcing.utils import get_topic
 
 from domain.contract import AnyEvent, content_sha256
 from domain.errors import ConcurrencyExhausted, ConflictingEventIds, EventIdConflict, FieldProblem, InvalidEvents
@@ -301,12 +302,36 @@ class LedgerApplication(Application[UUID]):
             for start in range(0, len(ids), STREAMS_PER_QUERY_MAX)
             for stored in _select_streams(self.recorder, ids[start : start + STREAMS_PER_QUERY_MAX])
         )
+        recorded_topic = get_topic(MemberStream.EventRecorded)
+        decode = self.mapper.transcoder.decode
+        plain = not (self.mapper.compressor or self.mapper.cipher)
         for stored in stored_events:
-            event = self.mapper.to_domain_event(stored)
-            member_id = members[event.originator_id]
-            versions[member_id] = max(versions[member_id], event.originator_version)
-            if isinstance(event, MemberStream.EventRecorded):
+            member_id = members[stored.originator_id]
+            versions[member_id] = max(versions[member_id], stored.originator_version)
+            if stored.topic != recorded_topic:
+                continue  # the stream's opening, claim decisions: not contract events
+            # Decode the stored JSON once, straight into the read form; eventsourcing's mapper (an event
+            # object per row, then a copy) only for what needs its upcasting or decryption.
+            state = decode(stored.state) if plain else None
+            if state is None or "class_version" in state:
+                event = self.mapper.to_domain_event(stored)
+                assert isinstance(event, MemberStream.EventRecorded)
                 found[member_id].append(recorded_event(event, member_id=member_id))
+                continue
+            found[member_id].append(
+                RecordedEvent(
+                    event_id=state["event_id"],
+                    member_id=member_id,
+                    type=state["event_type"],
+                    occurred_on=state["occurred_on"],
+                    recorded_at=state["recorded_at"],
+                    source=state["source"],
+                    data=state["data"],
+                    content_sha256=state["content_sha256"],
+                    contract_version=state["contract_version"],
+                    stream_position=stored.originator_version,
+                )
+            )
         return {member_id: (versions[member_id], effective_order(found[member_id])) for member_id in member_ids}
 
     def member_exists(self, member_id: str) -> bool:
@@ -324,17 +349,16 @@ def _select_streams(recorder: Any, stream_ids: list[UUID]) -> list[StoredEvent]:
     from eventsourcing.postgres import PostgresApplicationRecorder
 
     if isinstance(recorder, PostgresApplicationRecorder):
+        from psycopg.rows import tuple_row
         from psycopg.sql import SQL, Identifier
 
         statement = SQL(
-            "SELECT * FROM {schema}.{table} WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+            "SELECT originator_id, originator_version, topic, state FROM {schema}.{table}"
+            " WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
         ).format(schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
-        with recorder.datastore.get_connection() as connection, connection.cursor() as cursor:
+        with recorder.datastore.get_connection() as connection, connection.cursor(row_factory=tuple_row) as cursor:
             cursor.execute(statement, [stream_ids])
-            return [
-                StoredEvent(row["originator_id"], row["originator_version"], row["topic"], bytes(row["state"]))
-                for row in cursor.fetchall()
-            ]
+            return [StoredEvent(i, v, t, bytes(state)) for i, v, t, state in cursor.fetchall()]
     placeholders = ", ".join("?" * len(stream_ids))
     statement = (
         f"SELECT * FROM {recorder.events_table_name} WHERE originator_id IN ({placeholders}) "
