@@ -82,13 +82,18 @@ class Rulebook(Mapping[str, Edition]):
         return parse_rule_set(file_name=path.name, source=source, catalogue=self.catalogue, documents=self.documents)
 
 
+#: libyaml's safe loader when PyYAML was built with it, else the pure-Python one (same constructors, same values).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> Any:
-    """Read one YAML file (safe_load), refusing oversized files."""
+    """Read one YAML file (safe loading, libyaml's parser when PyYAML has it: the same values, five times
+    faster, which every process opening the rule book pays), refusing oversized files."""
     size = path.stat().st_size
     if size > POLICY_FILE_BYTES_MAX:
         raise MalformedRuleSetError(f"file is {size} bytes, above {POLICY_FILE_BYTES_MAX}", file=path.name)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except yaml.YAMLError as error:
         raise MalformedRuleSetError(f"not valid YAML: {error}", file=path.name) from None
 
