@@ -19,11 +19,12 @@ lint:
 	.venv/bin/ruff check .
 	.venv/bin/mypy
 
-# Benchmarks (not part of the suite): see docs/benchmarks.md.
+# Benchmarks (not part of the suite): see docs/benchmarks.md. bench.ratios prints every ratio beside its limit,
+# the ledger and the hardware measured in the same run.
 bench:
+	.venv/bin/python -m bench.ratios
 	.venv/bin/python -m bench.ingest
 	.venv/bin/python -m bench.ingest --postgres
-	.venv/bin/python -m bench.ratios
 	.venv/bin/python -m bench.replay scaling
 	.venv/bin/python -m bench.replay memory --sizes 1000,4000,16000
 
