@@ -36,7 +36,9 @@ def replay(
     region: Annotated[str | None, typer.Option(help="Only members of this region.")] = None,
     members: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="Member ids, one a line.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Effective date, YYYY-MM-DD (default today).")] = None,
-    workers: Annotated[int, typer.Option(min=1, max=256, help="Partitions (and in-process worker threads).")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, max=256, help="Partitions (and, without Redis, processes on this machine).")
+    ] = 1,
 ) -> None:
     """Refold the ledger under EDITION into its own read-model set, partitioned for N workers.
 
