@@ -133,9 +133,7 @@ def bare_read(url: str, table: str) -> tuple[int, float]:
     with psycopg.connect(url) as connection, connection.cursor(name="bare") as cursor:
         cursor.itersize = 10_000
         started = time.perf_counter()
-        cursor.execute(
-            f"SELECT originator_id, originator_version, topic, state FROM {table} ORDER BY notification_id"
-        )
+        cursor.execute(f"SELECT originator_id, originator_version, topic, state FROM {table} ORDER BY notification_id")
         read = sum(1 for _ in cursor)
         return read, time.perf_counter() - started
 
