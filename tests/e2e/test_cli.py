@@ -71,6 +71,21 @@ def test_import_validates_the_whole_file_before_storing_its_first_batch(tmp_path
     assert history.exit_code == 1 and "no events recorded" in history.output
 
 
+def test_import_refuses_a_region_move_between_batches_of_one_file(tmp_path: Path, env: dict[str, str]) -> None:
+    # Streamed in batches of 10: M-X registers in Bazhong in the first batch and in Shenyang in the
+    # second; the whole file is refused, naming the second registration, and nothing is stored.
+    events = [make_event("CoverageEnded", member_id=f"M-{n % 7}", label=f"move-{n}") for n in range(25)]
+    events[3] = make_event("MemberRegistered", member_id="M-X", label="move-bazhong")
+    events[12] = make_event("MemberRegistered", member_id="M-X", label="move-shenyang", region="shenyang")
+    file = write_jsonl(tmp_path / "events.jsonl", events)
+    result = runner.invoke(app, ["import", str(file), "--batch-events", "10"], env=env)
+    assert result.exit_code == 1, result.output
+    assert f"line 13 event_id {events[12]['event_id']}: data.region" in result.output
+    assert "registered in another region" in result.output
+    history = runner.invoke(app, ["history", "M-X"], env=env)
+    assert history.exit_code == 1 and "no events recorded" in history.output
+
+
 def test_history_prints_a_table_in_effective_order(tmp_path: Path, env: dict[str, str]) -> None:
     file = write_jsonl(tmp_path / "e.jsonl", [make_event("ContributionPaid"), make_event("MemberRegistered")])
     runner.invoke(app, ["import", str(file)], env=env)
