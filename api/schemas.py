@@ -19,6 +19,15 @@ class BatchStored(BaseModel):
     results: list[EventOutcome] = Field(description="One entry per event, in the request's order.")
 
 
+class RetractionMark(BaseModel):
+    """Who retracted an event (the correction's ``source``), when (its recorded time) and why."""
+
+    retracted_by: str = Field(description="event_id of the EventRetracted.")
+    retracted_at: datetime
+    retracted_by_source: str | None
+    reason: str
+
+
 class HistoryEvent(BaseModel):
     event_id: str
     member_id: str
@@ -27,6 +36,9 @@ class HistoryEvent(BaseModel):
     recorded_at: datetime
     source: str | None
     data: dict[str, Any]
+    retracted: RetractionMark | None = Field(
+        default=None, description="Set when a later EventRetracted took this event back: the fold ignores it since."
+    )
 
 
 class MemberHistory(BaseModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from domain.entitlements.fold import MemberLedger
@@ -17,6 +18,20 @@ from domain.money import format_yuan
 
 #: The side of a comparison that is what the ledger paid, not a fold.
 RECORDED = "recorded"
+#: Side B ``known-at:<ISO datetime with zone>``: the rulebook's fold as the ledger knew the member then
+#: (before a correction, say), so the differences are what the events recorded since — retractions
+#: included — changed.
+KNOWN_AT_PREFIX = "known-at:"
+
+
+def known_at_side(side: object) -> datetime | None:
+    """The recorded-time horizon of a ``known-at:`` side B, None for any other side; ValueError when malformed."""
+    if not isinstance(side, str) or not side.startswith(KNOWN_AT_PREFIX):
+        return None
+    moment = datetime.fromisoformat(side.removeprefix(KNOWN_AT_PREFIX).replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"{side}: the time must carry a zone, e.g. known-at:2026-01-01T00:00:00Z")
+    return moment.astimezone(UTC)
 
 
 @dataclass(frozen=True)

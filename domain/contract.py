@@ -670,6 +670,49 @@ class PrimaryClinicChosenData(_Data):
     village_clinic_ids: list[FacilityId] = Field(default_factory=list, max_length=200)
 
 
+class EventRetractedData(_Data):
+    """A correction: the member's event ``retracted_event_id`` was recorded by mistake.
+
+    From the retraction's ``recorded_at`` on, the fold ignores the retracted event for every
+    ``as_of``; as known before, it still counts (reading ``retraction_time``). A corrected fact is a
+    retraction plus a new event. Another retraction cannot be retracted.
+    """
+
+    retracted_event_id: UUID
+    reason: ShortText
+
+
+class MemberTransferredData(_Data):
+    """A move of the member's insurance relation (医保关系转移接续) from one pooling region to another.
+
+    002 ch.2 二十一问: 只转移参保关系和个人账户,缴费年限累计计算. ``account_balance`` is the
+    personal-account balance that moved (absent: the balance the ledger computed moves, reading
+    ``transfer_account_balance``).
+    """
+
+    from_region: Region
+    to_region: Region
+    scheme: Scheme
+    transferred_on: IsoDate
+    account_balance: YuanAmount | None = None
+
+    @model_validator(mode="after")
+    def _two_regions(self) -> MemberTransferredData:
+        if self.from_region is self.to_region:
+            raise PydanticCustomError(
+                "same_region",
+                "to_region must differ from from_region ({region})",
+                {"field": "to_region", "region": self.to_region.value},
+            )
+        if self.scheme is Scheme.RESIDENT and self.account_balance is not None:
+            raise PydanticCustomError(
+                "resident_account",
+                "a resident has no personal account: account_balance moves with an employee transfer only",
+                {"field": "account_balance"},
+            )
+        return self
+
+
 # --------------------------------------------------------------------------- envelopes
 
 
@@ -821,6 +864,42 @@ class PrimaryClinicChosen(_Envelope):
     data: PrimaryClinicChosenData
 
 
+class EventRetracted(_Envelope):
+    """``occurred_on`` is the day of the correction; it takes effect by its recorded time."""
+
+    type: Literal["EventRetracted"]
+    data: EventRetractedData
+
+    @model_validator(mode="after")
+    def _not_itself(self) -> EventRetracted:
+        if self.data.retracted_event_id == self.event_id:
+            raise PydanticCustomError(
+                "retracts_itself", "a retraction cannot retract itself", {"field": "data.retracted_event_id"}
+            )
+        return self
+
+
+class MemberTransferred(_Envelope):
+    """``occurred_on`` is the transfer date and must equal ``data.transferred_on``."""
+
+    type: Literal["MemberTransferred"]
+    data: MemberTransferredData
+
+    @model_validator(mode="after")
+    def _transfer_date(self) -> MemberTransferred:
+        if self.occurred_on != self.data.transferred_on:
+            raise PydanticCustomError(
+                "transfer_date",
+                "occurred_on {occurred_on} must be the transfer date data.transferred_on {transferred_on}",
+                {
+                    "field": "occurred_on",
+                    "occurred_on": str(self.occurred_on),
+                    "transferred_on": str(self.data.transferred_on),
+                },
+            )
+        return self
+
+
 ContractEvent = Annotated[
     (
         MemberRegistered
@@ -843,10 +922,13 @@ ContractEvent = Annotated[
         | ShortfallSettled
         | MaternityOccurred
         | PrimaryClinicChosen
+        | EventRetracted
+        | MemberTransferred
     ),
     Field(discriminator="type"),
 ]
-"""Any v1 event, chosen by its ``type`` (the employee-account types of issue 8 were added to v1: additive only)."""
+"""Any v1 event, chosen by its ``type`` (types added later — employee accounts, corrections, moves — were added
+to v1: additive only, every earlier event still parses)."""
 
 EVENT_TYPES: tuple[str, ...] = (
     "MemberRegistered",
@@ -869,6 +951,8 @@ EVENT_TYPES: tuple[str, ...] = (
     "ShortfallSettled",
     "MaternityOccurred",
     "PrimaryClinicChosen",
+    "EventRetracted",
+    "MemberTransferred",
 )
 
 EventBatch = Annotated[list[ContractEvent], Field(min_length=1, max_length=BATCH_EVENTS_MAX)]

@@ -20,6 +20,9 @@ from eventsourcing.domain import Aggregate
 
 from domain.contract import CONTRACT_VERSION, AnyEvent, content_sha256, event_data_json
 
+#: The contract type of a correction (``EventRetracted``): the stream keeps what it retracted.
+RETRACTION_TYPE = "EventRetracted"
+
 #: Namespaces of the ledger's deterministic identifiers (uuid5). Never change them: stored ids depend on them.
 MEMBER_STREAM_NAMESPACE = UUID("0b7f7c1e-5d43-5c53-9f2b-6d1f3f0e9a01")
 EVENT_RECEIPT_NAMESPACE = UUID("3c2a9d55-1f0e-5b7e-8a4c-2e9b6b1d7c02")
@@ -87,6 +90,9 @@ class MemberStream(Aggregate):
         def apply(self, aggregate: Aggregate) -> None:
             assert isinstance(aggregate, MemberStream)
             aggregate.content_by_event_id[self.event_id] = self.content_sha256
+            if self.event_type == RETRACTION_TYPE:
+                aggregate.retraction_ids.add(self.event_id)
+                aggregate.retracted_by[UUID(self.data["retracted_event_id"])] = self.event_id
 
     class ClaimSettled(Aggregate.Event):
         """The ledger's decision on a claim as it was made: edition, status, what each layer paid.
@@ -110,12 +116,18 @@ class MemberStream(Aggregate):
         def apply(self, aggregate: Aggregate) -> None:
             assert isinstance(aggregate, MemberStream)
             aggregate.settled_claims[self.claim_id] = self.document
+            aggregate.settled_claim_events[self.claim_id] = self.claim_event_id
 
     def __init__(self, member_id: str) -> None:
         self.member_id = member_id
         self.content_by_event_id: dict[UUID, str] = {}
+        #: Retractions recorded in the stream, and each retracted event_id → the retraction's event_id.
+        self.retraction_ids: set[UUID] = set()
+        self.retracted_by: dict[UUID, UUID] = {}
         #: claim_id → the settlement document as decided (returned again on a re-post).
         self.settled_claims: dict[str, dict[str, Any]] = {}
+        #: claim_id → the ClaimSubmitted event_id its recorded decision settled.
+        self.settled_claim_events: dict[str, UUID] = {}
 
     def record_settlement(
         self,
@@ -132,8 +144,8 @@ class MemberStream(Aggregate):
         decided_at: datetime,
         document: dict[str, Any],
     ) -> None:
-        """Record the decision on a claim; a claim is decided once."""
-        assert claim_id not in self.settled_claims, "a claim's decision is recorded once"
+        """Record the decision on a claim; a claim is decided once, unless the submission decided was retracted."""
+        assert not self.decided(claim_id), "a claim's decision is recorded once"
         assert fund_total_fen + member_pays_fen >= 0 and all(v >= 0 for v in layers_fen.values())
         self.trigger_event(
             self.ClaimSettled,
@@ -149,6 +161,15 @@ class MemberStream(Aggregate):
             decided_at=decided_at,
             document=document,
         )
+
+    def decided(self, claim_id: str) -> bool:
+        """Whether the claim has a recorded decision that still stands: one whose submission was not retracted.
+
+        A claim posted by mistake and retracted, then submitted again under a new event_id (a corrected
+        fact), is decided again; the earlier ``ClaimSettled`` stays in the stream as history.
+        """
+        event_id = self.settled_claim_events.get(claim_id)
+        return event_id is not None and event_id not in self.retracted_by
 
     @classmethod
     def open(cls, member_id: str) -> MemberStream:

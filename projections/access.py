@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from domain.contract import Region
 from domain.errors import FieldProblem, LedgerError
+from domain.member_stream import recorded_from_contract
 from projections.readmodel import ApiKey, WriteAudit
 
 #: Regions a key may be limited to (the contract's regions).
@@ -252,16 +253,34 @@ def write_trail(
 
 
 def member_region(events: Iterable[Any], on: date | None = None) -> str | None:
-    """A member's region on ``on`` (None: now) from the member's stored events: their registration's.
+    """A member's region on ``on`` (None: now) from the member's events (stored, or a batch's as recorded).
 
-    The one place a member's region is decided for access: a registration (the first
-    ``MemberRegistered``) fixes it; a later registration cannot change it (see
-    :func:`registration_conflicts`). A recorded move between regions extends this function.
+    The one place a member's region is decided for access: their registration's (:func:`registered_region`;
+    a later registration cannot change it, see :func:`registration_conflicts`), then the destination of each
+    move (``MemberTransferred``) from its transfer date on. Retracted events (``EventRetracted``) do not count.
     """
+    live = _unretracted(events)
+    region = registered_region(live)
+    moves = sorted((e for e in live if e.type == "MemberTransferred"), key=lambda e: (e.occurred_on, str(e.event_id)))
+    for move in moves:
+        if on is None or move.occurred_on <= on:
+            region = str(move.data["to_region"])
+    return region
+
+
+def registered_region(events: Iterable[Any]) -> str | None:
+    """The region of the member's first registration (retracted registrations do not count)."""
     registrations = sorted(
-        (event for event in events if event.type == "MemberRegistered"), key=lambda event: event.stream_position
+        (event for event in _unretracted(events) if event.type == "MemberRegistered"),
+        key=lambda event: event.stream_position,
     )
     return str(registrations[0].data["region"]) if registrations else None
+
+
+def _unretracted(events: Iterable[Any]) -> list[Any]:
+    history = list(events)
+    retracted = {e.data["retracted_event_id"] for e in history if e.type == "EventRetracted"}
+    return [e for e in history if str(e.event_id) not in retracted] if retracted else history
 
 
 def _batch_region(event: Any) -> str | None:
@@ -277,10 +296,10 @@ def _stream_snapshots(ledger: Any, members: list[str]) -> Any:
 
 
 def batch_member_regions(ledger: Any, events: Sequence[Any]) -> dict[str, str | None]:
-    """Each member of a batch's region: the stored registration's, else the batch's first registration's."""
+    """Each member of a batch's registered region: the stored registration's, else the batch's first registration's."""
     members = sorted({event.member_id for event in events})
     snapshots = _stream_snapshots(ledger, members) if members else {}
-    regions: dict[str, str | None] = {m: member_region(snapshots.get(m, (0, []))[1]) for m in members}
+    regions: dict[str, str | None] = {m: registered_region(snapshots.get(m, (0, []))[1]) for m in members}
     for event in events:
         if regions[event.member_id] is None and event.type == "MemberRegistered":
             regions[event.member_id] = _batch_region(event)
@@ -288,18 +307,32 @@ def batch_member_regions(ledger: Any, events: Sequence[Any]) -> dict[str, str | 
 
 
 def write_regions(ledger: Any, events: Iterable[Any]) -> list[tuple[str, str | None]]:
-    """(member_id, region) pairs a batch writes for: each member's registered region, and each event's own.
+    """(member_id, region) pairs a batch writes for: the member's region on each event's date, and each event's own.
 
-    A member's region is that of their registration (:func:`member_region`), stored or earlier in the
-    batch; an event naming a region (a registration, a contribution, a retirement) also writes for that
-    region. A member with no registration anywhere has no region (None): a key limited to regions may
-    not write for them.
+    The member's region (:func:`member_region`) comes from their stored events and this batch: the
+    registration's, then a move's destination from its transfer date on — so a move is written for its
+    destination, and after it the origin's keys may no longer write the member's later events. An event
+    naming a region (a registration, a contribution, a retirement) also writes for that region. A member
+    with no registration anywhere has no region (None): a key limited to regions may not write for them.
     """
     batch = list(events)
-    regions = batch_member_regions(ledger, batch)
+    members = sorted({event.member_id for event in batch})
+    snapshots = _stream_snapshots(ledger, members) if members else {}
+    now = datetime.now(UTC)
+    histories: dict[str, list[Any]] = {m: list(snapshots.get(m, (0, []))[1]) for m in members}
+    for position, event in enumerate(batch):
+        histories[event.member_id].append(
+            recorded_from_contract(event, recorded_at=now, stream_position=len(histories[event.member_id]) + position)
+        )
+    # One lookup per member and date, and one per member that never moved (its region has no date).
+    moved = {member for member, history in histories.items() if any(e.type == "MemberTransferred" for e in history)}
+    regions: dict[tuple[str, date | None], str | None] = {}
     pairs: set[tuple[str, str | None]] = set()
     for event in batch:
-        pairs.add((event.member_id, regions[event.member_id]))
+        key = (event.member_id, event.occurred_on if event.member_id in moved else None)
+        if key not in regions:
+            regions[key] = member_region(histories[event.member_id], on=key[1])
+        pairs.add((event.member_id, regions[key]))
         own = _batch_region(event)
         if own is not None:
             pairs.add((event.member_id, own))

@@ -19,7 +19,15 @@ from typing import Any
 from eventsourcing.utils import get_topic
 from sqlalchemy import Engine, func, select
 
-from domain.audit import RECORDED, AuditTotals, Difference, RecordedDecision, compare_claims, compare_entitlements
+from domain.audit import (
+    RECORDED,
+    AuditTotals,
+    Difference,
+    RecordedDecision,
+    compare_claims,
+    compare_entitlements,
+    known_at_side,
+)
 from domain.entitlements.fold import NoRuleSet, edition_finder, fold_member
 from domain.errors import LedgerError
 from domain.member_stream import MemberStream
@@ -88,11 +96,13 @@ def audit_members(
 ) -> Iterator[tuple[str, list[Difference]]]:
     """Per member, the differences between side A (``edition_a``, default the rulebook) and side B.
 
-    ``against`` is another edition, ``None`` for the rulebook's own editions, or ``"recorded"`` for the
-    decisions the ledger recorded. Members of other regions than ``region`` are skipped, and so are
-    members whose region has no full rule set.
+    ``against`` is another edition, ``None`` for the rulebook's own editions, ``"recorded"`` for the
+    decisions the ledger recorded, or ``"known-at:<time>"`` for the rulebook's fold as known at that
+    time (what the events recorded since, corrections included, changed). Members of other regions
+    than ``region`` are skipped, and so are members whose region has no full rule set.
     """
     finder_a = edition_finder(editions, edition_a)
+    known_b = known_at_side(against) or known_at
     finder_b = (
         None if against == RECORDED else edition_finder(editions, against if isinstance(against, Edition) else None)
     )
@@ -109,7 +119,7 @@ def audit_members(
             if finder_b is None:
                 differences = compare_claims(side_a, recorded_decisions(ledger, member_id))
             else:
-                side_b = fold_member(events, member_id=member_id, as_of=as_of, known_at=known_at, edition_for=finder_b)
+                side_b = fold_member(events, member_id=member_id, as_of=as_of, known_at=known_b, edition_for=finder_b)
                 years = sorted(
                     {p.covered_from.year for p in side_a.periods} | {p.covered_from.year for p in side_b.periods}
                 )
@@ -215,7 +225,7 @@ def run_audit_partition(
     side_b: Edition | str | None = job["side_b_source"]
     if side_b == RULEBOOK:
         side_b = None
-    elif side_b != RECORDED:
+    elif side_b != RECORDED and known_at_side(side_b) is None:
         side_b = resolve_edition(job["side_b_source"], rulebook)
     known_at = job["known_at"] if job["known_at"].tzinfo else job["known_at"].replace(tzinfo=UTC)
     population = (

@@ -39,4 +39,16 @@ def submit_claim(
         known_at=now,
         edition_for=edition_finder(editions),
     )
-    return ledger.record_settlement(folded.settlements[claim_id], decided_at=now)
+    settlement = folded.settlements.get(claim_id)
+    if settlement is None:  # the submission re-posted here was retracted: its claim is no longer folded
+        raise InvalidEvents(
+            [
+                FieldProblem(
+                    0,
+                    str(event.event_id),
+                    "event_id",
+                    "this claim submission was retracted; submit the corrected claim under a new event_id",
+                )
+            ]
+        )
+    return ledger.record_settlement(settlement, decided_at=now)

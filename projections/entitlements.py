@@ -251,7 +251,11 @@ class EntitlementsProjection(Projection[ReadModelView]):
             MemberIndex.__table__.update()
             .where(MemberIndex.member_id == member_id)
             .values(
-                region=latest.region if latest else ledger.facts.region,
+                region=(
+                    ledger.facts.region_on(_ALL_OF_TIME)
+                    if ledger.facts.transfers
+                    else (latest.region if latest else ledger.facts.region)
+                ),
                 scheme=latest.scheme if latest else None,
                 event_count=len(events),
                 first_occurred_on=min(e.occurred_on for e in events),

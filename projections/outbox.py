@@ -21,6 +21,10 @@ Effects (``kind``):
     a claim was settled, rejected or reversed (subject: the claim id; outcome: status and amounts).
 ``cap_exhausted``
     a settled claim used up the yearly cap of a layer (subject: ``layer:year``).
+``event_retracted``
+    an event of the member was retracted (subject: the retracted event_id; payload: its type and the
+    reason). A claim whose decision the correction changed gets a new ``claim_decided`` besides, since
+    its outcome differs; a retracted claim has no decision any more.
 """
 
 from __future__ import annotations
@@ -85,6 +89,20 @@ def member_effects(ledger: MemberLedger) -> list[Effect]:
         for layer, (cap_fen, used_fen) in settlement.balances_after.items():
             if cap_fen is not None and cap_fen > 0 and used_fen >= cap_fen:
                 exhausted.setdefault((layer, settlement.year), (cap_fen, used_fen))
+    for retraction in ledger.facts.retractions:
+        effects.append(
+            Effect(
+                kind="event_retracted",
+                member_id=member_id,
+                subject=retraction.retracted_event_id,
+                payload={
+                    "event_id": retraction.retracted_event_id,
+                    "type": retraction.retracted_type,
+                    "retracted_by": retraction.event_id,
+                    "reason": retraction.reason,
+                },
+            )
+        )
     for (layer, year), (cap_fen, _used_fen) in sorted(exhausted.items()):
         effects.append(
             Effect(
@@ -157,6 +175,8 @@ def notice_text(kind: str, payload: dict[str, Any]) -> str:
         return f"claim {claim} {status}: {payload['reason'] or 'no reason recorded'}"
     if kind == "cap_exhausted":
         return f"the {payload['layer']} cap of {format_yuan(payload['cap_fen'])} yuan for {payload['year']} is used up"
+    if kind == "event_retracted":
+        return f"a {payload['type'] or 'recorded'} event was retracted: {payload['reason']}"
     raise ValueError(f"unknown outbox kind {kind!r}")
 
 

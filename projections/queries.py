@@ -15,7 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import Engine
 
 from domain.entitlements.fold import MemberLedger, edition_finder
-from domain.entitlements.status import status_document
+from domain.entitlements.status import RecordedFigures, status_document
 from domain.errors import LedgerError
 from domain.member_stream import RecordedEvent
 from domain.policies import Edition
@@ -91,7 +91,26 @@ def member_status(
     edition: Edition | None = None,
 ) -> dict[str, Any]:
     """The status document v1 of the member on ``as_of`` as known at ``known_at``."""
-    return status_document(member_ledger(ledger, editions, member_id, as_of=as_of, known_at=known_at, edition=edition))
+    folded = member_ledger(ledger, editions, member_id, as_of=as_of, known_at=known_at, edition=edition)
+    return status_document(folded, recorded_beside(ledger, folded))
+
+
+def recorded_beside(ledger: LedgerApplication, folded: MemberLedger) -> dict[str, RecordedFigures]:
+    """The member's recorded decisions, read only when a correction may have changed one (events retracted)."""
+    if not folded.facts.retractions:
+        return {}
+    return {
+        event.claim_id: RecordedFigures(
+            claim_id=event.claim_id,
+            claim_event_id=str(event.claim_event_id),
+            status=event.status,
+            fund_total_fen=event.fund_total_fen,
+            member_pays_fen=event.member_pays_fen,
+            layers_fen=event.layers_fen,
+            decided_at=event.decided_at,
+        )
+        for event in ledger.member_settlements(folded.facts.member_id)
+    }
 
 
 def served_member_status(
@@ -114,4 +133,4 @@ def served_member_status(
     if events is None:
         source, events = "stream", ledger.member_events(member_id)
     folded = _fold(events, editions, member_id, as_of=as_of, known_at=known_at, edition=edition)
-    return status_document(folded), source
+    return status_document(folded, recorded_beside(ledger, folded)), source

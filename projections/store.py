@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar, Literal
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
@@ -27,11 +27,13 @@ from eventsourcing.utils import get_topic
 from domain.contract import AnyEvent, content_sha256
 from domain.errors import ConcurrencyExhausted, ConflictingEventIds, EventIdConflict, FieldProblem, InvalidEvents
 from domain.member_stream import (
+    RETRACTION_TYPE,
     MemberStream,
     RecordedEvent,
     effective_order,
     member_stream_id,
     recorded_event,
+    recorded_from_contract,
 )
 from domain.settlement import Settlement
 from projections.batch_append import batch_state, insert_rows, stored_rows
@@ -143,6 +145,9 @@ class LedgerApplication(Application[UUID]):
         fresh = self._first_occurrences(events, digests, outcomes)
         member_ids = list(dict.fromkeys(events[index].member_id for index in fresh))
         event_ids = [events[index].event_id for index in fresh]
+        # Only a batch carrying retractions needs its events by id (a retraction may name one of them).
+        corrects = any(e.type == RETRACTION_TYPE for e in events)  # type: ignore[attr-defined]
+        batch_events = {e.event_id: e for e in events} if corrects else {}
         for attempt in range(CONCURRENCY_ATTEMPTS_MAX):
             if attempt:
                 time.sleep(random.uniform(0, min(CONCURRENCY_BACKOFF_S_MAX, 0.005 * 2**attempt)))
@@ -150,10 +155,24 @@ class LedgerApplication(Application[UUID]):
             state = batch_state(self.recorder, self.mapper, member_ids, event_ids)
             pending: list[int] = []
             conflicts: list[EventIdConflict] = []
+            refusals: list[FieldProblem] = []
+            streams: dict[str, MemberStream] = {}
+            retracted_here: dict[UUID, UUID] = {}  # by a retraction earlier in this batch
             for index in fresh:
                 event = events[index]
                 receipt = state.receipts.get(event.event_id)
                 if receipt is None:
+                    if event.type == RETRACTION_TYPE:  # type: ignore[attr-defined]
+                        # Rare: judged against the member's stream (what it holds, retracted or retracting).
+                        stream = streams.get(event.member_id) or self._load_or_open(event.member_id)
+                        streams[event.member_id] = stream
+                        refusal = retraction_refusal(event, stream, batch=batch_events, earlier=retracted_here)
+                        if refusal is not None:
+                            refusals.append(
+                                FieldProblem(index, str(event.event_id), "data.retracted_event_id", refusal)
+                            )
+                            continue
+                        retracted_here[event.data.retracted_event_id] = event.event_id  # type: ignore[attr-defined]
                     pending.append(index)
                 elif receipt.member_id == event.member_id and receipt.content_sha256 == digests[index]:
                     outcomes[index] = "duplicate"
@@ -166,6 +185,8 @@ class LedgerApplication(Application[UUID]):
                     )
             if conflicts:
                 raise ConflictingEventIds(conflicts)
+            if refusals:
+                raise InvalidEvents(refusals)
             if not pending:
                 break
             rows = stored_rows(
@@ -201,7 +222,7 @@ class LedgerApplication(Application[UUID]):
             if attempt:
                 time.sleep(random.uniform(0, min(CONCURRENCY_BACKOFF_S_MAX, 0.005 * 2**attempt)))
             stream = self._load_or_open(settlement.member_id)
-            if settlement.claim_id in stream.settled_claims:
+            if stream.decided(settlement.claim_id):
                 return stream.settled_claims[settlement.claim_id], False
             stream.record_settlement(
                 claim_id=settlement.claim_id,
@@ -342,6 +363,36 @@ class LedgerApplication(Application[UUID]):
         return {"max_notification_id": self.recorder.max_notification_id() or 0}
 
 
+def retraction_refusal(
+    event: AnyEvent,
+    stream: MemberStream,
+    *,
+    batch: Mapping[UUID, AnyEvent],
+    earlier: Mapping[UUID, UUID] | None = None,
+) -> str | None:
+    """Why the retraction ``event`` cannot be true of ``stream`` (with the rest of its batch), or None.
+
+    A retraction names an event of the same member, recorded before or in the same batch, that is
+    neither a retraction itself nor retracted already. An event of another member is answered like
+    an unknown one: the reason never tells whether some other member has that event_id.
+    """
+    target: UUID = event.data.retracted_event_id  # type: ignore[attr-defined]
+    if target in stream.retraction_ids:
+        return f"{target} is a retraction; a retraction cannot be retracted (post the event again instead)"
+    if target in stream.retracted_by:
+        return f"{target} was already retracted by {stream.retracted_by[target]}"
+    if earlier and target in earlier:
+        return f"{target} was already retracted by {earlier[target]}"
+    if target in stream.content_by_event_id:
+        return None
+    in_batch = batch.get(target)
+    if in_batch is None or in_batch.member_id != event.member_id:
+        return f"no event {target} is recorded for member {event.member_id}"
+    if in_batch.type == RETRACTION_TYPE:  # type: ignore[attr-defined]
+        return f"{target} is a retraction; a retraction cannot be retracted (post the event again instead)"
+    return None  # an event of the same batch, retracted as it arrives
+
+
 def _select_streams(recorder: Any, stream_ids: list[UUID]) -> list[StoredEvent]:
     """The stored events of several streams, by stream then version (eventsourcing's tables and connections)."""
     if not stream_ids:
@@ -401,9 +452,46 @@ def ingest(
         else:
             continue
         problems.append(FieldProblem(index_offset + index, str(event.event_id), "recorded_at", reason))
+    problems += move_refusals(application, events, index_offset=index_offset)
     if problems:
         raise InvalidEvents(problems)
     return application.record_events(events, now=now)
+
+
+def move_refusals(
+    application: LedgerApplication, events: Sequence[AnyEvent], *, index_offset: int = 0
+) -> list[FieldProblem]:
+    """Moves (``MemberTransferred``) that cannot be true: from a region the member is not in the day before.
+
+    The member's region is the one access decides (``projections.access.member_region``) from the stored
+    events and the batch's earlier events; a member with no known region is not checked.
+    """
+    moves = [(index, event) for index, event in enumerate(events) if event.type == "MemberTransferred"]  # type: ignore[attr-defined]
+    if not moves:
+        return []
+    from projections.access import member_region
+
+    stored = application.member_streams(sorted({event.member_id for _, event in moves}))
+    problems: list[FieldProblem] = []
+    for index, move in moves:
+        before = [
+            recorded_from_contract(e, recorded_at=datetime.now(UTC), stream_position=10**9 + position)
+            for position, e in enumerate(events[:index])
+            if e.member_id == move.member_id
+        ]
+        data = move.data  # type: ignore[attr-defined]
+        region = member_region([*stored[move.member_id], *before], on=data.transferred_on - timedelta(days=1))
+        if region is not None and region != data.from_region.value:
+            problems.append(
+                FieldProblem(
+                    index_offset + index,
+                    str(move.event_id),
+                    "data.from_region",
+                    f"member {move.member_id} is in region {region} before {data.transferred_on}, not "
+                    f"{data.from_region.value}",
+                )
+            )
+    return problems
 
 
 #: pg_advisory_lock key serialising schema changes (event-store tables, read-model migrations) across processes.

@@ -37,6 +37,7 @@ from projections.synthetic_contributions import (
     pay_employee_spells,
     pay_resident_years,
 )
+from projections.synthetic_corrections import add_corrections_and_moves, resolve_retractions
 from projections.synthetic_rules import EMPLOYEE, GAP, RESIDENT, RegionRules, region_rules
 
 #: Regions a population can be generated for, with the prefix of their member ids.
@@ -109,9 +110,15 @@ class Population:
     scheme_mix: float
     rules: RegionRules
     recorded_at_occurred: bool = False
+    #: Shares of members with a mistaken event and its retraction, and of employees moving away
+    #: (``projections.synthetic_corrections``); 0 leaves the population as without them.
+    correction_share: float = 0.0
+    move_share: float = 0.0
 
     @property
     def key(self) -> str:
+        # The shares of corrections and moves are left out: their events are named apart ("added"), drawn from
+        # their own random stream, and the same member's addition is the same content under any share.
         return f"{self.seed}:{self.region}:{self.first_year}:{self.last_year}:{self.scheme_mix!r}"
 
 
@@ -136,6 +143,8 @@ class Life:
     resident_paid: dict[int, date] = field(default_factory=dict)
     employee_months: set[int] = field(default_factory=set)
     events: list[tuple[date, int, str, dict[str, Any]]] = field(default_factory=list)
+    #: Events added so far (each event's second element is the order it was added in, kept when some are dropped).
+    added: int = 0
     claim_count: int = 0
 
     @property
@@ -152,7 +161,8 @@ class Life:
 
     def add(self, occurred_on: date, event_type: str, data: dict[str, Any]) -> None:
         assert occurred_on <= self.period_end, f"{self.member_id}: {event_type} on {occurred_on} after the period"
-        self.events.append((occurred_on, len(self.events), event_type, data))
+        self.events.append((occurred_on, self.added, event_type, data))
+        self.added += 1
 
     def age_on(self, day: date) -> int:
         before_birthday = (day.month, day.day) < (self.birth_on.month, self.birth_on.day)
@@ -194,20 +204,29 @@ def generate_population(
     recorded_at_occurred: bool = False,
     first_member: int = 1,
     editions: Mapping[str, Edition] | None = None,
+    correction_share: float = 0.0,
+    move_share: float = 0.0,
 ) -> Iterator[dict[str, Any]]:
     """Stream the events of members ``first_member`` .. ``first_member + members - 1``, member by member.
 
     ``scheme_mix`` is the share of working-age and retired adults in the employee scheme at the start.
     ``editions`` defaults to the packaged rule book (read once, when the first event is asked for).
+    ``correction_share`` and ``move_share`` add mistakes with their retractions and moves away
+    (``projections.synthetic_corrections``).
     """
     _check(members=members, years=years, region=region, scheme_mix=scheme_mix, first_member=first_member)
+    for name, share in (("correction_share", correction_share), ("move_share", move_share)):
+        if not 0 <= share <= 1:
+            raise ValueError(f"{name} must be a share between 0 and 1 (got {share})")
     if editions is None:
         from projections.rulebook import load_rulebook
 
         editions = load_rulebook()
     last_year = start_year + years - 1
     rules = region_rules(editions, region=region, first_year=start_year, last_year=last_year)
-    population = Population(region, seed, start_year, last_year, scheme_mix, rules, recorded_at_occurred)
+    population = Population(
+        region, seed, start_year, last_year, scheme_mix, rules, recorded_at_occurred, correction_share, move_share
+    )
     for number in range(first_member, first_member + members):
         yield from member_events(population, number)
 
@@ -241,11 +260,28 @@ def member_events(population: Population, number: int) -> list[dict[str, Any]]:
     pay_employee_spells(life)
     _end_coverage(life)
     simulate_care(life)
+    simulated = life.added
+    add_corrections_and_moves(
+        life,
+        correction_share=population.correction_share,
+        move_share=population.move_share,
+        seed_key=f"{population.seed}:{number}",
+    )
     life.events.sort(key=lambda item: (item[0], item[1]))
     events = []
-    for position, (occurred_on, _, event_type, data) in enumerate(life.events):
+    id_by_index: dict[int, str] = {}
+    position = 0
+    for occurred_on, index, event_type, data in life.events:
+        # The simulated events keep the ids they have without corrections and moves; added ones get their own.
+        if index < simulated:
+            name = f"{population.key}:{member_id}:{position}"
+            position += 1
+        else:
+            name = f"{population.key}:{member_id}:added:{index}"
+        event_id = str(uuid.uuid5(EVENT_ID_NAMESPACE, name))
+        id_by_index[index] = event_id
         event: dict[str, Any] = {
-            "event_id": str(uuid.uuid5(EVENT_ID_NAMESPACE, f"{population.key}:{member_id}:{position}")),
+            "event_id": event_id,
             "member_id": member_id,
             "type": event_type,
             "occurred_on": occurred_on.isoformat(),
@@ -255,6 +291,7 @@ def member_events(population: Population, number: int) -> list[dict[str, Any]]:
         if population.recorded_at_occurred:
             event["recorded_at"] = f"{occurred_on.isoformat()}T00:00:00Z"
         events.append(event)
+    resolve_retractions(events, id_by_index)
     return events
 
 

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from api.cli.common import console, edition_option, errors, parse_day, progress_bar
 from api.settings import Settings, sqlalchemy_url
-from domain.audit import RECORDED, AuditTotals, Difference
+from domain.audit import RECORDED, AuditTotals, Difference, known_at_side
 from domain.errors import LedgerError
 
 #: Longest `ledger audit` waits for its workers before giving up (the partition rows stay).
@@ -36,7 +36,11 @@ def audit(
         str | None, typer.Option(help="Side A: rule-set name, edition hash or edition/patch file.")
     ] = None,
     against: Annotated[
-        str, typer.Option(help="Side B: 'recorded' (the decisions made), 'rulebook', or an edition.")
+        str,
+        typer.Option(
+            help="Side B: 'recorded' (the decisions made), 'rulebook', an edition, or 'known-at:<ISO time with zone>' "
+            "(the rulebook's fold as known then: what was recorded since, corrections included, changed)."
+        ),
     ] = RECORDED,
     region: Annotated[str | None, typer.Option(help="Only members of this region.")] = None,
     members: Annotated[
@@ -63,8 +67,16 @@ def audit(
     settings = Settings()
     rulebook = load_rulebook()
     side_a = edition_option(rulebook, edition)
+    try:
+        before = known_at_side(against)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--against") from None
     side_b: Any = (
-        against if against == RECORDED else None if against == "rulebook" else edition_option(rulebook, against)
+        against
+        if against == RECORDED or before is not None
+        else None
+        if against == "rulebook"
+        else edition_option(rulebook, against)
     )
     day = parse_day(as_of, "--as-of") if as_of else today_in_china()
     known_at = datetime.now(UTC)
@@ -72,7 +84,7 @@ def audit(
         [line.strip() for line in members.read_text(encoding="utf-8").splitlines() if line.strip()] if members else None
     )
     name_a = side_a.name if side_a is not None else "rulebook"
-    name_b = against if side_b is None or side_b == RECORDED else side_b.name
+    name_b = against if side_b is None or isinstance(side_b, str) else side_b.name
     ledger = open_ledger(settings)
     try:
         if in_process:
@@ -96,7 +108,11 @@ def audit(
                 settings,
                 ledger,
                 side_a_source=_source(side_a, edition),
-                side_b_source=against if against in (RECORDED, "rulebook") else str(_source(side_b, against)),
+                side_b_source=(
+                    against
+                    if against in (RECORDED, "rulebook") or before is not None
+                    else str(_source(side_b, against))
+                ),
                 workers=workers,
                 as_of=day,
                 known_at=known_at,

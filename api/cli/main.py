@@ -257,8 +257,9 @@ def history(
     occurred_to: Annotated[str | None, typer.Option("--to", help="Latest occurred_on, YYYY-MM-DD.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """A member's events in effective-date order."""
+    """A member's events in effective-date order; retracted events are marked (by whom, when, why)."""
     from api.app import open_ledger
+    from domain.entitlements.facts import retraction_marks
 
     bounds = {}
     for name, text in (("--from", occurred_from), ("--to", occurred_to)):
@@ -272,13 +273,20 @@ def history(
     member_id = stored_member_id(settings, member_id)
     ledger = open_ledger(settings)
     try:
-        events = ledger.member_events(member_id, occurred_from=bounds.get("--from"), occurred_to=bounds.get("--to"))
+        everything = ledger.member_events(member_id)
     finally:
         ledger.close()
+    marks = retraction_marks(everything)
+    low, high = bounds.get("--from"), bounds.get("--to")
+    events = [
+        e for e in everything if (low is None or e.occurred_on >= low) and (high is None or e.occurred_on <= high)
+    ]
     if as_json:
-        console.print_json(
-            json.dumps({"member_id": member_id, "events": [e.as_json() for e in events]}, ensure_ascii=False)
-        )
+        listed = [
+            e.as_json() | {"retracted": marks[str(e.event_id)].mark_json() if str(e.event_id) in marks else None}
+            for e in events
+        ]
+        console.print_json(json.dumps({"member_id": member_id, "events": listed}, ensure_ascii=False))
         return
     if not events:
         errors.print(f"no events recorded for member {member_id}")
@@ -289,14 +297,20 @@ def history(
     table.add_column("recorded_at (UTC)", no_wrap=True)
     table.add_column("event_id", no_wrap=True)
     table.add_column("data", overflow="fold")
+    table.add_column("retracted", overflow="fold")
     for event in events:
+        mark = marks.get(str(event.event_id))
         table.add_row(
             event.occurred_on.isoformat(),
-            event.type,
+            f"[strike]{event.type}[/strike]" if mark else event.type,
             event.recorded_at.strftime("%Y-%m-%d %H:%M:%S"),
             # The first 8 hex digits tell events apart on screen; --json prints the full ids.
             str(event.event_id)[:8],
             json.dumps(event.data, ensure_ascii=False, sort_keys=True),
+            ""
+            if mark is None
+            else f"{mark.recorded_at:%Y-%m-%d %H:%M:%S} by {mark.source or '(no source)'} "
+            f"({mark.event_id[:8]}): {mark.reason}",
         )
     console.print(table)
 

@@ -53,6 +53,16 @@ def synth(
             help="Leave out events dated after today in China: ledger import stores only what has happened.",
         ),
     ] = False,
+    correction_share: Annotated[
+        float,
+        typer.Option(
+            "--correction-share", help="Share of members with a mistaken event and its EventRetracted (0..1)."
+        ),
+    ] = 0.0,
+    move_share: Annotated[
+        float,
+        typer.Option("--move-share", help="Share of members moving to the other region after employment (0..1)."),
+    ] = 0.0,
 ) -> None:
     """Stream members in number order, each member's events in effective-date order, one event a line."""
     _check_arguments(
@@ -62,6 +72,7 @@ def synth(
         scheme_mix=scheme_mix,
         first_member=first_member,
         start_year=start_year,
+        shares={"--correction-share": correction_share, "--move-share": move_share},
     )
     if recorded_at_occurred:
         last_day, today = date(start_year + years - 1, 12, 31), datetime.now(UTC).date()
@@ -80,6 +91,8 @@ def synth(
         scheme_mix=scheme_mix,
         recorded_at_occurred=recorded_at_occurred,
         first_member=first_member,
+        correction_share=correction_share,
+        move_share=move_share,
     )
     if through_today:
         from api.routes.status import today_in_china
@@ -113,8 +126,16 @@ def synth(
 
 
 def _check_arguments(
-    *, members: int, years: int, region: str, scheme_mix: float, first_member: int, start_year: int
+    *,
+    members: int,
+    years: int,
+    region: str,
+    scheme_mix: float,
+    first_member: int,
+    start_year: int,
+    shares: Mapping[str, float] | None = None,
 ) -> None:
+    shares = shares or {}
     if not 1 <= members <= MEMBERS_MAX:
         raise typer.BadParameter(f"must be 1..{MEMBERS_MAX} (got {members})", param_hint="--members")
     if not 1 <= years <= YEARS_MAX:
@@ -124,6 +145,9 @@ def _check_arguments(
         raise typer.BadParameter(f"must be one of {known} (got {region!r})", param_hint="--region")
     if not 0 <= scheme_mix <= 1:
         raise typer.BadParameter(f"must be a share between 0 and 1 (got {scheme_mix})", param_hint="--scheme-mix")
+    for hint, share in shares.items():
+        if not 0 <= share <= 1:
+            raise typer.BadParameter(f"must be a share between 0 and 1 (got {share})", param_hint=hint)
     if first_member < 1:
         raise typer.BadParameter(f"must be at least 1 (got {first_member})", param_hint="--first-member")
     if not 1900 <= start_year <= 2200:

@@ -14,17 +14,21 @@ never looked up one at a time with a default for a missing year:
 * gap penalty: each gap year since the counting start lowers the cap by
   ``readings.gap_penalty_per_year``, at most ``gap_penalty.total_share_max`` of the base
   (002 ch.3 十问(一)).
+
+A year insured in any region counts (reading ``readings.continuity_any_region``, 002 ch.3 十问(一)
+没有参加医保): named in the explanation of a member who paid in more than one region or moved; read
+false, only years insured in the rule set's own region count.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from domain.entitlements.facts import MemberFacts
 from domain.entitlements.periods import has, integer, money, ratio, read
-from domain.entitlements.resident import YearCover, counting_start_year, is_gap_year
+from domain.entitlements.resident import YearCover, counting_start_year, is_gap_year, year_cover
 from domain.money import fen_times_ratio
 from domain.policies import Edition, ParameterReading
 
@@ -39,8 +43,25 @@ class Continuity:
 def continuity(facts: MemberFacts, edition: Edition, cover: YearCover, year: int) -> Continuity:
     """Consecutive covered years ending with ``year`` and gap years before it, from the counting start."""
     start_year, counting = counting_start_year(edition, date(year, 1, 1))
+    cover, regional = regional_cover(facts, edition, cover, date(year, 1, 1))
     consecutive = covered_run_ending(cover, year, start_year=start_year)
-    return Continuity(consecutive, gap_years_before(facts, cover, year, start_year=start_year), (counting,))
+    gaps = gap_years_before(facts, cover, year, start_year=start_year)
+    return Continuity(consecutive, gaps, (counting, *regional))
+
+
+def regional_cover(
+    facts: MemberFacts, edition: Edition, cover: YearCover, on: date
+) -> tuple[YearCover, tuple[ParameterReading, ...]]:
+    """The covered years continuity counts for a member insured in several regions (reading
+    ``readings.continuity_any_region``): all of them, or read false only the rule set's region's."""
+    regions = {p.region for p in facts.payments} | {t.to_region for t in facts.transfers}
+    if len(regions) <= 1 or not has(edition, "readings.continuity_any_region"):
+        return cover, ()
+    reading = read(edition, "readings.continuity_any_region", on)
+    if reading.value is True:
+        return cover, (reading,)
+    own = [p for p in facts.payments if p.region == edition.region]
+    return year_cover(replace(facts, payments=own)), (reading,)
 
 
 def covered_run_ending(cover: YearCover, year: int, *, start_year: int) -> int:
@@ -92,6 +113,8 @@ def major_illness_cap(
     start_year, counting = counting_start_year(edition, on)
     base = read(edition, "major_illness.annual_cap", on)
     readings: list[ParameterReading] = [base, counting]
+    cover, regional = regional_cover(facts, edition, cover, on)
+    readings += regional
     uncapped = False
     if has(edition, "major_illness.uncapped_categories"):
         listed = read(edition, "major_illness.uncapped_categories", on)

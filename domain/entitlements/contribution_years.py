@@ -68,7 +68,10 @@ def months_of(payment: Payment) -> range:
 
 
 def employee_region(facts: MemberFacts, on: date) -> str | None:
-    """The region of the member's latest employee payment made by ``on``, else the registered region."""
+    """The region of the member's latest employee payment made by ``on``, else the registered region; after a
+    move (``MemberTransferred``) the destination's, which counts the origin's months as paid outside."""
+    if any(t.on <= on and t.scheme == EMPLOYEE for t in facts.transfers):
+        return facts.region_on(on)
     paid = [p for p in employee_payments(facts) if p.paid_on <= on]
     return paid[-1].region if paid else facts.region
 

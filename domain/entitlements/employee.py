@@ -6,6 +6,10 @@ Sources via rules-digest §3.3 and §3.4:
   first-ever contribution in the region gives benefits from the day it arrives
   (``coverage.first_contribution_same_day``); benefits stop the month after an unpaid month and
   resume the month after payment resumes (no retroactivity).
+* A move between regions (``MemberTransferred``, transfers.py): the first payment at the destination
+  starts benefits by its transfer rule — Bazhong by the gap since the last month paid anywhere
+  (reading ``transfer_gap_months``), Shenyang the month after the payment (reading
+  ``transfer_in_wait_shenyang``); the origin's coverage ends on the transfer date.
 * Bazhong (002 ch.2 六问, 八问, 二十一问, 二十三问): a first enrollment waits
   ``waiting_period.first_enrollment_months``; a transfer in with a gap of at most
   ``transfer.max_gap_months`` has benefits from the payment month, else waits
@@ -21,7 +25,7 @@ from datetime import date, timedelta
 
 from domain.contract import ContributionKind
 from domain.dates import add_months, first_of_next_month
-from domain.entitlements.facts import MemberFacts, Payment
+from domain.entitlements.facts import MemberFacts, Payment, Transfer
 from domain.entitlements.periods import (
     CoveragePeriod,
     EditionFinder,
@@ -35,6 +39,7 @@ from domain.entitlements.periods import (
     read,
     wait_runs_on,
 )
+from domain.entitlements.transfers import arrival
 from domain.policies import Edition, ParameterReading
 
 EMPLOYEE = "employee"
@@ -54,15 +59,21 @@ def employee_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[Cov
         if p.scheme == "resident" and p.kind is not ContributionKind.REPAIR
     }
     pending: CoveragePeriod | None = None
+    done: list[Payment] = []
     for payment in payments:
         edition = edition_for(payment.region, EMPLOYEE)
         first_month, last_month = month_index(payment.coverage_start), month_index(payment.coverage_end)
+        moved_in = arrival(facts, payment, done) if facts.transfers else None
+        arrived = _arrived(payment, edition, covered_months, moved_in) if moved_in is not None else None
         if payment.kind is ContributionKind.TRANSFER_IN:
             period = _transferred(payment, edition)
+        elif arrived is not None:
+            period = arrived
         elif has(edition, "waiting_period.first_enrollment_months"):
             period = _bazhong_style(payment, edition, covered_months, resident_years=resident_years)
         else:
             period = _shenyang_style(payment, edition, local_before=any(covered_months))
+        done.append(payment)
         if pending is not None and pending.waiting and pending.benefits_from > period.benefits_from:
             assert pending.waiting is not None
             period = wait_runs_on(
@@ -74,6 +85,56 @@ def employee_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[Cov
         for month in range(first_month, last_month + 1):
             covered_months.setdefault(month, payment.kind)
     return [cut_at_coverage_end(period, facts.coverage_ends) for period in periods]
+
+
+def _arrived(
+    payment: Payment, edition: Edition, covered: dict[int, ContributionKind], move: Transfer
+) -> CoveragePeriod | None:
+    """The first payment at the destination of a move, by the destination's transfer rule (None: its usual rule).
+
+    Bazhong (002 ch.2 二十一问): 中断缴费3个月(含)以内 benefits from the payment month, else a 6-month wait;
+    the gap is the months paid in no region before the first destination month (reading
+    ``transfer_gap_months``). Shenyang states no transfer rule: 次月 (reading ``transfer_in_wait_shenyang``).
+    Without an earlier paid month anywhere there is no gap to measure: the usual first-payment rule applies.
+    """
+    paid_on, first_month = payment.paid_on, month_index(payment.coverage_start)
+    earlier = [m for m in covered if m < first_month]
+    moved = f"moved from {move.from_region} on {move.on}"
+    if has(edition, "transfer.max_gap_months") and earlier:
+        readings: list[ParameterReading] = []
+        if has(edition, "readings.transfer_gap_months"):
+            readings.append(read(edition, "readings.transfer_gap_months", paid_on))
+        gap_months = max(0, first_month - max(earlier) - 1)
+        max_gap = read(edition, "transfer.max_gap_months", paid_on)
+        readings.append(max_gap)
+        waiting: Waiting | None = None
+        if gap_months <= integer(max_gap):
+            start = max(month_start(month_index(paid_on)), payment.coverage_start)
+            basis = f"{moved}, {gap_months} month(s) paid in no region: benefits from the payment month, {start}"
+        else:
+            wait = read(edition, "transfer.long_gap_wait_months", paid_on)
+            readings.append(wait)
+            start = add_months(paid_on, integer(wait))
+            waiting = Waiting(integer(wait), 0, 0, integer(wait), "transfer_gap", paid_on, start)
+            basis = f"{moved}, {gap_months} month(s) paid in no region: waiting {integer(wait)} months, from {start}"
+        until, suspension = _benefits_until(edition, month_index(payment.coverage_end), paid_on)
+        readings.append(suspension)
+        return _paid_period(payment, edition, start, until, basis=basis, readings=readings, waiting=waiting)
+    if has(edition, "readings.transfer_in_wait_shenyang"):
+        reading = read(edition, "readings.transfer_in_wait_shenyang", paid_on)
+        assert reading.value == "month_after_payment", f"unknown {reading.name} value {reading.value!r}"
+        start_rule = read(edition, "coverage.benefits_start", paid_on)
+        start = max(first_of_next_month(paid_on), payment.coverage_start)
+        until, suspension = _benefits_until(edition, month_index(payment.coverage_end), paid_on)
+        basis = f"{moved}, contribution paid {paid_on}: benefits from the month after (次月), {start}"
+        waiting = None
+        if start > payment.coverage_start:
+            months = month_index(start) - month_index(paid_on)
+            waiting = Waiting(months, 0, 0, months, "month_after_contribution", paid_on, start)
+        return _paid_period(
+            payment, edition, start, until, basis=basis, readings=[reading, start_rule, suspension], waiting=waiting
+        )
+    return None
 
 
 def _transferred(payment: Payment, edition: Edition) -> CoveragePeriod:

@@ -1,8 +1,10 @@
 """A member's history as typed facts, seen as of an effective date and as known at a time.
 
 Bitemporal: ``as_of`` keeps events that happened on or before it; ``known_at`` keeps events the
-ledger had recorded by then. The remaining events are ordered by effective date, recorded time
-and event_id, so arrival order never changes what follows.
+ledger had recorded by then. An event retracted (``EventRetracted``) by a retraction recorded by
+``known_at`` is dropped for every ``as_of`` (reading ``retraction_time``: a correction takes effect
+by its recorded time); as known before the retraction, the event counts. The remaining events are
+ordered by effective date, recorded time and event_id, so arrival order never changes what follows.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from domain.contract import (
     FamilyAidTransferredData,
     MaternityOccurredData,
     MemberRegisteredData,
+    MemberTransferredData,
     PersonalAccountPaidOutData,
     PersonalAccountSpentData,
     PrimaryClinicChosenData,
@@ -35,7 +38,7 @@ from domain.contract import (
     RetirementReachedData,
     ShortfallSettledData,
 )
-from domain.member_stream import RecordedEvent, effective_order
+from domain.member_stream import RETRACTION_TYPE, RecordedEvent, effective_order
 
 DATA_MODELS: dict[str, Any] = {
     "MemberRegistered": MemberRegisteredData,
@@ -48,6 +51,7 @@ DATA_MODELS: dict[str, Any] = {
     "ClaimSubmitted": ClaimSubmittedData,
     "ClaimReversed": ClaimReversedData,
     "PrimaryClinicChosen": PrimaryClinicChosenData,
+    "MemberTransferred": MemberTransferredData,
 }
 
 #: Employee-account events (issue 8): kept in effective order for the account, years and maternity folds.
@@ -109,6 +113,49 @@ class AccountEvent:
     data: Any
 
 
+@dataclass(frozen=True)
+class Transfer:
+    """A move of the insurance relation (医保关系转移接续) between pooling regions, on ``on``."""
+
+    event_id: str
+    on: date
+    from_region: str
+    to_region: str
+    scheme: str
+    account_balance_fen: int | None
+
+
+@dataclass(frozen=True)
+class Retraction:
+    """A retracted event as the fold last knew it, and the correction that retracted it."""
+
+    retracted_event_id: str
+    retracted_type: str | None
+    retracted_occurred_on: date | None
+    event_id: str
+    occurred_on: date
+    recorded_at: datetime
+    source: str | None
+    reason: str
+
+    def mark_json(self) -> dict[str, Any]:
+        """How a history marks the retracted event: by which correction, when, from which source, why."""
+        return {
+            "retracted_by": self.event_id,
+            "retracted_at": self.recorded_at.isoformat().replace("+00:00", "Z"),
+            "retracted_by_source": self.source,
+            "reason": self.reason,
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "event_id": self.retracted_event_id,
+            "type": self.retracted_type,
+            "occurred_on": None if self.retracted_occurred_on is None else self.retracted_occurred_on.isoformat(),
+            **self.mark_json(),
+        }
+
+
 @dataclass
 class MemberFacts:
     """What the ledger knows of one member, as of a date and as known at a time."""
@@ -129,7 +176,20 @@ class MemberFacts:
     claims: list[Claim] = field(default_factory=list)
     reversals: dict[str, tuple[date, ClaimReversedData]] = field(default_factory=dict)
     account_events: list[AccountEvent] = field(default_factory=list)
+    #: Moves between regions, in effective order.
+    transfers: list[Transfer] = field(default_factory=list)
+    #: Events retracted as known at ``known_at`` (whatever their date), in the order of their retractions.
+    retractions: list[Retraction] = field(default_factory=list)
     event_count: int = 0
+
+    def region_on(self, day: date) -> str | None:
+        """The member's region on ``day``: the registration's (else the first payment's), then each move's
+        destination from its transfer date on."""
+        region = self.region
+        for transfer in self.transfers:
+            if transfer.on <= day:
+                region = transfer.to_region
+        return region
 
     def has_category(self, category: str, on: date) -> bool:
         return any(span.category == category and span.covers(on) for span in self.categories)
@@ -150,13 +210,56 @@ class MemberFacts:
 
 
 def visible(events: Iterable[RecordedEvent], *, as_of: date, known_at: datetime) -> list[RecordedEvent]:
-    """Events that happened by ``as_of`` and were recorded by ``known_at``, in effective order."""
-    return effective_order([e for e in events if e.occurred_on <= as_of and e.recorded_at <= known_at])
+    """Events that happened by ``as_of``, were recorded by ``known_at`` and not retracted by then, in effective
+    order (retractions themselves are not facts: see :func:`retractions`)."""
+    known = [e for e in events if e.recorded_at <= known_at]
+    retracted = {e.data["retracted_event_id"] for e in known if e.type == RETRACTION_TYPE}
+    if not retracted:  # the common case: no correction known
+        return effective_order([e for e in known if e.occurred_on <= as_of])
+    return effective_order(
+        [e for e in known if e.occurred_on <= as_of and e.type != RETRACTION_TYPE and str(e.event_id) not in retracted]
+    )
+
+
+def retractions(events: Iterable[RecordedEvent], *, known_at: datetime) -> list[Retraction]:
+    """The retractions recorded by ``known_at`` with what they retracted, by recorded time then event_id."""
+    events = list(events)
+    corrections = [e for e in events if e.type == RETRACTION_TYPE and e.recorded_at <= known_at]
+    if not corrections:
+        return []
+    by_id = {str(e.event_id): e for e in events}
+    found: list[Retraction] = []
+    for event in sorted(corrections, key=lambda e: (e.recorded_at, str(e.event_id))):
+        target = by_id.get(event.data["retracted_event_id"])
+        found.append(
+            Retraction(
+                retracted_event_id=event.data["retracted_event_id"],
+                retracted_type=None if target is None else target.type,
+                retracted_occurred_on=None if target is None else target.occurred_on,
+                event_id=str(event.event_id),
+                occurred_on=event.occurred_on,
+                recorded_at=event.recorded_at,
+                source=event.source,
+                reason=event.data["reason"],
+            )
+        )
+    return found
+
+
+def retraction_marks(events: Iterable[RecordedEvent]) -> dict[str, Retraction]:
+    """Each retracted event_id → its retraction, as the ledger knows now (for histories that mark them)."""
+    events = list(events)
+    if not events:
+        return {}
+    latest = max(e.recorded_at for e in events)
+    return {r.retracted_event_id: r for r in retractions(events, known_at=latest)}
 
 
 def member_facts(events: Iterable[RecordedEvent], *, member_id: str, as_of: date, known_at: datetime) -> MemberFacts:
     """Fold the visible events into typed facts (later revocations shorten earlier categories)."""
+    events = list(events)
     facts = MemberFacts(member_id=member_id, as_of=as_of, known_at=known_at)
+    facts.retractions = retractions(events, known_at=known_at)
     for event in visible(events, as_of=as_of, known_at=known_at):
         facts.event_count += 1
         data = DATA_MODELS[event.type].model_validate(event.data)
@@ -190,6 +293,17 @@ def member_facts(events: Iterable[RecordedEvent], *, member_id: str, as_of: date
             facts.clinic_choices.append(data)
         elif isinstance(data, ClaimSubmittedData):
             facts.claims.append(Claim(str(event.event_id), event.occurred_on, event.recorded_at, data))
+        elif isinstance(data, MemberTransferredData):
+            facts.transfers.append(
+                Transfer(
+                    event_id=str(event.event_id),
+                    on=data.transferred_on,
+                    from_region=data.from_region.value,
+                    to_region=data.to_region.value,
+                    scheme=data.scheme.value,
+                    account_balance_fen=data.account_balance,
+                )
+            )
         elif isinstance(data, ClaimReversedData):
             facts.reversals.setdefault(data.claim_id, (event.occurred_on, data))
         elif event.type in EMPLOYEE_ACCOUNT_MODELS:

@@ -33,6 +33,7 @@ from domain.entitlements.personal_account import PersonalAccount, personal_accou
 from domain.entitlements.resident import YearCover, resident_periods, year_cover
 from domain.entitlements.retiree import retiree_period
 from domain.entitlements.spells import CoverageSpell, coverage_spells
+from domain.entitlements.transfers import BeyondRuleBook, beyond_rule_book, cut_at_transfers
 from domain.errors import LedgerError
 from domain.member_stream import RecordedEvent
 from domain.policies import DateOutOfRangeError, Edition, ParameterReading
@@ -95,6 +96,8 @@ class MemberLedger:
     retroactive_assistance: list[RetroactiveAssistance] = field(default_factory=list)
     #: Every resident payment checked against the deadline, the standard and duplicate-enrollment refunds.
     contributions: list[ContributionCheck] = field(default_factory=list)
+    #: Regions the member moved to without a rule set (their payments set aside; the status says so).
+    beyond_rule_book: list[BeyondRuleBook] = field(default_factory=list)
 
     @property
     def spell_periods(self) -> list[CoveragePeriod]:
@@ -174,6 +177,8 @@ def fold_member(
 ) -> MemberLedger:
     """Fold the member's events visible at (as_of, known_at) under the editions ``edition_for`` finds."""
     facts = member_facts(events, member_id=member_id, as_of=as_of, known_at=known_at)
+    # Moves to a region without a rule set: what cannot be computed there (transfers.py), said in the status.
+    beyond = beyond_rule_book(facts, edition_for) if facts.transfers else []
     # Contributions to a region and scheme without a rule set give coverage facts, not entitlements.
     ruled, missing = _ruled_facts(facts, edition_for)
     notes: list[str] = [missing] if missing else []
@@ -193,6 +198,7 @@ def fold_member(
     ledger = MemberLedger(
         facts=facts, periods=periods, cover=year_cover(facts), edition_for=edition_for, spells=coverage_spells(periods)
     )
+    ledger.beyond_rule_book = beyond
     ledger.contributions = checks
     ledger.contribution_years = years
     ledger.missing_rule_set = notes[0] if notes else None
@@ -239,7 +245,13 @@ def _coverage_periods(
     """Every coverage period in order: resident years, employee months, and a retiree's coverage without
     contributions."""
     return sorted(
-        resident_periods(facts, edition_for) + employee_periods(facts, edition_for) + ([retiree] if retiree else []),
+        (
+            # From a transfer date on, the origin's coverage of the moved scheme ends (transfers.py).
+            cut_at_transfers(period, facts)
+            for period in resident_periods(facts, edition_for)
+            + employee_periods(facts, edition_for)
+            + ([retiree] if retiree else [])
+        ),
         key=lambda p: (p.covered_from, p.covered_until, p.scheme),
     )
 
@@ -388,6 +400,10 @@ def _settle(
             settlement=blank,
         )
     if spell is None or period is None:
+        region = ledger.facts.region_on(admitted_on)
+        for beyond in ledger.beyond_rule_book:
+            if beyond.region == region and beyond.since <= admitted_on:
+                return reject(blank, f"cannot be computed: {beyond.text()}")
         return reject(blank, f"not covered on the admission day {admitted_on}")
     if not spell.benefits_on(admitted_on):
         if spell.waiting is not None and admitted_on < spell.benefits_from:

@@ -33,7 +33,7 @@ their effective order: the same events give the same account whatever order they
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -83,7 +83,7 @@ class Movement:
 
     @property
     def is_credit(self) -> bool:
-        return self.kind in ("contribution_accrual", "retiree_accrual", "interest")
+        return self.kind in ("contribution_accrual", "retiree_accrual", "interest", "transfer_in")
 
     def as_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -348,11 +348,51 @@ def personal_account(
             steps.append(
                 _Step(event.occurred_on, DEBIT_RANK, (2, position), event.type, amount, event, event_id=event.event_id)
             )
+    steps += _transfer_steps(facts, edition_for)
     first = min((s.on for s in steps), default=None)
     steps += _interest_steps(facts, employee_edition(facts, edition_for, facts.as_of), first)
     steps = sorted((s for s in steps if s.on <= facts.as_of), key=lambda s: (s.on, s.rank, s.order))
     _walk(account, steps, facts, edition_for, settlements)
     return account
+
+
+def _transfer_steps(facts: MemberFacts, edition_for: EditionFinder) -> list[_Step]:
+    """Each employee move (002 ch.2 二十一问 只转移参保关系和个人账户): the balance leaves the origin and arrives."""
+    steps: list[_Step] = []
+    for position, move in enumerate(facts.transfers):
+        if move.scheme != EMPLOYEE:
+            continue
+        origin, destination = (
+            _edition_or_none(edition_for, move.from_region),
+            _edition_or_none(edition_for, move.to_region),
+        )
+        reading_from = next(
+            (e for e in (destination, origin) if e is not None and has(e, "readings.transfer_account_balance")), None
+        )
+        readings = (
+            (read(reading_from, "readings.transfer_account_balance", move.on),) if reading_from is not None else ()
+        )
+        steps.append(
+            _Step(
+                move.on,
+                DEBIT_RANK,
+                (3, position),
+                "transfer",
+                -1 if move.account_balance_fen is None else move.account_balance_fen,
+                text=f"{move.from_region} → {move.to_region}",
+                edition=destination or origin,
+                readings=readings,
+                event_id=move.event_id,
+            )
+        )
+    return steps
+
+
+def _edition_or_none(edition_for: EditionFinder, region: str) -> Edition | None:
+    try:
+        return edition_for(region, EMPLOYEE)
+    except LedgerError:
+        return None
 
 
 def _walk(
@@ -413,9 +453,26 @@ def _walk(
                     ),
                     interest,
                 )
+        elif step.kind == "transfer":
+            _transfer(account, step)
         else:
             assert step.event is not None
             closed = _debit(account, step.event, facts, edition_for, settlements, paid_for_claim, closed=closed)
+
+
+def _transfer(account: PersonalAccount, step: _Step) -> None:
+    """The balance moves out of the origin and into the destination: two movements, one per side.
+
+    Reading ``transfer_account_balance``: the stated amount is what arrives, counted once; without one,
+    the balance the ledger computed moves. (``amount_fen`` −1: no amount stated.)
+    """
+    leaving = account.balance_fen
+    arriving = leaving if step.amount_fen < 0 else step.amount_fen
+    account.balance_fen = 0
+    stated = "the computed balance" if step.amount_fen < 0 else "the amount the transfer states"
+    _move(account, replace(step, kind="transfer_out", text=f"moved out ({step.text}): the balance leaves"), leaving)
+    account.balance_fen = arriving
+    _move(account, replace(step, kind="transfer_in", text=f"moved in ({step.text}): {stated} arrives"), arriving)
 
 
 def _move(account: PersonalAccount, step: _Step, amount: int, **extra: Any) -> None:

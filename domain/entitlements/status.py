@@ -3,11 +3,15 @@
 Field names are a contract (issue 4): member_id, as_of, known_at, edition, region, scheme,
 covered, benefits_active, benefits_start, waiting, continuity, major_illness, caps,
 personal_account, contribution_years, maternity (issue 8; null without employee history),
-explanations. Amounts are two-decimal yuan strings, dates ISO.
+corrections (null unless events were retracted as known at ``known_at``), transfers (null unless the member
+moved between regions), explanations. Amounts are
+two-decimal yuan strings, dates ISO.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +19,7 @@ from domain.entitlements.continuity import continuity, employee_continuity
 from domain.entitlements.fold import MemberLedger
 from domain.entitlements.periods import OPEN_END, CoveragePeriod, has, read
 from domain.entitlements.spells import CoverageSpell
+from domain.entitlements.transfers import moves_json
 from domain.explain import Explanations
 from domain.money import format_yuan
 from domain.policies import Edition
@@ -35,8 +40,34 @@ def _balance(cap_fen: int, used_fen: int) -> dict[str, str]:
     }
 
 
-def status_document(ledger: MemberLedger) -> dict[str, Any]:
-    """The member's status on ``ledger.facts.as_of`` as known at ``ledger.facts.known_at``."""
+@dataclass(frozen=True)
+class RecordedFigures:
+    """A claim's decision as the ledger recorded it (``ClaimSettled``): history, never rewritten."""
+
+    claim_id: str
+    claim_event_id: str
+    status: str
+    fund_total_fen: int
+    member_pays_fen: int
+    layers_fen: Mapping[str, int]
+    decided_at: datetime
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "fund_total": format_yuan(self.fund_total_fen),
+            "member_pays": format_yuan(self.member_pays_fen),
+            "layers": {layer: format_yuan(amount) for layer, amount in sorted(self.layers_fen.items())},
+            "decided_at": _iso_utc(self.decided_at),
+        }
+
+
+def status_document(ledger: MemberLedger, recorded: Mapping[str, RecordedFigures] | None = None) -> dict[str, Any]:
+    """The member's status on ``ledger.facts.as_of`` as known at ``ledger.facts.known_at``.
+
+    ``recorded`` are the decisions recorded on the member's claims: where events were retracted,
+    ``corrections`` sets each recorded decision the correction changed beside its recomputed figure.
+    """
     facts = ledger.facts
     as_of = facts.as_of
     explanations = Explanations()
@@ -51,7 +82,7 @@ def status_document(ledger: MemberLedger) -> dict[str, Any]:
         "known_at": _iso_utc(facts.known_at),
         "edition": None if edition is None else {"name": edition.name, "hash": edition.content_hash},
         "rule_set": None if edition is None else edition.name,
-        "region": current.region if current else facts.region,
+        "region": facts.region_on(as_of) if facts.transfers else (current.region if current else facts.region),
         "scheme": current.scheme if current else None,
         "covered": spell is not None,
         "benefits_active": bool(spell and spell.benefits_on(as_of)),
@@ -66,6 +97,8 @@ def status_document(ledger: MemberLedger) -> dict[str, Any]:
         "contribution_years": None,
         "maternity": None,
         "contributions": [],
+        "corrections": _corrections(ledger, recorded or {}),
+        "transfers": moves_json(facts, ledger.beyond_rule_book),
         "event_count": facts.event_count,
     }
     if spell is not None and period is not None:
@@ -92,6 +125,22 @@ def status_document(ledger: MemberLedger) -> dict[str, Any]:
         document["retroactive_assistance"] = [decision.as_json() for decision in ledger.retroactive_assistance]
         for decision in ledger.retroactive_assistance:
             explanations.extend(decision.explanations)
+    if facts.retractions and edition is not None:
+        explanations.add(
+            "corrections",
+            f"{len(facts.retractions)} event(s) retracted as known at {_iso_utc(facts.known_at)}: left out for every "
+            "as_of from each retraction's recorded time on (reading retraction_time, rules-digest §8); recorded "
+            "decisions stay as made, beside the figures recomputed on the corrected facts",
+            edition,
+        )
+    if facts.transfers and edition is not None:
+        moves = "; ".join(f"{t.from_region} → {t.to_region} ({t.scheme}) on {t.on}" for t in facts.transfers)
+        explanations.add(
+            "region",
+            f"moved between regions: {moves}. From a transfer date the destination's region and rules apply; "
+            "the relation and the personal account move, contribution years add up (002 ch.2 二十一问)",
+            edition,
+        )
     document["explanations"] = explanations.as_json()
     return document
 
@@ -144,6 +193,44 @@ def _employee_accounts(
                     allowance.edition,
                     *allowance.readings,
                 )
+
+
+def _corrections(ledger: MemberLedger, recorded: Mapping[str, RecordedFigures]) -> dict[str, Any] | None:
+    """Retracted events (who, when, why) and the recorded decisions they changed, with the recomputed figures.
+
+    A recorded ``ClaimSettled`` stays what was decided; ``recomputed`` is what the fold decides now on the
+    corrected facts (null when the claim itself was retracted).
+    """
+    facts = ledger.facts
+    if not facts.retractions:
+        return None
+    retracted_ids = {r.retracted_event_id for r in facts.retractions}
+    revised: list[dict[str, Any]] = []
+    for claim_id, decision in sorted(recorded.items()):
+        if decision.decided_at > facts.known_at:
+            continue
+        if decision.claim_event_id in retracted_ids:
+            revised.append({"claim_id": claim_id, "recorded": decision.as_json(), "recomputed": None})
+            continue
+        settlement = ledger.settlements.get(claim_id)
+        if settlement is None:
+            continue  # after as_of: not folded
+        now = (settlement.status, settlement.fund_total_fen, settlement.member_pays_fen, dict(settlement.layers_fen))
+        then = (decision.status, decision.fund_total_fen, decision.member_pays_fen, dict(decision.layers_fen))
+        if now != then:
+            revised.append(
+                {
+                    "claim_id": claim_id,
+                    "recorded": decision.as_json(),
+                    "recomputed": {
+                        "status": settlement.status,
+                        "fund_total": format_yuan(settlement.fund_total_fen),
+                        "member_pays": format_yuan(settlement.member_pays_fen),
+                        "layers": {k: format_yuan(v) for k, v in sorted(settlement.layers_fen.items())},
+                    },
+                }
+            )
+    return {"retracted": [r.as_json() for r in facts.retractions], "revised_claims": revised}
 
 
 def _coverage(

@@ -95,6 +95,20 @@ def test_history_prints_a_table_in_effective_order(tmp_path: Path, env: dict[str
     assert runner.invoke(app, ["history", "M-0001", "--from", "soon"], env=env).exit_code == 2
 
 
+def test_history_marks_a_retracted_event_with_who_when_and_why(tmp_path: Path, env: dict[str, str]) -> None:
+    paid = make_event("ContributionPaid")
+    fix = make_event("EventRetracted", retracted_event_id=paid["event_id"], reason="paid for another member")
+    file = write_jsonl(tmp_path / "e.jsonl", [make_event("MemberRegistered"), paid, fix | {"source": "desk-7"}])
+    assert runner.invoke(app, ["import", str(file)], env=env).exit_code == 0
+    shown = json.loads(runner.invoke(app, ["history", "M-0001", "--json"], env=env).stdout)["events"]
+    marks = {e["event_id"]: e["retracted"] for e in shown}
+    assert marks[paid["event_id"]]["retracted_by"] == fix["event_id"]
+    assert marks[paid["event_id"]]["retracted_by_source"] == "desk-7"
+    assert marks[fix["event_id"]] is None
+    table = runner.invoke(app, ["history", "M-0001"], env=env | {"COLUMNS": "300"})
+    assert table.exit_code == 0 and "paid for another member" in table.output and "desk-7" in table.output
+
+
 def test_db_upgrade_brings_the_read_model_to_head(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["db", "upgrade"], env=env)
     assert result.exit_code == 0, result.output

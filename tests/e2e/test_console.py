@@ -92,6 +92,21 @@ def test_member_page_shows_the_api_status_and_the_repaired_waiting_period(client
     assert "Waiting period" in html and "待遇等待期" not in html
 
 
+def test_member_page_shows_a_correction_and_the_decision_it_changed(client: TestClient) -> None:
+    payment = make_event("ContributionPaid") | {"occurred_on": "2024-11-01"}
+    client.post("/v1/events", json=[make_event("MemberRegistered"), payment])
+    before = datetime.now(UTC).isoformat()
+    assert client.post("/v1/claims", json=make_event("ClaimSubmitted")).json()["fund_total"] == "3690.00"
+    fix = make_event("EventRetracted", retracted_event_id=payment["event_id"], reason="paid for another member")
+    assert client.post("/v1/events", json=[fix]).status_code == 200
+    html = client.get("/console/members/M-0001", params={"as_of": "2025-06-01", "lang": "en"}).text
+    assert f'data-event-id="{payment["event_id"]}"' in html and "paid for another member" in html
+    assert 'data-field="corrections.revised_claims[0].recorded.fund_total">3690.00<' in html
+    assert 'data-field="corrections.revised_claims[0].recomputed.fund_total">0.00<' in html
+    then = client.get("/console/members/M-0001", params={"as_of": "2025-06-01", "known_at": before, "lang": "en"})
+    assert 'id="corrections"' not in then.text
+
+
 def test_audit_csv_is_the_audit_of_the_ledger(client: TestClient) -> None:
     events = [make_event("MemberRegistered"), make_event("ContributionPaid") | {"occurred_on": "2024-11-01"}]
     events.append(make_event("ClaimSubmitted"))

@@ -104,6 +104,41 @@ def test_the_rulebook_against_recorded_decisions_finds_nothing(ledger: LedgerApp
     assert differences == [] and totals.members_compared == 2
 
 
+def test_an_audit_shows_what_a_correction_changed(
+    ledger: LedgerApplication, settings: Settings, tmp_path: Path
+) -> None:
+    """A-1's payment was posted by mistake: against its recorded decision and against the ledger as known before
+    the correction, the claim no longer pays and the coverage is gone."""
+    payment = make_event("ContributionPaid", member_id="A-1")
+    fix = make_event("EventRetracted", member_id="A-1", retracted_event_id=payment["event_id"], reason="not A-1's")
+    corrected_at = datetime(2026, 6, 2, tzinfo=UTC)
+    ledger.record_events(parse_batch([fix]), now=corrected_at)
+    rulebook = load_rulebook()
+    arguments = {"members": ["A-1", "A-2"], "as_of": date(2026, 6, 1), "known_at": corrected_at}
+    _, recorded = summarise(audit_members(ledger, rulebook, edition_a=None, against=RECORDED, **arguments))
+    # The recorded 3,690.00 (002 ch.1 四十三) against 0 now: the claim is rejected on the corrected facts.
+    assert [(d.member_id, d.claim_id, d.field, d.value_a, d.value_b) for d in recorded] == [
+        ("A-1", "C-1", "basic_pool", 0, 369_000)
+    ]
+    before = "known-at:2026-06-01T12:00:00Z"
+    _, changed = summarise(audit_members(ledger, rulebook, edition_a=None, against=before, **arguments))
+    assert {(d.member_id, d.kind, d.field, d.value_a, d.value_b) for d in changed} >= {
+        ("A-1", "entitlement", "benefits_start", None, "2025-01-01"),
+        ("A-1", "payment", "basic_pool", 0, 369_000),
+    }
+    assert {d.member_id for d in changed} == {"A-1"}
+    out_csv = tmp_path / "changed.csv"
+    result = CliRunner().invoke(
+        app,
+        ["audit", "--against", before, "--as-of", "2026-06-01", "--csv", str(out_csv), "--in-process"],
+        env={"LEDGER_DATABASE_URL": settings.database_url},
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 of 2 members differ" in result.output
+    bad = CliRunner().invoke(app, ["audit", "--against", "known-at:2026-06-01T12:00:00", "--in-process"])
+    assert bad.exit_code == 2 and "zone" in bad.output
+
+
 def test_ledger_audit_writes_csv_and_json(ledger: LedgerApplication, settings: Settings, tmp_path: Path) -> None:
     patch_file = tmp_path / "patch.yaml"
     patch_file.write_text(COMMUNITY_95_PATCH, encoding="utf-8")

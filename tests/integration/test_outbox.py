@@ -121,6 +121,26 @@ def test_a_rebuild_or_a_refold_decides_nothing_twice_but_a_new_outcome_is_new(
     assert sorted(statuses) == ["reversed", "settled"]
 
 
+def test_a_correction_is_a_notice_and_so_is_the_decision_it_changed(
+    stores: tuple[LedgerApplication, EntitlementsProjection],
+) -> None:
+    ledger, projection = stores
+    engine = projection.view.engine
+    events = history("A")
+    ledger.record_events(parse_batch(events), now=NOW)
+    catch_up(ledger, projection)
+    fix = make_event("EventRetracted", member_id="A", retracted_event_id=events[1]["event_id"], reason="not hers")
+    ledger.record_events(parse_batch([fix]), now=NOW)
+    catch_up(ledger, projection)
+    rows = outbox_rows(engine)
+    assert [(k, s, p.get("status")) for _m, k, s, p in rows] == [
+        ("claim_decided", "C-1", "rejected"),  # the payment is gone: no coverage on the admission day
+        ("claim_decided", "C-1", "settled"),
+        ("event_retracted", events[1]["event_id"], None),
+    ]
+    assert rows[2][3]["type"] == "ContributionPaid" and rows[2][3]["reason"] == "not hers"
+
+
 def test_a_failed_batch_leaves_no_effect_behind(
     stores: tuple[LedgerApplication, EntitlementsProjection], monkeypatch: pytest.MonkeyPatch
 ) -> None:

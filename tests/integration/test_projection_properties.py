@@ -39,7 +39,17 @@ def stocked(tmp_path: Path, *, seed: int, members: int, chunks: int) -> tuple[Le
     url = f"sqlite:///{tmp_path / f'ledger-{seed}-{members}-{chunks}.db'}"
     upgrade_to_head(sqlalchemy_url(url))
     ledger = open_ledger(Settings(database_url=url))
-    events = list(generate_population(members=members, years=3, region="bazhong", seed=seed, editions=RULEBOOK))
+    events = list(
+        generate_population(
+            members=members,
+            years=3,
+            region="bazhong",
+            seed=seed,
+            editions=RULEBOOK,
+            correction_share=0.3,  # mistakes and their retractions, moves away: the read model follows them too
+            move_share=0.2,
+        )
+    )
     size = max(1, len(events) // chunks)
     return ledger, [events[i : i + size] for i in range(0, len(events), size)]
 

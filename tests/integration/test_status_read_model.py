@@ -95,6 +95,8 @@ def test_the_read_model_and_the_stream_give_the_same_status(
             first_member=first,
             recorded_at_occurred=recorded_late,
             editions=RULEBOOK,
+            correction_share=0.3,
+            move_share=0.2,
         )
     )
     ledger.record_events(parse_batch(events), now=NOW)

@@ -84,6 +84,20 @@ VALID_DATA: dict[str, tuple[str, dict[str, Any]]] = {
         },
     ),
     "PrimaryClinicChosen": ("2025-01-05", {"facility_id": "SY-TOWN-001", "valid_from": "2025-01-05"}),
+    "EventRetracted": (
+        "2025-06-02",
+        {"retracted_event_id": "4f06a7c5-d70b-5244-9650-8b7f58a60487", "reason": "posted to the wrong member"},
+    ),
+    "MemberTransferred": (
+        "2025-07-01",
+        {
+            "from_region": "shenyang",
+            "to_region": "bazhong",
+            "scheme": "employee",
+            "transferred_on": "2025-07-01",
+            "account_balance": "1234.56",
+        },
+    ),
 }
 
 

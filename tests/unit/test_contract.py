@@ -77,6 +77,8 @@ WRONG_ENUMS = [
     ("RetirementReached", "region", "beijing"),
     ("MaternityOccurred", "kind", "adoption"),
     ("MaternityOccurred", "insured_as", "student"),
+    ("MemberTransferred", "to_region", "beijing"),
+    ("MemberTransferred", "scheme", "private"),
 ]
 
 
@@ -332,3 +334,48 @@ def test_a_wallet_transfer_goes_through_the_wallet() -> None:
     [problem] = problems_of([make_event("FamilyAidTransferred", purpose="wallet_transfer", channel="account")])
     assert problem["field"] == "data.channel"
     parse_event(make_event("FamilyAidTransferred", purpose="wallet_transfer", channel="wallet"))
+
+
+# --------------------------------------------------------------------------- corrections and moves
+
+
+def test_a_retraction_names_an_event_id_and_a_reason() -> None:
+    [problem] = problems_of([make_event("EventRetracted", retracted_event_id="not-a-uuid")])
+    assert problem["field"] == "data.retracted_event_id"
+    [problem] = problems_of([make_event("EventRetracted", reason="")])
+    assert problem["field"] == "data.reason"
+
+
+def test_a_retraction_cannot_retract_itself() -> None:
+    raw = make_event("EventRetracted")
+    raw["data"]["retracted_event_id"] = raw["event_id"]
+    [problem] = problems_of([raw])
+    assert problem["field"] == "data.retracted_event_id"
+    assert problem["reason"] == "a retraction cannot retract itself"
+
+
+def test_a_transfer_moves_between_two_regions() -> None:
+    [problem] = problems_of([make_event("MemberTransferred", to_region="shenyang")])
+    assert problem["field"] == "data.to_region"
+    assert "must differ from from_region" in problem["reason"]
+
+
+def test_a_transfer_happens_on_its_transfer_date() -> None:
+    raw = make_event("MemberTransferred") | {"occurred_on": "2025-07-02"}
+    [problem] = problems_of([raw])
+    assert problem["field"] == "occurred_on"
+    assert "data.transferred_on 2025-07-01" in problem["reason"]
+
+
+def test_the_moved_account_balance_is_optional_and_exact() -> None:
+    raw = make_event("MemberTransferred")
+    del raw["data"]["account_balance"]
+    assert parse_event(raw).data.account_balance is None  # type: ignore[attr-defined]
+    [problem] = problems_of([make_event("MemberTransferred", account_balance="1.234")])
+    assert problem["field"] == "data.account_balance"
+
+
+def test_only_an_employee_transfer_moves_an_account_balance() -> None:
+    [problem] = problems_of([make_event("MemberTransferred", scheme="resident")])
+    assert problem["field"] == "data.account_balance"
+    assert "a resident has no personal account" in problem["reason"]

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from api.cli.synth import synth_app
 from domain.contract import BATCH_EVENTS_MAX, parse_batch
 from domain.entitlements.fold import edition_finder, fold_member
+from domain.entitlements.status import status_document
 from domain.member_stream import RecordedEvent
 from domain.policies import Edition
 from domain.scenario import recorded
@@ -253,3 +254,51 @@ def test_ledger_synth_refuses_bad_arguments_with_a_clear_error(arguments: list[s
     result = CliRunner().invoke(cli(), ["synth", *arguments, "--seed", "1"])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def _statuses_by_member(events: list[Event], rulebook: Mapping[str, Edition]) -> dict[str, Any]:
+    by_member: dict[str, list[RecordedEvent]] = defaultdict(list)
+    for position, event in enumerate(parse_batch(events)):
+        by_member[event.member_id].append(recorded(event, position))
+    finder, documents = edition_finder(rulebook), {}
+    for member_id, member_events in by_member.items():
+        ledger = fold_member(
+            member_events,
+            member_id=member_id,
+            as_of=date(2027, 12, 31),
+            known_at=datetime(2028, 1, 1, tzinfo=UTC),
+            edition_for=finder,
+        )
+        document = status_document(ledger)
+        document.pop("corrections")
+        documents[member_id] = (document, {k: s.as_json() for k, s in ledger.settlements.items()})
+    return documents
+
+
+@pytest.mark.parametrize("region", ["shenyang", "bazhong"])
+def test_corrections_add_events_but_once_known_change_no_answer(region: str, rulebook: Mapping[str, Edition]) -> None:
+    plain = list(generate_population(members=150, years=3, region=region, seed=5, editions=rulebook))
+    corrected = list(
+        generate_population(members=150, years=3, region=region, seed=5, editions=rulebook, correction_share=0.5)
+    )
+    retractions = [e for e in corrected if e["type"] == "EventRetracted"]
+    assert 40 < len(retractions) < 110 and len(corrected) == len(plain) + 2 * len(retractions)
+    ids = {e["event_id"]: e for e in corrected}
+    for retraction in retractions:
+        target = ids[retraction["data"]["retracted_event_id"]]
+        assert target["member_id"] == retraction["member_id"] and target["type"] != "EventRetracted"
+        assert target["occurred_on"] <= retraction["occurred_on"]
+    # The simulated events keep their ids: the corrections are additions, not a different population.
+    assert {e["event_id"] for e in plain} <= set(ids)
+    assert _statuses_by_member(corrected, rulebook) == _statuses_by_member(plain, rulebook)
+
+
+def test_moves_take_employees_to_the_other_region(rulebook: Mapping[str, Edition]) -> None:
+    events = list(generate_population(members=300, years=3, region="shenyang", seed=6, editions=rulebook, move_share=1))
+    moves = [e for e in events if e["type"] == "MemberTransferred"]
+    assert moves and all(m["data"]["to_region"] == "bazhong" and m["data"]["scheme"] == "employee" for m in moves)
+    moved = {m["member_id"]: m for m in moves}
+    documents = _statuses_by_member([e for e in events if e["member_id"] in moved], rulebook)
+    for member_id, (document, _settlements) in documents.items():
+        assert document["region"] == "bazhong", member_id
+        assert document["transfers"]["moves"][0]["transferred_on"] == moved[member_id]["occurred_on"]
