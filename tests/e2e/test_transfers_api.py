@@ -37,6 +37,7 @@ def move(**data: Any) -> dict[str, Any]:
 def claim_after_the_move() -> dict[str, Any]:
     event = make_event("ClaimSubmitted", label="C-after", claim_id="C-after", admitted_on="2025-09-01")
     event["data"]["discharged_on"] = "2025-09-10"
+    event["data"]["applied_on"] = "2025-09-10"
     return event | {"occurred_on": "2025-09-10"}
 
 

@@ -270,7 +270,8 @@ def _statuses_by_member(events: list[Event], rulebook: Mapping[str, Edition]) ->
             edition_for=finder,
         )
         document = status_document(ledger)
-        document.pop("corrections")
+        document.pop("corrections")  # what names the corrections themselves, and its explanation
+        document["explanations"] = [e for e in document["explanations"] if e["field"] != "corrections"]
         documents[member_id] = (document, {k: s.as_json() for k, s in ledger.settlements.items()})
     return documents
 
