@@ -9,11 +9,13 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import create_engine
 
 from api import console, problems
 from api.auth import require
 from api.edge import EdgeGuards
+from api.fhir.outcome import FhirErrors
 from api.identity import PseudonymiseIdentityNumbers, pseudonym_key
 from api.routes import claims, events, fhir, health, keys, members, replays, rules, status
 from api.settings import Settings, sqlalchemy_url
@@ -26,6 +28,8 @@ from workers.broker import install_broker
 
 API_TITLE = "Member-benefits ledger"
 API_VERSION = "1.0.0"
+#: Where the Swagger UI and ReDoc scripts and styles are served from (the installed fastapi-offline package).
+DOCS_ASSETS_PATH = "/docs-assets"
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -78,7 +82,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
             ledger.close()
             read_engine.dispose()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc from the assets fastapi-offline ships (no CDN: closed networks read /docs too).
+    app = FastAPIOffline(
+        static_url=DOCS_ASSETS_PATH,
         title=API_TITLE,
         version=API_VERSION,
         description="Event-sourced member-benefits ledger for Chinese basic medical insurance.",
@@ -94,6 +100,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     #: Without Redis the replay actors run in this process: a dramatiq worker started with the first replay.
     app.state.replay_worker = None
     problems.install(app)
+    app.add_middleware(FhirErrors)
     app.add_middleware(PseudonymiseIdentityNumbers, key=key)
     # Outermost: any unmapped failure is problem+json, writes take JSON only, security headers on every answer.
     app.add_middleware(EdgeGuards)
@@ -104,6 +111,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(claims.router, dependencies=[Depends(require("integration"))])
     app.include_router(replays.router, dependencies=[Depends(require("auditor"))])
     app.include_router(keys.router)
+    app.include_router(fhir.metadata_router)
     app.include_router(fhir.router, dependencies=[Depends(require("service", "auditor"))])
     _install_rules(app)
     console.install(app)
@@ -118,7 +126,7 @@ def _install_rules(app: FastAPI) -> None:
 
 
 #: Paths anyone may call without a key.
-OPEN_PATHS = frozenset({"/healthz"})
+OPEN_PATHS = frozenset({"/healthz", "/fhir/metadata"})
 
 
 def _document_access(schema: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from api.nhsa import ResponseFormat, settlement_representation
 from api.problems import PROBLEM_MEDIA_TYPE
 from api.routes.events import parse_json, read_body_limited
 from api.routes.status import today_in_china
+from api.schemas import SettlementDocument
 from domain.contract import ClaimSubmitted, parse_event
 from domain.identity import pseudonymise_payload
 from projections.access import write_regions
@@ -43,7 +44,8 @@ CLAIM_SCHEMA: dict[str, Any] = TypeAdapter(ClaimSubmitted).json_schema(ref_templ
         }
     },
     responses={
-        200: {"description": "Already decided: the recorded decision"},
+        201: {"model": SettlementDocument, "description": "Decided now: the settlement (or its `nhsa` form)"},
+        200: {"model": SettlementDocument, "description": "Already decided: the recorded decision"},
         409: _PROBLEM,
         413: _PROBLEM,
         422: _PROBLEM,

@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from api.nhsa import ResponseFormat, status_representation
 from api.routes.members import MemberIdPath
+from api.schemas import StatusDocument
 from projections.queries import find_edition, served_member_status
 
 router = APIRouter(tags=["members"])
@@ -33,7 +34,10 @@ def today_in_china() -> date:
         "The `Ledger-Source` header says where the member's events were read: `read-model` (the member history "
         "read model, when current) or `stream` (the event store); the document is the same either way."
     ),
-    responses={404: {"description": "No events recorded for this member"}},
+    responses={
+        200: {"model": StatusDocument, "description": "The status document (or its `nhsa` 1101 form)"},
+        404: {"description": "No events recorded for this member"},
+    },
 )
 async def status(
     request: Request,
