@@ -6,7 +6,8 @@ service refuses to start with a broken one (as with the rule sets).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,19 @@ import yaml
 
 import domain
 from domain.contract import ClaimSubmittedData, parse_event
+from domain.entitlements.fold import MemberLedger
 from domain.errors import LedgerError
-from domain.nhsa import NhsaCodeTable, NhsaTableError, parse_code_table, settlement_nhsa, status_nhsa
+from domain.member_stream import RecordedEvent
+from domain.nhsa import (
+    AccountShare,
+    CategoryHeld,
+    NhsaCodeTable,
+    NhsaTableError,
+    enveloped,
+    parse_code_table,
+    settlement_nhsa,
+    status_nhsa,
+)
 from domain.policies import Edition
 
 NHSA_CODES_FILE: Path = Path(domain.__file__).resolve().parent / "nhsa_codes.yaml"
@@ -64,14 +76,61 @@ def _claim_data(raw: object) -> ClaimSubmittedData | None:
     return data if isinstance(data, ClaimSubmittedData) else None
 
 
+def account_share(ledger: MemberLedger, events: Sequence[RecordedEvent], claim_id: str) -> AccountShare | None:
+    """What the member's personal account has paid towards ``claim_id`` and its balance after (None: no account).
+
+    The fold's accepted ``settlement_share`` debits are matched to the claim through the
+    PersonalAccountSpent events they came from (a refused debit moved no money and is not counted).
+    """
+    account = ledger.personal_account
+    if account is None:
+        return None
+    for_claim = {
+        str(e.event_id)
+        for e in events
+        if e.type == "PersonalAccountSpent"
+        and e.data.get("purpose") == "settlement_share"
+        and e.data.get("claim_id") == claim_id
+    }
+    paid = [m for m in account.movements if m.kind == "settlement_share" and str(m.event_id) in for_claim]
+    return AccountShare(
+        paid_fen=sum(m.amount_fen for m in paid),
+        balance_fen=paid[-1].balance_after_fen if paid else account.balance_fen,
+    )
+
+
+def categories_held(ledger: MemberLedger, on: date) -> list[CategoryHeld]:
+    """The certified categories the member holds on ``on``, in the order they were certified."""
+    return [
+        CategoryHeld(
+            category=span.category,
+            valid_from=span.valid_from.isoformat(),
+            valid_to=None if span.valid_to is None else span.valid_to.isoformat(),
+        )
+        for span in ledger.facts.categories
+        if span.covers(on)
+    ]
+
+
 def settlement_representation(
-    editions: Mapping[str, Edition], document: Mapping[str, Any], *, raw_claim: object | None = None
+    editions: Mapping[str, Edition],
+    document: Mapping[str, Any],
+    *,
+    raw_claim: object | None = None,
+    account: AccountShare | None = None,
+    envelope: bool = False,
 ) -> dict[str, Any]:
     """POST /v1/claims?format=nhsa: the settlement in the platform's 2207/2304 vocabulary."""
     claim = _claim_data(raw_claim) if raw_claim is not None else None
-    return settlement_nhsa(document, table=CODE_TABLE, scheme=scheme_of(editions, document), claim=claim)
+    answer = settlement_nhsa(
+        document, table=CODE_TABLE, scheme=scheme_of(editions, document), claim=claim, account=account
+    )
+    return enveloped(answer) if envelope else answer
 
 
-def status_representation(document: Mapping[str, Any]) -> dict[str, Any]:
+def status_representation(
+    document: Mapping[str, Any], *, categories: Sequence[CategoryHeld] = (), envelope: bool = False
+) -> dict[str, Any]:
     """GET /v1/members/{id}/status?format=nhsa: the status in the platform's 1101 vocabulary."""
-    return status_nhsa(document, table=CODE_TABLE)
+    answer = status_nhsa(document, table=CODE_TABLE, categories=categories)
+    return enveloped(answer) if envelope else answer

@@ -20,8 +20,11 @@ CONSTRAINTS: dict[str, tuple[tuple[str, str], ...]] = {
     "Bundle": (
         ("bdl-1", "total.empty() or (type = 'searchset') or (type = 'history')"),
         ("bdl-2", "entry.search.empty() or (type = 'searchset')"),
-        ("bdl-3", "entry.all(request.exists() = (%resource.type = 'batch' or %resource.type = 'transaction' "
-                  "or %resource.type = 'history'))"),
+        (
+            "bdl-3",
+            "entry.all(request.exists() = (%resource.type = 'batch' or %resource.type = 'transaction' "
+            "or %resource.type = 'history'))",
+        ),
         ("bdl-7", "(type = 'history') or entry.where(fullUrl.exists()).select(fullUrl).isDistinct()"),
         ("bdl-8", "entry.all(fullUrl.contains('/_history/').not())"),
         ("required", "type.exists()"),
@@ -33,8 +36,10 @@ CONSTRAINTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("cpb-3", "messaging.endpoint.empty() or kind = 'instance'"),
         ("cpb-14", "(kind != 'instance') or implementation.exists()"),
         ("cpb-15", "(kind != 'capability') or (implementation.exists().not() and software.exists())"),
-        ("required", "status.exists() and date.exists() and kind.exists() and fhirVersion.exists() "
-                     "and format.exists()"),
+        (
+            "required",
+            "status.exists() and date.exists() and kind.exists() and fhirVersion.exists() and format.exists()",
+        ),
         ("cpb-9", "rest.all(resource.select(type).isDistinct())"),
     ),
     "Coverage": (
@@ -42,8 +47,11 @@ CONSTRAINTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("per-1", "period.all(start.empty() or end.empty() or (start <= end))"),
     ),
     "ExplanationOfBenefit": (
-        ("required", "status.exists() and type.exists() and use.exists() and patient.exists() and created.exists() "
-                     "and insurer.exists() and provider.exists() and outcome.exists() and insurance.exists()"),
+        (
+            "required",
+            "status.exists() and type.exists() and use.exists() and patient.exists() and created.exists() "
+            "and insurer.exists() and provider.exists() and outcome.exists() and insurance.exists()",
+        ),
         ("outcome-code", "outcome in ('queued' | 'complete' | 'error' | 'partial')"),
         ("item-adjudication", "item.adjudication.all(category.exists())"),
         ("per-1", "billablePeriod.all(start.empty() or end.empty() or (start <= end))"),
@@ -51,8 +59,11 @@ CONSTRAINTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("total", "total.all(category.exists() and amount.exists())"),
     ),
     "CoverageEligibilityResponse": (
-        ("required", "status.exists() and purpose.exists() and patient.exists() and created.exists() "
-                     "and request.exists() and outcome.exists() and insurer.exists()"),
+        (
+            "required",
+            "status.exists() and purpose.exists() and patient.exists() and created.exists() "
+            "and request.exists() and outcome.exists() and insurer.exists()",
+        ),
         ("ces-1", "item.all(category.exists() xor productOrService.exists())"),
     ),
     "OperationOutcome": (
@@ -64,8 +75,10 @@ CONSTRAINTS: dict[str, tuple[tuple[str, str], ...]] = {
 DOMAIN_RESOURCE = (
     ("dom-2", "contained.contained.empty()"),
     ("dom-3-free", "contained.empty()"),  # the ledger writes no contained resources
-    ("ref-1", "descendants().where(reference.exists()).all(reference.startsWith('#').not() "
-              "or %resource.contained.exists())"),
+    (
+        "ref-1",
+        "descendants().where(reference.exists()).all(reference.startsWith('#').not() or %resource.contained.exists())",
+    ),
     ("money-currency", "descendants().where(currency.exists()).all(currency = 'CNY')"),
 )
 
