@@ -17,7 +17,9 @@ from api.auth import require
 from api.edge import EdgeGuards
 from api.fhir.outcome import FhirErrors
 from api.identity import PseudonymiseIdentityNumbers, pseudonym_key
+from api.observability import LedgerMetrics, LedgerStateCollector, RequestContext
 from api.routes import claims, events, fhir, health, keys, members, replays, rules, status
+from api.routes import metrics as metrics_route
 from api.settings import Settings, sqlalchemy_url
 from projections.access import bootstrap_admin_key
 from projections.migrate import upgrade_to_head
@@ -42,6 +44,10 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "detail": {"type": "string"},
         "errors": {"type": "array", "items": {"type": "object"}},
         "conflicts": {"type": "array", "items": {"type": "object"}},
+        "request_id": {
+            "type": "string",
+            "description": "This request's id (also in X-Request-ID, the logs, the audit trail).",
+        },
     },
 }
 
@@ -99,12 +105,21 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.bootstrap_admin_key = first_admin_key
     #: Without Redis the replay actors run in this process: a dramatiq worker started with the first replay.
     app.state.replay_worker = None
+    metrics = LedgerMetrics()
+    metrics.install_state_collector(
+        LedgerStateCollector(engine=read_engine, ledger=ledger, redis_url=settings.redis_url)
+    )
+    app.state.metrics = metrics
     problems.install(app)
     app.add_middleware(FhirErrors)
     app.add_middleware(PseudonymiseIdentityNumbers, key=key)
     # Outermost: any unmapped failure is problem+json, writes take JSON only, security headers on every answer.
     app.add_middleware(EdgeGuards)
+    # Outside the guards: the request id exists for every handler (the guards' 500 too), and the timing
+    # covers the whole answer.
+    app.add_middleware(RequestContext, metrics=metrics)
     app.include_router(health.router)
+    app.include_router(metrics_route.router)
     app.include_router(events.router, dependencies=[Depends(require("integration"))])
     app.include_router(members.router, dependencies=[Depends(require("service", "auditor"))])
     app.include_router(status.router, dependencies=[Depends(require("service", "auditor"))])
@@ -126,7 +141,7 @@ def _install_rules(app: FastAPI) -> None:
 
 
 #: Paths anyone may call without a key.
-OPEN_PATHS = frozenset({"/healthz", "/fhir/metadata"})
+OPEN_PATHS = frozenset({"/healthz", "/metrics", "/fhir/metadata"})
 
 
 def _document_access(schema: dict[str, Any]) -> None:

@@ -82,7 +82,9 @@ async def post_claim(
             today=today_in_china(),
         )
         subjects.update(claim_id=document.get("claim_id"), decided_now=decided_now)
-    if not decided_now:
+    if decided_now:
+        request.app.state.metrics.claims_settled.labels(str(document.get("status"))).inc()
+    else:
         response.status_code = 200
     if response_format is ResponseFormat.NHSA:
         account = await run_in_threadpool(_account_share, request, document)
