@@ -52,8 +52,9 @@ def test_import_of_a_file_with_a_bad_line_stores_nothing_and_names_the_line(
     result = runner.invoke(app, ["import", str(file)], env=env)
     assert result.exit_code == 1
     assert "nothing was stored" in result.output
-    assert f"line 2 event_id {bad['event_id']}: data.coverage_end" in result.output
+    assert f"line 2 (event_id {bad['event_id']}): data.coverage_end" in result.output
     assert "line 3 is not JSON" in result.output
+    assert "event #" not in result.output, "the line number only, never the event's index beside it"
     history = runner.invoke(app, ["history", "M-0001"], env=env)
     assert history.exit_code == 1 and "no events recorded" in history.output
 
