@@ -15,6 +15,7 @@ from sqlalchemy import create_engine
 from api import console, problems
 from api.auth import require
 from api.edge import EdgeGuards
+from api.fhir.common import FHIR_MEDIA_TYPE
 from api.fhir.outcome import FhirErrors
 from api.identity import PseudonymiseIdentityNumbers, pseudonym_key
 from api.observability import LedgerMetrics, LedgerStateCollector, RequestContext
@@ -169,6 +170,33 @@ def _document_access(schema: dict[str, Any]) -> None:
             responses.setdefault("503", {"description": "The database is unavailable; retry later", **problem})
     schema["components"]["schemas"].pop("HTTPValidationError", None)
     schema["components"]["schemas"].pop("ValidationError", None)
+    _document_fhir_errors(schema)
+
+
+#: FHIR errors are OperationOutcome resources (api/fhir/outcome.py), not problem+json.
+OPERATION_OUTCOME_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "FHIR R4 OperationOutcome: one issue with severity, code (issue-type) and diagnostics.",
+    "required": ["resourceType", "issue"],
+    "properties": {
+        "resourceType": {"type": "string", "enum": ["OperationOutcome"]},
+        "id": {"type": "string", "description": "The request id (X-Request-ID)."},
+        "issue": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+def _document_fhir_errors(schema: dict[str, Any]) -> None:
+    """Every error answer of a /fhir operation is documented as an OperationOutcome in FHIR JSON."""
+    schema["components"]["schemas"]["OperationOutcome"] = OPERATION_OUTCOME_SCHEMA
+    outcome = {FHIR_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}
+    for path, operations in schema["paths"].items():
+        if not path.startswith("/fhir/"):
+            continue
+        for operation in operations.values():
+            for code, response in operation.get("responses", {}).items():
+                if str(code)[0] in "45":
+                    response["content"] = outcome
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
