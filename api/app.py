@@ -25,7 +25,7 @@ from api.settings import Settings, sqlalchemy_url
 from projections.access import bootstrap_admin_key
 from projections.migrate import upgrade_to_head
 from projections.rulebook import load_rulebook
-from projections.store import LedgerApplication, persistence_environment, schema_lock
+from projections.store import LedgerApplication, open_store
 from workers.actors import use_settings
 from workers.broker import install_broker
 
@@ -54,11 +54,8 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 
 
 def open_ledger(settings: Settings) -> LedgerApplication:
-    """The event store named by the settings (schema created by eventsourcing on first use)."""
-    environment = persistence_environment(settings.database_url)
-    environment["CREATE_TABLE"] = "y"
-    with schema_lock(settings.database_url):
-        return LedgerApplication(env=environment)
+    """The event store named by the settings (``projections.store.open_store``)."""
+    return open_store(settings.database_url)
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:

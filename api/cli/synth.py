@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from projections.synthetic import MEMBER_ID_PREFIX_BY_REGION, MEMBERS_MAX, YEARS_MAX, generate_population, json_line
+from synthetic import MEMBER_ID_PREFIX_BY_REGION, MEMBERS_MAX, YEARS_MAX, generate_population, json_line
 
 #: ``ledger synth`` is one command (its usage reads ``ledger synth [OPTIONS]``), registered by api/cli/main.py.
 SYNTH_HELP = "Generate a synthetic population: reproducible member histories as contract-v1 events (JSON Lines)."

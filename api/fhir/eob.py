@@ -44,9 +44,9 @@ from api.fhir.common import (
     region_reference,
     year_period_bounds,
 )
+from api.nhsa.mapping import NhsaCodeTable, cited_parameter
 from domain.contract import ClaimSubmittedData
 from domain.money import parse_yuan
-from domain.nhsa import NhsaCodeTable, cited_parameter
 from domain.settlement.model import LAYER_ORDER
 
 LEDGER_ADJUDICATION_REASON_SYSTEM = f"{LEDGER_URN}:CodeSystem:adjudication-reason"

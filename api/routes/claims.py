@@ -12,13 +12,13 @@ from pydantic import TypeAdapter
 from api.auth import audit_write, authenticate, check_regions
 from api.examples import CLAIM_EXAMPLES
 from api.nhsa import ResponseFormat, account_share, settlement_representation
+from api.nhsa.mapping import AccountShare
 from api.problems import PROBLEM_MEDIA_TYPE
 from api.routes.events import parse_json, read_body_limited
 from api.routes.status import today_in_china
 from api.schemas import SettlementDocument
 from domain.contract import ClaimSubmitted, parse_event
 from domain.identity import pseudonymise_payload
-from domain.nhsa import AccountShare
 from projections.access import write_regions
 from projections.claims import submit_claim
 from projections.queries import member_ledger

@@ -11,7 +11,7 @@ from fhir.resources.R4B.coverage import Coverage
 from fhir.resources.R4B.coverageeligibilityresponse import CoverageEligibilityResponse
 from fhir.resources.R4B.explanationofbenefit import ExplanationOfBenefit
 
-from projections.synthetic import generate_population
+from synthetic import generate_population
 from tests.golden import assert_golden
 from tests.support.events import make_event
 

@@ -9,8 +9,7 @@ import pytest
 import yaml
 
 from api.nhsa import CODE_TABLE, NHSA_CODES_FILE, scheme_of
-from domain.contract import parse_event
-from domain.nhsa import (
+from api.nhsa.mapping import (
     ENTRY_STATUSES,
     NhsaTableError,
     missing_fund_layers,
@@ -18,6 +17,7 @@ from domain.nhsa import (
     settlement_nhsa,
     status_nhsa,
 )
+from domain.contract import parse_event
 from domain.scenario import Scenario, run_scenario
 from domain.settlement import layers_of
 from domain.settlement.model import LAYER_ORDER
@@ -192,7 +192,7 @@ def test_an_employee_settlement_reports_supplementary_and_large_amount_fields() 
 
 
 def test_fund_fields_add_up_to_the_fund_total_for_every_synthetic_claim() -> None:
-    from projections.synthetic import generate_population
+    from synthetic import generate_population
 
     for region in ("shenyang", "bazhong"):
         events = list(generate_population(members=4, years=1, region=region, seed=3, scheme_mix=0.5))

@@ -22,8 +22,8 @@ from domain.member_stream import RecordedEvent
 from domain.policies import Edition
 from domain.scenario import recorded
 from projections.rulebook import load_rulebook
-from projections.synthetic import generate_population, json_line
-from projections.synthetic_rules import region_rules
+from synthetic import generate_population, json_line
+from synthetic.rules import region_rules
 
 Event = dict[str, Any]
 

@@ -5,7 +5,7 @@ Hospital systems settle through the platform's numbered transactions — 2207 (�
 and a ``setldetail`` row per fund-pay-type code (基金支付类型, ``fund_pay_type``); 1101 (人员信息获取)
 answers the member's insurance type (险种类型), state and region. This module maps the ledger's
 settlement document and status document to that vocabulary, using the code table
-``domain/nhsa_codes.yaml`` (each entry cited, see docs/nhsa.md). It is pure: the table arrives
+``api/nhsa/codes.yaml`` (each entry cited, see docs/nhsa.md). It is pure: the table arrives
 parsed, the documents arrive built; nothing is recomputed, every amount is one of the document's
 own, converted between yuan strings and fen through :mod:`domain.money` only.
 """

@@ -1,6 +1,6 @@
-"""Adapter for the NHSA representation (``?format=nhsa``): read the code table, hand documents to domain.nhsa.
+"""Adapter for the NHSA representation (``?format=nhsa``): read the code table, hand documents to api.nhsa.mapping.
 
-The table ``domain/nhsa_codes.yaml`` is read and checked when this module is imported, so the
+The table ``api/nhsa/codes.yaml`` is read and checked when this module is imported, so the
 service refuses to start with a broken one (as with the rule sets).
 """
 
@@ -14,12 +14,7 @@ from typing import Any
 
 import yaml
 
-import domain
-from domain.contract import ClaimSubmittedData, parse_event
-from domain.entitlements.fold import MemberLedger
-from domain.errors import LedgerError
-from domain.member_stream import RecordedEvent
-from domain.nhsa import (
+from api.nhsa.mapping import (
     AccountShare,
     CategoryHeld,
     NhsaCodeTable,
@@ -29,9 +24,13 @@ from domain.nhsa import (
     settlement_nhsa,
     status_nhsa,
 )
+from domain.contract import ClaimSubmittedData, parse_event
+from domain.entitlements.fold import MemberLedger
+from domain.errors import LedgerError
+from domain.member_stream import RecordedEvent
 from domain.policies import Edition
 
-NHSA_CODES_FILE: Path = Path(domain.__file__).resolve().parent / "nhsa_codes.yaml"
+NHSA_CODES_FILE: Path = Path(__file__).resolve().parent / "codes.yaml"
 #: The code table is small; a larger file is refused before parsing (limits everywhere).
 NHSA_CODES_FILE_BYTES_MAX = 200_000
 
