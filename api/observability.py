@@ -340,11 +340,17 @@ class RequestContext:
             self.metrics.request_seconds.labels(template, scope.get("method", ""), f"{status // 100}xx").observe(
                 elapsed_s
             )
+            # The path as the inner middleware left it: identity numbers already replaced by their pseudonyms.
+            path = str(scope.get("path", ""))
             logger.info(
-                "request",
+                "%s %s %s",
+                scope.get("method"),
+                path,
+                status,
                 extra={
                     "request_id": request_id,
                     "method": scope.get("method"),
+                    "path": path,
                     "route": template,
                     "status": status,
                     "duration_ms": round(elapsed_s * 1000, 2),
