@@ -208,5 +208,29 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     body = schema["paths"]["/v1/events"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     body.pop("$defs", None)
     schema["paths"]["/v1/claims"]["post"]["requestBody"]["content"]["application/json"]["schema"].pop("$defs", None)
+    _document_nhsa_alternative(schema)
     app.openapi_schema = schema
     return schema
+
+
+#: ``?format=nhsa`` answers the national platform's representation instead of the ledger's document.
+NHSA_ANSWER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "With `format=nhsa`: the national platform's fields (docs/nhsa.md); with `envelope=true` "
+    "inside `{infcode, err_msg, output}`.",
+    "anyOf": [{"required": ["nhsa_version"]}, {"required": ["infcode", "err_msg", "output"]}],
+    "additionalProperties": True,
+}
+
+
+def _document_nhsa_alternative(schema: dict[str, Any]) -> None:
+    """The status and claim answers are the ledger's document, or (``format=nhsa``) the platform's fields."""
+    schema["components"]["schemas"]["NhsaAnswer"] = NHSA_ANSWER_SCHEMA
+    for path, method, codes in (
+        ("/v1/members/{member_id}/status", "get", ("200",)),
+        ("/v1/claims", "post", ("200", "201")),
+    ):
+        for code in codes:
+            content = schema["paths"][path][method]["responses"][code].get("content", {}).get("application/json")
+            if content is not None and "schema" in content:
+                content["schema"] = {"anyOf": [content["schema"], {"$ref": "#/components/schemas/NhsaAnswer"}]}
