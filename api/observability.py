@@ -39,9 +39,9 @@ current_request_id: ContextVar[str] = ContextVar("current_request_id", default="
 LATENCY_BUCKETS_S = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 #: Route label for requests no route matched (keeps the label set bounded: never the raw path).
 UNMATCHED_ROUTE = "<unmatched>"
-#: Tables another part of the ledger may keep for members whose events failed to fold (isolated
-#: members): the first that exists is counted; the gauge reads 0 while none does.
-ISOLATED_MEMBER_TABLES = ("member_failures", "member_failure", "isolated_members", "projection_failures")
+#: The table of members whose fold fails (``projections/isolation.py``): rows of the live scope count.
+ISOLATED_MEMBER_TABLE = "fold_failure"
+ISOLATED_LIVE_SCOPE = "live"
 #: Most unfinished replay (and audit) jobs given their own series (limits the label set).
 JOBS_SHOWN_MAX = 50
 #: Seconds a Redis ping may take at scrape time.
@@ -267,11 +267,11 @@ class LedgerStateCollector(Collector):
 
     @staticmethod
     def _isolated(connection: Any) -> int:
-        tables = set(inspect(connection).get_table_names())
-        for table in ISOLATED_MEMBER_TABLES:
-            if table in tables:
-                return int(connection.execute(text(f'SELECT COUNT(*) FROM "{table}"')).scalar_one())
-        return 0
+        """Members the live projection isolated; 0 on a database whose schema predates the table."""
+        if ISOLATED_MEMBER_TABLE not in set(inspect(connection).get_table_names()):
+            return 0
+        query = text(f'SELECT COUNT(*) FROM "{ISOLATED_MEMBER_TABLE}" WHERE scope = :scope')
+        return int(connection.execute(query, {"scope": ISOLATED_LIVE_SCOPE}).scalar_one())
 
     @staticmethod
     def _job_progress(connection: Any, job: Any, partition: Any, kind: str) -> list[GaugeMetricFamily]:

@@ -80,7 +80,7 @@ def test_an_event_id_conflict_in_an_import_names_the_line(tmp_path: Path, env: d
     file = tmp_path / "a.jsonl"
     file.write_text(json.dumps(first) + "\n", encoding="utf-8")
     assert runner.invoke(app, ["import", str(file)], env=env).exit_code == 0
-    changed = dict(first, data={**first["data"], "region": "shenyang"})
+    changed = dict(first, data={**first["data"], "birth_date": "1980-05-07"})
     other = tmp_path / "b.jsonl"
     other.write_text(json.dumps(make_event("ContributionPaid")) + "\n" + json.dumps(changed) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["import", str(other)], env=env)

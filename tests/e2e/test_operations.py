@@ -8,7 +8,6 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import text
 
 from tests.support.events import make_event
 
@@ -46,7 +45,7 @@ def test_metrics_name_what_operators_watch_and_the_event_counters_move(client: T
     events = [make_event("MemberRegistered"), make_event("ContributionPaid") | {"occurred_on": "2024-11-01"}]
     assert client.post("/v1/events", json=events).status_code == 200
     assert client.post("/v1/events", json=events).status_code == 200  # both again: duplicates
-    changed = [dict(events[0], data={**events[0]["data"], "region": "shenyang"})]
+    changed = [dict(events[0], data={**events[0]["data"], "birth_date": "1980-05-07"})]
     assert client.post("/v1/events", json=changed).status_code == 409
     after = scrape(client)
     assert after["ledger_events_stored_total"] - before["ledger_events_stored_total"] == 2
@@ -64,16 +63,24 @@ def test_metrics_name_what_operators_watch_and_the_event_counters_move(client: T
     ), "the route's template, never the raw path (bounded labels)"
 
 
-def test_isolated_members_are_counted_once_a_failures_table_exists(client: TestClient) -> None:
+def test_isolated_members_of_the_live_projection_are_counted(client: TestClient) -> None:
+    from datetime import UTC, datetime
+
+    from projections.readmodel import FoldFailure
+
     engine = client.app.state.read_engine  # type: ignore[attr-defined]
-    with engine.begin() as connection:
-        connection.execute(text("CREATE TABLE member_failures (member_id VARCHAR(64) PRIMARY KEY)"))
-        connection.execute(text("INSERT INTO member_failures (member_id) VALUES ('M-X'), ('M-Y')"))
-    try:
-        assert scrape(client)["ledger_isolated_members"] == 2
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text("DROP TABLE member_failures"))
+    now = datetime.now(UTC)
+    common = {"stream_version": 1, "error": "boom", "fingerprint": "f", "attempts": 1}
+    rows = [
+        FoldFailure(scope="live", member_id="M-X", first_failed_at=now, last_failed_at=now, **common),
+        FoldFailure(scope="live", member_id="M-Y", first_failed_at=now, last_failed_at=now, **common),
+        FoldFailure(scope="replay:job", member_id="M-Z", first_failed_at=now, last_failed_at=now, **common),
+    ]
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session, session.begin():
+        session.add_all(rows)
+    assert scrape(client)["ledger_isolated_members"] == 2, "the live projection's, not a replay's"
 
 
 def test_the_request_id_is_in_the_header_the_problem_the_audit_trail_and_the_log(
