@@ -9,23 +9,30 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import create_engine
 
 from api import console, problems
 from api.auth import require
 from api.edge import EdgeGuards
+from api.fhir.common import FHIR_MEDIA_TYPE
+from api.fhir.outcome import FhirErrors
 from api.identity import PseudonymiseIdentityNumbers, pseudonym_key
+from api.observability import LedgerMetrics, LedgerStateCollector, RequestContext
 from api.routes import claims, events, fhir, health, keys, members, replays, rules, status
+from api.routes import metrics as metrics_route
 from api.settings import Settings, sqlalchemy_url
 from projections.access import bootstrap_admin_key
 from projections.migrate import upgrade_to_head
 from projections.rulebook import load_rulebook
-from projections.store import LedgerApplication, persistence_environment, schema_lock
+from projections.store import LedgerApplication, open_store
 from workers.actors import use_settings
 from workers.broker import install_broker
 
 API_TITLE = "Member-benefits ledger"
 API_VERSION = "1.0.0"
+#: Where the Swagger UI and ReDoc scripts and styles are served from (the installed fastapi-offline package).
+DOCS_ASSETS_PATH = "/docs-assets"
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -38,16 +45,17 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "detail": {"type": "string"},
         "errors": {"type": "array", "items": {"type": "object"}},
         "conflicts": {"type": "array", "items": {"type": "object"}},
+        "request_id": {
+            "type": "string",
+            "description": "This request's id (also in X-Request-ID, the logs, the audit trail).",
+        },
     },
 }
 
 
 def open_ledger(settings: Settings) -> LedgerApplication:
-    """The event store named by the settings (schema created by eventsourcing on first use)."""
-    environment = persistence_environment(settings.database_url)
-    environment["CREATE_TABLE"] = "y"
-    with schema_lock(settings.database_url):
-        return LedgerApplication(env=environment)
+    """The event store named by the settings (``projections.store.open_store``)."""
+    return open_store(settings.database_url)
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
@@ -78,7 +86,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
             ledger.close()
             read_engine.dispose()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc from the assets fastapi-offline ships (no CDN: closed networks read /docs too).
+    app = FastAPIOffline(
+        static_url=DOCS_ASSETS_PATH,
         title=API_TITLE,
         version=API_VERSION,
         description="Event-sourced member-benefits ledger for Chinese basic medical insurance.",
@@ -93,17 +103,28 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.bootstrap_admin_key = first_admin_key
     #: Without Redis the replay actors run in this process: a dramatiq worker started with the first replay.
     app.state.replay_worker = None
+    metrics = LedgerMetrics()
+    metrics.install_state_collector(
+        LedgerStateCollector(engine=read_engine, ledger=ledger, redis_url=settings.redis_url)
+    )
+    app.state.metrics = metrics
     problems.install(app)
+    app.add_middleware(FhirErrors)
     app.add_middleware(PseudonymiseIdentityNumbers, key=key)
     # Outermost: any unmapped failure is problem+json, writes take JSON only, security headers on every answer.
     app.add_middleware(EdgeGuards)
+    # Outside the guards: the request id exists for every handler (the guards' 500 too), and the timing
+    # covers the whole answer.
+    app.add_middleware(RequestContext, metrics=metrics)
     app.include_router(health.router)
+    app.include_router(metrics_route.router)
     app.include_router(events.router, dependencies=[Depends(require("integration"))])
     app.include_router(members.router, dependencies=[Depends(require("service", "auditor"))])
     app.include_router(status.router, dependencies=[Depends(require("service", "auditor"))])
     app.include_router(claims.router, dependencies=[Depends(require("integration"))])
     app.include_router(replays.router, dependencies=[Depends(require("auditor"))])
     app.include_router(keys.router)
+    app.include_router(fhir.metadata_router)
     app.include_router(fhir.router, dependencies=[Depends(require("service", "auditor"))])
     _install_rules(app)
     console.install(app)
@@ -118,7 +139,7 @@ def _install_rules(app: FastAPI) -> None:
 
 
 #: Paths anyone may call without a key.
-OPEN_PATHS = frozenset({"/healthz"})
+OPEN_PATHS = frozenset({"/healthz", "/metrics", "/fhir/metadata"})
 
 
 def _document_access(schema: dict[str, Any]) -> None:
@@ -146,6 +167,33 @@ def _document_access(schema: dict[str, Any]) -> None:
             responses.setdefault("503", {"description": "The database is unavailable; retry later", **problem})
     schema["components"]["schemas"].pop("HTTPValidationError", None)
     schema["components"]["schemas"].pop("ValidationError", None)
+    _document_fhir_errors(schema)
+
+
+#: FHIR errors are OperationOutcome resources (api/fhir/outcome.py), not problem+json.
+OPERATION_OUTCOME_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "FHIR R4 OperationOutcome: one issue with severity, code (issue-type) and diagnostics.",
+    "required": ["resourceType", "issue"],
+    "properties": {
+        "resourceType": {"type": "string", "enum": ["OperationOutcome"]},
+        "id": {"type": "string", "description": "The request id (X-Request-ID)."},
+        "issue": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+def _document_fhir_errors(schema: dict[str, Any]) -> None:
+    """Every error answer of a /fhir operation is documented as an OperationOutcome in FHIR JSON."""
+    schema["components"]["schemas"]["OperationOutcome"] = OPERATION_OUTCOME_SCHEMA
+    outcome = {FHIR_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}
+    for path, operations in schema["paths"].items():
+        if not path.startswith("/fhir/"):
+            continue
+        for operation in operations.values():
+            for code, response in operation.get("responses", {}).items():
+                if str(code)[0] in "45":
+                    response["content"] = outcome
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
@@ -160,5 +208,29 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     body = schema["paths"]["/v1/events"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     body.pop("$defs", None)
     schema["paths"]["/v1/claims"]["post"]["requestBody"]["content"]["application/json"]["schema"].pop("$defs", None)
+    _document_nhsa_alternative(schema)
     app.openapi_schema = schema
     return schema
+
+
+#: ``?format=nhsa`` answers the national platform's representation instead of the ledger's document.
+NHSA_ANSWER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "With `format=nhsa`: the national platform's fields (docs/nhsa.md); with `envelope=true` "
+    "inside `{infcode, err_msg, output}`.",
+    "anyOf": [{"required": ["nhsa_version"]}, {"required": ["infcode", "err_msg", "output"]}],
+    "additionalProperties": True,
+}
+
+
+def _document_nhsa_alternative(schema: dict[str, Any]) -> None:
+    """The status and claim answers are the ledger's document, or (``format=nhsa``) the platform's fields."""
+    schema["components"]["schemas"]["NhsaAnswer"] = NHSA_ANSWER_SCHEMA
+    for path, method, codes in (
+        ("/v1/members/{member_id}/status", "get", ("200",)),
+        ("/v1/claims", "post", ("200", "201")),
+    ):
+        for code in codes:
+            content = schema["paths"][path][method]["responses"][code].get("content", {}).get("application/json")
+            if content is not None and "schema" in content:
+                content["schema"] = {"anyOf": [content["schema"], {"$ref": "#/components/schemas/NhsaAnswer"}]}

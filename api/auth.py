@@ -24,6 +24,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 
+from api.observability import current_request_id
 from domain.errors import LedgerError
 from projections.access import ROLES, KeyRecord, create_key, record_write, verify_key
 
@@ -143,7 +144,7 @@ def _record(
             client=client_of(request),
             action=f"{request.method} {request.url.path}",
             outcome=outcome,
-            subjects=subjects,
+            subjects={**subjects, "request_id": current_request_id.get() or None},
             body_sha256=hashlib.sha256(body).hexdigest() if body is not None else None,
         )
     except Exception as error:  # the database failed after (or during) the write: say so, never mask

@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError as SqlOperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth import Forbidden, Unauthenticated
+from api.observability import current_request_id
 from domain.entitlements.fold import NoRuleSet
 from domain.errors import ConcurrencyExhausted, ConflictingEventIds, InvalidBatch, InvalidEvents, LedgerError
 from projections.access import KeyProblem, UnknownKey
@@ -34,6 +35,9 @@ def problem(
 ) -> JSONResponse:
     body: dict[str, Any] = {"type": type_, "title": title, "status": status, "detail": detail}
     body.update(extra)
+    request_id = current_request_id.get()
+    if request_id:  # the id of this request, as in its X-Request-ID header, the logs and the write audit trail
+        body.setdefault("request_id", request_id)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 

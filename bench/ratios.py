@@ -45,7 +45,7 @@ from projections.migrate import upgrade_to_head
 from projections.replay import create_job, edition_source, run_partition
 from projections.rulebook import load_rulebook
 from projections.store import ingest
-from projections.synthetic import generate_population
+from synthetic import generate_population
 from tests.support.servers import create_database, free_port, postgres_server
 
 CONCURRENT_CLIENTS = 16

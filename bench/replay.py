@@ -4,7 +4,7 @@
     .venv/bin/python -m bench.replay scaling [--members 2000] [--years 5]    # 1, 2, 4 `ledger worker` processes
     .venv/bin/python -m bench.replay memory --sizes 1000,4000,16000          # peak RSS of a replay process (SQLite)
 
-Populations are synthetic Bazhong members (``projections.synthetic``), stored through the ledger's
+Populations are synthetic Bazhong members (``synthetic``), stored through the ledger's
 own ingest path in batches of 1,000. PostgreSQL and Redis are private servers started like the
 tests start theirs. Not part of the test suite; results go to docs/benchmarks.md.
 """
@@ -32,7 +32,7 @@ from projections.migrate import upgrade_to_head
 from projections.replay import create_job, edition_source, job_progress, run_partition
 from projections.rulebook import load_rulebook
 from projections.store import ingest
-from projections.synthetic import generate_population
+from synthetic import generate_population
 from tests.support.servers import create_database, postgres_server, redis_server
 
 BATCH_EVENTS = 1000

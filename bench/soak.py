@@ -9,7 +9,7 @@ temporary directory), a private redis-server, ``ledger serve`` on a free port, `
 created directly in the database before the server starts: an integration key posts, a service key
 reads status, an auditor key runs the replay.
 
-While K client threads post the synthetic population (``projections.synthetic``) in batches of
+While K client threads post the synthetic population (``synthetic``) in batches of
 random size — some batches queued twice so two clients race to store them, some with already
 acknowledged events and in-batch repeats mixed in — they also re-post acknowledged events (each must
 be answered ``duplicate``) and post conflicts (an acknowledged event_id with other content, for the
@@ -84,7 +84,7 @@ from projections.entitlements import (
 from projections.isolation import failures
 from projections.migrate import upgrade_to_head
 from projections.rulebook import load_rulebook
-from projections.synthetic import generate_population
+from synthetic import generate_population
 from tests.support.servers import create_database, free_port, postgres_cluster, redis_process, wait_for
 
 LEDGER = str(Path(sys.executable).parent / "ledger")

@@ -517,3 +517,12 @@ def schema_lock(database_url: str) -> Iterator[None]:
             yield
         finally:
             connection.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK_KEY,))
+
+
+def open_store(database_url: str) -> LedgerApplication:
+    """The event store at ``database_url`` (its tables created by eventsourcing on first use, one process at a
+    time): the one way the service, the CLI and the workers open it."""
+    environment = persistence_environment(database_url)
+    environment["CREATE_TABLE"] = "y"
+    with schema_lock(database_url):
+        return LedgerApplication(env=environment)

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine
 from api.settings import Settings, sqlalchemy_url
 from projections.replay import run_partition
 from projections.rulebook import Rulebook, load_rulebook
-from projections.store import LedgerApplication
+from projections.store import LedgerApplication, open_store
 
 #: Retries of a failed partition (it is idempotent: a retry rewrites the same rows).
 REPLAY_PARTITION_RETRIES_MAX = 3
@@ -46,11 +46,8 @@ _opening = threading.Lock()
 def _resources(database_url: str) -> tuple[Engine, LedgerApplication, Rulebook]:
     with _opening:
         if database_url not in _opened:
-            from api.app import open_ledger
-
-            settings = Settings(database_url=database_url)
             engine = create_engine(sqlalchemy_url(database_url))
-            _opened[database_url] = (engine, open_ledger(settings), load_rulebook())
+            _opened[database_url] = (engine, open_store(database_url), load_rulebook())
         return _opened[database_url]
 
 

@@ -126,13 +126,20 @@ def audit(
     finally:
         ledger.close()
     table = Table(
-        title=f"audit {name_a} against {name_b}: {totals.members_changed} of {totals.members_compared} members differ"
+        title=f"audit {_named(name_a, edition)} against {_named(name_b, against)}: "
+        f"{totals.members_changed} of {totals.members_compared} members differ"
     )
     for column in ("region", "scheme", "layer", "year", "claims", "delta (A − B)"):
         table.add_column(column)
     for row in totals.rows():
         table.add_row(row["region"], row["scheme"], row["layer"], str(row["year"]), str(row["claims"]), row["delta"])
     console.print(table)
+
+
+def _named(name: str, reference: str | None) -> str:
+    """An edition's name, with the file it was read from when an option named a rule-set or patch file."""
+    file = edition_file(reference)
+    return name if file is None else f"{name} ({file})"
 
 
 def _source(edition: Any, reference: str | None) -> str | None:

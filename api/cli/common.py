@@ -24,7 +24,9 @@ def parse_moment(text: str, option: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        errors.print(f"[red]{option}: {text!r} is not an ISO datetime[/red]")
+        errors.print(
+            f"[red]{option}: {text!r} is not a datetime; expected ISO 8601 with a zone, e.g. 2026-01-01T00:00:00Z[/red]"
+        )
         raise typer.Exit(2) from None
     if moment.tzinfo is None:
         errors.print(f"[red]{option}: {text!r} needs a time zone, e.g. 2026-01-01T00:00:00Z[/red]")
@@ -36,7 +38,7 @@ def parse_day(text: str, option: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        errors.print(f"[red]{option}: {text!r} is not a date YYYY-MM-DD[/red]")
+        errors.print(f"[red]{option}: {text!r} is not a date; expected YYYY-MM-DD, e.g. 2025-01-31[/red]")
         raise typer.Exit(2) from None
 
 
@@ -63,17 +65,24 @@ def report_problems(
     line_numbers: Sequence[int] | Mapping[int, int],
     *,
     total: int | None = None,
+    stored: int = 0,
 ) -> None:
-    """Print the problems (the first PROBLEMS_SHOWN_MAX); ``line_numbers`` maps an event's index to its line,
-    ``total`` counts problems beyond those kept (a streaming reader keeps a bounded number)."""
+    """Print the problems (the first PROBLEMS_SHOWN_MAX), each by the file's line number only (never the
+    event's index beside it); ``line_numbers`` maps an event's index to its line, ``total`` counts problems
+    beyond those kept (a streaming reader keeps a bounded number), ``stored`` what earlier batches stored."""
     count = len(problems) if total is None else total
     lines = line_numbers if isinstance(line_numbers, Mapping) else dict(enumerate(line_numbers))
-    errors.print(f"[red]{file}: {count} problem(s); nothing was stored[/red]")
+    kept = "nothing was stored" if not stored else f"the {stored} event(s) of earlier batches stay stored"
+    errors.print(f"[red]{file}: {count} problem(s); {kept}[/red]")
     for problem in problems[:PROBLEMS_SHOWN_MAX]:
-        line = lines.get(problem.index) if problem.field != "(line)" else None
-        where = f"line {line}" if line else f"event #{problem.index}"
-        event_id = f" event_id {problem.event_id}" if problem.event_id else ""
-        errors.print(f"  {where}{event_id}: {problem.field}: {problem.reason}")
+        if problem.field == "(line)":  # the reason already names the line ("line 3 is not JSON: …")
+            errors.print(f"  {problem.reason}")
+            continue
+        line = lines.get(problem.index)
+        where = f"line {line}" if line is not None else "file"
+        event_id = f" (event_id {problem.event_id})" if problem.event_id else ""
+        field = "" if problem.field == "(batch)" else f"{problem.field}: "
+        errors.print(f"  {where}{event_id}: {field}{problem.reason}")
     if count > PROBLEMS_SHOWN_MAX:
         errors.print(f"  … and {count - PROBLEMS_SHOWN_MAX} more")
 

@@ -57,13 +57,28 @@ def status(
     print_status(document)
 
 
+def shown(value: Any) -> str:
+    """A document value as a person reads it: yes / no, "—" for none, never a Python repr."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _cap(balance: dict[str, Any]) -> str:
+    if balance.get("cap") is None:
+        return f"no yearly cap; {balance['used']} used"
+    return f"{balance['remaining']} left of {balance['cap']} ({balance['used']} used)"
+
+
 def print_status(document: dict[str, Any]) -> None:
     edition = document["edition"]["name"] if document["edition"] else "none"
     table = Table(title=f"member {document['member_id']} on {document['as_of']} ({edition})", show_header=False)
     table.add_column("field", no_wrap=True)
     table.add_column("value", overflow="fold")
     for key in ("region", "scheme", "covered", "benefits_active", "benefits_start", "suspended"):
-        table.add_row(key, str(document[key]))
+        table.add_row(key.replace("_", " "), shown(document[key]))
     if document["waiting"]:
         waiting = document["waiting"]
         state = "running" if waiting.get("running") else "over"
@@ -74,12 +89,27 @@ def print_status(document: dict[str, Any]) -> None:
         spell = document["spell"]
         until = spell["covered_until"] or "open-ended"
         table.add_row("spell", f"{spell['scheme']} {spell['covered_from']} – {until}, {spell['periods']} payment(s)")
-    table.add_row("continuity", json.dumps(document["continuity"]))
-    if document["major_illness"]:
-        table.add_row("major_illness", json.dumps(document["major_illness"], ensure_ascii=False))
-    for layer, balance in document["caps"].items():
-        table.add_row(f"cap {layer}", f"{balance['remaining']} of {balance['cap']} left")
+    continuity = document["continuity"]
+    table.add_row(
+        "continuity",
+        f"{continuity['consecutive_years']} consecutive year(s), {continuity['gap_years']} gap year(s)",
+    )
     console.print(table)
+    if document["caps"] or document["major_illness"]:
+        caps = Table(title="yearly caps", show_header=True)
+        caps.add_column("cap", no_wrap=True)
+        caps.add_column("left / cap / used", overflow="fold")
+        for layer, balance in document["caps"].items():
+            caps.add_row(layer, _cap(balance))
+        illness = document["major_illness"]
+        if illness:
+            caps.add_row("major illness (大病保险)", _cap(illness))
+            caps.add_row(
+                "  of which",
+                f"base {illness['base_cap']}, continuity +{illness['continuity_bonus']}, "
+                f"zero-claim +{illness['zero_claim_bonus']}, gap −{illness['gap_penalty']}",
+            )
+        console.print(caps)
     if document.get("personal_account"):
         _print_personal_account(document["personal_account"])
     if document.get("contribution_years"):

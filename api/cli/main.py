@@ -24,11 +24,11 @@ from api.cli.common import (
 )
 from api.cli.keys import keys_app
 from api.cli.rules import rules_app
-from api.cli.synth import synth_app
+from api.cli.synth import SYNTH_HELP, synth
 from api.routes.status import today_in_china
 from api.settings import Settings, redacted_url, sqlalchemy_url
 from domain.contract import future_problems, parse_batch
-from domain.errors import FieldProblem, InvalidBatch, InvalidEvents, LedgerError
+from domain.errors import ConflictingEventIds, FieldProblem, InvalidBatch, InvalidEvents, LedgerError
 from domain.identity import pseudonymise_payload
 from projections.access import batch_member_regions
 from projections.migrate import upgrade_to_head
@@ -40,7 +40,7 @@ app.add_typer(db_app, name="db")
 
 
 app.add_typer(rules_app, name="rules")
-app.add_typer(synth_app, name="synth")
+app.command("synth", help=SYNTH_HELP)(synth)
 app.add_typer(keys_app, name="keys")
 
 
@@ -48,17 +48,31 @@ app.add_typer(keys_app, name="keys")
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default LEDGER_HOST or 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default LEDGER_PORT or 8000).")] = None,
+    log_format: Annotated[
+        str, typer.Option(help="json: one JSON object a line with the request id (default); text: uvicorn's own.")
+    ] = "json",
 ) -> None:
-    """Apply migrations and serve the HTTP API (OpenAPI at /docs)."""
+    """Apply migrations and serve the HTTP API (OpenAPI at /docs, metrics at /metrics)."""
     import uvicorn
 
     from api.app import create_app
+    from api.observability import configure_json_logging, uvicorn_log_config
 
+    if log_format not in ("json", "text"):
+        raise typer.BadParameter("json or text", param_hint="--log-format")
+    if log_format == "json":
+        configure_json_logging()
     settings = Settings()
     application = create_app(settings)
     where = redacted_url(settings.database_url)
     console.print(f"ledger: serving {where} on http://{host or settings.host}:{port or settings.port}")
-    uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
+    uvicorn.run(
+        application,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+        **({"log_config": uvicorn_log_config()} if log_format == "json" else {}),
+    )
 
 
 @db_app.command("upgrade")
@@ -201,15 +215,23 @@ def import_events(
             report_problems(file, found.problems, found.lines, total=found.problems_total)
             raise typer.Exit(1)
     stored = duplicate = 0
+    batch_start, batch_lines = 0, []  # the batch being stored: its first event's index and each event's line
     try:
         with progress_bar("import", "events", on=console) as progress:
             task = progress.add_task("import", total=contract.events)
-            for start, items, _ in _jsonl_batches(file, size, key, _file_changed(file)):
+            for start, items, lines in _jsonl_batches(file, size, key, _file_changed(file)):
+                batch_start, batch_lines = start, lines
                 batch = parse_batch(items)
                 result = ingest(ledger, batch, now=datetime.now(UTC), historical_import=True, index_offset=start)
                 stored += result.stored_count
                 duplicate += result.duplicate_count
                 progress.advance(task, len(batch))
+    except ConflictingEventIds as error:
+        _audit_import(settings, file, f"refused: {error.code}", stored, duplicate)
+        conflicts = [FieldProblem(c.index, c.event_id, "event_id", c.reason) for c in error.conflicts]
+        lines_of = {c.index: batch_lines[c.index - batch_start] for c in error.conflicts}
+        report_problems(file, conflicts, lines_of, stored=stored)
+        raise typer.Exit(1) from None
     except LedgerError as error:
         _audit_import(settings, file, f"refused: {error.code}", stored, duplicate)
         errors.print(f"[red]{file}: {error}[/red]")
@@ -267,13 +289,14 @@ def history(
             try:
                 bounds[name] = date.fromisoformat(text)
             except ValueError:
-                errors.print(f"[red]{name}: {text!r} is not a date YYYY-MM-DD[/red]")
+                errors.print(f"[red]{name}: {text!r} is not a date; expected YYYY-MM-DD, e.g. 2025-01-31[/red]")
                 raise typer.Exit(2) from None
     settings = Settings()
     member_id = stored_member_id(settings, member_id)
     ledger = open_ledger(settings)
     try:
         everything = ledger.member_events(member_id)
+        decisions = {d.claim_id: d for d in ledger.member_settlements(member_id)} if everything else {}
     finally:
         ledger.close()
     marks = retraction_marks(everything)
@@ -291,28 +314,53 @@ def history(
     if not events:
         errors.print(f"no events recorded for member {member_id}")
         raise typer.Exit(1)
-    table = Table(title=f"member {member_id}: {len(events)} events")
-    table.add_column("occurred_on", no_wrap=True)
-    table.add_column("type", no_wrap=True)
-    table.add_column("recorded_at (UTC)", no_wrap=True)
-    table.add_column("event_id", no_wrap=True)
-    table.add_column("data", overflow="fold")
-    table.add_column("retracted", overflow="fold")
+    # Three columns so that 80 are enough: when (effective day, recorded time, short id), what, and the
+    # data as "field: value" lines (folded, never cut), with each claim's recorded settlement under it.
+    table = Table(title=f"member {member_id}: {len(events)} events", show_lines=True)
+    table.add_column("occurred_on\n[dim]recorded (UTC)\nevent id[/dim]", no_wrap=True)
+    table.add_column("type", overflow="fold", max_width=22)
+    table.add_column("data", overflow="fold", ratio=1)
     for event in events:
+        lines = [f"{key}: {_data_value(value)}" for key, value in sorted(event.data.items())]
+        claim_id = event.data.get("claim_id") if event.type == "ClaimSubmitted" else None
+        decision = decisions.get(str(claim_id)) if claim_id is not None else None
+        if decision is not None:
+            lines.append(_settlement_line(decision.document, decision.decided_at))
+        elif claim_id is not None:
+            lines.append("[dim]no decision recorded (not sent through POST /v1/claims): see ledger status[/dim]")
         mark = marks.get(str(event.event_id))
+        if mark is not None:
+            lines.append(
+                f"[bold]retracted[/bold] {mark.recorded_at:%Y-%m-%d %H:%M:%S} by {mark.source or '(no source)'} "
+                f"({mark.event_id[:8]}): {mark.reason}"
+            )
+        # The first 8 hex digits tell events apart on screen; --json prints the full ids.
+        when = f"[dim]{event.recorded_at:%Y-%m-%d %H:%M}\n{str(event.event_id)[:8]}[/dim]"
         table.add_row(
-            event.occurred_on.isoformat(),
+            f"{event.occurred_on.isoformat()}\n{when}",
             f"[strike]{event.type}[/strike]" if mark else event.type,
-            event.recorded_at.strftime("%Y-%m-%d %H:%M:%S"),
-            # The first 8 hex digits tell events apart on screen; --json prints the full ids.
-            str(event.event_id)[:8],
-            json.dumps(event.data, ensure_ascii=False, sort_keys=True),
-            ""
-            if mark is None
-            else f"{mark.recorded_at:%Y-%m-%d %H:%M:%S} by {mark.source or '(no source)'} "
-            f"({mark.event_id[:8]}): {mark.reason}",
+            "\n".join(lines),
         )
     console.print(table)
+
+
+def _data_value(value: Any) -> str:
+    """A data field as text: lists and objects as compact JSON, strings as they are."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "—"
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _settlement_line(document: dict[str, Any], decided_at: datetime) -> str:
+    """The claim's recorded decision, one line: status, what the funds and the member pay, per layer, why."""
+    layers = ", ".join(f"{layer} {amount}" for layer, amount in document["layers"].items() if amount != "0.00")
+    reasons = f"; {'; '.join(document['reasons'])}" if document["reasons"] else ""
+    return (
+        f"[bold]decided {decided_at:%Y-%m-%d}: {document['status']}[/bold], funds pay {document['fund_total']}"
+        f" ({layers or 'nothing'}), member pays {document['member_pays']}{reasons}"
+    )
 
 
 entitlements.register(app)

@@ -24,7 +24,7 @@ def _parse_on(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"not a date (YYYY-MM-DD): {text!r}") from None
+        raise typer.BadParameter(f"{text!r} is not a date; expected YYYY-MM-DD, e.g. 2025-01-31") from None
 
 
 @rules_app.command("list")

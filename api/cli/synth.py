@@ -13,17 +13,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from projections.synthetic import MEMBER_ID_PREFIX_BY_REGION, MEMBERS_MAX, YEARS_MAX, generate_population, json_line
+from synthetic import MEMBER_ID_PREFIX_BY_REGION, MEMBERS_MAX, YEARS_MAX, generate_population, json_line
 
-synth_app = typer.Typer(
-    help="Generate a synthetic population: reproducible member histories as contract-v1 events (JSON Lines).",
-    add_completion=False,
-)
+#: ``ledger synth`` is one command (its usage reads ``ledger synth [OPTIONS]``), registered by api/cli/main.py.
+SYNTH_HELP = "Generate a synthetic population: reproducible member histories as contract-v1 events (JSON Lines)."
 
 _errors = Console(stderr=True, soft_wrap=True)
 
 
-@synth_app.callback(invoke_without_command=True)
 def synth(
     members: Annotated[int, typer.Option("--members", help=f"How many members (1..{MEMBERS_MAX}).")],
     years: Annotated[int, typer.Option("--years", help=f"Simulated calendar years (1..{YEARS_MAX}).")],

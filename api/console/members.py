@@ -7,8 +7,9 @@ same arguments); the timeline, the balances and the claims come from the same fo
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -21,9 +22,11 @@ from api.console.timeline import LABEL_WIDTH, WIDTH, build_timeline
 from api.identity import member_key
 from api.routes.members import MemberIdPath
 from api.routes.status import today_in_china
+from domain.contract import Region, Scheme
 from domain.entitlements.fold import MemberLedger
 from domain.money import parse_yuan
 from projections.isolation import failures
+from projections.member_list import PREFIX_CHARACTERS_MAX, list_members
 from projections.queries import find_edition, member_ledger, member_status
 
 router = APIRouter(prefix=CONSOLE_PREFIX, route_class=ConsolePageRoute, include_in_schema=False)
@@ -45,9 +48,57 @@ async def home(request: Request, principal: MemberReader) -> Response:
 async def find_member(
     request: Request, principal: MemberReader, q: Annotated[str, Query(min_length=1, max_length=SEARCH_CHARACTERS_MAX)]
 ) -> Response:
-    """A member id, or an identity number pseudonymised as the API does, leads to the member's page."""
+    """A member id (or an identity number, pseudonymised as the API does) leads to the member's page;
+    anything else lists the members whose id starts with it."""
     key = member_key(request, q.strip())
-    return RedirectResponse(f"{CONSOLE_PREFIX}/members/{key}", status_code=303)
+    if await run_in_threadpool(request.app.state.ledger.member_exists, key):
+        return RedirectResponse(f"{CONSOLE_PREFIX}/members/{key}", status_code=303)
+    return RedirectResponse(f"{CONSOLE_PREFIX}/member-list?{urlencode({'prefix': q.strip()})}", status_code=303)
+
+
+@router.get("/member-list")
+async def member_list(
+    request: Request,
+    principal: MemberReader,
+    prefix: Annotated[str, Query(max_length=PREFIX_CHARACTERS_MAX)] = "",
+    region: Annotated[Region | None, Query()] = None,
+    scheme: Annotated[Scheme | None, Query()] = None,
+    status: Annotated[Literal["covered", "not_covered"] | None, Query()] = None,
+    as_of: Annotated[date | None, Query()] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> Response:
+    """Members by id prefix, region, scheme and coverage on ``as_of``, fifty a page (the read model)."""
+    day = as_of or today_in_china()
+    listed = await run_in_threadpool(
+        list_members,
+        request.app.state.read_engine,
+        on=day,
+        prefix=prefix.strip(),
+        region=region.value if region else None,
+        scheme=scheme.value if scheme else None,
+        coverage=status,
+        page=page,
+    )
+    asked = {
+        "prefix": prefix.strip(),
+        "region": region.value if region else "",
+        "scheme": scheme.value if scheme else "",
+        "status": status or "",
+        "as_of": day.isoformat(),
+    }
+
+    def page_url(number: int) -> str:
+        return f"{CONSOLE_PREFIX}/member-list?{urlencode({**{k: v for k, v in asked.items() if v}, 'page': number})}"
+
+    context = {
+        "listed": listed,
+        "asked": asked,
+        "regions": [r.value for r in Region],
+        "schemes": [s.value for s in Scheme],
+        "previous_url": page_url(listed.page - 1) if listed.page > 1 else None,
+        "next_url": page_url(listed.page + 1) if listed.page < listed.pages else None,
+    }
+    return render(request, "member_list.html", context)
 
 
 @router.get("/members/{member_id}")
@@ -83,9 +134,23 @@ async def member_page(
         "bars": _cap_bars(status),
         "claims": _claims(folded),
         "movements": _latest_movements(status),
+        "not_covered": _not_covered(folded, day),
         "api_status_url": f"/v1/members/{member_id}/status?as_of={day.isoformat()}",
     }
     return render(request, "member.html", context)
+
+
+def _not_covered(folded: MemberLedger, day: date) -> dict[str, Any]:
+    """Why the member has no coverage on ``day``: no paid period at all, the last one ended, or the next not begun."""
+    periods = folded.periods
+    if not periods:
+        return {"reason": "no_payment", "on": None}
+    before = [p for p in periods if p.covered_until <= day]
+    if before:
+        last = max(before, key=lambda p: p.covered_until)
+        return {"reason": "ended", "on": (last.covered_until - timedelta(days=1)).isoformat()}
+    first = min(periods, key=lambda p: p.covered_from)
+    return {"reason": "not_yet", "on": first.covered_from.isoformat()}
 
 
 #: How many of the latest personal-account movements the page lists (the JSON link has them all).

@@ -16,8 +16,8 @@ from fhir.resources.R4B.money import Money
 from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.resource import Resource
 
+from api.nhsa.mapping import NhsaCodeTable
 from domain.money import format_yuan, parse_yuan
-from domain.nhsa import NhsaCodeTable
 
 FHIR_MEDIA_TYPE = "application/fhir+json"
 #: The FHIR version the resources follow (the R4B models; their financial resources are R4's).

@@ -26,9 +26,9 @@ from api.fhir.common import (
     region_reference,
     resource_id,
 )
+from api.nhsa.mapping import NhsaCodeTable
 from domain.entitlements.fold import MemberLedger
 from domain.entitlements.periods import OPEN_END, CoveragePeriod
-from domain.nhsa import NhsaCodeTable
 
 BENEFITS_START_EXTENSION = f"{EXTENSION_BASE}:benefits-start"
 WAITING_EXTENSION = f"{EXTENSION_BASE}:waiting-period"

@@ -32,7 +32,7 @@ from api.fhir.common import (
     year_period_bounds,
 )
 from api.fhir.coverage import waiting_extension
-from domain.nhsa import NhsaCodeTable
+from api.nhsa.mapping import NhsaCodeTable
 
 BENEFITS_START_EXTENSION = f"{EXTENSION_BASE}:benefits-start"
 EDITION_EXTENSION = f"{EXTENSION_BASE}:rule-edition"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.explanationofbenefit import (
     ExplanationOfBenefit,
     ExplanationOfBenefitBenefitBalance,
@@ -30,6 +31,7 @@ from api.fhir.common import (
     EXTENSION_BASE,
     LEDGER_ADJUDICATION_SYSTEM,
     LEDGER_BENEFIT_TYPE_SYSTEM,
+    LEDGER_URN,
     SETTING_SYSTEM,
     coding,
     concept,
@@ -42,11 +44,12 @@ from api.fhir.common import (
     region_reference,
     year_period_bounds,
 )
+from api.nhsa.mapping import NhsaCodeTable, cited_parameter
 from domain.contract import ClaimSubmittedData
 from domain.money import parse_yuan
-from domain.nhsa import NhsaCodeTable, cited_parameter
 from domain.settlement.model import LAYER_ORDER
 
+LEDGER_ADJUDICATION_REASON_SYSTEM = f"{LEDGER_URN}:CodeSystem:adjudication-reason"
 EDITION_EXTENSION = f"{EXTENSION_BASE}:rule-edition"
 #: FHIR's processNote.text has no stated limit; one note is kept below this many characters.
 PROCESS_NOTE_CHARS_MAX = 4000
@@ -77,7 +80,13 @@ def _adjudications(
                 amount=money_of_yuan(layers[layer]),
             )
         )
-    found.append(_adjudication(ADJUDICATION_SYSTEM, "benefit", "Benefit Amount", parse_yuan(document["fund_total"])))
+    benefit = _adjudication(ADJUDICATION_SYSTEM, "benefit", "Benefit Amount", parse_yuan(document["fund_total"]))
+    if document["reasons"]:  # why the funds paid nothing (a denial) or less: the adjudication's reason
+        benefit.reason = CodeableConcept(
+            coding=[coding(LEDGER_ADJUDICATION_REASON_SYSTEM, document["status"], document["status"])],
+            text="; ".join(document["reasons"]),
+        )
+    found.append(benefit)
     found.append(
         _adjudication(
             LEDGER_ADJUDICATION_SYSTEM, "member_share", "Member pays (个人负担)", parse_yuan(document["member_pays"])
@@ -146,7 +155,8 @@ def explanation_of_benefit(
 
     ``document`` is the recorded decision (or the fold's settlement where none was recorded);
     ``created`` is when it was decided. Status ``cancelled`` for a reversed claim; outcome
-    ``error`` for a rejected one (nothing paid, the reasons in ``disposition``).
+    ``complete`` for every adjudicated claim, a rejected one included (nothing paid: the reasons in
+    ``disposition`` and as the benefit adjudication's ``reason``).
     """
     inpatient = claim.setting.value == "inpatient"
     status = document["status"]
@@ -178,7 +188,9 @@ def explanation_of_benefit(
         provider=Reference(
             display=f"designated medical institution, level {claim.facility_level.value}, {claim.location.value}"
         ),
-        outcome="error" if status == "rejected" else "complete",
+        # R4: "complete" once adjudicated, a denial included (its reasons on the benefit adjudication);
+        # "error" would mean the claim could not be processed, which the ledger never records.
+        outcome="complete",
         disposition="; ".join(document["reasons"]) or f"{status}: the funds pay {document['fund_total']}",
         insurance=[ExplanationOfBenefitInsurance(focal=True, coverage=coverage)],
         item=[

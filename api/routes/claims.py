@@ -11,14 +11,17 @@ from pydantic import TypeAdapter
 
 from api.auth import audit_write, authenticate, check_regions
 from api.examples import CLAIM_EXAMPLES
-from api.nhsa import ResponseFormat, settlement_representation
+from api.nhsa import ResponseFormat, account_share, settlement_representation
+from api.nhsa.mapping import AccountShare
 from api.problems import PROBLEM_MEDIA_TYPE
 from api.routes.events import parse_json, read_body_limited
 from api.routes.status import today_in_china
+from api.schemas import SettlementDocument
 from domain.contract import ClaimSubmitted, parse_event
 from domain.identity import pseudonymise_payload
 from projections.access import write_regions
 from projections.claims import submit_claim
+from projections.queries import member_ledger
 
 router = APIRouter(tags=["claims"])
 
@@ -43,7 +46,8 @@ CLAIM_SCHEMA: dict[str, Any] = TypeAdapter(ClaimSubmitted).json_schema(ref_templ
         }
     },
     responses={
-        200: {"description": "Already decided: the recorded decision"},
+        201: {"model": SettlementDocument, "description": "Decided now: the settlement (or its `nhsa` form)"},
+        200: {"model": SettlementDocument, "description": "Already decided: the recorded decision"},
         409: _PROBLEM,
         413: _PROBLEM,
         422: _PROBLEM,
@@ -57,6 +61,9 @@ async def post_claim(
     response_format: Annotated[
         ResponseFormat, Query(alias="format", description="`nhsa`: the national platform's 2207/2304 fields.")
     ] = ResponseFormat.LEDGER,
+    envelope: Annotated[
+        bool, Query(description="With `format=nhsa`: wrap in the platform's `{infcode, err_msg, output}` envelope.")
+    ] = False,
 ) -> dict[str, Any]:
     principal = authenticate(request)
     body = await read_body_limited(request, request.app.state.settings.request_body_bytes_max)
@@ -75,8 +82,23 @@ async def post_claim(
             today=today_in_china(),
         )
         subjects.update(claim_id=document.get("claim_id"), decided_now=decided_now)
-    if not decided_now:
+    if decided_now:
+        request.app.state.metrics.claims_settled.labels(str(document.get("status"))).inc()
+    else:
         response.status_code = 200
     if response_format is ResponseFormat.NHSA:
-        return settlement_representation(request.app.state.rulebook, document, raw_claim=raw)
+        account = await run_in_threadpool(_account_share, request, document)
+        return settlement_representation(
+            request.app.state.rulebook, document, raw_claim=raw, account=account, envelope=envelope
+        )
     return document
+
+
+def _account_share(request: Request, document: dict[str, Any]) -> AccountShare | None:
+    """The personal account's payments towards this claim so far, from the member's events folded now."""
+    store, member_id = request.app.state.ledger, document["member_id"]
+    events = store.member_events(member_id)
+    ledger = member_ledger(
+        store, request.app.state.rulebook, member_id, as_of=today_in_china(), known_at=datetime.now(UTC)
+    )
+    return account_share(ledger, events, document["claim_id"])

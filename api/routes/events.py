@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +17,7 @@ from api.problems import PROBLEM_MEDIA_TYPE, MalformedJson, RequestBodyTooLarge
 from api.routes.status import today_in_china
 from api.schemas import BatchStored, EventOutcome
 from domain.contract import BATCH_EVENTS_MAX, EventBatch, parse_batch, refuse_future
-from domain.errors import InvalidEvents
+from domain.errors import ConflictingEventIds, InvalidEvents
 from domain.identity import pseudonymise_payload
 from projections.access import registration_conflicts, write_regions
 from projections.store import ingest
@@ -88,9 +89,19 @@ async def post_events(
         conflicts = await run_in_threadpool(registration_conflicts, request.app.state.ledger, events)
         if conflicts:
             raise InvalidEvents(conflicts)
-        result = await run_in_threadpool(
-            ingest, request.app.state.ledger, events, now=datetime.now(UTC), historical_import=historical_import
-        )
+        metrics = request.app.state.metrics
+        started = time.perf_counter()
+        try:
+            result = await run_in_threadpool(
+                ingest, request.app.state.ledger, events, now=datetime.now(UTC), historical_import=historical_import
+            )
+        except ConflictingEventIds as error:
+            metrics.events_conflicting.inc(len(error.conflicts))
+            raise
+        metrics.batch_seconds.observe(time.perf_counter() - started)
+        metrics.batch_events.observe(len(events))
+        metrics.events_stored.inc(result.stored_count)
+        metrics.events_duplicate.inc(result.duplicate_count)
         subjects.update(stored=result.stored_count, duplicate=result.duplicate_count)
     return BatchStored(
         stored=result.stored_count,

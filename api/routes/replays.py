@@ -86,6 +86,23 @@ ISOLATED_LISTED_MAX = 100
 
 
 class ReplayJobView(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "job_id": "0b6f5c1e-8f3a-4c1d-9a57-6d0f2b7e9c11",
+                "model_set": "replay_0b6f5c1e",
+                "status": "running",
+                "members_total": 100000,
+                "members_done": 41250,
+                "events_done": 1237500,
+                "partitions": 4,
+                "partitions_done": 1,
+                "events_per_s": 1650.0,
+                "eta_s": 1049.2,
+            }
+        }
+    )
+
     job_id: str
     model_set: str
     status: str

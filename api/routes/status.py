@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api.nhsa import ResponseFormat, status_representation
+from api.nhsa import ResponseFormat, categories_held, status_representation
 from api.routes.members import MemberIdPath
-from projections.queries import find_edition, served_member_status
+from api.schemas import StatusDocument
+from projections.queries import find_edition, member_ledger, served_member_status
 
 router = APIRouter(tags=["members"])
 
@@ -33,7 +34,10 @@ def today_in_china() -> date:
         "The `Ledger-Source` header says where the member's events were read: `read-model` (the member history "
         "read model, when current) or `stream` (the event store); the document is the same either way."
     ),
-    responses={404: {"description": "No events recorded for this member"}},
+    responses={
+        200: {"model": StatusDocument, "description": "The status document (or its `nhsa` 1101 form)"},
+        404: {"description": "No events recorded for this member"},
+    },
 )
 async def status(
     request: Request,
@@ -45,6 +49,9 @@ async def status(
     response_format: Annotated[
         ResponseFormat, Query(alias="format", description="`nhsa`: the national platform's 1101 fields.")
     ] = ResponseFormat.LEDGER,
+    envelope: Annotated[
+        bool, Query(description="With `format=nhsa`: wrap in the platform's `{infcode, err_msg, output}` envelope.")
+    ] = False,
 ) -> dict[str, Any]:
     if known_at is not None and known_at.tzinfo is None:
         raise HTTPException(422, "known_at must carry a time zone, e.g. 2026-01-01T00:00:00Z")
@@ -62,5 +69,15 @@ async def status(
     )
     response.headers["Ledger-Source"] = source
     if response_format is ResponseFormat.NHSA:
-        return status_representation(document)
+        on = date.fromisoformat(document["as_of"])
+        folded = await run_in_threadpool(
+            member_ledger,
+            request.app.state.ledger,
+            rulebook,
+            member_id,
+            as_of=on,
+            known_at=datetime.fromisoformat(document["known_at"].replace("Z", "+00:00")),
+            edition=chosen,
+        )
+        return status_representation(document, categories=categories_held(folded, on), envelope=envelope)
     return document

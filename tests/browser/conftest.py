@@ -29,7 +29,7 @@ from api.routes.status import today_in_china
 from api.settings import Settings
 from projections.audit import RULEBOOK, create_audit_job, run_audit_partition
 from projections.replay import create_job, edition_source, run_partition
-from projections.synthetic import generate_population
+from synthetic import generate_population
 from tests.conftest import TEST_PSEUDONYM_KEY
 from tests.support.events import make_event
 from tests.support.servers import SERVER_START_TIMEOUT_S, free_port, wait_for

@@ -52,8 +52,9 @@ def test_import_of_a_file_with_a_bad_line_stores_nothing_and_names_the_line(
     result = runner.invoke(app, ["import", str(file)], env=env)
     assert result.exit_code == 1
     assert "nothing was stored" in result.output
-    assert f"line 2 event_id {bad['event_id']}: data.coverage_end" in result.output
+    assert f"line 2 (event_id {bad['event_id']}): data.coverage_end" in result.output
     assert "line 3 is not JSON" in result.output
+    assert "event #" not in result.output, "the line number only, never the event's index beside it"
     history = runner.invoke(app, ["history", "M-0001"], env=env)
     assert history.exit_code == 1 and "no events recorded" in history.output
 
@@ -66,7 +67,7 @@ def test_import_validates_the_whole_file_before_storing_its_first_batch(tmp_path
     result = runner.invoke(app, ["import", str(file), "--batch-events", "10"], env=env)
     assert result.exit_code == 1
     assert "1 problem(s); nothing was stored" in result.output
-    assert f"line 23 event_id {events[22]['event_id']}: data.coverage_end" in result.output
+    assert f"line 23 (event_id {events[22]['event_id']}): data.coverage_end" in result.output
     history = runner.invoke(app, ["history", "M-0"], env=env)
     assert history.exit_code == 1 and "no events recorded" in history.output
 
@@ -80,7 +81,7 @@ def test_import_refuses_a_region_move_between_batches_of_one_file(tmp_path: Path
     file = write_jsonl(tmp_path / "events.jsonl", events)
     result = runner.invoke(app, ["import", str(file), "--batch-events", "10"], env=env)
     assert result.exit_code == 1, result.output
-    assert f"line 13 event_id {events[12]['event_id']}: data.region" in result.output
+    assert f"line 13 (event_id {events[12]['event_id']}): data.region" in result.output
     assert "registered in another region" in result.output
     history = runner.invoke(app, ["history", "M-X"], env=env)
     assert history.exit_code == 1 and "no events recorded" in history.output

@@ -11,7 +11,7 @@ from fhir.resources.R4B.coverage import Coverage
 from fhir.resources.R4B.coverageeligibilityresponse import CoverageEligibilityResponse
 from fhir.resources.R4B.explanationofbenefit import ExplanationOfBenefit
 
-from projections.synthetic import generate_population
+from synthetic import generate_population
 from tests.golden import assert_golden
 from tests.support.events import make_event
 
@@ -153,12 +153,14 @@ def test_a_recorded_decision_is_the_explanation_of_benefit(client: TestClient) -
     }
 
 
-def test_unknown_members_and_claims_are_404_problems(client: TestClient) -> None:
+def test_unknown_claims_are_404_outcomes_and_unknown_members_empty_searches(client: TestClient) -> None:
     bazhong_resident(client)
     missing_claim = client.get("/fhir/ExplanationOfBenefit/NOPE", params={"patient": "M-0001"})
     assert missing_claim.status_code == 404
-    assert missing_claim.headers["content-type"].startswith("application/problem+json")
-    assert client.get("/fhir/Coverage", params={"beneficiary": "NOBODY"}).status_code == 404
+    assert missing_claim.headers["content-type"] == FHIR_JSON
+    assert missing_claim.json()["resourceType"] == "OperationOutcome"
+    nobody = client.get("/fhir/Coverage", params={"beneficiary": "NOBODY"})
+    assert nobody.status_code == 200 and nobody.json()["total"] == 0, "a search matching nothing: an empty Bundle"
     assert client.get("/fhir/Coverage").status_code == 422, "beneficiary is required"
 
 

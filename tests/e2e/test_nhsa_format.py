@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from domain.money import parse_yuan
 from tests.golden import assert_golden
 from tests.support.events import make_event
 
@@ -76,8 +77,17 @@ def test_status_answers_in_1101_fields_and_the_default_answer_is_unchanged(clien
     assert nhsa.status_code == 200, nhsa.text
     body = nhsa.json()
     assert body["insuinfo"] == [
-        {"insutype": "390", "psn_insu_stas": "1", "psn_insu_date": "2025-01-01", "insuplc_admdvs": "511900"}
+        {
+            "balc": "0.00",  # a resident has no personal account
+            "insutype": "390",
+            "psn_type": None,  # the platform's code list was not reachable: the name says it
+            "psn_type_name": "城乡居民",
+            "psn_insu_stas": "1",
+            "psn_insu_date": "2025-01-01",
+            "insuplc_admdvs": "511900",
+        }
     ]
+    assert body["idetinfo"] == []
     assert {row["fund_pay_type"] for row in body["fund_balances"]} == {"390100", "390200"}
     assert_golden("nhsa_status_bazhong_resident.json", body)
     ours = client.get("/v1/members/M-0001/status", params=params).json()
@@ -90,3 +100,66 @@ def test_an_unknown_format_is_refused(client: TestClient) -> None:
     response = client.get("/v1/members/M-0001/status", params={"format": "hl7v2"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "format"
+
+
+def test_the_account_pays_part_of_the_member_share_and_the_cash_is_the_rest(client: TestClient) -> None:
+    shenyang_employee_paid_for_2025(client)
+    base = make_event("ContributionBaseDeclared", member_id="E-0001")  # 6000.00 a month from 2025-01-01
+    assert client.post("/v1/events", json=[base]).status_code == 200
+    claim = big_inpatient_claim("E-0001")
+    first = client.post("/v1/claims", params={"format": "nhsa"}, json=claim).json()["setlinfo"]
+    assert first["acct_pay"] == "0.00" and first["psn_cash_pay"] == first["psn_part_amt"], (
+        "nothing from the account yet"
+    )
+    assert first["oth_pay"] == "0.00"
+    status = client.get("/v1/members/E-0001/status", params={"as_of": "2025-12-31", "known_at": KNOWN_AT}).json()
+    balance = status["personal_account"]["balance"]
+    assert balance != "0.00", "the employee's account was credited from the 2025 contributions"
+    spend = make_event(
+        "PersonalAccountSpent",
+        member_id="E-0001",
+        label="E-0001:acct-C-BIG",
+        purpose="settlement_share",
+        claim_id="C-BIG",
+        amount="100.00",
+    ) | {"occurred_on": "2025-06-01"}
+    assert client.post("/v1/events", json=[spend]).status_code == 200, "the account pays 100.00 of the share"
+    again = client.post("/v1/claims", params={"format": "nhsa"}, json=claim).json()["setlinfo"]
+    assert again["acct_pay"] == "100.00"
+    # psn_part_amt = acct_pay + psn_cash_pay (2207: 个人负担总金额 = 个人账户支出 + 个人现金支出)
+    assert parse_yuan(again["psn_cash_pay"]) == parse_yuan(again["psn_part_amt"]) - 100_00
+    assert parse_yuan(again["balc"]) >= 0
+    enveloped = client.post("/v1/claims", params={"format": "nhsa", "envelope": "true"}, json=claim).json()
+    assert enveloped["infcode"] == 0 and enveloped["err_msg"] == ""
+    assert enveloped["output"]["setlinfo"] == again
+
+
+def test_a_certified_category_is_an_idetinfo_row_and_the_envelope_wraps_1101(client: TestClient) -> None:
+    resident_paid_for_2025(client)
+    certified = make_event(
+        "CategoryCertified",
+        member_id="M-0001",
+        category="minimum_living",
+        valid_from="2025-01-01",
+        valid_to="2025-12-31",
+    ) | {"occurred_on": "2025-01-01"}
+    assert client.post("/v1/events", json=[certified]).status_code == 200
+    params = {"as_of": "2025-06-01", "known_at": KNOWN_AT, "format": "nhsa", "envelope": "true"}
+    answer = client.get("/v1/members/M-0001/status", params=params).json()
+    assert answer["infcode"] == 0 and answer["err_msg"] == ""
+    assert answer["output"]["idetinfo"] == [
+        {
+            "psn_idet_type": None,
+            "psn_idet_type_name": "低保对象",
+            "ledger_category": "minimum_living",
+            "begntime": "2025-01-01 00:00:00",
+            "endtime": "2025-12-31 23:59:59",
+        }
+    ]
+
+
+def test_setldetail_has_no_silent_zero_rows(client: TestClient) -> None:
+    resident_paid_for_2025(client)
+    body = client.post("/v1/claims", params={"format": "nhsa"}, json=make_event("ClaimSubmitted")).json()
+    for row in body["setldetail"]:
+        assert row["fund_payamt"] != "0.00" or row["setl_proc_info"], f"a zero row says why: {row}"

@@ -55,7 +55,7 @@ from projections.readmodel import (
 from projections.replay import job_progress, model_set_checksum, run_partition
 from projections.rulebook import load_rulebook
 from projections.store import LedgerApplication, ingest
-from projections.synthetic import generate_population
+from synthetic import generate_population
 from tests.conftest import TEST_PSEUDONYM_KEY
 from tests.support.events import make_event
 from tests.support.servers import create_database, free_port, postgres_cluster, redis_process, wait_for

@@ -162,6 +162,7 @@ def test_ledger_audit_writes_csv_and_json(ledger: LedgerApplication, settings: S
     )
     assert result.exit_code == 0, result.output
     assert "2 of 2 members differ" in result.output
+    assert "patch.yaml" in " ".join(result.output.split()), "the header names the patch file it audits"
     rows = list(csv.DictReader(out_csv.open(encoding="utf-8")))
     assert [(r["member_id"], r["field"], r["value_a"], r["value_b"], r["delta"]) for r in rows] == [
         ("A-1", "basic_pool", "3895.00", "3690.00", "205.00"),

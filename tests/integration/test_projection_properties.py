@@ -25,7 +25,7 @@ from projections.entitlements import (
 from projections.migrate import upgrade_to_head
 from projections.rulebook import load_rulebook
 from projections.store import LedgerApplication
-from projections.synthetic import generate_population
+from synthetic import generate_population
 
 NOW = datetime(2031, 1, 1, tzinfo=UTC)
 RULEBOOK = load_rulebook()

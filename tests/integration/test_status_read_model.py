@@ -26,7 +26,7 @@ from projections.migrate import upgrade_to_head
 from projections.queries import member_ledger, member_status, served_member_status
 from projections.rulebook import load_rulebook
 from projections.store import LedgerApplication
-from projections.synthetic import generate_population
+from synthetic import generate_population
 from tests.support.events import make_event
 
 RULEBOOK = load_rulebook()

@@ -9,8 +9,7 @@ import pytest
 import yaml
 
 from api.nhsa import CODE_TABLE, NHSA_CODES_FILE, scheme_of
-from domain.contract import parse_event
-from domain.nhsa import (
+from api.nhsa.mapping import (
     ENTRY_STATUSES,
     NhsaTableError,
     missing_fund_layers,
@@ -18,6 +17,7 @@ from domain.nhsa import (
     settlement_nhsa,
     status_nhsa,
 )
+from domain.contract import parse_event
 from domain.scenario import Scenario, run_scenario
 from domain.settlement import layers_of
 from domain.settlement.model import LAYER_ORDER
@@ -161,7 +161,12 @@ def test_a_resident_settlement_reads_as_2304_with_the_basic_pool_under_390100() 
     assert setlinfo["psn_part_amt"] == document["member_pays"]
     assert setlinfo["cvlserv_pay"] == setlinfo["hifob_pay"] == setlinfo["hifes_pay"] == "0.00"
     detail = {row["fund_pay_type"]: row for row in nhsa["setldetail"]}
-    assert set(detail) == {"390100", "390200", "610100"}, "one row per layer of the resident scheme"
+    # The layers that paid, and a layer that paid nothing only with the text that says why (major illness under
+    # its threshold); medical assistance paid nothing and has no explanation for this member: no row.
+    assert set(detail) == {"390100", "390200"}
+    assert detail["390200"]["fund_payamt"] == "0.00" and "threshold" in detail["390200"]["setl_proc_info"]
+    assert setlinfo["acct_pay"] == "0.00" and setlinfo["psn_cash_pay"] == setlinfo["psn_part_amt"]
+    assert setlinfo["oth_pay"] == "0.00" and setlinfo["balc"] == "0.00", "a resident has no personal account"
     basic = detail["390100"]
     after = document["balances_after"]["basic_pool"]
     assert basic["fund_payamt"] == document["layers"]["basic_pool"]
@@ -187,7 +192,7 @@ def test_an_employee_settlement_reports_supplementary_and_large_amount_fields() 
 
 
 def test_fund_fields_add_up_to_the_fund_total_for_every_synthetic_claim() -> None:
-    from projections.synthetic import generate_population
+    from synthetic import generate_population
 
     for region in ("shenyang", "bazhong"):
         events = list(generate_population(members=4, years=1, region=region, seed=3, scheme_mix=0.5))
@@ -216,7 +221,15 @@ def test_an_insured_resident_reads_as_1101_with_balances_under_fund_codes() -> N
     nhsa = status_nhsa(document, table=CODE_TABLE)
     assert nhsa["infno"] == "1101" and nhsa["baseinfo"] == {"psn_no": "R-2"}
     assert nhsa["insuinfo"] == [
-        {"insutype": "390", "psn_insu_stas": "1", "psn_insu_date": "2025-01-01", "insuplc_admdvs": "511900"}
+        {
+            "balc": "0.00",  # a resident has no personal account
+            "insutype": "390",
+            "psn_type": None,  # the platform's code list was not reachable: the name says it
+            "psn_type_name": "城乡居民",
+            "psn_insu_stas": "1",
+            "psn_insu_date": "2025-01-01",
+            "insuplc_admdvs": "511900",
+        }
     ]
     balances = {row["ledger_balance"]: row for row in nhsa["fund_balances"]}
     assert balances["basic_pool"]["fund_pay_type"] == "390100"

@@ -1,4 +1,4 @@
-"""Synthetic populations (projections.synthetic): contract-valid, reproducible, streamed, realistic, foldable."""
+"""Synthetic populations (synthetic): contract-valid, reproducible, streamed, realistic, foldable."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.cli.synth import synth_app
+from api.cli.main import app as ledger_app
 from domain.contract import BATCH_EVENTS_MAX, parse_batch
 from domain.entitlements.fold import edition_finder, fold_member
 from domain.entitlements.status import status_document
@@ -23,8 +23,8 @@ from domain.member_stream import RecordedEvent
 from domain.policies import Edition
 from domain.scenario import recorded
 from projections.rulebook import load_rulebook
-from projections.synthetic import generate_population, json_line
-from projections.synthetic_rules import region_rules
+from synthetic import generate_population, json_line
+from synthetic.rules import region_rules
 
 Event = dict[str, Any]
 
@@ -226,9 +226,7 @@ def test_generated_members_fold_and_every_settlement_adds_up(region: str, rulebo
 
 
 def cli() -> typer.Typer:
-    app = typer.Typer()
-    app.add_typer(synth_app, name="synth")
-    return app
+    return ledger_app
 
 
 def test_ledger_synth_writes_the_same_file_as_the_generator(tmp_path: Any, rulebook: Mapping[str, Edition]) -> None:

@@ -16,7 +16,8 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!answer.ok) return;
       const job = await answer.json();
       row.querySelector(".members-done").textContent = `${job.members_done} / ${job.members_total}`;
-      row.querySelector(".events-per-s").textContent = job.events_per_s;
+      // The CLI's format: whole events per second with thousands separators (1,650).
+      row.querySelector(".events-per-s").textContent = Math.round(job.events_per_s).toLocaleString("en-US");
       row.querySelector(".eta").textContent = job.eta_s ?? "";
       row.querySelector(".progress div").style.width = `${job.members_total ? (100 * job.members_done) / job.members_total : 100}%`;
       row.querySelector(".job-status").dataset.status = job.status;

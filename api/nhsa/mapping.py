@@ -5,14 +5,14 @@ Hospital systems settle through the platform's numbered transactions — 2207 (�
 and a ``setldetail`` row per fund-pay-type code (基金支付类型, ``fund_pay_type``); 1101 (人员信息获取)
 answers the member's insurance type (险种类型), state and region. This module maps the ledger's
 settlement document and status document to that vocabulary, using the code table
-``domain/nhsa_codes.yaml`` (each entry cited, see docs/nhsa.md). It is pure: the table arrives
+``api/nhsa/codes.yaml`` (each entry cited, see docs/nhsa.md). It is pure: the table arrives
 parsed, the documents arrive built; nothing is recomputed, every amount is one of the document's
 own, converted between yuan strings and fen through :mod:`domain.money` only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +73,19 @@ class FundLayer:
 
 
 @dataclass(frozen=True)
+class AccountShare:
+    """The personal account's part of one claim's member share, and the account after it (个人账户).
+
+    ``paid_fen``: what the member's account paid towards this claim's share (the fold's accepted
+    ``settlement_share`` debits naming the claim); ``balance_fen``: the account balance after them
+    (None: the member has no personal account, e.g. a resident).
+    """
+
+    paid_fen: int
+    balance_fen: int | None
+
+
+@dataclass(frozen=True)
 class NhsaCodeTable:
     """The parsed ``nhsa_codes.yaml``: fund layers, settlement fields, insurance types, regions, states."""
 
@@ -84,6 +97,10 @@ class NhsaCodeTable:
     insurance_types: Mapping[str, Code]
     regions: Mapping[str, Code]
     insurance_states: Mapping[str, Code]
+    #: 人员类别 (psn_type) per ledger person type; codes only where a public source gives them.
+    person_types: Mapping[str, Mapping[str, Any]]
+    #: 人员身份类别 (idetinfo.psn_idet_type) per certified category of the contract.
+    identity_types: Mapping[str, Mapping[str, Any]]
 
     def layer(self, layer: str) -> FundLayer:
         if layer not in self.fund_layers:
@@ -177,11 +194,15 @@ def parse_code_table(source: object) -> NhsaCodeTable:
     if unknown_layers:
         raise NhsaTableError(f"fund_layers: {', '.join(unknown_layers)} are not ledger layers")
     fields: dict[str, dict[str, dict[str, Any]]] = {}
-    for section in ("settlement_fields", "detail_fields"):
+    for section in ("settlement_fields", "detail_fields", "person_types", "identity_types"):
         fields[section] = {}
-        for name, entry in _mapping(root.get(section), section).items():
+        for name, entry in _mapping(root.get(section, {}), section).items():
             checked = _mapping(entry, f"{section}.{name}")
             _provenance(checked, f"{section}.{name}", known)
+            if section in ("person_types", "identity_types"):
+                _text(checked, "name", f"{section}.{name}")
+                if checked.get("code") is not None and not isinstance(checked["code"], str):
+                    raise NhsaTableError(f"{section}.{name}.code: a string or null")
             fields[section][str(name)] = dict(checked)
     return NhsaCodeTable(
         version=version,
@@ -192,6 +213,8 @@ def parse_code_table(source: object) -> NhsaCodeTable:
         insurance_types=_codes(root.get("insurance_types"), "insurance_types", known),
         regions=_codes(root.get("regions"), "regions", known),
         insurance_states=_codes(root.get("insurance_states"), "insurance_states", known),
+        person_types=fields["person_types"],
+        identity_types=fields["identity_types"],
     )
 
 
@@ -232,13 +255,19 @@ def settlement_nhsa(
     table: NhsaCodeTable,
     scheme: str | None,
     claim: ClaimSubmittedData | None = None,
+    account: AccountShare | None = None,
 ) -> dict[str, Any]:
     """The settlement document (``Settlement.as_json``) as the platform's ``setlinfo`` and ``setldetail``.
 
     ``scheme`` is the scheme of the edition that settled the claim (the basic pool's fund code
     depends on it); ``claim`` adds the bill's policy-scope, out-of-scope and pre-self-pay amounts.
     Every fund field of the platform is present ("0.00" where the scheme has no such layer), and
-    the fund fields add up to ``fund_pay_sumamt`` (asserted).
+    the fund fields add up to ``fund_pay_sumamt`` (asserted). ``account`` splits the member's share
+    into what the personal account paid (``acct_pay``) and cash (``psn_cash_pay``), with the
+    account balance after (``balc``); without it the whole share is cash. ``oth_pay`` is "0.00":
+    the ledger records no payer besides the funds, the account and the member. A ``setldetail``
+    row is written for each layer that paid, and for a layer that paid nothing only when its
+    explanations say why (its ``setl_proc_info``).
     """
     layers: Mapping[str, str] = document["layers"]
     fund_fields = {entry.setlinfo_field: 0 for entry in table.fund_layers.values()}
@@ -248,6 +277,9 @@ def settlement_nhsa(
         code = entry.code_for(scheme)
         paid_fen = parse_yuan(layers[layer])
         fund_fields[entry.setlinfo_field] += paid_fen
+        process_info = _layer_process_info(document, layer)
+        if paid_fen == 0 and not process_info:
+            continue  # a zero row with no text tells the hospital nothing
         detail: dict[str, Any] = {
             "fund_pay_type": code.code,
             "fund_pay_type_name": code.name,
@@ -256,7 +288,7 @@ def settlement_nhsa(
         payable = _payable_before_fen(document.get("balances_after", {}).get(layer), paid_fen)
         if payable is not None:
             detail["crt_payb_lmt_amt"] = format_yuan(payable)
-        detail["setl_proc_info"] = _layer_process_info(document, layer)
+        detail["setl_proc_info"] = process_info
         details.append(detail)
     fund_total_fen = parse_yuan(document["fund_total"])
     assert sum(fund_fields.values()) == fund_total_fen, "the platform's fund fields add up to the fund total"
@@ -275,7 +307,17 @@ def settlement_nhsa(
         }
     setlinfo |= {"act_pay_dedc": document["deductible"]}
     setlinfo |= {name: format_yuan(fen) for name, fen in fund_fields.items()}
-    setlinfo |= {"fund_pay_sumamt": format_yuan(fund_total_fen), "psn_part_amt": document["member_pays"]}
+    member_pays_fen = parse_yuan(document["member_pays"])
+    account_paid_fen = account.paid_fen if account is not None else 0
+    assert 0 <= account_paid_fen <= member_pays_fen, "the account pays at most the member's share"
+    setlinfo |= {
+        "fund_pay_sumamt": format_yuan(fund_total_fen),
+        "psn_part_amt": document["member_pays"],
+        "acct_pay": format_yuan(account_paid_fen),
+        "psn_cash_pay": format_yuan(member_pays_fen - account_paid_fen),
+        "oth_pay": format_yuan(0),
+        "balc": format_yuan(account.balance_fen if account is not None and account.balance_fen is not None else 0),
+    }
     representation: dict[str, Any] = {"nhsa_version": NHSA_VERSION}
     if claim is not None:
         inpatient = claim.setting.value == "inpatient"
@@ -315,20 +357,69 @@ def _balance_row(table: NhsaCodeTable, key: str, balance: Mapping[str, Any], sch
     }
 
 
-def status_nhsa(document: Mapping[str, Any], *, table: NhsaCodeTable) -> dict[str, Any]:
-    """The status document v1 as the platform's 1101 ``baseinfo`` / ``insuinfo``, with the yearly balances.
+def person_type(document: Mapping[str, Any], categories: Sequence[CategoryHeld]) -> str | None:
+    """The member's person type (人员类别) on the date asked: retired, flexible, in service, or resident."""
+    held = {c.category for c in categories}
+    if document["scheme"] == "resident":
+        return "resident"
+    if document["scheme"] != "employee":
+        return None
+    for kind in ("retired", "flexible", "in_service"):
+        if kind in held:
+            return kind
+    return "in_service"
 
-    ``fund_balances`` is the ledger's own node (1101 has none): each yearly balance under the
-    fund-pay-type code of its layer, the basic pool's for programme caps.
+
+@dataclass(frozen=True)
+class CategoryHeld:
+    """A certified category (人员身份) the member holds on the date asked, with its validity."""
+
+    category: str
+    valid_from: str
+    valid_to: str | None
+
+
+def _idetinfo(table: NhsaCodeTable, categories: Sequence[CategoryHeld]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for held in categories:
+        entry = table.identity_types.get(held.category)
+        rows.append(
+            {
+                "psn_idet_type": None if entry is None else entry.get("code"),
+                "psn_idet_type_name": None if entry is None else entry["name"],
+                "ledger_category": held.category,
+                "begntime": f"{held.valid_from} 00:00:00",
+                "endtime": "" if held.valid_to is None else f"{held.valid_to} 23:59:59",
+            }
+        )
+    return rows
+
+
+def status_nhsa(
+    document: Mapping[str, Any], *, table: NhsaCodeTable, categories: Sequence[CategoryHeld] = ()
+) -> dict[str, Any]:
+    """The status document v1 as the platform's 1101 ``baseinfo`` / ``insuinfo`` / ``idetinfo``, with balances.
+
+    ``insuinfo.balc`` is the personal account's balance ("0.00" without one), ``psn_type`` the
+    person type's code where the table has one (its name always). ``idetinfo`` lists the
+    certified categories held on the date asked. ``fund_balances`` is the ledger's own node (1101
+    has none): each yearly balance under the fund-pay-type code of its layer, the basic pool's for
+    programme caps.
     """
     scheme: str | None = document["scheme"]
     region: str | None = document["region"]
     insuinfo: list[dict[str, Any]] = []
     if scheme is not None:
         state = table.insurance_states[_insurance_state(document)]
+        account = document.get("personal_account")
+        kind = person_type(document, categories)
+        kind_entry = table.person_types.get(kind or "")
         insuinfo.append(
             {
+                "balc": account["balance"] if account else format_yuan(0),
                 "insutype": table.insurance_types[scheme].code,
+                "psn_type": None if kind_entry is None else kind_entry.get("code"),
+                "psn_type_name": None if kind_entry is None else kind_entry["name"],
                 "psn_insu_stas": state.code,
                 # 参保日期: the start of the coverage spell the state comes from (null when not covered).
                 "psn_insu_date": (document.get("spell") or {}).get("covered_from"),
@@ -345,6 +436,7 @@ def status_nhsa(document: Mapping[str, Any], *, table: NhsaCodeTable) -> dict[st
         "infno": PERSON_QUERY_INFNO,
         "baseinfo": {"psn_no": document["member_id"]},
         "insuinfo": insuinfo,
+        "idetinfo": _idetinfo(table, categories),
         "fund_balances": balances,
         "ledger": {
             "as_of": document["as_of"],
@@ -360,6 +452,15 @@ def status_nhsa(document: Mapping[str, Any], *, table: NhsaCodeTable) -> dict[st
     }
 
 
+#: The platform's answer envelope: ``infcode`` 0 for success (as in its published examples).
+ENVELOPE_SUCCESS_INFCODE = 0
+
+
+def enveloped(output: Mapping[str, Any]) -> dict[str, Any]:
+    """The platform's ``{infcode, err_msg, output}`` envelope around an answer (a success)."""
+    return {"infcode": ENVELOPE_SUCCESS_INFCODE, "err_msg": "", "output": dict(output)}
+
+
 def missing_fund_layers(table: NhsaCodeTable, layers_by_scheme: Mapping[str, tuple[str, ...]]) -> list[str]:
     """``layer/scheme`` pairs of rule sets with no fund-pay-type code in the table (empty: complete)."""
     missing: list[str] = []
@@ -373,13 +474,17 @@ def missing_fund_layers(table: NhsaCodeTable, layers_by_scheme: Mapping[str, tup
 
 __all__ = [
     "NHSA_VERSION",
+    "AccountShare",
+    "CategoryHeld",
     "Code",
     "FundLayer",
     "NhsaCodeTable",
     "NhsaTableError",
     "cited_parameter",
+    "enveloped",
     "missing_fund_layers",
     "parse_code_table",
+    "person_type",
     "settlement_nhsa",
     "status_nhsa",
 ]

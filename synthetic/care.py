@@ -1,6 +1,6 @@
 """Synthetic care: certified conditions, remote-care filings, claims and reversals of one simulated member.
 
-Called by ``projections.synthetic`` once a member's enrollment is simulated. Claims fall only on
+Called by ``synthetic`` once a member's enrollment is simulated. Claims fall only on
 days the member has paid coverage for (a hospital bills the insurance only for insured people);
 whether a waiting period or a suspension leaves them unpaid is the fold's business. Frequencies
 and bill distributions are simulation constants (assumptions about care, not policy figures);
@@ -19,10 +19,10 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from domain.money import FEN_PER_YUAN, format_yuan
-from projections.synthetic_rules import EMPLOYEE, RESIDENT, SchemeRules
+from synthetic.rules import EMPLOYEE, RESIDENT, SchemeRules
 
 if TYPE_CHECKING:
-    from projections.synthetic import Life
+    from synthetic import Life
 
 # --------------------------------------------------------------------------- simulation assumptions
 

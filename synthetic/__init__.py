@@ -5,13 +5,13 @@ insurance system would post for a simulated population of one region (Shenyang o
 registrations and births, certified categories, resident contributions (mostly in the central
 window, some late, gap years and their repairs), employee contributions by whole months (arrears
 back-paid, transfers in), switches between the schemes, deaths, remote-care filings, certified
-conditions and claims with their reversals (``projections.synthetic_care``).
+conditions and claims with their reversals (``synthetic.care``).
 
 Everything that shapes the population — shares of late payers, gap rates, claim frequencies,
-bill distributions — is a named simulation constant below (or in ``synthetic_care``): an
+bill distributions — is a named simulation constant below (or in ``synthetic.care``): an
 assumption about people, never a policy figure. Policy figures (contribution amounts and rates,
 the central window, the newborn limit, facility levels and condition names the rule sets know)
-come from the rule sets through ``projections.synthetic_rules``.
+come from the rule sets through ``synthetic.rules``.
 
 Reproducible: member ``n`` draws from its own ``random.Random(f"{seed}:{n}")``, so any range of
 members can be generated alone and gives the same events; event ids are uuid5 of the population's
@@ -29,16 +29,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from domain.policies import Edition
-from projections.synthetic_care import simulate_care
-from projections.synthetic_contributions import (
+from synthetic.care import simulate_care
+from synthetic.contributions import (
     birthday,
     month_end,
     month_index,
     pay_employee_spells,
     pay_resident_years,
 )
-from projections.synthetic_corrections import add_corrections_and_moves, resolve_retractions
-from projections.synthetic_rules import EMPLOYEE, GAP, RESIDENT, RegionRules, region_rules
+from synthetic.corrections import add_corrections_and_moves, resolve_retractions
+from synthetic.rules import EMPLOYEE, GAP, RESIDENT, RegionRules, region_rules
 
 #: Regions a population can be generated for, with the prefix of their member ids.
 MEMBER_ID_PREFIX_BY_REGION: Mapping[str, str] = {"shenyang": "SY", "bazhong": "BZ"}
@@ -111,7 +111,7 @@ class Population:
     rules: RegionRules
     recorded_at_occurred: bool = False
     #: Shares of members with a mistaken event and its retraction, and of employees moving away
-    #: (``projections.synthetic_corrections``); 0 leaves the population as without them.
+    #: (``synthetic.corrections``); 0 leaves the population as without them.
     correction_share: float = 0.0
     move_share: float = 0.0
 
@@ -212,7 +212,7 @@ def generate_population(
     ``scheme_mix`` is the share of working-age and retired adults in the employee scheme at the start.
     ``editions`` defaults to the packaged rule book (read once, when the first event is asked for).
     ``correction_share`` and ``move_share`` add mistakes with their retractions and moves away
-    (``projections.synthetic_corrections``).
+    (``synthetic.corrections``).
     """
     _check(members=members, years=years, region=region, scheme_mix=scheme_mix, first_member=first_member)
     for name, share in (("correction_share", correction_share), ("move_share", move_share)):

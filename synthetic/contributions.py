@@ -1,4 +1,4 @@
-"""Synthetic contributions: what a simulated member pays, and when (see ``projections.synthetic``).
+"""Synthetic contributions: what a simulated member pays, and when (see ``synthetic``).
 
 Residents pay one calendar year at a time — in the central window, late, or for a newborn by or
 after the newborn limit — at the personal contribution of their row and category; gap years
@@ -15,10 +15,10 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from domain.money import FEN_PER_YUAN, fen_times_ratio, format_yuan
-from projections.synthetic_rules import EMPLOYEE, GAP, RESIDENT
+from synthetic.rules import EMPLOYEE, GAP, RESIDENT
 
 if TYPE_CHECKING:
-    from projections.synthetic import Life
+    from synthetic import Life
 
 # --------------------------------------------------------------------------- simulation assumptions
 

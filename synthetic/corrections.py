@@ -22,11 +22,11 @@ import random
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from projections.synthetic_contributions import month_index
-from projections.synthetic_rules import EMPLOYEE
+from synthetic.contributions import month_index
+from synthetic.rules import EMPLOYEE
 
 if TYPE_CHECKING:
-    from projections.synthetic import Life
+    from synthetic import Life
 
 #: Days between a mistaken event and its retraction (the integration notices and corrects it).
 CORRECTION_DELAY_DAYS = (1, 60)

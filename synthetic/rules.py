@@ -1,6 +1,6 @@
 """What a synthetic population reads from the rule sets: policy figures are never invented here.
 
-The generator (``projections.synthetic``) asks this module for the figures a realistic history
+The generator (``synthetic``) asks this module for the figures a realistic history
 must respect — the personal resident contribution of a category (``contribution.personal``), who
 is exempt (``contribution.exempt_categories``), the central enrollment window
 (``coverage.central_window`` / ``readings.shenyang_central_window``), the newborn enrollment limit,
