@@ -320,9 +320,11 @@ def write_regions(ledger: Any, events: Iterable[Any]) -> list[tuple[str, str | N
     snapshots = _stream_snapshots(ledger, members) if members else {}
     now = datetime.now(UTC)
     histories: dict[str, list[Any]] = {m: list(snapshots.get(m, (0, []))[1]) for m in members}
-    for position, event in enumerate(batch):
+    versions: dict[str, int] = {m: snapshots.get(m, (0, []))[0] for m in members}
+    for position, event in enumerate(batch, start=1):
+        # After every stored event (positions are stream versions, the stream's opening included), in batch order.
         histories[event.member_id].append(
-            recorded_from_contract(event, recorded_at=now, stream_position=len(histories[event.member_id]) + position)
+            recorded_from_contract(event, recorded_at=now, stream_position=versions[event.member_id] + position)
         )
     # One lookup per member and date, and one per member that never moved (its region has no date).
     moved = {member for member, history in histories.items() if any(e.type == "MemberTransferred" for e in history)}
