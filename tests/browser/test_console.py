@@ -71,7 +71,11 @@ def test_member_page_shows_the_status_and_timeline_the_api_gives(page: Page, con
     drawn = set(page.locator("#timeline circle.claim").evaluate_all("nodes => nodes.map(n => n.dataset.claimId)"))
     assert drawn == claim_ids
     benefits = page.locator('#timeline rect[data-lane="resident"][data-kind="benefits"]')
-    assert status["benefits_start"] in benefits.evaluate_all("nodes => nodes.map(n => n.dataset.from)")
+    # One bar per coverage spell; a resident's benefits_start is the start of the paid year's benefits
+    # (001 医保待遇期; 002 ch.3 三问), so it lies inside the spell's bar, as does the as_of day.
+    bars = benefits.evaluate_all("nodes => nodes.map(n => [n.dataset.from, n.dataset.until])")
+    on = AS_OF.isoformat()
+    assert any(start <= status["benefits_start"] < until and start <= on < until for start, until in bars), bars
     for lane in ("filings", "conditions", "categories"):
         expect(page.locator(f'#timeline rect[data-lane="{lane}"]').first).to_be_visible()
     page.locator("#timeline circle.claim").first.click()
