@@ -132,6 +132,8 @@ def eligibility_response(
 def _disposition(document: dict[str, Any]) -> str:
     as_of = document["as_of"]
     if not document["covered"]:
+        if document["suspended"]:
+            return f"not covered on {as_of}: in arrears past the grace, benefits suspended until back-paid"
         return f"not covered on {as_of}"
     if document["suspended"]:
         return f"covered on {as_of}, benefits suspended (arrears)"

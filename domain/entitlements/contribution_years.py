@@ -149,6 +149,9 @@ class ContributionYears:
     settlements: list[ShortfallPayment] = field(default_factory=list)
     text: str = ""
     readings: tuple[ParameterReading, ...] = ()
+    #: Retired by a certified ``retired`` category alone (no ``RetirementReached``): the certification is the
+    #: retirement fact, and the retiree benefits it certifies start on its first day.
+    certified_retirement: bool = False
 
     def retired_on_day(self, day: date) -> bool:
         """Whether retiree benefits (and the retiree account credit) apply on ``day``."""
@@ -271,7 +274,15 @@ def contribution_years(facts: MemberFacts, edition_for: EditionFinder) -> Contri
     retirements = _events(facts, RetirementReachedData)
     deemed = _events(facts, ContributionYearsDeemedData)
     settled_events = _events(facts, ShortfallSettledData)
-    if not payments and not retirements and not deemed and not settled_events:
+    certified = next(
+        (
+            span
+            for span in sorted(facts.category_spans("retired"), key=lambda s: s.valid_from)
+            if span.valid_from <= facts.as_of
+        ),
+        None,
+    )
+    if not payments and not retirements and not deemed and not settled_events and certified is None:
         return None
     as_of = facts.as_of
     retirement = retirements[0] if retirements else None
@@ -357,7 +368,18 @@ def contribution_years(facts: MemberFacts, edition_for: EditionFinder) -> Contri
         retiree_benefits_from=None,
         settlements=settled,
     )
-    if retirement is None:
+    if retirement is None and certified is not None:
+        # Where a certified retired category is all the ledger has, it is the retirement fact (settlement
+        # already settles such a member as retired): the certification grants the retiree benefits it names.
+        years.retired_on = certified.valid_from
+        years.shortfall_at_retirement_months = shortfall(count_on(certified.valid_from))
+        years.retiree_benefits_from = certified.valid_from
+        years.certified_retirement = True
+        text += (
+            f"; certified retired from {certified.valid_from} (no RetirementReached): the certification is the "
+            "retirement fact, retiree benefits from that day (reading retiree_without_contributions)"
+        )
+    elif retirement is None:
         text += f"; minimum if retiring on {as_of}: shortfall {years.shortfall_months} month(s)"
     else:
         retired_on = retirement.occurred_on

@@ -60,6 +60,9 @@ def employee_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[Cov
     }
     pending: CoveragePeriod | None = None
     done: list[Payment] = []
+    #: month → the period that paid it (an on-time payment continues its run; a back-paid month cannot
+    #: have benefits before the wait of the month before it ends).
+    runs: dict[int, CoveragePeriod] = {}
     for payment in payments:
         edition = edition_for(payment.region, EMPLOYEE)
         first_month, last_month = month_index(payment.coverage_start), month_index(payment.coverage_end)
@@ -72,18 +75,32 @@ def employee_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[Cov
         elif has(edition, "waiting_period.first_enrollment_months"):
             period = _bazhong_style(payment, edition, covered_months, resident_years=resident_years)
         else:
-            period = _shenyang_style(payment, edition, local_before=any(covered_months))
+            period = _shenyang_style(
+                payment, edition, local_before=any(covered_months), continues=_on_time_after(payment, edition, runs)
+            )
         done.append(payment)
         if pending is not None and pending.waiting and pending.benefits_from > period.benefits_from:
             assert pending.waiting is not None
             period = wait_runs_on(
                 period, pending, why=f"the waiting period begun on {pending.waiting.counted_from} runs on"
             )
+        before = runs.get(first_month - 1)
+        if (
+            payment.kind is not ContributionKind.TRANSFER_IN
+            and before is not None
+            and before.waiting is not None
+            and before.benefits_from > period.benefits_from
+        ):
+            period = wait_runs_on(
+                period, before, why=f"the month before is in the waiting period begun on {before.waiting.counted_from}"
+            )
         periods.append(period)
         # A wait longer than the months paid so far holds for the next payments too.
         pending = period if period.waiting and period.benefits_from >= period.covered_until else None
         for month in range(first_month, last_month + 1):
             covered_months.setdefault(month, payment.kind)
+            if payment.kind is not ContributionKind.TRANSFER_IN:
+                runs.setdefault(month, period)
     return [cut_at_coverage_end(period, facts.coverage_ends) for period in periods]
 
 
@@ -154,32 +171,71 @@ def _transferred(payment: Payment, edition: Edition) -> CoveragePeriod:
     )
 
 
-def _benefits_until(edition: Edition, last_month: int, on: date) -> tuple[date, ParameterReading]:
+DUE = "readings.employee_contribution_due"
+
+
+def _due_months(edition: Edition, on: date) -> tuple[int, ParameterReading | None]:
+    """Months after month M by whose end M's contribution is due: 1 when collected the month after (the reading)."""
+    if not has(edition, DUE):
+        return 0, None
+    reading = read(edition, DUE, on)
+    assert reading.value == "end_of_following_month", f"unknown {reading.name} value {reading.value!r}"
+    return 1, reading
+
+
+def _on_time_after(payment: Payment, edition: Edition, runs: dict[int, CoveragePeriod]) -> date | None:
+    """The benefits start of the run this payment continues, when it pays the month after a paid one by its due date.
+
+    000 待遇起始时间: benefits start the month after contribution (自缴费的次月起) and, after an unpaid month,
+    resume the month after payment resumes; a month paid by its due date (``readings.employee_contribution_due``)
+    is not unpaid, so it neither stops nor restarts the benefits of the run it continues.
+    """
+    first_month = month_index(payment.coverage_start)
+    if first_month - 1 not in runs:
+        return None
+    due, _ = _due_months(edition, payment.paid_on)
+    if month_index(payment.paid_on) > first_month + due:
+        return None
+    return runs[first_month - 1].benefits_from
+
+
+def _benefits_until(edition: Edition, last_month: int, on: date) -> tuple[date, list[ParameterReading]]:
     """Benefits run on into the unpaid months before suspension starts."""
     if has(edition, "arrears.suspend_from_unpaid_month"):
         reading = read(edition, "arrears.suspend_from_unpaid_month", on)
-        return month_start(last_month + integer(reading)), reading
+        return month_start(last_month + integer(reading)), [reading]
     reading = read(edition, "arrears.suspension_start", on)
     assert reading.value == "month_after_unpaid_month", f"unknown {reading.name} value {reading.value!r}"
-    return month_start(last_month + 2), reading
+    # The month after the last paid one is unpaid once its due date passes; benefits stop the month after.
+    due, due_reading = _due_months(edition, on)
+    return month_start(last_month + 2 + due), [reading] + ([due_reading] if due_reading else [])
 
 
-def _shenyang_style(payment: Payment, edition: Edition, *, local_before: bool) -> CoveragePeriod:
+def _shenyang_style(
+    payment: Payment, edition: Edition, *, local_before: bool, continues: date | None
+) -> CoveragePeriod:
     paid_on = payment.paid_on
     start_rule = read(edition, "coverage.benefits_start", paid_on)
     same_day = read(edition, "coverage.first_contribution_same_day", paid_on)
     readings: list[ParameterReading] = [start_rule, same_day]
-    if same_day.value is True and not local_before:
+    if continues is not None:
+        start = max(continues, payment.coverage_start)
+        basis = (
+            f"contribution for {payment.coverage_start:%Y-%m} paid {paid_on}, by its due date: "
+            f"benefits continue from {start} (the 次月 wait is only at the start of payment)"
+        )
+        readings += [r for r in [_due_months(edition, paid_on)[1]] if r is not None]
+    elif same_day.value is True and not local_before:
         start = max(paid_on, payment.coverage_start)
         basis = f"first contribution in the region, arrived {paid_on}: benefits from that day"
     else:
         start = max(first_of_next_month(paid_on), payment.coverage_start)
         basis = f"contribution paid {paid_on}: benefits from the month after (次月), {start}"
     until, suspension = _benefits_until(edition, month_index(payment.coverage_end), paid_on)
-    readings.append(suspension)
+    readings += [r for r in suspension if r not in readings]
     basis += older_history_note(readings, paid_on)
     waiting = None
-    if start > payment.coverage_start:
+    if start > payment.coverage_start and continues is None:
         months = month_index(start) - month_index(paid_on)
         waiting = Waiting(months, 0, 0, months, "month_after_contribution", paid_on, start)
     return _paid_period(payment, edition, start, until, basis=basis, readings=readings, waiting=waiting)
@@ -264,7 +320,7 @@ def _bazhong_style(
             basis = f"arrears paid {months_late} months late: waiting {integer(wait)} months, from {start}"
             readings += [retro, no_retro, wait]
     until, suspension = _benefits_until(edition, month_index(payment.coverage_end), paid_on)
-    readings.append(suspension)
+    readings += suspension
     basis += older_history_note(readings, paid_on)
     return _paid_period(payment, edition, start, until, basis=basis, readings=readings, waiting=waiting)
 

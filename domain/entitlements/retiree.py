@@ -14,7 +14,7 @@ with ``left_employment``, which retiring is.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from domain.contract import CoverageEndReason
 from domain.entitlements.contribution_years import ContributionYears
@@ -36,7 +36,16 @@ def retiree_period(facts: MemberFacts, years: ContributionYears | None) -> Cover
     assert reading.value == "covered_from_retirement", f"unknown {reading.name} value {reading.value!r}"
     met_at_retirement = years.shortfall_at_retirement_months == 0
     start: date = years.retired_on if met_at_retirement else years.retiree_benefits_from
-    if met_at_retirement:
+    until = OPEN_END
+    if years.certified_retirement:
+        span = next(s for s in facts.category_spans("retired") if s.valid_from == years.retired_on)
+        until = OPEN_END if span.valid_to is None else span.valid_to + timedelta(days=1)
+        basis = (
+            f"certified retired from {years.retired_on}, no RetirementReached: the certification is the retirement "
+            f"fact; covered without paying from that day{'' if span.valid_to is None else f' to {span.valid_to}'} "
+            "(reading retiree_without_contributions)"
+        )
+    elif met_at_retirement:
         basis = (
             f"retired {years.retired_on} with the contribution years met: covered without paying from that day "
             f"(reading retiree_without_contributions)"
@@ -51,9 +60,9 @@ def retiree_period(facts: MemberFacts, years: ContributionYears | None) -> Cover
         region=years.region,
         edition=edition,
         covered_from=start,
-        covered_until=OPEN_END,
+        covered_until=until,
         benefits_from=start,
-        benefits_until=OPEN_END,
+        benefits_until=until,
         basis=basis,
         readings=(reading, *years.readings),
     )

@@ -35,7 +35,7 @@ Definitions (one for both schemes, docs/entitlements.md):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import pairwise
 
@@ -190,4 +190,20 @@ def coverage_spells(periods: Sequence[CoveragePeriod]) -> list[CoverageSpell]:
             spell = _spell(current, start)
         if spell is not None:
             spells.append(spell)
-    return sorted(spells, key=lambda s: (s.covered_from, s.scheme))
+    return sorted((_grace_cut(spell, spells) for spell in spells), key=lambda s: (s.covered_from, s.scheme))
+
+
+def _grace_cut(spell: CoverageSpell, spells: Sequence[CoverageSpell]) -> CoverageSpell:
+    """The arrears grace after the paid months ends where the member is covered in another scheme."""
+    cut = min(
+        (
+            o.covered_from
+            for o in spells
+            if o.scheme != spell.scheme and spell.paid_until <= o.covered_from < spell.covered_until
+        ),
+        default=None,
+    )
+    if cut is None:
+        return spell
+    runs = tuple((start, min(end, cut)) for start, end in spell.benefit_runs if start < cut)
+    return replace(spell, covered_until=cut, benefit_runs=runs or spell.benefit_runs[:0])

@@ -40,6 +40,11 @@ def _balance(cap_fen: int, used_fen: int) -> dict[str, str]:
     }
 
 
+def _in_arrears(last: CoverageSpell, as_of: date) -> bool:
+    """An employee spell that lapsed for unpaid months (not ended, not open-ended) before ``as_of``."""
+    return last.scheme == "employee" and not last.ended and last.paid_until < OPEN_END and last.covered_until <= as_of
+
+
 @dataclass(frozen=True)
 class RecordedFigures:
     """A claim's decision as the ledger recorded it (``ClaimSettled``): history, never rewritten."""
@@ -111,6 +116,20 @@ def status_document(ledger: MemberLedger, recorded: Mapping[str, RecordedFigures
             f"no coverage spell includes {as_of}: the last ended {ended} (paid months and the arrears grace)",
             current.edition,
         )
+        years = ledger.contribution_years
+        retired = years is not None and years.retired_on is not None and years.retired_on <= as_of
+        if last is not None and not retired and _in_arrears(last, as_of):
+            # 002 ch.2 二十三问 欠费…暂停其基本医疗保险待遇; 000 待遇起始时间 2 欠费期间…恢复正常缴费的，次月起恢复:
+            # an employee past the arrears grace with no CoverageEnded is still insured, in arrears, benefits
+            # suspended (not covered: care in arrears is the employer's cost) until back-pay restores them.
+            document["suspended"] = True
+            explanations.add(
+                "suspended",
+                f"employee contributions unpaid since {last.paid_until} and no CoverageEnded: in arrears (欠费), "
+                f"benefits suspended (暂停) since {ended}; care in arrears is the employer's cost, and back-pay "
+                "restores benefits as the arrears rules say (000 待遇起始时间 2; 002 ch.2 二十三问)",
+                last.periods[-1].edition,
+            )
     if edition is not None and current is not None:
         _continuity_and_caps(document, ledger, edition, as_of, explanations, resident=current.scheme == "resident")
     _employee_accounts(document, ledger, edition, explanations)

@@ -32,8 +32,9 @@ def _month_end(first: date) -> date:
 
 
 @st.composite
-def monthly_payers(draw: st.DrawFn) -> tuple[list[dict[str, Any]], date, date]:
-    """An employee whose employer pays each month on some day of that month, for 2 to 30 months."""
+def monthly_payers(draw: st.DrawFn, *, arrears: bool = False) -> tuple[list[dict[str, Any]], date, date]:
+    """An employee whose employer pays each month on some day of that month (with ``arrears``: or of the
+    following month), for 2 to 30 months."""
     region = draw(st.sampled_from(["shenyang", "bazhong"]))
     first = date(draw(st.integers(2025, 2026)), draw(st.integers(1, 12)), 1)
     months = draw(st.integers(2, 30))
@@ -48,14 +49,16 @@ def monthly_payers(draw: st.DrawFn) -> tuple[list[dict[str, Any]], date, date]:
     ]
     for number in range(months):
         month = add_months(first, number)
-        last_day = _month_end(month).day
-        day = draw(st.integers(1, last_day))
+        # The employer pays month M during M or, collected in arrears, during M+1 (000 待遇起始时间 2;
+        # readings.employee_contribution_due in Shenyang; 002 ch.2 二十三问 in Bazhong).
+        paid_in = add_months(month, draw(st.sampled_from([0, 1]) if arrears else st.just(0)))
+        day = draw(st.integers(1, _month_end(paid_in).day))
         raw.append(
             {
                 "event_id": str(uuid5(NAMESPACE_URL, f"urn:spell:{number}")),
                 "member_id": "S-1",
                 "type": "ContributionPaid",
-                "occurred_on": month.replace(day=day).isoformat(),
+                "occurred_on": paid_in.replace(day=day).isoformat(),
                 "data": {
                     "scheme": "employee",
                     "region": region,
@@ -66,7 +69,7 @@ def monthly_payers(draw: st.DrawFn) -> tuple[list[dict[str, Any]], date, date]:
                 },
             }
         )
-    first_paid = date.fromisoformat(raw[1]["occurred_on"])
+    first_paid = min(date.fromisoformat(event["occurred_on"]) for event in raw[1:])
     last_month_end = _month_end(add_months(first, months - 1))
     return raw, first_paid, last_month_end
 
@@ -80,6 +83,19 @@ def _status(raw: list[dict[str, Any]], as_of: date) -> dict[str, Any]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(history=monthly_payers(), offsets=st.lists(st.integers(0, 1000), min_size=4, max_size=8))
 def test_monthly_payments_on_any_day_never_flicker(history: tuple[list[Any], date, date], offsets: list[int]) -> None:
+    _never_flickers(history, offsets)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(history=monthly_payers(arrears=True), offsets=st.lists(st.integers(0, 1000), min_size=4, max_size=8))
+def test_payments_in_the_following_month_never_flicker(
+    history: tuple[list[Any], date, date], offsets: list[int]
+) -> None:
+    """Month M paid on any day of M or of M+1 (contributions collected in arrears): still one unbroken spell."""
+    _never_flickers(history, offsets)
+
+
+def _never_flickers(history: tuple[list[Any], date, date], offsets: list[int]) -> None:
     raw, first_paid, last_day = history
     span = (last_day - first_paid).days
     days = sorted({first_paid + timedelta(days=offset % (span + 1)) for offset in offsets} | {first_paid, last_day})

@@ -263,4 +263,5 @@ def test_an_employee_inside_the_arrears_grace_reads_as_insured_from_the_spell_st
     nhsa = status_nhsa(_status([may], "E-1", "2025-06-10"), table=CODE_TABLE)
     assert nhsa["insuinfo"][0]["psn_insu_stas"] == "1" and nhsa["insuinfo"][0]["psn_insu_date"] == "2025-05-01"
     assert nhsa["ledger"]["benefits_active"] is True and nhsa["ledger"]["benefits_start"] == "2025-06-01"
-    assert nhsa["ledger"]["spell"]["covered_until"] == "2025-07-01"
+    # June is due by the end of July (readings.employee_contribution_due): unpaid from then, stop from August.
+    assert nhsa["ledger"]["spell"]["covered_until"] == "2025-08-01"
