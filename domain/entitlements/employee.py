@@ -135,7 +135,7 @@ def _arrived(
             waiting = Waiting(integer(wait), 0, 0, integer(wait), "transfer_gap", paid_on, start)
             basis = f"{moved}, {gap_months} month(s) paid in no region: waiting {integer(wait)} months, from {start}"
         until, suspension = _benefits_until(edition, month_index(payment.coverage_end), paid_on)
-        readings.append(suspension)
+        readings += suspension
         return _paid_period(payment, edition, start, until, basis=basis, readings=readings, waiting=waiting)
     if has(edition, "readings.transfer_in_wait_shenyang"):
         reading = read(edition, "readings.transfer_in_wait_shenyang", paid_on)
@@ -149,7 +149,7 @@ def _arrived(
             months = month_index(start) - month_index(paid_on)
             waiting = Waiting(months, 0, 0, months, "month_after_contribution", paid_on, start)
         return _paid_period(
-            payment, edition, start, until, basis=basis, readings=[reading, start_rule, suspension], waiting=waiting
+            payment, edition, start, until, basis=basis, readings=[reading, start_rule, *suspension], waiting=waiting
         )
     return None
 
