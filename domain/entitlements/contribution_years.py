@@ -282,6 +282,8 @@ def contribution_years(facts: MemberFacts, edition_for: EditionFinder) -> Contri
         ),
         None,
     )
+    if certified is not None and not payments and any(p.scheme == "resident" for p in facts.payments):
+        certified = None  # a resident's certification is no employee retirement: 退休 is the employee column
     if not payments and not retirements and not deemed and not settled_events and certified is None:
         return None
     as_of = facts.as_of
