@@ -104,6 +104,26 @@ def employee_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[Cov
     return [cut_at_coverage_end(period, facts.coverage_ends) for period in periods]
 
 
+def _transfer_gap_start(
+    payment: Payment, edition: Edition, gap_months: int, readings: list[ParameterReading], *, gap: str
+) -> tuple[date, str, Waiting | None]:
+    """Benefits after a transfer in (002 ch.2 二十一问): a gap of at most ``transfer.max_gap_months`` unpaid
+    months starts them in the payment month, a longer one waits ``transfer.long_gap_wait_months``.
+
+    ``gap`` describes the gap for the explanation; the parameters read are appended to ``readings``."""
+    paid_on = payment.paid_on
+    max_gap = read(edition, "transfer.max_gap_months", paid_on)
+    readings.append(max_gap)
+    if gap_months <= integer(max_gap):
+        start = max(month_start(month_index(paid_on)), payment.coverage_start)
+        return start, f"{gap}: benefits from the payment month, {start}", None
+    wait = read(edition, "transfer.long_gap_wait_months", paid_on)
+    readings.append(wait)
+    start = add_months(paid_on, integer(wait))
+    waiting = Waiting(integer(wait), 0, 0, integer(wait), "transfer_gap", paid_on, start)
+    return start, f"{gap}: waiting {integer(wait)} months, from {start}", waiting
+
+
 def _arrived(
     payment: Payment, edition: Edition, covered: dict[int, ContributionKind], move: Transfer
 ) -> CoveragePeriod | None:
@@ -122,18 +142,9 @@ def _arrived(
         if has(edition, "readings.transfer_gap_months"):
             readings.append(read(edition, "readings.transfer_gap_months", paid_on))
         gap_months = max(0, first_month - max(earlier) - 1)
-        max_gap = read(edition, "transfer.max_gap_months", paid_on)
-        readings.append(max_gap)
-        waiting: Waiting | None = None
-        if gap_months <= integer(max_gap):
-            start = max(month_start(month_index(paid_on)), payment.coverage_start)
-            basis = f"{moved}, {gap_months} month(s) paid in no region: benefits from the payment month, {start}"
-        else:
-            wait = read(edition, "transfer.long_gap_wait_months", paid_on)
-            readings.append(wait)
-            start = add_months(paid_on, integer(wait))
-            waiting = Waiting(integer(wait), 0, 0, integer(wait), "transfer_gap", paid_on, start)
-            basis = f"{moved}, {gap_months} month(s) paid in no region: waiting {integer(wait)} months, from {start}"
+        start, basis, waiting = _transfer_gap_start(
+            payment, edition, gap_months, readings, gap=f"{moved}, {gap_months} month(s) paid in no region"
+        )
         until, suspension = _benefits_until(edition, month_index(payment.coverage_end), paid_on)
         readings += suspension
         return _paid_period(payment, edition, start, until, basis=basis, readings=readings, waiting=waiting)
@@ -287,17 +298,9 @@ def _bazhong_style(
         basis = f"first enrollment, paid {paid_on}: benefits {integer(wait)} months later, from {start}"
     elif earlier and covered[max(earlier)] is ContributionKind.TRANSFER_IN and first_month - max(earlier) > 1:
         gap_months = first_month - max(earlier) - 1
-        max_gap = read(edition, "transfer.max_gap_months", paid_on)
-        readings.append(max_gap)
-        if gap_months <= integer(max_gap):
-            start = max(month_start(month_index(paid_on)), payment.coverage_start)
-            basis = f"transferred in with a {gap_months}-month gap: benefits from the payment month, {start}"
-        else:
-            wait = read(edition, "transfer.long_gap_wait_months", paid_on)
-            readings.append(wait)
-            start = add_months(paid_on, integer(wait))
-            waiting = Waiting(integer(wait), 0, 0, integer(wait), "transfer_gap", paid_on, start)
-            basis = f"transferred in with a {gap_months}-month gap: waiting {integer(wait)} months, from {start}"
+        start, basis, waiting = _transfer_gap_start(
+            payment, edition, gap_months, readings, gap=f"transferred in with a {gap_months}-month gap"
+        )
     else:
         months_late = month_index(paid_on) - first_month
         retro = read(edition, "arrears.retroactive_back_pay_months_max", paid_on)
