@@ -16,6 +16,7 @@ from domain.entitlements.fold import MemberLedger, edition_finder, fold_member
 from domain.entitlements.status import RecordedFigures, status_document
 from domain.member_stream import RecordedEvent, recorded_from_contract
 from projections.rulebook import load_rulebook
+from tests.support.events import make_event
 
 RULEBOOK = load_rulebook()
 MEMBER = "R-1"
@@ -61,24 +62,8 @@ PAID_2025 = raw(
         "kind": "regular",
     },
 )
-CLAIM = raw(
-    "claim",
-    "ClaimSubmitted",
-    "2025-05-10",
-    {
-        "claim_id": "C-1",
-        "setting": "inpatient",
-        "admitted_on": "2025-05-01",
-        "discharged_on": "2025-05-10",
-        "facility_level": "community",
-        "location": "local",
-        "total_amount": "4500.00",
-        "policy_amount": "4200.00",
-        "pre_self_pay": "0.00",
-        "out_of_scope": "300.00",
-        "flags": [],
-    },
-)
+# The support module's valid inpatient claim, recorded without an application day (the fold's default).
+CLAIM = raw("claim", "ClaimSubmitted", "2025-05-10", make_event("ClaimSubmitted", applied_on=None)["data"])
 
 
 def retraction(label: str, target: dict[str, Any], occurred_on: str = "2025-06-01") -> dict[str, Any]:
