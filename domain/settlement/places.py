@@ -3,7 +3,10 @@
 - Outpatient pooling (001 门、急诊待遇 3 门诊统筹待遇): the member chooses one community health service
   centre or township health centre (社区卫生服务机构、乡镇卫生院) — a ``PrimaryClinicChosen`` event — and
   outpatient pooling pays only there: 在非选定的门诊统筹定点医疗机构门诊就医,不享受门诊统筹待遇. The
-  village clinics (村卫生室) of a chosen township count as chosen too. University students keep their
+  village clinics (村卫生室) in a chosen township's area count as chosen too (其辖区内的村卫生室): the
+  township is the one the facility registry (``Edition.facilities``) gives a listed village clinic; for an
+  unlisted one, the choice's ``village_clinic_ids``, else ``readings.unregistered_village_clinic``, and the
+  explanation says the clinic is not in the registry. University students keep their
   chosen clinic and the 18 university-designated institutions, which the ledger does not list, so
   their place is not checked.
 - Two-disease drugs (001 门、急诊待遇 4 两病用药待遇): at the member's outpatient-pooling clinic or a
