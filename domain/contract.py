@@ -663,11 +663,19 @@ class MaternityOccurredData(_Data):
 class PrimaryClinicChosenData(_Data):
     """The outpatient-pooling clinic the member chose (门诊统筹定点医疗机构, 001 门诊统筹待遇): one community
     health service centre or township health centre, in force from ``valid_from`` until the next choice.
-    ``village_clinic_ids`` names the village clinics (村卫生室) of a chosen township, which count as chosen too."""
+    ``village_clinic_ids`` names the village clinics (村卫生室) of a chosen township, which count as chosen too.
+
+    With ``filed_place``, the clinic is the one a long-term filed resident chose at the filed place (备案地,
+    the ``place`` of their long_term ``RemoteCareFiled``): 001 异地就医待遇 2 选择一家备案地二级及以下定点医疗机构.
+    Such a choice binds care at that place only; the choice at home stands beside it."""
 
     facility_id: FacilityId
     valid_from: IsoDate
     village_clinic_ids: list[FacilityId] = Field(default_factory=list, max_length=200)
+    filed_place: ShortText | None = Field(
+        default=None,
+        description="The long-term filed place (备案地) where this clinic is; absent, a clinic at home.",
+    )
 
 
 class EventRetractedData(_Data):
@@ -1106,7 +1114,7 @@ def refuse_future(events: Sequence[_Envelope], *, today: date, index_offset: int
 
 
 #: Optional data fields added to v1 after events were stored: left out of the digest when absent.
-OPTIONAL_FIELDS_ADDED_LATER: tuple[str, ...] = ("applied_on", "facility_id", "general_consultation_fee")
+OPTIONAL_FIELDS_ADDED_LATER: tuple[str, ...] = ("applied_on", "facility_id", "general_consultation_fee", "filed_place")
 
 
 def content_sha256(event: _Envelope) -> str:

@@ -194,9 +194,12 @@ class MemberFacts:
     def has_category(self, category: str, on: date) -> bool:
         return any(span.category == category and span.covers(on) for span in self.categories)
 
-    def clinic_chosen_on(self, day: date) -> PrimaryClinicChosenData | None:
-        """The clinic choice in force on ``day``: the latest one whose ``valid_from`` is on or before it."""
-        in_force = [choice for choice in self.clinic_choices if choice.valid_from <= day]
+    def clinic_chosen_on(self, day: date, *, filed_place: str | None = None) -> PrimaryClinicChosenData | None:
+        """The clinic choice in force on ``day``: the latest one whose ``valid_from`` is on or before it — at home,
+        or with ``filed_place`` the one chosen at that long-term filed place (备案地)."""
+        in_force = [
+            choice for choice in self.clinic_choices if choice.valid_from <= day and choice.filed_place == filed_place
+        ]
         return max(in_force, key=lambda choice: choice.valid_from) if in_force else None
 
     def category_spans(self, category: str) -> list[CategorySpan]:

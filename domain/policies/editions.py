@@ -15,6 +15,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+from domain.policies.facilities import EMPTY_REGISTRY, FacilityRegistry
 from domain.policies.parameters import DatedValue, Document, Parameter, ParameterReading, Reference
 from domain.policies.validation import UnknownRuleSetParameterError
 from domain.policies.values import Value, value_to_json
@@ -36,6 +37,8 @@ class Edition:
     parameters: Mapping[str, Parameter]
     documents: Mapping[str, Document]
     patches: tuple[str, ...] = ()
+    #: The region's facility registry (定点医疗机构名单); empty where none is loaded.
+    facilities: FacilityRegistry = EMPTY_REGISTRY
     content_hash: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -99,10 +102,16 @@ class Edition:
         merged.update(parameters)
         return replace(self, parameters=merged, patches=(*self.patches, patch_name))
 
+    def with_facilities(self, registry: FacilityRegistry) -> Edition:
+        """The same edition carrying ``registry`` (a new hash: the registry decides places of care)."""
+        return replace(self, facilities=registry)
+
     def to_canonical(self) -> dict[str, Any]:
         """Everything that defines the edition, as JSON-able data (hashed with sort_keys=True)."""
         used = sorted({v.reference.document_id for p in self.parameters.values() for v in p.values})
+        facilities = {"facilities": self.facilities.to_canonical()} if len(self.facilities) else {}
         return {
+            **facilities,
             "name": self.name,
             "region": self.region,
             "scheme": self.scheme,

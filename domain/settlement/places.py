@@ -3,7 +3,10 @@
 - Outpatient pooling (001 门、急诊待遇 3 门诊统筹待遇): the member chooses one community health service
   centre or township health centre (社区卫生服务机构、乡镇卫生院) — a ``PrimaryClinicChosen`` event — and
   outpatient pooling pays only there: 在非选定的门诊统筹定点医疗机构门诊就医,不享受门诊统筹待遇. The
-  village clinics (村卫生室) of a chosen township count as chosen too. University students keep their
+  village clinics (村卫生室) in a chosen township's area count as chosen too (其辖区内的村卫生室): the
+  township is the one the facility registry (``Edition.facilities``) gives a listed village clinic; for an
+  unlisted one, the choice's ``village_clinic_ids``, else ``readings.unregistered_village_clinic``, and the
+  explanation says the clinic is not in the registry. University students keep their
   chosen clinic and the 18 university-designated institutions, which the ledger does not list, so
   their place is not checked.
 - Two-disease drugs (001 门、急诊待遇 4 两病用药待遇): at the member's outpatient-pooling clinic or a
@@ -17,23 +20,87 @@ from __future__ import annotations
 
 from domain.contract import PrimaryClinicChosenData
 from domain.entitlements.periods import has
+from domain.policies import ParameterReading
 from domain.settlement.draws import Payment, read
 from domain.settlement.errors import NotSettleable
 from domain.settlement.model import ClaimContext
 
 #: Categories whose outpatient pooling is not tied to one chosen clinic (参保大学生 … 18家大学生定点医疗机构).
 UNTIED_CATEGORIES = ("university_student",)
+#: The reading for a village clinic neither the facility registry nor the clinic choice names.
+UNREGISTERED_VILLAGE = "readings.unregistered_village_clinic"
+#: Its one value the ledger applies: the clinic is taken to lie in the chosen township's area.
+OF_CHOSEN_TOWNSHIP = "of_chosen_township"
 
 
 def _is_village(ctx: ClaimContext) -> bool:
+    """Whether the claim is at a village clinic: the registry's kind when it lists the facility, else the flag."""
+    facility = ctx.edition.facilities.get(ctx.claim.data.facility_id)
+    if facility is not None:
+        return facility.kind == "village"
     return "village_clinic" in {flag.value for flag in ctx.claim.data.flags}
 
 
-def _at_chosen(choice: PrimaryClinicChosenData, facility_id: str, *, village: bool) -> bool:
-    """Whether ``facility_id`` is the chosen clinic, or one of the village clinics of the chosen township."""
+def _check_flag_against_registry(ctx: ClaimContext) -> None:
+    """A claim whose village_clinic flag contradicts the facility registry is refused: the flag decides the
+    village clinic's own cap and consultation fee, the registry where the clinic is."""
+    facility = ctx.edition.facilities.get(ctx.claim.data.facility_id)
+    if facility is None:
+        return
+    flagged = "village_clinic" in {flag.value for flag in ctx.claim.data.flags}
+    if flagged != (facility.kind == "village"):
+        said = "flags it as a village clinic" if flagged else "does not flag it as a village clinic"
+        raise NotSettleable(
+            f"the claim {said}, but the facility registry ({ctx.edition.facilities.source_file}) lists "
+            f"{facility.facility_id} as a {facility.kind} facility; nothing paid"
+        )
+
+
+def _at_chosen(
+    ctx: ClaimContext, choice: PrimaryClinicChosenData, facility_id: str
+) -> tuple[bool, str, ParameterReading | None]:
+    """Whether ``facility_id`` is the chosen clinic, or a village clinic of the chosen township, and how that was
+    decided: the facility registry's township for a listed village clinic; else the choice's village_clinic_ids;
+    else, for a village clinic neither names, the reading ``readings.unregistered_village_clinic``."""
     if facility_id == choice.facility_id:
-        return True
-    return village and (not choice.village_clinic_ids or facility_id in choice.village_clinic_ids)
+        return True, f"at the chosen clinic {choice.facility_id} (from {choice.valid_from})", None
+    if not _is_village(ctx):
+        return False, f"{facility_id} is not the chosen clinic {choice.facility_id}", None
+    registry = ctx.edition.facilities
+    facility = registry.get(facility_id)
+    if facility is not None:
+        if facility.township_id == choice.facility_id:
+            return (
+                True,
+                f"at {facility_id}, a village clinic of the chosen township {choice.facility_id} "
+                f"(facility registry {registry.source_file})",
+                None,
+            )
+        return (
+            False,
+            f"{facility_id} is a village clinic of the township {facility.township_id}, not of the chosen "
+            f"{choice.facility_id} (facility registry {registry.source_file})",
+            None,
+        )
+    unlisted = f"{facility_id} is not in the facility registry"
+    if choice.village_clinic_ids:
+        if facility_id in choice.village_clinic_ids:
+            return True, f"{unlisted}: at a village clinic the choice of {choice.facility_id} lists", None
+        return (
+            False,
+            f"{unlisted} and not among the village clinics of the chosen township {choice.facility_id} "
+            f"({', '.join(choice.village_clinic_ids)})",
+            None,
+        )
+    fallback = read(ctx, UNREGISTERED_VILLAGE)
+    if fallback.value != OF_CHOSEN_TOWNSHIP:
+        raise NotSettleable(f"{UNREGISTERED_VILLAGE} {fallback.value!r} is not one the ledger applies")
+    return (
+        True,
+        f"{unlisted} and the choice lists no village clinics: taken to be a village clinic of the chosen township "
+        f"{choice.facility_id} ({UNREGISTERED_VILLAGE}, {fallback.reference.section})",
+        fallback,
+    )
 
 
 def check_outpatient_place(ctx: ClaimContext, payment: Payment) -> None:
@@ -50,6 +117,7 @@ def check_outpatient_place(ctx: ClaimContext, payment: Payment) -> None:
             "a university student may also use the university-designated institutions: the place is not checked"
         )
         return
+    _check_flag_against_registry(ctx)
     village = _is_village(ctx)
     level = data.facility_level.value
     choice = ctx.facts.clinic_chosen_on(on)
@@ -71,19 +139,16 @@ def check_outpatient_place(ctx: ClaimContext, payment: Payment) -> None:
             f"no outpatient-pooling clinic chosen by {on}: {data.facility_id} is not a chosen clinic "
             f"({section}: 非选定的门诊统筹定点医疗机构门诊就医,不享受门诊统筹待遇); nothing paid"
         )
-    if not _at_chosen(choice, data.facility_id, village=village):
-        tied = f" or one of its village clinics ({', '.join(choice.village_clinic_ids)})" if village else ""
+    at_chosen, how, fallback = _at_chosen(ctx, choice, data.facility_id)
+    if not at_chosen:
         raise NotSettleable(
-            f"{data.facility_id} is not the chosen outpatient-pooling clinic {choice.facility_id}{tied} "
-            f"(chosen from {choice.valid_from}; {section}: 非选定…不享受门诊统筹待遇); nothing paid"
+            f"{how}: not the chosen outpatient-pooling clinic or one of its village clinics "
+            f"(chosen from {choice.valid_from}; {section}: 选择乡镇卫生院…其辖区内的村卫生室; "
+            "非选定…不享受门诊统筹待遇); nothing paid"
         )
-    if choice.village_clinic_ids:
-        payment.notes.append(f"at {data.facility_id}, a village clinic of the chosen township {choice.facility_id}")
-    else:
-        payment.notes.append(
-            f"at the village clinic {data.facility_id}, taken to be of the chosen township {choice.facility_id} "
-            "(the choice lists no village clinics)"
-        )
+    payment.notes.append(how)
+    if fallback is not None:
+        payment.extra_readings.append(fallback)
 
 
 def check_two_diseases_place(ctx: ClaimContext, payment: Payment) -> None:
@@ -95,13 +160,13 @@ def check_two_diseases_place(ctx: ClaimContext, payment: Payment) -> None:
     payment.extra_readings.append(levels)
     data = ctx.claim.data
     choice = ctx.facts.clinic_chosen_on(ctx.service_on)
-    if (
-        choice is not None
-        and data.facility_id is not None
-        and _at_chosen(choice, data.facility_id, village=_is_village(ctx))
-    ):
-        payment.notes.append(f"at the member's outpatient-pooling clinic {choice.facility_id}")
-        return
+    if choice is not None and data.facility_id is not None:
+        at_chosen, how, fallback = _at_chosen(ctx, choice, data.facility_id)
+        if at_chosen:
+            payment.notes.append(f"at the member's outpatient-pooling clinic: {how}")
+            if fallback is not None:
+                payment.extra_readings.append(fallback)
+            return
     level = data.facility_level.value
     if level not in levels.value:
         at = f" ({data.facility_id})" if data.facility_id is not None else ""

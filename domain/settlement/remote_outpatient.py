@@ -4,9 +4,12 @@
 
 - Outpatient pooling: long-term filed employees at the filed place, at facilities of the levels in
   ``remote.long_term_outpatient_levels`` (一级及以上); long-term filed residents at one level-2-or-below
-  clinic there (二级及以下, the same parameter), "执行我市相关政策"; university students at level-1-or-above
-  designated facilities anywhere (``remote.university_student_outpatient_levels``), keeping the local
-  benefit. Temporary travellers have none (000 3 "临时外出就医人员不享受异地职工门诊统筹待遇"; the resident
+  clinic there (二级及以下, the same parameter), "执行我市相关政策": the one they chose at the filed place
+  (a ``PrimaryClinicChosen`` whose ``filed_place`` is the filing's ``place``; rule sets with
+  ``remote.long_term_outpatient_chosen_clinic`` true), refused elsewhere with the reason; university
+  students at level-1-or-above designated facilities anywhere
+  (``remote.university_student_outpatient_levels``), keeping the local benefit. Temporary travellers
+  have none (000 3 "临时外出就医人员不享受异地职工门诊统筹待遇"; the resident
   handbook names no remote outpatient benefit for them either). The local tables, deductibles and caps
   apply: the benefit is the city's own.
 - Emergency rescue outpatient care (门(急)诊抢救, 5): long-term filed members at the filed place at the
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from domain.contract import RemoteCareFiledData
 from domain.entitlements.periods import has
 from domain.policies import ParameterReading
 from domain.settlement.draws import read, require_local
@@ -33,16 +37,58 @@ FILING_FOR_LOCATION = {LONG_TERM: "long_term", "remote_temporary_referral": "tem
 LONG_TERM_LEVELS = "remote.long_term_outpatient_levels"
 STUDENT_LEVELS = "remote.university_student_outpatient_levels"
 EMERGENCY_REDUCTION = "remote.emergency_outpatient_ratio_reduction"
+#: Whether a long-term filed member has outpatient pooling only at one clinic chosen at the filed place.
+CHOSEN_CLINIC = "remote.long_term_outpatient_chosen_clinic"
+
+
+def _filing(ctx: ClaimContext, location: str) -> RemoteCareFiledData | None:
+    """The filing a long-term (or referral) location needs, valid on the service day (the latest such)."""
+    needed = FILING_FOR_LOCATION.get(location)
+    on = ctx.service_on
+    valid = [
+        filing
+        for _, filing in ctx.facts.filings
+        if filing.kind.value == needed
+        and filing.valid_from <= on
+        and (filing.valid_to is None or on <= filing.valid_to)
+    ]
+    return max(valid, key=lambda filing: filing.valid_from) if needed is not None and valid else None
 
 
 def _filed(ctx: ClaimContext, location: str) -> bool:
     """Whether the filing a long-term (or referral) location needs is valid on the service day."""
-    needed = FILING_FOR_LOCATION.get(location)
-    on = ctx.service_on
-    return needed is not None and any(
-        filing.kind.value == needed and filing.valid_from <= on and (filing.valid_to is None or on <= filing.valid_to)
-        for _, filing in ctx.facts.filings
-    )
+    return _filing(ctx, location) is not None
+
+
+def _at_filed_place_clinic(ctx: ClaimContext, filing: RemoteCareFiledData) -> tuple[str, ParameterReading | None]:
+    """Where the rule set binds a long-term filed member to one chosen clinic at the filed place, refuse care
+    elsewhere; the note says which choice was checked. 001 异地就医待遇 2: 异地长期居住人员在备案地就医,选择一家
+    备案地二级及以下定点医疗机构享受门诊统筹联网直接结算待遇."""
+    if not has(ctx.edition, CHOSEN_CLINIC):
+        return "", None
+    bound = read(ctx, CHOSEN_CLINIC)
+    if bound.value is not True:
+        return "", bound
+    section, on, facility_id = bound.reference.section, ctx.service_on, ctx.claim.data.facility_id
+    choice = ctx.facts.clinic_chosen_on(on, filed_place=filing.place)
+    if choice is None:
+        raise NotSettleable(
+            f"no outpatient-pooling clinic chosen at the long-term filed place {filing.place} by {on} "
+            f"({CHOSEN_CLINIC}, {section}: 选择一家备案地二级及以下定点医疗机构); nothing paid"
+        )
+    if facility_id is None:
+        return (
+            f"the claim names no facility_id: taken to be at {choice.facility_id}, the clinic chosen at the filed "
+            f"place {filing.place} ({CHOSEN_CLINIC})",
+            bound,
+        )
+    if facility_id != choice.facility_id:
+        raise NotSettleable(
+            f"{facility_id} is not {choice.facility_id}, the outpatient-pooling clinic chosen at the long-term filed "
+            f"place {filing.place} (from {choice.valid_from}; {CHOSEN_CLINIC}, {section}: 选择一家备案地二级及以下"
+            "定点医疗机构); nothing paid"
+        )
+    return f"at {facility_id}, the clinic chosen at the filed place {filing.place} (from {choice.valid_from})", bound
 
 
 def _level_allowed(ctx: ClaimContext, name: str, who: str) -> ParameterReading:
@@ -77,15 +123,21 @@ def remote_outpatient_pooling(ctx: ClaimContext) -> tuple[str, tuple[ParameterRe
             (levels,),
         )
     if location == LONG_TERM and has(ctx.edition, LONG_TERM_LEVELS):
-        if not _filed(ctx, location):
+        filing = _filing(ctx, location)
+        if filing is None:
             raise NotSettleable(
                 f"no long_term filing valid on {ctx.service_on}: temporary remote care has no outpatient-pooling "
                 "benefit; nothing paid"
             )
         levels = _level_allowed(ctx, LONG_TERM_LEVELS, "long-term filed")
+        clinic_note, bound = _at_filed_place_clinic(ctx, filing)
+        note = (
+            f"at the long-term filed place {filing.place} ({location}): the city's outpatient-pooling policy, "
+            "deductible and cap"
+        )
         return (
-            f"at the long-term filed place ({location}): the city's outpatient-pooling policy, deductible and cap",
-            (levels,),
+            f"{note}; {clinic_note}" if clinic_note else note,
+            (levels,) if bound is None else (levels, bound),
         )
     if not has(ctx.edition, LONG_TERM_LEVELS) and not has(ctx.edition, STUDENT_LEVELS):
         require_local(ctx)
