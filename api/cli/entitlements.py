@@ -155,7 +155,8 @@ def _print_contributions(contributions: list[dict[str, Any]]) -> None:
     """Each payment against its standard (缴费核对): period, scheme, paid, standard, difference, verdict."""
     table = Table(title="contributions (缴费核对)")
     for column in ("period", "scheme", "paid", "standard", "difference", "verdict"):
-        table.add_column(column, no_wrap=column != "verdict", overflow="fold")
+        money = column in ("paid", "standard", "difference")
+        table.add_column(column, no_wrap=column != "verdict", overflow="fold", justify="right" if money else "left")
     for item in contributions:
         table.add_row(
             str(item.get("period", item["year"])),
