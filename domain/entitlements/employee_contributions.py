@@ -162,14 +162,14 @@ def _amount(check: EmployeeContributionCheck, facts: MemberFacts, bases: list[tu
     assert components.value == BASIC_WITH_MERGED_MATERNITY, f"unknown {components.name} value {components.value!r}"
     check.readings.append(components)
     total = 0
-    without: list[str] = []
+    without: list[int] = []  # month indexes without a declared base
     used: dict[str, ParameterReading] = {}
     spans: list[tuple[date, date, str]] = []  # runs of months that owe the same: (first, last, arithmetic)
     for month in range(month_index(payment.coverage_start), month_index(payment.coverage_end) + 1):
         on = month_start(month)
         base = _base_on(bases, on)
         if base is None:
-            without.append(f"{on:%Y-%m}")
+            without.append(month)
             continue
         levies, refused = _levies(check, facts, on)
         if refused:
@@ -188,7 +188,7 @@ def _amount(check: EmployeeContributionCheck, facts: MemberFacts, bases: list[tu
     if without:
         check.reasons.append(
             f"{format_yuan(payment.amount_fen)} paid for {check.period}: no contribution base declared for "
-            f"{', '.join(without)}, so the standard is not computed"
+            f"{_months_text(without)}, so the standard is not computed"
         )
         return
     check.readings.extend(used.values())
@@ -227,3 +227,17 @@ def _span_text(span: tuple[date, date, str]) -> str:
     months = 1 + month_index(last) - month_index(first)
     when = f"{first:%Y-%m}" if first == last else f"{first:%Y-%m}–{last:%Y-%m} ({months} months)"
     return f"{when}: {line} a month" if first != last else f"{when}: {line}"
+
+
+def _months_text(months: list[int]) -> str:
+    """Ascending month indexes as runs: "2024-01–2024-12, 2025-03"."""
+    runs: list[list[int]] = []
+    for month in months:
+        if runs and runs[-1][1] == month - 1:
+            runs[-1][1] = month
+        else:
+            runs.append([month, month])
+    return ", ".join(
+        f"{month_start(first):%Y-%m}" if first == last else f"{month_start(first):%Y-%m}–{month_start(last):%Y-%m}"
+        for first, last in runs
+    )

@@ -78,3 +78,29 @@ def test_the_check_names_what_the_amount_is_read_to_hold(rulebook: Rulebook) -> 
     assert "readings.employee_contribution_components" in why["default_readings"]
     assert "readings.underpaid_contribution_coverage" in why["default_readings"]  # 2000 < 2544
     assert "underpaid by 544.00" in why["text"]
+
+
+def test_what_cannot_be_priced_is_left_unchecked_and_says_why(rulebook: Rulebook) -> None:
+    """No declared base for a month, or a Shenyang flexible worker (000 states no flexible rate)."""
+    no_base = _member("2000")
+    no_base["events"] = [e for e in no_base["events"] if e["type"] != "ContributionBaseDeclared"]
+    scenario, _ = expand(SCENARIOS / "employee_contributions.yaml", no_base)
+    [status] = run_scenario(scenario, rulebook)
+    [why] = [e for e in status["explanations"] if e["field"] == "contributions[0]"]
+    assert status["contributions"][0]["amount_status"] == "unchecked"
+    assert "no contribution base declared for 2025-01–2025-04" in why["text"]
+
+    flexible = _member("2000")
+    flexible["events"].insert(
+        1,
+        {
+            "type": "CategoryCertified",
+            "day": "2025-01-01",
+            "data": {"category": "flexible", "valid_from": "2025-01-01"},
+        },
+    )
+    scenario, _ = expand(SCENARIOS / "employee_contributions.yaml", flexible)
+    [status] = run_scenario(scenario, rulebook)
+    [why] = [e for e in status["explanations"] if e["field"] == "contributions[0]"]
+    assert status["contributions"][0]["standard"] is None
+    assert "shenyang-employee states no flexible rate" in why["text"]
