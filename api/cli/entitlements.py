@@ -110,6 +110,8 @@ def print_status(document: dict[str, Any]) -> None:
                 f"zero-claim +{illness['zero_claim_bonus']}, gap −{illness['gap_penalty']}",
             )
         console.print(caps)
+    if document.get("contributions"):
+        _print_contributions(document["contributions"])
     if document.get("personal_account"):
         _print_personal_account(document["personal_account"])
     if document.get("contribution_years"):
@@ -137,6 +139,34 @@ def _field_table(title: str) -> Table:
     table.add_column("field", no_wrap=True)
     table.add_column("value", overflow="fold")
     return table
+
+
+def contribution_verdict(item: dict[str, Any]) -> str:
+    """A contribution's verdict in words: the amount status, and what else the rules decided about it."""
+    words = [item["amount_status"]]
+    if not item["gives_coverage"]:
+        words.append("no coverage")
+    if item.get("refund") is not None:
+        words.append(f"refund {item['refund']}")
+    return ", ".join(words)
+
+
+def _print_contributions(contributions: list[dict[str, Any]]) -> None:
+    """Each payment against its standard (缴费核对): period, scheme, paid, standard, difference, verdict."""
+    table = Table(title="contributions (缴费核对)")
+    for column in ("period", "scheme", "paid", "standard", "difference", "verdict"):
+        money = column in ("paid", "standard", "difference")
+        table.add_column(column, no_wrap=column != "verdict", overflow="fold", justify="right" if money else "left")
+    for item in contributions:
+        table.add_row(
+            str(item.get("period", item["year"])),
+            item.get("scheme", "resident"),
+            item["amount"],
+            shown(item["standard"]),
+            shown(item["difference"]),
+            contribution_verdict(item),
+        )
+    console.print(table)
 
 
 def _print_personal_account(account: dict[str, Any]) -> None:

@@ -26,6 +26,7 @@ from domain.entitlements.contributions import (
     late_payment_ids,
 )
 from domain.entitlements.employee import employee_periods
+from domain.entitlements.employee_contributions import EmployeeContributionCheck, employee_contribution_checks
 from domain.entitlements.facts import Claim, MemberFacts, member_facts
 from domain.entitlements.maternity_allowance import Maternity, maternity
 from domain.entitlements.periods import CoveragePeriod, EditionFinder, has, read
@@ -95,7 +96,8 @@ class MemberLedger:
     #: The ledger's own retroactive-assistance decisions (依申请救助), in the order they were taken.
     retroactive_assistance: list[RetroactiveAssistance] = field(default_factory=list)
     #: Every resident payment checked against the deadline, the standard and duplicate-enrollment refunds.
-    contributions: list[ContributionCheck] = field(default_factory=list)
+    #: Resident payments first, then employee payments, each in payment order.
+    contributions: list[ContributionCheck | EmployeeContributionCheck] = field(default_factory=list)
     #: Regions the member moved to without a rule set (their payments set aside; the status says so).
     beyond_rule_book: list[BeyondRuleBook] = field(default_factory=list)
 
@@ -199,7 +201,7 @@ def fold_member(
         facts=facts, periods=periods, cover=year_cover(facts), edition_for=edition_for, spells=coverage_spells(periods)
     )
     ledger.beyond_rule_book = beyond
-    ledger.contributions = checks
+    ledger.contributions = [*checks, *employee_contribution_checks(ruled, edition_for)]
     ledger.contribution_years = years
     ledger.missing_rule_set = notes[0] if notes else None
     settled_claims: list[Claim] = []

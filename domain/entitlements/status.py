@@ -165,7 +165,8 @@ def status_document(ledger: MemberLedger, recorded: Mapping[str, RecordedFigures
 
 
 def _contributions(document: dict[str, Any], ledger: MemberLedger, explanations: Explanations) -> None:
-    """Each resident payment against the deadline, its standard and any duplicate-enrollment refund."""
+    """Each resident payment against the deadline, its standard and any duplicate-enrollment refund; each
+    employee payment against base × rate for its months."""
     document["contributions"] = [check.as_json() for check in ledger.contributions]
     for index, check in enumerate(ledger.contributions):
         if check.reasons:

@@ -129,6 +129,12 @@ class BasicPoolResult:
     capped_base_fen: int = 0
     #: The basic pool's ratio on this claim, where it is one figure (not bands).
     ratio: Decimal | None = None
+    #: An inpatient stay's ratio and deductible of its table row before the remote-care changes (the
+    #: temporary ×2.5 and −10 points, the emergency ×2): the 异地医疗机构起付标准和报销比例执行标准 that the
+    #: Shenyang large-amount layer uses for temporary remote care (000 异地就医待遇 3, 5). None: as ``ratio``
+    #: and ``deductible_fen``.
+    standard_ratio: Decimal | None = None
+    standard_deductible_fen: int | None = None
     #: The yearly (or quarterly) cap of each balance the claim drew on, as (balance key, cap in fen).
     caps: tuple[tuple[str, int], ...] = ()
     #: Parts of the bill settled on their own line inside the basic pool (the general consultation fee).

@@ -8,6 +8,7 @@ reduction and the Bazhong transfer rule — each only where the member's rule se
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -303,7 +304,7 @@ def _inpatient_basic_pool(ctx: ClaimContext, explanations: Explanations) -> Basi
         *deductible_readings,
         *location_readings,
     )
-    return _basic_pool_result(
+    result = _basic_pool_result(
         policy_fen=data.policy_amount,
         deductible_fen=deductible,
         paid_fen=paid,
@@ -311,6 +312,10 @@ def _inpatient_basic_pool(ctx: ClaimContext, explanations: Explanations) -> Basi
         ratio=ratio if isinstance(ratio, Decimal) else None,
         cap_fen=cap.value,
     )
+    row_ratio = _table(ratios).cell(level, kind)
+    if location == "local" or not isinstance(row_ratio, Decimal):
+        return result
+    return replace(result, standard_ratio=row_ratio, standard_deductible_fen=_deductible(ctx, cell)[0])
 
 
 def _basic_pool_result(
