@@ -44,9 +44,18 @@ def test_nothing_is_decided_before_the_certification_is_in_effect(rulebook: Mapp
 def test_the_decision_tops_up_the_earlier_claim_once_and_names_it(rulebook: Mapping[str, Edition]) -> None:
     status, settlement = ask(history("bazhong"), rulebook, "2025-12-31")
     [decision] = status["retroactive_assistance"]
-    # 510 × 70 % (minimum_living routine ratio, deductible 0) = 357.00
+    # 510 × 70 % (minimum_living routine ratio, deductible 0) = 357.00; the 153.00 left is far below the
+    # 8,500 monitoring line, so no tilt assistance.
     assert decision["claims"] == [
-        {"claim_id": "C-1", "self_pay": "510.00", "already_assisted": "0.00", "due": "357.00", "amount": "357.00"}
+        {
+            "claim_id": "C-1",
+            "self_pay": "510.00",
+            "already_assisted": "0.00",
+            "due": "357.00",
+            "due_routine": "357.00",
+            "due_tilt": "0.00",
+            "amount": "357.00",
+        }
     ]
     assert settlement["retroactive_assistance"][0]["decision_id"] == decision["decision_id"]
     assert "002 ch.6 五问 (三) 依申请救助" in json.dumps(decision["explanations"], ensure_ascii=False)
