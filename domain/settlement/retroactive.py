@@ -295,7 +295,10 @@ def decide_retroactive_assistance(
                 "category": category,
                 "certified_on": node.isoformat(),
                 "amount": format_yuan(amount),
-                "member_pays_after": format_yuan(due.settlement.member_pays_fen - amount),
+                # What the member is left with once the claim is assisted at the standard (earlier top-ups too).
+                "member_pays_after": format_yuan(
+                    due.settlement.member_pays_fen - (due.due_fen - due.settlement.layers_fen.get(LAYER, 0))
+                ),
             }
         )
     if not decision.top_ups:
