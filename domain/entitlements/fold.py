@@ -269,7 +269,8 @@ class _RetroactiveAssistance:
     def __init__(self, ledger: MemberLedger) -> None:
         self.ledger = ledger
         self.pending = certification_nodes(ledger.facts)
-        self.assisted_fen: dict[str, int] = {}
+        #: Each topped-up claim's assistance so far as (routine, tilt).
+        self.assisted_fen: dict[str, tuple[int, int]] = {}
 
     def decide_up_to(self, day: date, settled_claims: list[Claim]) -> None:
         while self.pending and self.pending[0][0] <= day:

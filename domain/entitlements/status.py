@@ -23,6 +23,7 @@ from domain.entitlements.transfers import moves_json
 from domain.explain import Explanations
 from domain.money import format_yuan
 from domain.policies import Edition
+from domain.settlement.maternity import PRENATAL, pregnancy_cap
 from domain.settlement.partial import beyond_rule_book_status
 
 STATUS_VERSION = 1
@@ -361,10 +362,19 @@ def _continuity_and_caps(
             if isinstance(reading.value, int):
                 caps[layer] = _balance(reading.value, ledger.used(layer, year))
                 explanations.add(f"caps.{layer}", f"{layer} cap for {year}", edition, reading)
+    pregnancy_keys = f"maternity:{PRENATAL}:after:"
     for (key, cap_year), cap_fen in sorted(ledger.programme_caps_fen.items()):
-        if cap_year == year and key not in caps:
+        if cap_year == year and key not in caps and not key.startswith(pregnancy_keys):
             caps[key] = _balance(cap_fen, ledger.used(key, year))
             explanations.add(f"caps.{key}", f"{key} cap for {year} as its claims were settled", edition)
+    if any(key.startswith(pregnancy_keys) for key, _year in ledger.programme_caps_fen):
+        # A prenatal cap per pregnancy (001 生育保险待遇 2.1 一个孕期内) is not a yearly cap: the status shows
+        # the balance of the pregnancy an examination on as_of would draw on, as the claim settlement counts it.
+        pregnancy = pregnancy_cap(ledger.facts, edition, ledger.used_fen, as_of)
+        if pregnancy is not None:
+            name = f"maternity:{PRENATAL}"
+            caps[name] = _balance(pregnancy.cap_fen, pregnancy.used_fen)
+            explanations.add(f"caps.{name}", pregnancy.text, edition, *pregnancy.readings)
     if resident and has(edition, "major_illness.annual_cap") and document["covered"]:
         cap_state = ledger.major_illness(year, edition)
         used = ledger.used("major_illness", year)

@@ -6,10 +6,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from typing import Any
 
+from domain.audit import AuditTotals, compare_retroactive_assistance
+from domain.contract import parse_event
+from domain.entitlements.fold import MemberLedger, edition_finder, fold_member
 from domain.policies import Edition
-from domain.scenario import Scenario, run_scenario
+from domain.scenario import Scenario, recorded, run_scenario
+from projections.rulebook import Rulebook
+from tests.support.editions import MINIMUM_LIVING_80_PATCH
 from tests.support.events import make_event
 
 
@@ -44,9 +50,18 @@ def test_nothing_is_decided_before_the_certification_is_in_effect(rulebook: Mapp
 def test_the_decision_tops_up_the_earlier_claim_once_and_names_it(rulebook: Mapping[str, Edition]) -> None:
     status, settlement = ask(history("bazhong"), rulebook, "2025-12-31")
     [decision] = status["retroactive_assistance"]
-    # 510 × 70 % (minimum_living routine ratio, deductible 0) = 357.00
+    # 510 × 70 % (minimum_living routine ratio, deductible 0) = 357.00; the 153.00 left is far below the
+    # 8,500 monitoring line, so no tilt assistance.
     assert decision["claims"] == [
-        {"claim_id": "C-1", "self_pay": "510.00", "already_assisted": "0.00", "due": "357.00", "amount": "357.00"}
+        {
+            "claim_id": "C-1",
+            "self_pay": "510.00",
+            "already_assisted": "0.00",
+            "due": "357.00",
+            "due_routine": "357.00",
+            "due_tilt": "0.00",
+            "amount": "357.00",
+        }
     ]
     assert settlement["retroactive_assistance"][0]["decision_id"] == decision["decision_id"]
     assert "002 ch.6 五问 (三) 依申请救助" in json.dumps(decision["explanations"], ensure_ascii=False)
@@ -62,3 +77,61 @@ def test_a_rule_set_without_retroactive_assistance_decides_nothing(rulebook: Map
     status, settlement = ask(history("shenyang"), rulebook, "2025-12-31")
     assert settlement["status"] == "settled"
     assert "retroactive_assistance" not in status and "retroactive_assistance" not in settlement
+
+
+def fold_under(events: list[dict[str, Any]], editions: Mapping[str, Edition], override: Edition | None) -> MemberLedger:
+    recorded_events = [recorded(parse_event(raw), position) for position, raw in enumerate(events)]
+    return fold_member(
+        recorded_events,
+        member_id="M-0001",
+        as_of=date(2025, 12, 31),
+        known_at=datetime(2026, 1, 1, tzinfo=UTC),
+        edition_for=edition_finder(editions, override),
+    )
+
+
+def test_an_audit_under_another_edition_sees_the_decision_and_its_claims_change(rulebook: Rulebook) -> None:
+    patched = rulebook.alternative_from_text(MINIMUM_LIVING_80_PATCH, file_name="patch.yaml")
+    events = history("bazhong")
+    side_a = fold_under(events, rulebook, patched)
+    side_b = fold_under(events, rulebook, None)
+    differences = {(d.kind, d.claim_id, d.field): d for d in compare_retroactive_assistance(side_a, side_b)}
+    # 510 × 80 % = 408.00 under the patch against 510 × 70 % = 357.00: the decision's total and the claim's top-up.
+    total = differences[("entitlement", None, "retroactive_assistance[2025-06-01 minimum_living].total")]
+    assert (total.value_a, total.value_b, total.year) == (40_800, 35_700, 2025)
+    assert "依申请救助" in total.explanation_a[0]["text"]
+    top_up = differences[("payment", "C-1", "retroactive_assistance")]
+    assert (top_up.value_a, top_up.value_b, top_up.delta_fen) == (40_800, 35_700, 5_100)
+    assert "topped up 408.00" in top_up.explanation_a[0]["text"]
+    assert len(differences) == 2, "the claims named are the same on both sides"
+    totals = AuditTotals()
+    totals.add(list(differences.values()))
+    assert totals.rows() == [
+        {
+            "region": "bazhong",
+            "scheme": "resident",
+            "layer": "retroactive_assistance",
+            "year": 2025,
+            "claims": 1,
+            "delta": "51.00",
+        }
+    ]
+
+
+def test_an_audit_sees_a_decision_taken_on_one_side_only(rulebook: Rulebook) -> None:
+    with_certification = fold_under(history("bazhong"), rulebook, None)
+    without = fold_under(history("bazhong")[:2], rulebook, None)
+    differences = {
+        (d.kind, d.claim_id, d.field): d for d in compare_retroactive_assistance(with_certification, without)
+    }
+    named = "retroactive_assistance[2025-06-01 minimum_living]"
+    total = differences[("entitlement", None, f"{named}.total")]
+    claims = differences[("entitlement", None, f"{named}.claims")]
+    assert (total.value_a, total.value_b) == (35_700, None)
+    assert (claims.value_a, claims.value_b) == ("C-1", None)
+    assert differences[("payment", "C-1", "retroactive_assistance")].delta_fen == 35_700
+
+
+def test_the_same_edition_on_both_sides_shows_no_difference(rulebook: Rulebook) -> None:
+    events = history("bazhong")
+    assert compare_retroactive_assistance(fold_under(events, rulebook, None), fold_under(events, rulebook, None)) == []
