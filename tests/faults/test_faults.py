@@ -51,6 +51,7 @@ from projections.readmodel import (
     ReplayJob,
     ReplayMemberCoverage,
     ReplayPartition,
+    ReplayRetroactiveAssistance,
 )
 from projections.replay import job_progress, model_set_checksum, run_partition
 from projections.rulebook import load_rulebook
@@ -268,7 +269,7 @@ def test_a_replay_worker_killed_mid_partition_resumes_to_the_same_read_model_set
         after_resume = model_set_checksum(engine, model_set)
 
         with engine.begin() as connection:  # a clean rebuild of the same set, in this process
-            for table in (ReplayMemberCoverage, ReplayClaimSettlement, ReplayCapUsage):
+            for table in (ReplayMemberCoverage, ReplayClaimSettlement, ReplayCapUsage, ReplayRetroactiveAssistance):
                 connection.execute(delete(table).where(table.model_set == model_set))
         run_partition(engine, ledger, load_rulebook(), job_id=job_id, partition=0)
         assert model_set_checksum(engine, model_set) == after_resume
