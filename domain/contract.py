@@ -128,6 +128,17 @@ MemberId = Annotated[
     ),
 ]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+#: A person's name as the integrating system holds it (姓名): personal data, shown only to member-reading
+#: roles (docs/security.md). No digits, so an identity number can never be stored in it unpseudonymised.
+PersonName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=100,
+        pattern=r"^[^0-9０-９]*[^0-9０-９\s][^0-9０-９]*$",
+        description="The member's name (姓名); optional, no digits.",
+    ),
+]
 FacilityId = Annotated[
     str,
     Field(
@@ -392,6 +403,8 @@ class MemberRegisteredData(_Data):
     region: Region
     birth_date: IsoDate
     sex: Sex
+    #: Optional (added after v1 events were written: those parse without it).
+    name: PersonName | None = None
 
 
 class CategoryCertifiedData(_Data):

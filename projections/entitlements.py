@@ -28,11 +28,13 @@ from eventsourcing.projection import Projection
 from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from domain.entitlements.facts import member_facts
 from domain.entitlements.fold import MemberLedger, NoRuleSet, edition_finder, fold_member
 from domain.member_stream import MemberStream
 from domain.policies import Edition
 from projections.history import HISTORY_FORMAT, advance_history, encode_history
 from projections.isolation import LiveIsolation, member_fault
+from projections.member_list import name_search_key
 from projections.outbox import member_effects, record_effects
 from projections.readmodel import (
     CapUsage,
@@ -244,10 +246,16 @@ class EntitlementsProjection(Projection[ReadModelView]):
             )
         except NoRuleSet:
             # A member of a region without full rule sets (anshan, liaoning) is indexed, not entitled.
+            facts = member_facts(events, member_id=member_id, as_of=_ALL_OF_TIME, known_at=_ALL_RECORDED)
             connection.execute(
                 MemberIndex.__table__.update()
                 .where(MemberIndex.member_id == member_id)
-                .values(event_count=len(events), last_notification_id=notification_id, updated_at=datetime.now(UTC))
+                .values(
+                    event_count=len(events),
+                    last_notification_id=notification_id,
+                    updated_at=datetime.now(UTC),
+                    **_name_columns(facts.name),
+                )
             )
             return
         latest = ledger.latest_period(_ALL_OF_TIME)
@@ -266,6 +274,7 @@ class EntitlementsProjection(Projection[ReadModelView]):
                 last_occurred_on=max(e.occurred_on for e in events),
                 last_notification_id=notification_id,
                 updated_at=datetime.now(UTC),
+                **_name_columns(ledger.facts.name),
             )
         )
         for values in coverage_rows(ledger):
@@ -375,6 +384,11 @@ def catch_up(
         items = [(ledger.mapper.to_domain_event(n), Tracking(ledger.name, n.id)) for n in notifications]
         projection.process_batch(items)
         applied += len(items)
+
+
+def _name_columns(name: str | None) -> dict[str, str | None]:
+    """The member index's name and its search key (None without a name on the registration)."""
+    return {"name": name, "name_key": None if name is None else name_search_key(name)}
 
 
 def lag(ledger: LedgerApplication, view: ReadModelView) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, Integer, MetaData, String, Text
+from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -99,6 +99,13 @@ class MemberIndex(ReadModel):
     last_occurred_on: Mapped[date | None] = mapped_column(Date)
     last_notification_id: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: The name of the member's registration (personal data: member-reading roles only, docs/security.md).
+    name: Mapped[str | None] = mapped_column(String(100))
+    #: ``name`` as searched (projections.member_list.name_search_key): prefix search by an index
+    #: (text_pattern_ops on PostgreSQL, so ``LIKE 'prefix%'`` uses it whatever the collation).
+    name_key: Mapped[str | None] = mapped_column(String(100))
+
+    __table_args__ = (Index("ix_member_index_name_key", "name_key", postgresql_ops={"name_key": "text_pattern_ops"}),)
 
 
 class ProjectionTracking(ReadModel):

@@ -32,8 +32,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "language": ("English", "中文"),
     "search": ("查询", "Search"),
     "member.search_hint": (
-        "参保人编号（或其前缀）或18位身份证号",
-        "Member id (or its beginning) or 18-character identity number",
+        "参保人编号（或其前缀）、18位身份证号或姓名（或其开头）",
+        "Member id (or its beginning), 18-character identity number, or name (or its beginning)",
     ),
     "isolated.title": ("已隔离的参保人", "Isolated members"),
     "isolated.note": (
@@ -270,6 +270,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "members.list": ("参保人名单", "Member list"),
     "members.filter": ("筛选", "Filter"),
     "members.prefix": ("编号前缀", "Id prefix"),
+    "members.name": ("姓名前缀", "Name starts with"),
+    "members.name_column": ("姓名", "Name"),
     "members.status": ("参保状态", "Coverage status"),
     "members.status.covered": ("参保中", "covered"),
     "members.status.not_covered": ("未参保", "not covered"),

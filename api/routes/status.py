@@ -79,5 +79,7 @@ async def status(
             known_at=datetime.fromisoformat(document["known_at"].replace("Z", "+00:00")),
             edition=chosen,
         )
-        return status_representation(document, categories=categories_held(folded, on), envelope=envelope)
+        return status_representation(
+            document, categories=categories_held(folded, on), age=folded.facts.age_on(on), envelope=envelope
+        )
     return document

@@ -166,6 +166,8 @@ class MemberFacts:
     region: str | None = None
     birth_on: date | None = None
     sex: str | None = None
+    #: The name of the latest visible registration that gives one (personal data: the member list only).
+    name: str | None = None
     payments: list[Payment] = field(default_factory=list)
     categories: list[CategorySpan] = field(default_factory=list)
     coverage_ends: list[tuple[date, CoverageEndedData]] = field(default_factory=list)
@@ -268,6 +270,8 @@ def member_facts(events: Iterable[RecordedEvent], *, member_id: str, as_of: date
         data = DATA_MODELS[event.type].model_validate(event.data)
         if isinstance(data, MemberRegisteredData):
             facts.region, facts.birth_on, facts.sex = data.region.value, data.birth_date, data.sex.value
+            if data.name is not None:
+                facts.name = data.name
         elif isinstance(data, ContributionPaidData):
             facts.payments.append(
                 Payment(
