@@ -53,8 +53,8 @@ def test_processes_starting_together_on_a_fresh_postgresql_all_open_it(postgres_
 
 
 def test_the_member_names_revision_keeps_the_members_and_indexes_the_name_key(settings: Settings) -> None:
-    """0010 adds the name columns to a populated member index (nullable: old rows keep no name), indexes
-    the search key so a prefix search uses it on PostgreSQL, and goes back down to 0009 cleanly."""
+    """0011 adds the name columns to a populated member index (nullable: old rows keep no name), indexes
+    the search key so a prefix search uses it on PostgreSQL, and goes back down to 0010 cleanly."""
     from datetime import UTC, datetime
 
     from alembic import command
@@ -63,7 +63,7 @@ def test_the_member_names_revision_keeps_the_members_and_indexes_the_name_key(se
     from projections.migrate import alembic_config
 
     url = sqlalchemy_url(settings.database_url)
-    command.upgrade(alembic_config(url), "0009")
+    command.upgrade(alembic_config(url), "0010")
     engine = create_engine(url)
     try:
         with engine.begin() as connection:
@@ -90,7 +90,7 @@ def test_the_member_names_revision_keeps_the_members_and_indexes_the_name_key(se
                     )
                 )
                 assert "ix_member_index_name_key" in plan, plan
-        command.downgrade(alembic_config(url), "0009")
+        command.downgrade(alembic_config(url), "0010")
         with engine.connect() as connection:
             columns = {c["name"] for c in inspect(connection).get_columns("member_index")}
             assert "name" not in columns and "name_key" not in columns
