@@ -112,7 +112,14 @@ def resident_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[Cov
 
 
 def _year_period(
-    year: int, payment: Payment, *, facts: MemberFacts, edition: Edition, cover: YearCover, repairs: list[Payment]
+    year: int,
+    payment: Payment,
+    *,
+    facts: MemberFacts,
+    edition: Edition,
+    cover: YearCover,
+    repairs: list[Payment],
+    low_income_rule: bool = True,
 ) -> CoveragePeriod:
     year_start, year_end = date(year, 1, 1), date(year + 1, 1, 1)
     on = year_start
@@ -146,9 +153,16 @@ def _year_period(
             born_start, born_basis, *born_readings, waiting=born_waiting, covered_from=max(year_start, facts.birth_on)
         )
 
-    low_income = _low_income_start(year, facts=facts, edition=edition)
+    low_income = _low_income_start(year, facts=facts, edition=edition) if low_income_rule else None
     if low_income is not None:
         low_start, low_basis, *low_readings = low_income
+        # 001 医保待遇期 2 brings benefits forward for the certified; it never takes away the benefits the member's
+        # own payment already gave (a member paying as an ordinary adult and certified mid-year stays covered).
+        ordinary = _year_period(
+            year, payment, facts=facts, edition=edition, cover=cover, repairs=repairs, low_income_rule=False
+        )
+        if ordinary.benefits_from <= low_start:
+            return ordinary
         return period(low_start, low_basis, *low_readings)
 
     released = veterans_released_start(year, payment, facts=facts, edition=edition)
