@@ -248,6 +248,25 @@ def _large_amount_above_basic_cap(ctx: ClaimContext, basic: BasicPoolResult, set
     assert isinstance(copay_factor.value, Decimal) and isinstance(deductible_factor.value, Decimal)
     assert isinstance(cap.value, int)
     base = basic.capped_base_fen
+    row = _row_standard_away(ctx, basic)
+    if row is not None:
+        # 000 异地就医待遇 3, 5: away from the city and the long-term filing place the layer pays on the row's own
+        # deductible and ratio, neither adjusted for the stay away nor reduced by half.
+        row_deductible_fen, row_ratio, row_readings = row
+        if basic.amount_fen == 0:
+            base += basic.deductible_fen - row_deductible_fen
+        raw = fen_times_ratio(base, row_ratio)
+        paid = min(raw, max(0, cap.value - ctx.used("large_amount")), _left_to_member(ctx, settlement))
+        _pay(settlement, "large_amount", paid)
+        settlement.explanations.add(
+            "layers.large_amount",
+            f"large-amount away ({settled_location(ctx)}): {format_yuan(base)} beyond the basic-pool cap × the row's "
+            f"own ratio {row_ratio} = {format_yuan(raw)}, {format_yuan(paid)} within the yearly cap",
+            edition,
+            *row_readings,
+            cap,
+        )
+        return
     if basic.amount_fen == 0:
         # The whole stay falls beyond the cap: only the reduced deductible is the member's.
         base += basic.deductible_fen - fen_times_ratio(basic.deductible_fen, deductible_factor.value)
@@ -264,6 +283,31 @@ def _large_amount_above_basic_cap(ctx: ClaimContext, basic: BasicPoolResult, set
         deductible_factor,
         cap,
     )
+
+
+def _row_standard_away(
+    ctx: ClaimContext, basic: BasicPoolResult
+) -> tuple[int, Decimal, tuple[ParameterReading, ...]] | None:
+    """Outside ``large_amount.reduced_locations``: the row's own deductible and ratio, undoing the remote stay's
+    deductible factor and ratio change (None: the reduced rule applies)."""
+    edition, on = ctx.edition, ctx.claim.occurred_on
+    if not has(edition, "large_amount.reduced_locations") or basic.ratio is None:
+        return None
+    reduced = _read(edition, "large_amount.reduced_locations", on)
+    assert isinstance(reduced.value, tuple)
+    location = settled_location(ctx)
+    if location in reduced.value:
+        return None
+    if location == "remote_emergency":
+        factor = _read(edition, "readings.emergency_remote_deductible_factor", on)
+        change = _read(edition, "remote.emergency_inpatient_ratio_reduction", on)
+    else:
+        factor = _read(edition, "remote.temporary_deductible_factor", on)
+        change = _read(edition, "remote.temporary_ratio_reduction", on)
+    assert isinstance(factor.value, Decimal) and isinstance(change.value, Decimal) and factor.value > 0
+    row_deductible_fen = fen_times_ratio(basic.deductible_fen, Decimal(1) / factor.value)
+    row_ratio = min(Decimal(1), basic.ratio + change.value)
+    return row_deductible_fen, row_ratio, (reduced, factor, change)
 
 
 def _large_amount_programme(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settlement) -> None:
