@@ -291,7 +291,11 @@ def _row_standard_away(
     """Outside ``large_amount.reduced_locations``: the row's own deductible and ratio, undoing the remote stay's
     deductible factor and ratio change (None: the reduced rule applies)."""
     edition, on = ctx.edition, ctx.claim.occurred_on
-    if not has(edition, "large_amount.reduced_locations") or basic.ratio is None:
+    if (
+        not has(edition, "large_amount.reduced_locations")
+        or basic.ratio is None
+        or ctx.claim.data.setting.value != "inpatient"  # 门(急)诊抢救 away has its own −10 points (异地就医待遇 5)
+    ):
         return None
     reduced = _read(edition, "large_amount.reduced_locations", on)
     assert isinstance(reduced.value, tuple)
