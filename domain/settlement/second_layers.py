@@ -21,6 +21,10 @@ from domain.settlement.model import BasicPoolResult, ClaimContext, Settlement, s
 from domain.settlement.remote_outpatient import remote_emergency_ratio_change
 
 TEMPORARY_REMOTE_LOCATIONS = ("remote_temporary_referral", "remote_temporary_other")
+#: Stays of 临时外出人员 for the supplementary bands (000 补充医疗保险待遇 4): an emergency stay away is one too —
+#: 000 异地就医待遇 5 speaks of 临时外出人员(含异地长期居住人员在备案地以外) and the category is 除上述情况外 everyone
+#: away but long-term residents (异地就医参保人员类别划分 2); it keeps its own basic-pool and major-illness rules.
+SUPPLEMENTARY_TEMPORARY_LOCATIONS = (*TEMPORARY_REMOTE_LOCATIONS, "remote_emergency")
 
 
 def settled_location(ctx: ClaimContext) -> str:
@@ -210,7 +214,7 @@ def _supplementary(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settle
     """Supplementary insurance (000 补充医疗保险待遇): the member's ratio share within the basic-pool stage,
     deductible excluded, in marginal bands per settlement (readings.supplementary_band_basis)."""
     edition, on = ctx.edition, ctx.claim.occurred_on
-    remote = settled_location(ctx) in TEMPORARY_REMOTE_LOCATIONS
+    remote = settled_location(ctx) in SUPPLEMENTARY_TEMPORARY_LOCATIONS
     name = "supplementary.temporary_remote_bands" if remote else "supplementary.local_bands"
     bands_reading = _read(edition, name, on)
     basis = _read(edition, "readings.supplementary_band_basis", on)
