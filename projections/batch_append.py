@@ -18,13 +18,14 @@ table's primary key, the transaction stores nothing, and the caller reads the st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
-from uuid import UUID
+from typing import Any, ClassVar
+from uuid import UUID, uuid4
 
-from eventsourcing.persistence import InterfaceError, Mapper, OperationalError, StoredEvent
+from eventsourcing.persistence import InterfaceError, JSONTranscoder, Mapper, OperationalError, StoredEvent
 from eventsourcing.utils import get_topic, retry
 
 from domain.contract import CONTRACT_VERSION, AnyEvent, event_data_json
@@ -35,6 +36,10 @@ IDS_PER_QUERY_MAX = 500
 
 _MEMBER_STREAM_TOPIC = get_topic(MemberStream)
 _RECEIPT_TOPIC = get_topic(EventReceipt)
+#: The stored events' own topics (what the mapper writes in the topic column).
+_OPENED_TOPIC = get_topic(MemberStream.Opened)
+_RECORDED_TOPIC = get_topic(MemberStream.EventRecorded)
+_ISSUED_TOPIC = get_topic(EventReceipt.Issued)
 
 
 @dataclass(frozen=True)
@@ -85,19 +90,57 @@ def stored_rows(
     state: BatchState,
     *,
     now: datetime,
+    data: Sequence[dict[str, Any]] | None = None,
+    timestamp: datetime | None = None,
 ) -> list[StoredEvent]:
     """The stored events of new contract events: a stream opening for a member without one, then each
-    event appended to its member's stream, and its receipt (what the aggregates would have saved)."""
-    timestamp = MemberStream.Event.create_timestamp()
+    event appended to its member's stream, and its receipt (what the aggregates would have saved).
+
+    ``data``: each event's :func:`~domain.contract.event_data_json`, when the caller has it already
+    (:func:`~domain.contract.content_and_data`). ``timestamp``: the events' creation time (now).
+
+    With eventsourcing's JSON transcoder and neither compressor nor cipher, the stored bytes are written
+    directly (:class:`DirectEncoding`) — byte for byte what the mapper writes for the same event objects,
+    checked against the mapper once per mapper; otherwise each event object goes through the mapper.
+    """
+    timestamp = timestamp or MemberStream.Event.create_timestamp()
+    if data is None:
+        data = [event_data_json(event) for event in events]
+    direct = DirectEncoding.of(mapper)
+    encode = direct.rows if direct is not None else _mapper_rows
+    return encode(mapper, events, digests, data, state, now=now, timestamp=timestamp)
+
+
+def _stream_positions(events: Sequence[AnyEvent], state: BatchState) -> Iterator[tuple[AnyEvent, UUID, int, bool]]:
+    """Each event with its member's stream id, its version there, and whether the stream opens before it."""
     next_version = dict(state.versions)
     stream_ids: dict[str, UUID] = {}
-    rows: list[StoredEvent] = []
-    for event, digest in zip(events, digests, strict=True):
+    for event in events:
         member_id = event.member_id
         stream_id = stream_ids.get(member_id) or stream_ids.setdefault(member_id, member_stream_id(member_id))
         version = next_version.get(member_id, 0)
-        if version == 0:
-            version = 1
+        opens = version == 0
+        version += 2 if opens else 1
+        next_version[member_id] = version
+        yield event, stream_id, version, opens
+
+
+def _mapper_rows(
+    mapper: Mapper[UUID],
+    events: Sequence[AnyEvent],
+    digests: Sequence[str],
+    data: Sequence[dict[str, Any]],
+    state: BatchState,
+    *,
+    now: datetime,
+    timestamp: datetime,
+) -> list[StoredEvent]:
+    """The rows through eventsourcing's event objects and mapper (any transcoder, compressor, cipher)."""
+    rows: list[StoredEvent] = []
+    for (event, stream_id, version, opens), digest, event_data in zip(
+        _stream_positions(events, state), digests, data, strict=True
+    ):
+        if opens:
             rows.append(
                 mapper.to_stored_event(
                     MemberStream.Opened(  # type: ignore[call-arg]  # eventsourcing makes event classes dataclasses
@@ -105,12 +148,10 @@ def stored_rows(
                         originator_version=1,
                         timestamp=timestamp,
                         originator_topic=_MEMBER_STREAM_TOPIC,
-                        member_id=member_id,
+                        member_id=event.member_id,
                     )
                 )
             )
-        version += 1
-        next_version[member_id] = version
         rows.append(
             mapper.to_stored_event(
                 MemberStream.EventRecorded(  # type: ignore[call-arg]  # eventsourcing makes event classes dataclasses
@@ -122,7 +163,7 @@ def stored_rows(
                     occurred_on=event.occurred_on,
                     recorded_at=(event.recorded_at or now).astimezone(UTC),
                     source=event.source,
-                    data=event_data_json(event),
+                    data=event_data,
                     content_sha256=digest,
                     contract_version=CONTRACT_VERSION,
                 )
@@ -136,12 +177,138 @@ def stored_rows(
                     timestamp=timestamp,
                     originator_topic=_RECEIPT_TOPIC,
                     event_id=event.event_id,
-                    member_id=member_id,
+                    member_id=event.member_id,
                     content_sha256=digest,
                 )
             )
         )
     return rows
+
+
+class DirectEncoding:
+    """The three stored events of the append path written as JSON text directly, without event objects.
+
+    eventsourcing's mapper stores an event as its JSON transcoder's encoding of the event's attributes
+    in their declared order (``vars(event)`` without ``originator_id`` and ``originator_version``), a
+    UUID as ``{"_type_":"uuid_hex","_data_":hex}``, a datetime and a date as their ISO text under
+    ``datetime_iso`` and ``date_iso``, everything else as JSON (compact, UTF-8 unescaped). The templates
+    below spell that out; strings and ``data`` go through the transcoder's own JSON encoder. Whether the
+    templates still are the mapper's encoding is checked once per mapper (:meth:`of`) on sample events
+    holding every kind of value; a mapper they do not match (another transcoder, a compressor, a cipher,
+    a library version storing events differently) keeps the mapper's path.
+    """
+
+    _checked: ClassVar[dict[int, tuple[Mapper[UUID], DirectEncoding | None]]] = {}
+
+    def __init__(self, encode: Any) -> None:
+        self._encode = encode  # the transcoder's json.JSONEncoder.encode
+        self._string = json.encoder.encode_basestring  # what that encoder writes for a str (ensure_ascii off)
+
+    @classmethod
+    def of(cls, mapper: Mapper[UUID]) -> DirectEncoding | None:
+        """The direct encoding for this mapper, if it writes exactly what the mapper writes; else None."""
+        found = cls._checked.get(id(mapper))
+        if found is not None and found[0] is mapper:
+            return found[1]
+        direct: DirectEncoding | None = None
+        transcoder = mapper.transcoder
+        if type(transcoder) is JSONTranscoder and not mapper.compressor and not mapper.cipher:
+            direct = cls(transcoder.encoder.encode)
+            if not direct._matches(mapper):
+                direct = None
+        cls._checked[id(mapper)] = (mapper, direct)
+        return direct
+
+    def _matches(self, mapper: Mapper[UUID]) -> bool:
+        from domain.contract import content_and_data, parse_event
+
+        samples = [
+            {
+                "event_id": "4be66a54-f6f8-5d58-b1f3-a52175e517cb",
+                "member_id": "DIRECT-CHECK-1",
+                "type": "MemberRegistered",
+                "occurred_on": "2020-02-29",
+                "source": '医保 "批量" \\ ✓',
+                "data": {"region": "bazhong", "birth_date": "1960-01-01", "sex": "F"},
+            },
+            {
+                "event_id": "0f6a4c1e-2b9d-4e37-9a51-7c3e8d2f6b10",
+                "member_id": "DIRECT-CHECK-2",
+                "type": "ClaimSubmitted",
+                "occurred_on": "2021-05-10",
+                "recorded_at": "2022-01-01T08:00:00.000001+08:00",
+                "data": {
+                    "claim_id": "C-1",
+                    "admitted_on": "2021-05-01",
+                    "discharged_on": "2021-05-10",
+                    "setting": "inpatient",
+                    "facility_level": "community",
+                    "location": "local",
+                    "flags": ["cancer"],
+                    "total_amount": "4500.5",
+                    "policy_amount": "4200.5",
+                    "out_of_scope": "300.00",
+                    "pre_self_pay": "0",
+                },
+            },
+        ]
+        events = [parse_event(sample) for sample in samples]
+        contents = [content_and_data(event) for event in events]
+        digests, data = [c[0] for c in contents], [c[1] for c in contents]
+        state = BatchState({"DIRECT-CHECK-1": 0, "DIRECT-CHECK-2": 7}, {}, {e.event_id: uuid4() for e in events})
+        now = datetime(2023, 4, 5, 6, 7, 8, 90, tzinfo=UTC)
+        timestamp = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
+        expected = _mapper_rows(mapper, events, digests, data, state, now=now, timestamp=timestamp)
+        try:
+            built = self.rows(mapper, events, digests, data, state, now=now, timestamp=timestamp)
+        except Exception:  # any failure means: not the mapper's encoding, keep the mapper
+            return False
+        return built == expected
+
+    def rows(
+        self,
+        mapper: Mapper[UUID],
+        events: Sequence[AnyEvent],
+        digests: Sequence[str],
+        data: Sequence[dict[str, Any]],
+        state: BatchState,
+        *,
+        now: datetime,
+        timestamp: datetime,
+    ) -> list[StoredEvent]:
+        string, encode = self._string, self._encode
+        stamp = '{"timestamp":{"_type_":"datetime_iso","_data_":' + string(timestamp.isoformat()) + "},"
+        opened_head = (stamp + '"originator_topic":' + string(_MEMBER_STREAM_TOPIC) + ',"member_id":').encode()
+        issued_head = (
+            stamp + '"originator_topic":' + string(_RECEIPT_TOPIC) + ',"event_id":{"_type_":"uuid_hex","_data_":"'
+        )
+        recorded_head = stamp + '"event_id":{"_type_":"uuid_hex","_data_":"'
+        recorded_tail = ',"contract_version":' + encode(CONTRACT_VERSION) + "}"
+        now_text = string(now.astimezone(UTC).isoformat())
+        receipt_ids = state.receipt_ids
+        rows: list[StoredEvent] = []
+        append = rows.append
+        for (event, stream_id, version, opens), digest, event_data in zip(
+            _stream_positions(events, state), digests, data, strict=True
+        ):
+            member = string(event.member_id)
+            if opens:
+                append(StoredEvent(stream_id, 1, _OPENED_TOPIC, opened_head + member.encode() + b"}"))
+            event_hex = event.event_id.hex
+            recorded_at = event.recorded_at
+            source = event.source
+            recorded = (
+                f'{recorded_head}{event_hex}"}},"event_type":{string(event.type)},'  # type: ignore[attr-defined]
+                f'"occurred_on":{{"_type_":"date_iso","_data_":"{event.occurred_on.isoformat()}"}},'
+                '"recorded_at":{"_type_":"datetime_iso","_data_":'
+                f"{now_text if recorded_at is None else string(recorded_at.astimezone(UTC).isoformat())}}},"
+                f'"source":{"null" if source is None else string(source)},"data":{encode(event_data)},'
+                f'"content_sha256":{string(digest)}{recorded_tail}'
+            )
+            append(StoredEvent(stream_id, version, _RECORDED_TOPIC, recorded.encode()))
+            issued = f'{issued_head}{event_hex}"}},"member_id":{member},"content_sha256":{string(digest)}}}'
+            append(StoredEvent(receipt_ids[event.event_id], 1, _ISSUED_TOPIC, issued.encode()))
+        return rows
 
 
 def insert_rows(recorder: Any, rows: Sequence[StoredEvent]) -> None:
