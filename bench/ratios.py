@@ -59,7 +59,9 @@ def bench_settings(url: str) -> Settings:
 
 
 def population(members: int, years: int, *, seed: int) -> list[dict[str, object]]:
-    return list(generate_population(members=members, years=years, region="bazhong", seed=seed))
+    """A synthetic population whose years end before this one: stores refuse facts dated after today."""
+    start_year = date.today().year - years
+    return list(generate_population(members=members, years=years, region="bazhong", seed=seed, start_year=start_year))
 
 
 def bench_ingest(url: str, raw: list[dict[str, object]]) -> float:
