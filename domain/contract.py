@@ -13,6 +13,7 @@ stored event (``domain.member_stream``), never a silent rename.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -1098,8 +1099,8 @@ def future_problems(events: Sequence[_Envelope], *, today: date, index_offset: i
                 "occurred_on",
                 f"{event.occurred_on} is after today ({today} in China): only what has happened is stored",
             )
-        data = getattr(event, "data", None)
-        for name in ("birth_date", "maternity_insured_from", "applied_on"):
+        data: Any = getattr(event, "data", None)
+        for name in _past_date_fields(data.__class__):
             value = getattr(data, name, None)
             if isinstance(value, date) and value > today:
                 problem(index, event, f"data.{name}", f"{value} is after today ({today} in China)")
@@ -1112,6 +1113,17 @@ def future_problems(events: Sequence[_Envelope], *, today: date, index_offset: i
                 f"pays ahead at most into the next calendar year",
             )
     return problems
+
+
+#: Data fields holding a day that has happened by the time the event is stored.
+_PAST_DATE_FIELDS = ("birth_date", "maternity_insured_from", "applied_on")
+
+
+@functools.cache
+def _past_date_fields(data_type: type) -> tuple[str, ...]:
+    """Which of :data:`_PAST_DATE_FIELDS` a data model has (asking a model for a field it lacks is slow)."""
+    fields = getattr(data_type, "model_fields", {})
+    return tuple(name for name in _PAST_DATE_FIELDS if name in fields)
 
 
 def refuse_future(events: Sequence[_Envelope], *, today: date, index_offset: int = 0) -> None:

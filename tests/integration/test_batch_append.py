@@ -6,17 +6,26 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 import pytest
 from eventsourcing.persistence import StoredEvent
+from hypothesis import given
+from hypothesis import strategies as st
 
 from api.app import open_ledger
 from api.settings import Settings
 from domain.contract import content_and_data, content_sha256, event_data_json, parse_batch, parse_event
 from domain.errors import ConflictingEventIds
-from domain.member_stream import EventReceipt, MemberStream, member_stream_id
-from projections.batch_append import DirectEncoding, _mapper_rows, batch_state, stored_rows
+from domain.member_stream import (
+    EVENT_RECEIPT_NAMESPACE,
+    MEMBER_STREAM_NAMESPACE,
+    EventReceipt,
+    MemberStream,
+    event_receipt_id,
+    member_stream_id,
+)
+from projections.batch_append import DirectEncoding, _mapper_rows, batch_state, receipt_id, stored_rows, uuid5_in
 from projections.pg_recorder import binary_copy
 from projections.store import LedgerApplication
 from tests.support.events import make_event
@@ -174,3 +183,14 @@ def test_the_copy_stream_is_what_postgresql_itself_writes_for_the_rows(postgres_
         assert binary_copy(rows) == bytes(sent)
     finally:
         ledger.close()
+
+
+@given(st.uuids())
+def test_receipt_ids_are_the_domain_s_uuid5(event_id: UUID) -> None:
+    assert receipt_id(str(event_id)) == event_receipt_id(event_id)
+    assert receipt_id(str(event_id)) == uuid5(EVENT_RECEIPT_NAMESPACE, str(event_id))
+
+
+@given(st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=80))  # UTF-8 has no surrogates
+def test_uuid5_in_a_namespace_is_the_standard_library_s(name: str) -> None:
+    assert uuid5_in(MEMBER_STREAM_NAMESPACE)(name) == uuid5(MEMBER_STREAM_NAMESPACE, name) == member_stream_id(name)
