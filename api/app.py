@@ -54,15 +54,17 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 
-def freeze_startup_heap() -> None:
+def freeze_startup_heap(*, collect_first: bool = True) -> None:
     """Leave what start-up built (modules, schemas, the rule book, the store) out of cyclic garbage collection.
 
     For long-running writers (``ledger serve``, ``ledger import``), once they are ready. A batch allocates
     thousands of event models, which triggers collections; the full ones walked the whole start-up heap each
     time: a fifth to a quarter of the store path's CPU (docs/benchmarks.md). Collected first, so no garbage is
-    kept; objects dropped later are still freed by reference counting.
+    kept (a command that exits when done may skip that collection); objects dropped later are still freed by
+    reference counting.
     """
-    gc.collect()
+    if collect_first:
+        gc.collect()
     gc.freeze()
 
 

@@ -201,7 +201,7 @@ def import_events(
     size = batch_events or settings.import_batch_events
     key = pseudonym_key_or_exit(settings)
     ledger = open_ledger(settings)
-    freeze_startup_heap()
+    freeze_startup_heap(collect_first=False)  # the command exits when the file is stored
     try:
         contract, future, regions = _validate_file(file, size, key, ledger)
     except BaseException:
