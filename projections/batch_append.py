@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -218,7 +219,8 @@ class DirectEncoding:
     a library version storing events differently) keeps the mapper's path.
     """
 
-    _checked: ClassVar[dict[int, tuple[Mapper[UUID], DirectEncoding | None]]] = {}
+    #: Each mapper's answer, found once (kept no longer than the mapper).
+    _checked: ClassVar[weakref.WeakKeyDictionary[Mapper[UUID], DirectEncoding | None]] = weakref.WeakKeyDictionary()
 
     def __init__(self, encode: Any) -> None:
         self._encode = encode  # the transcoder's json.JSONEncoder.encode
@@ -227,16 +229,15 @@ class DirectEncoding:
     @classmethod
     def of(cls, mapper: Mapper[UUID]) -> DirectEncoding | None:
         """The direct encoding for this mapper, if it writes exactly what the mapper writes; else None."""
-        found = cls._checked.get(id(mapper))
-        if found is not None and found[0] is mapper:
-            return found[1]
+        if mapper in cls._checked:
+            return cls._checked[mapper]
         direct: DirectEncoding | None = None
         transcoder = mapper.transcoder
         if type(transcoder) is JSONTranscoder and not mapper.compressor and not mapper.cipher:
             direct = cls(transcoder.encoder.encode)
             if not direct._matches(mapper):
                 direct = None
-        cls._checked[id(mapper)] = (mapper, direct)
+        cls._checked[mapper] = direct
         return direct
 
     def _matches(self, mapper: Mapper[UUID]) -> bool:

@@ -9,7 +9,8 @@ from typing import Any
 from uuid import UUID, uuid5
 
 import pytest
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.compressor import ZlibCompressor
+from eventsourcing.persistence import Mapper, StoredEvent
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -194,3 +195,16 @@ def test_receipt_ids_are_the_domain_s_uuid5(event_id: UUID) -> None:
 @given(st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=80))  # UTF-8 has no surrogates
 def test_uuid5_in_a_namespace_is_the_standard_library_s(name: str) -> None:
     assert uuid5_in(MEMBER_STREAM_NAMESPACE)(name) == uuid5(MEMBER_STREAM_NAMESPACE, name) == member_stream_id(name)
+
+
+def test_a_mapper_that_compresses_keeps_the_mapper_s_path(ledger: LedgerApplication) -> None:
+    compressing = Mapper(transcoder=ledger.mapper.transcoder, compressor=ZlibCompressor())
+    assert DirectEncoding.of(compressing) is None
+    event = parse_event(make_event("MemberRegistered", member_id="M-Z"))
+    digest, data = content_and_data(event)
+    state = batch_state(ledger.recorder, ledger.mapper, ["M-Z"], [event.event_id])
+    rows = stored_rows(compressing, [event], [digest], state, now=NOW, data=[data])
+    plain = stored_rows(ledger.mapper, [event], [digest], state, now=NOW, data=[data])
+    assert [without_timestamp(compressing.to_domain_event(r)) for r in rows] == [
+        without_timestamp(ledger.mapper.to_domain_event(r)) for r in plain
+    ]
