@@ -22,7 +22,7 @@ import hashlib
 import json
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from uuid import UUID, uuid4
@@ -31,7 +31,7 @@ from eventsourcing.persistence import InterfaceError, JSONTranscoder, Mapper, Op
 from eventsourcing.utils import get_topic, retry
 
 from domain.contract import CONTRACT_VERSION, AnyEvent, event_data_json
-from domain.member_stream import EVENT_RECEIPT_NAMESPACE, EventReceipt, MemberStream, member_stream_id
+from domain.member_stream import EVENT_RECEIPT_NAMESPACE, MEMBER_STREAM_NAMESPACE, EventReceipt, MemberStream
 
 #: Most ids one state query asks about (SQLite's bound-parameter limit is far above it).
 IDS_PER_QUERY_MAX = 500
@@ -61,6 +61,8 @@ def uuid5_in(namespace: UUID) -> Callable[[str], UUID]:
 
 #: :func:`~domain.member_stream.event_receipt_id` of an event_id's canonical text.
 receipt_id = uuid5_in(EVENT_RECEIPT_NAMESPACE)
+#: :func:`~domain.member_stream.member_stream_id` of a member_id.
+stream_id_of = uuid5_in(MEMBER_STREAM_NAMESPACE)
 
 
 @dataclass(frozen=True)
@@ -79,13 +81,15 @@ class BatchState:
     receipts: dict[UUID, Receipt]
     #: event_id → its receipt's id (uuid5, computed once a batch).
     receipt_ids: dict[UUID, UUID]
+    #: member_id → its stream's id (uuid5, computed once a batch).
+    stream_ids: dict[str, UUID] = field(default_factory=dict)
 
 
 def batch_state(
     recorder: Any, mapper: Mapper[UUID], member_ids: Sequence[str], event_ids: Sequence[UUID]
 ) -> BatchState:
     """Current versions of the members' streams and the receipts of the event_ids, in one query a few hundred."""
-    streams = {member_stream_id(member_id): member_id for member_id in member_ids}
+    streams = {stream_id_of(member_id): member_id for member_id in member_ids}
     receipt_ids = {receipt_id(str(event_id)): event_id for event_id in event_ids}
     versions = dict.fromkeys(member_ids, 0)
     receipts: dict[UUID, Receipt] = {}
@@ -101,7 +105,12 @@ def batch_state(
             issued = mapper.to_domain_event(StoredEvent(originator_id, version, topic, state))
             assert isinstance(issued, EventReceipt.Issued)
             receipts[issued.event_id] = Receipt(issued.member_id, issued.content_sha256)
-    return BatchState(versions, receipts, {event_id: receipt_id for receipt_id, event_id in receipt_ids.items()})
+    return BatchState(
+        versions,
+        receipts,
+        {event_id: receipt for receipt, event_id in receipt_ids.items()},
+        {member_id: stream for stream, member_id in streams.items()},
+    )
 
 
 def stored_rows(
@@ -135,10 +144,10 @@ def stored_rows(
 def _stream_positions(events: Sequence[AnyEvent], state: BatchState) -> Iterator[tuple[AnyEvent, UUID, int, bool]]:
     """Each event with its member's stream id, its version there, and whether the stream opens before it."""
     next_version = dict(state.versions)
-    stream_ids: dict[str, UUID] = {}
+    stream_ids = dict(state.stream_ids)
     for event in events:
         member_id = event.member_id
-        stream_id = stream_ids.get(member_id) or stream_ids.setdefault(member_id, member_stream_id(member_id))
+        stream_id = stream_ids.get(member_id) or stream_ids.setdefault(member_id, stream_id_of(member_id))
         version = next_version.get(member_id, 0)
         opens = version == 0
         version += 2 if opens else 1

@@ -26,7 +26,15 @@ from domain.member_stream import (
     event_receipt_id,
     member_stream_id,
 )
-from projections.batch_append import DirectEncoding, _mapper_rows, batch_state, receipt_id, stored_rows, uuid5_in
+from projections.batch_append import (
+    DirectEncoding,
+    _mapper_rows,
+    batch_state,
+    receipt_id,
+    stored_rows,
+    stream_id_of,
+    uuid5_in,
+)
 from projections.pg_recorder import binary_copy
 from projections.store import LedgerApplication
 from tests.support.events import make_event
@@ -195,6 +203,7 @@ def test_receipt_ids_are_the_domain_s_uuid5(event_id: UUID) -> None:
 @given(st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=80))  # UTF-8 has no surrogates
 def test_uuid5_in_a_namespace_is_the_standard_library_s(name: str) -> None:
     assert uuid5_in(MEMBER_STREAM_NAMESPACE)(name) == uuid5(MEMBER_STREAM_NAMESPACE, name) == member_stream_id(name)
+    assert stream_id_of(name) == member_stream_id(name)
 
 
 def test_a_mapper_that_compresses_keeps_the_mapper_s_path(ledger: LedgerApplication) -> None:
