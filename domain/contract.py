@@ -13,6 +13,7 @@ stored event (``domain.member_stream``), never a silent rename.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -370,11 +371,23 @@ class _Contract(BaseModel):
 
     @model_validator(mode="after")
     def _printable_text(self) -> _Contract:
+        # Every value is looked at once; only a model holding a control character is walked field by field
+        # (to name the field). ``__dict__`` holds exactly the fields: the models are closed.
+        search = FORBIDDEN_CHARACTERS.search
+        for value in self.__dict__.values():
+            if isinstance(value, str):
+                if search(value) is None:
+                    continue
+            elif not isinstance(value, (list, tuple)) or _text_problem(value) is None:
+                continue
+            break
+        else:
+            return self
         for name in type(self).model_fields:
             problem = _text_problem(getattr(self, name))
             if problem is not None:
                 raise PydanticCustomError("control_character", "{problem}", {"field": name, "problem": problem})
-        return self
+        return self  # pragma: no cover - the walk above found the value that brought it here
 
 
 # --------------------------------------------------------------------------- data per type
@@ -979,6 +992,7 @@ EVENT_TYPES: tuple[str, ...] = (
 EventBatch = Annotated[list[ContractEvent], Field(min_length=1, max_length=BATCH_EVENTS_MAX)]
 
 _EVENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(ContractEvent)
+_BATCH_ADAPTER: TypeAdapter[Any] = TypeAdapter(list[ContractEvent])
 
 
 # --------------------------------------------------------------------------- parsing
@@ -998,6 +1012,12 @@ def parse_batch(raw_items: object) -> list[_Envelope]:
         raise InvalidBatch("the body must be a JSON array of events")
     if not 1 <= len(raw_items) <= BATCH_EVENTS_MAX:
         raise InvalidBatch(f"a batch holds 1 to {BATCH_EVENTS_MAX} events (got {len(raw_items)})")
+    try:
+        # The whole batch in one call into pydantic-core; only a batch with a problem is validated again event
+        # by event, so each problem is reported exactly as for one event (field, index, event_id).
+        return _BATCH_ADAPTER.validate_python(raw_items)  # type: ignore[no-any-return]
+    except ValidationError:
+        pass
     events: list[_Envelope] = []
     problems: list[FieldProblem] = []
     for index, raw in enumerate(raw_items):
@@ -1100,8 +1120,8 @@ def future_problems(events: Sequence[_Envelope], *, today: date, index_offset: i
                 "occurred_on",
                 f"{event.occurred_on} is after today ({today} in China): only what has happened is stored",
             )
-        data = getattr(event, "data", None)
-        for name in ("birth_date", "maternity_insured_from", "applied_on"):
+        data: Any = getattr(event, "data", None)
+        for name in _past_date_fields(data.__class__):
             value = getattr(data, name, None)
             if isinstance(value, date) and value > today:
                 problem(index, event, f"data.{name}", f"{value} is after today ({today} in China)")
@@ -1114,6 +1134,17 @@ def future_problems(events: Sequence[_Envelope], *, today: date, index_offset: i
                 f"pays ahead at most into the next calendar year",
             )
     return problems
+
+
+#: Data fields holding a day that has happened by the time the event is stored.
+_PAST_DATE_FIELDS = ("birth_date", "maternity_insured_from", "applied_on")
+
+
+@functools.cache
+def _past_date_fields(data_type: type) -> tuple[str, ...]:
+    """Which of :data:`_PAST_DATE_FIELDS` a data model has (asking a model for a field it lacks is slow)."""
+    fields = getattr(data_type, "model_fields", {})
+    return tuple(name for name in _PAST_DATE_FIELDS if name in fields)
 
 
 def refuse_future(events: Sequence[_Envelope], *, today: date, index_offset: int = 0) -> None:
@@ -1130,11 +1161,24 @@ def refuse_future(events: Sequence[_Envelope], *, today: date, index_offset: int
 OPTIONAL_FIELDS_ADDED_LATER: tuple[str, ...] = ("applied_on", "facility_id", "general_consultation_fee", "filed_place")
 
 
+#: The canonical JSON of the content digest: sorted keys, compact, UTF-8 unescaped.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def content_sha256(event: _Envelope) -> str:
     """Digest of what an event says, for idempotency: everything but ``recorded_at``.
 
     Canonical JSON (sort_keys, compact, money as two-decimal yuan), so "400" and "400.00"
     are the same content and a client's retry without ``recorded_at`` is a duplicate.
+    """
+    return content_and_data(event)[0]
+
+
+def content_and_data(event: _Envelope) -> tuple[str, dict[str, Any]]:
+    """:func:`content_sha256` and :func:`event_data_json` of the event from one serialisation of it.
+
+    The digest's body holds the event's data exactly as :func:`event_data_json` gives it (the same
+    serialiser, the same fields added later left out when absent); the store path needs both.
     """
     body = event.model_dump(mode="json", exclude={"recorded_at"})
     data = body.get("data")
@@ -1142,8 +1186,8 @@ def content_sha256(event: _Envelope) -> str:
         for name in OPTIONAL_FIELDS_ADDED_LATER:
             if name in data and data[name] is None:
                 del data[name]  # an event sent before the field existed keeps its digest
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    canonical = _CANONICAL_JSON.encode(body)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest(), data  # type: ignore[return-value]
 
 
 def event_data_json(event: _Envelope) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent, Transcoding
 from eventsourcing.utils import get_topic
 
-from domain.contract import AnyEvent, content_sha256
+from domain.contract import AnyEvent, content_and_data
 from domain.errors import ConcurrencyExhausted, ConflictingEventIds, EventIdConflict, FieldProblem, InvalidEvents
 from domain.member_stream import (
     RETRACTION_TYPE,
@@ -141,7 +141,9 @@ class LedgerApplication(Application[UUID]):
         """
         assert now.tzinfo is not None, "recorded times are aware UTC datetimes"
         outcomes: dict[int, Outcome] = {}
-        digests = [content_sha256(event) for event in events]
+        # Each event serialised once: its content digest and its stored data come from the same dump.
+        contents = [content_and_data(event) for event in events]
+        digests = [digest for digest, _ in contents]
         fresh = self._first_occurrences(events, digests, outcomes)
         member_ids = list(dict.fromkeys(events[index].member_id for index in fresh))
         event_ids = [events[index].event_id for index in fresh]
@@ -195,6 +197,7 @@ class LedgerApplication(Application[UUID]):
                 [digests[i] for i in pending],
                 state,
                 now=now,
+                data=[contents[i][1] for i in pending],
             )
             try:
                 insert_rows(self.recorder, rows)

@@ -55,7 +55,7 @@ def serve(
     """Apply migrations and serve the HTTP API (OpenAPI at /docs, metrics at /metrics)."""
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_app, freeze_startup_heap
     from api.observability import configure_json_logging, uvicorn_log_config
 
     if log_format not in ("json", "text"):
@@ -64,6 +64,7 @@ def serve(
         configure_json_logging()
     settings = Settings()
     application = create_app(settings)
+    freeze_startup_heap()
     where = redacted_url(settings.database_url)
     console.print(f"ledger: serving {where} on http://{host or settings.host}:{port or settings.port}")
     uvicorn.run(
@@ -194,12 +195,13 @@ def import_events(
     The file is read twice — validated, then stored — one batch in memory at a time, so memory
     does not grow with its size.
     """
-    from api.app import open_ledger
+    from api.app import freeze_startup_heap, open_ledger
 
     settings = Settings()
     size = batch_events or settings.import_batch_events
     key = pseudonym_key_or_exit(settings)
     ledger = open_ledger(settings)
+    freeze_startup_heap(collect_first=False)  # the command exits when the file is stored
     try:
         contract, future, regions = _validate_file(file, size, key, ledger)
     except BaseException:
