@@ -1158,7 +1158,13 @@ def refuse_future(events: Sequence[_Envelope], *, today: date, index_offset: int
 
 
 #: Optional data fields added to v1 after events were stored: left out of the digest when absent.
-OPTIONAL_FIELDS_ADDED_LATER: tuple[str, ...] = ("applied_on", "facility_id", "general_consultation_fee", "filed_place")
+OPTIONAL_FIELDS_ADDED_LATER: tuple[str, ...] = (
+    "applied_on",
+    "facility_id",
+    "general_consultation_fee",
+    "filed_place",
+    "name",
+)
 
 
 #: The canonical JSON of the content digest: sorted keys, compact, UTF-8 unescaped.

@@ -130,17 +130,24 @@ def fixture_rows(entry: dict[str, Any]) -> list[StoredEvent]:
 
 
 def test_digests_and_stored_bytes_are_those_the_code_before_wrote(ledger: LedgerApplication) -> None:
-    assert len(STORED["events"]) == len(VARIANTS) * len(list(FIXTURES.glob("*.json")))
+    # The stored file holds every fixture that existed when the direct encoding replaced the mapper's path;
+    # fixtures added since (new optional fields) have no rows of the code before and are held to the mapper.
+    fixtures = {path.name for path in FIXTURES.glob("*.json")}
+    stored_names = {entry["fixture"].partition(".json")[0] + ".json" for entry in STORED["events"]}
+    assert stored_names <= fixtures and len(STORED["events"]) == len(VARIANTS) * len(stored_names)
     stamp, now = datetime.fromisoformat(STORED["timestamp"]), datetime.fromisoformat(STORED["now"])
     assert DirectEncoding.of(ledger.mapper) is not None  # the direct encoding is the one in use
-    for entry in STORED["events"]:
+    added = [{"fixture": name + variant} for name in sorted(fixtures - stored_names) for variant in VARIANTS]
+    for entry in [*STORED["events"], *added]:
         event = stored_fixture_event(entry["fixture"])
         digest, data = content_and_data(event)
-        assert digest == content_sha256(event) == entry["content_sha256"], entry["fixture"]
+        assert digest == content_sha256(event), entry["fixture"]
+        assert entry.get("content_sha256", digest) == digest, entry["fixture"]
         assert data == event_data_json(event)
         state = batch_state(ledger.recorder, ledger.mapper, [event.member_id], [event.event_id])
         rows = stored_rows(ledger.mapper, [event], [digest], state, now=now, timestamp=stamp, data=[data])
-        assert rows == fixture_rows(entry), entry["fixture"]  # byte for byte, every column
+        if "rows" in entry:
+            assert rows == fixture_rows(entry), entry["fixture"]  # byte for byte, every column
         through_mapper = _mapper_rows(ledger.mapper, [event], [digest], [data], state, now=now, timestamp=stamp)
         assert through_mapper == rows, entry["fixture"]
 
