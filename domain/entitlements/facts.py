@@ -54,7 +54,7 @@ DATA_MODELS: dict[str, Any] = {
     "MemberTransferred": MemberTransferredData,
 }
 
-#: Employee-account events (issue 8): kept in effective order for the account, years and maternity folds.
+#: Employee-account events: kept in effective order for the account, years and maternity folds.
 EMPLOYEE_ACCOUNT_MODELS: dict[str, Any] = {
     "ContributionBaseDeclared": ContributionBaseDeclaredData,
     "PersonalAccountSpent": PersonalAccountSpentData,
@@ -104,7 +104,7 @@ class Claim:
 
 @dataclass(frozen=True)
 class AccountEvent:
-    """An employee-account event (issue 8) with its typed data, in effective order."""
+    """An employee-account event with its typed data, in effective order."""
 
     event_id: str
     type: str

@@ -87,7 +87,7 @@ class MemberLedger:
     #: (programme balance key, year) → its cap as the latest claim of the year settled it.
     programme_caps_fen: dict[tuple[str, int], int] = field(default_factory=dict)
     major_illness_caps: dict[tuple[int, str], MajorIllnessCap] = field(default_factory=dict)
-    #: Employee entitlements beyond caps (issue 8): None for members without employee history.
+    #: Employee entitlements beyond caps: None for members without employee history.
     contribution_years: ContributionYears | None = None
     personal_account: PersonalAccount | None = None
     maternity: Maternity | None = None

@@ -1,8 +1,8 @@
 """The status document v1: a member's entitlements on a date, every figure explained.
 
-Field names are a contract (issue 4): member_id, as_of, known_at, edition, region, scheme,
+Field names are a contract: member_id, as_of, known_at, edition, region, scheme,
 covered, benefits_active, benefits_start, waiting, continuity, major_illness, caps,
-personal_account, contribution_years, maternity (issue 8; null without employee history),
+personal_account, contribution_years, maternity (null without employee history),
 corrections (null unless events were retracted as known at ``known_at``), transfers (null unless the member
 moved between regions), explanations. Amounts are
 two-decimal yuan strings, dates ISO.
@@ -177,7 +177,7 @@ def _contributions(document: dict[str, Any], ledger: MemberLedger, explanations:
 def _employee_accounts(
     document: dict[str, Any], ledger: MemberLedger, edition: Edition | None, explanations: Explanations
 ) -> None:
-    """Personal account, contribution years and maternity (issue 8); each null without employee history."""
+    """Personal account, contribution years and maternity; each null without employee history."""
     facts = ledger.facts
     years = ledger.contribution_years
     if years is not None:

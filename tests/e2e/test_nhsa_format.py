@@ -1,4 +1,4 @@
-"""``?format=nhsa``: settlements and status in the national platform's vocabulary, over HTTP (issue 10)."""
+"""``?format=nhsa``: settlements and status in the national platform's vocabulary, over HTTP."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 7, faults: real servers are killed and restarted, and the ledger loses nothing and doubles nothing.
+"""Faults: real servers are killed and restarted, and the ledger loses nothing and doubles nothing.
 
 * ``kill -9`` of the API server in the middle of a 10,000-event batch: all or nothing, and the
   client's retry with the same event_ids stores each event exactly once;

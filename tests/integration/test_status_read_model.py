@@ -1,6 +1,6 @@
 """Status served from the member history read model equals status folded from the stream.
 
-Invariant (issue 6): a status query reads the read model when it is current and folds the stream
+Invariant: a status query reads the read model when it is current and folds the stream
 otherwise; both give identical documents, for any member, effective date, recorded-time horizon
 and what-if edition. Populations come from ``ledger synth``'s generator; every test runs on
 SQLite and on PostgreSQL.

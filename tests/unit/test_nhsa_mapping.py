@@ -1,4 +1,4 @@
-"""The NHSA code table and the mapping of our documents to the national platform's vocabulary (issue 10)."""
+"""The NHSA code table and the mapping of our documents to the national platform's vocabulary."""
 
 from __future__ import annotations
 
