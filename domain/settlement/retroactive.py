@@ -15,7 +15,21 @@ its yearly limit) — on the compliant self-pay the other layers left. Of the ca
 most favourable decides (待遇就高: the standard that owes the most on those claims); what a claim already
 received as assistance counts against it, so nothing is paid twice (不重复享受). The decision names the
 claims it tops up; it is part of the fold, so a replay recomputes it, and later claims of the year see
-the deductible, limits and monitoring-line count it leaves. Rules are data:
+the deductible, limits and monitoring-line count it leaves.
+
+One decision per certification, whenever its claims arrive: the top-up covers the year's compliant self-pay
+of care before the node, so a claim for such care submitted after the fold has passed the node (after claims
+for care after it) is not left out: the fold retakes the decision, under the same id, over every claim of care
+before the node, which the standard takes in admission order — what the late claim receives is what it would
+have received had it arrived before. The decision's effect on the year's balances is kept as differences
+claim by claim, so a retaken decision replaces the earlier one exactly.
+
+The major-illness layer (大病保险) is not recomputed: its low-income tilt (002 ch.3 二十四问: a lower threshold,
+higher ratios; 二十六问: no cap) is an insurance benefit settled at discharge (二十五问 一站式即时报销) for a
+member certified on the admission day; 以认定时间为节点 … 追溯救助 is a rule of medical assistance (医疗救助)
+alone. The self-pay the decision assists is the one the major-illness layer left, and the explanation says so.
+
+Rules are data:
 ``assistance.on_application.retroactive`` switches it on for a rule set (Bazhong); the standards are
 ``assistance.regular.*`` and ``assistance.tilt.*``.
 """
@@ -97,6 +111,26 @@ class RetroactiveAssistance:
 
 
 @dataclass(frozen=True)
+class _Assisted:
+    """A claim's medical assistance as the year's balances count it: routine (常规救助) and tilt (倾斜救助) paid,
+    the routine deductible it bore, and the self-pay after routine assistance it counted towards the monitoring
+    line."""
+
+    routine_fen: int
+    tilt_fen: int
+    deductible_fen: int = 0
+    counted_fen: int = 0
+
+    def counts(self) -> tuple[int, int, int, int]:
+        """The claim's part of each of :data:`_ASSISTED_BALANCES`, in that order."""
+        return (self.routine_fen, self.tilt_fen, self.deductible_fen, self.counted_fen)
+
+
+#: The year's balances a decision restates claim by claim (as :meth:`_Assisted.counts` gives them).
+_ASSISTED_BALANCES = ("assistance.regular", "assistance.tilt", "assistance.regular.deductible", "assistance.tilt.base")
+
+
+@dataclass(frozen=True)
 class _Due:
     """What one claim is owed at a category's standard (routine then tilt), on the self-pay the other layers left."""
 
@@ -107,6 +141,8 @@ class _Due:
     tilt_fen: int
     #: Whether the claim's self-pay counts towards the monitoring line (care in the province).
     tilt_counts: bool
+    #: The part of the year's routine deductible the standard puts on this claim.
+    deductible_fen: int = 0
 
     @property
     def due_fen(self) -> int:
@@ -125,6 +161,19 @@ class _Standard:
     @property
     def total_fen(self) -> int:
         return sum(d.due_fen for d in self.dues)
+
+
+@dataclass
+class _Taken:
+    """A decision with what it changed: the year's balances (differences, in fen) and each claim's assistance."""
+
+    decision: RetroactiveAssistance
+    dues: list[_Due]
+    readings: list[ParameterReading]
+    changes_fen: dict[tuple[str, int], int]
+    #: Each claim of the decision's assistance before it (None: its own layer's) and after it.
+    prior: dict[str, _Assisted | None]
+    after: dict[str, _Assisted]
 
 
 def _value(edition: Edition, name: str, on: date) -> ParameterReading:
@@ -162,7 +211,8 @@ def _apply_standard(edition: Edition, category: str, eligible: list[tuple[Claim,
     assistance (五问 (二): the year's self-pay after routine assistance above the monitoring line, for care in
     the province — not emergencies elsewhere or long-term filings —, ratio, yearly limit), claim by claim.
 
-    The claims are every claim of the year that counted towards the line, so the count starts at nothing.
+    The claims are every claim of the year that counted towards the line, so the count starts at nothing; they
+    are taken in admission order (then claim id), whatever order they were submitted in.
     """
     deductible_used = routine_total = tilt_total = 0
     base = 0
@@ -204,16 +254,43 @@ def _apply_standard(edition: Edition, category: str, eligible: list[tuple[Claim,
                     max(0, _money(_cell(tilt_caps, category)) - tilt_total),
                 )
                 tilt_total += tilt
-        dues.append(_Due(claim, settlement, self_pay, routine, tilt, counts))
+        dues.append(_Due(claim, settlement, self_pay, routine, tilt, counts, owed))
     return _Standard(category, dues, deductible_used, readings)
 
 
-def _own_assistance(settlement: Settlement) -> tuple[int, int]:
-    """What a claim's own assistance layer paid as (routine, tilt), from the balances it drew on."""
+def _own_assistance(settlement: Settlement) -> _Assisted:
+    """What a claim's own assistance layer paid and counted, from the balances it drew on."""
     routine = sum(amount for key, amount in settlement.balances if key == "assistance.regular")
     tilt = sum(amount for key, amount in settlement.balances if key == "assistance.tilt")
     other = settlement.layers_fen.get(LAYER, 0) - routine - tilt
-    return routine + max(0, other), tilt
+    return _Assisted(
+        routine_fen=routine + max(0, other),
+        tilt_fen=tilt,
+        deductible_fen=sum(amount for key, amount in settlement.balances if key == "assistance.regular.deductible"),
+        counted_fen=sum(amount for key, amount in settlement.balances if key == "assistance.tilt.base"),
+    )
+
+
+def _eligible(
+    claims: Iterable[Claim], settlements: Mapping[str, Settlement], node: date
+) -> list[tuple[Claim, Settlement]]:
+    """The settled claims of the node's year admitted before it, in the settings assistance pays on, where the
+    claim's rule set has retroactive assistance — in admission order, then claim id (not the order they came in)."""
+    eligible: list[tuple[Claim, Settlement]] = []
+    for claim in claims:
+        settlement = settlements.get(claim.data.claim_id)
+        if settlement is None or settlement.status != "settled" or settlement.edition is None:
+            continue
+        if settlement.year != node.year or claim.data.admitted_on >= node:
+            continue
+        claim_edition = settlement.edition
+        if not has(claim_edition, SWITCH) or _value(claim_edition, SWITCH, claim.occurred_on).value is not True:
+            continue
+        settings = _value(claim_edition, "assistance.settings", claim.occurred_on).value
+        assert isinstance(settings, tuple)
+        if claim.data.setting.value in settings:
+            eligible.append((claim, settlement))
+    return sorted(eligible, key=lambda pair: (pair[0].data.admitted_on, pair[0].data.claim_id))
 
 
 def decide_retroactive_assistance(
@@ -223,33 +300,19 @@ def decide_retroactive_assistance(
     category: str,
     claims: Iterable[Claim],
     settlements: Mapping[str, Settlement],
-    used_fen: MutableMapping[tuple[str, int], int],
-    assisted_fen: MutableMapping[str, tuple[int, int]],
-) -> RetroactiveAssistance | None:
+    assisted: Mapping[str, _Assisted],
+) -> _Taken | None:
     """The decision for a certification of ``category`` valid from ``node``; None where nothing is due.
 
     The standard is the category's whole standard: routine assistance, then tilt assistance where the rule set
     has it. Of the categories the member holds on the node the most favourable one decides — the one whose
     standard owes the most on these claims (待遇就高), the table's order breaking ties —, once: what a claim
-    already received as assistance counts against it (不重复享受). ``assisted_fen`` is each claim's assistance so
-    far as (routine, tilt) — its own layer plus earlier top-ups; it and ``used_fen`` (the year's balances) are
-    updated with what this decision pays.
+    already received as assistance counts against it (不重复享受). ``assisted`` is each claim's assistance so far
+    where earlier decisions changed it (else its own layer). Nothing is written: the caller applies what the
+    decision changes (:class:`RetroactiveDecisions`).
     """
     year = node.year
-    eligible: list[tuple[Claim, Settlement]] = []
-    for claim in claims:
-        settlement = settlements.get(claim.data.claim_id)
-        if settlement is None or settlement.status != "settled" or settlement.edition is None:
-            continue
-        if settlement.year != year or claim.data.admitted_on >= node:
-            continue
-        claim_edition = settlement.edition
-        if not has(claim_edition, SWITCH) or _value(claim_edition, SWITCH, claim.occurred_on).value is not True:
-            continue
-        settings = _value(claim_edition, "assistance.settings", claim.occurred_on).value
-        assert isinstance(settings, tuple)
-        if claim.data.setting.value in settings:
-            eligible.append((claim, settlement))
+    eligible = _eligible(claims, settlements, node)
     if not eligible:
         return None
     edition = eligible[0][1].edition
@@ -273,72 +336,207 @@ def decide_retroactive_assistance(
         year=year,
         edition=edition,
     )
-    # A topped-up claim is now assisted exactly as the standard says (routine, tilt): the year's routine and tilt
-    # balances move by the difference from what it had (one may fall where the other rises; the sum is the top-up).
-    routine_change = tilt_change = 0
+    priors = {due.claim.data.claim_id: assisted.get(due.claim.data.claim_id) for due in best.dues}
+    before = {
+        due.claim.data.claim_id: priors[due.claim.data.claim_id] or _own_assistance(due.settlement) for due in best.dues
+    }
     for due in best.dues:
-        claim_id = due.claim.data.claim_id
-        prior_routine, prior_tilt = assisted_fen.get(claim_id, _own_assistance(due.settlement))
-        already = prior_routine + prior_tilt
+        already = before[due.claim.data.claim_id].routine_fen + before[due.claim.data.claim_id].tilt_fen
         amount = max(0, due.due_fen - already)
-        if amount == 0:
-            continue
-        routine_change += due.routine_fen - prior_routine
-        tilt_change += due.tilt_fen - prior_tilt
-        assisted_fen[claim_id] = (due.routine_fen, due.tilt_fen)
-        decision.top_ups.append(
-            TopUp(claim_id, due.self_pay_fen, already, due.due_fen, amount, due.routine_fen, due.tilt_fen)
-        )
-        due.settlement.extra_json.setdefault("retroactive_assistance", []).append(
-            {
-                "decision_id": decision.decision_id,
-                "category": category,
-                "certified_on": node.isoformat(),
-                "amount": format_yuan(amount),
-                # What the member is left with once the claim is assisted at the standard (earlier top-ups too).
-                "member_pays_after": format_yuan(
-                    due.settlement.member_pays_fen - (due.due_fen - due.settlement.layers_fen.get(LAYER, 0))
-                ),
-            }
-        )
+        if amount > 0:
+            decision.top_ups.append(
+                TopUp(
+                    due.claim.data.claim_id,
+                    due.self_pay_fen,
+                    already,
+                    due.due_fen,
+                    amount,
+                    due.routine_fen,
+                    due.tilt_fen,
+                )
+            )
     if not decision.top_ups:
         return None
-    for top_up in decision.top_ups:
-        settlements[top_up.claim_id].explanations.add(
-            "retroactive_assistance",
-            f"topped up {format_yuan(top_up.amount_fen)} by the ledger's retroactive-assistance decision "
-            f"{decision.decision_id} (依申请救助): certified {category} from {node}; "
-            f"{format_yuan(top_up.due_fen)} due at the {category} standard (routine {format_yuan(top_up.routine_fen)}"
-            f" + tilt {format_yuan(top_up.tilt_fen)}) on the self-pay {format_yuan(top_up.self_pay_fen)}, "
-            f"less {format_yuan(top_up.already_fen)} already assisted",
-            edition,
-            *best.readings,
-        )
-    for key, paid in (
-        (LAYER, decision.total_fen),
-        ("assistance.regular", routine_change),
-        ("assistance.tilt", tilt_change),
-    ):
-        used_fen[(key, year)] = used_fen.get((key, year), 0) + paid
-    deductible_key = ("assistance.regular.deductible", year)
-    used_fen[deductible_key] = max(used_fen.get(deductible_key, 0), best.deductible_used_fen)
-    if has(edition, "assistance.tilt.ratio"):
-        # The year's self-pay after routine assistance, as the decision leaves it: what later claims count on
-        # towards the monitoring line (every claim that counted before is among this decision's).
-        used_fen[("assistance.tilt.base", year)] = sum(
-            max(0, due.self_pay_fen - assisted_fen.get(due.claim.data.claim_id, _own_assistance(due.settlement))[0])
-            for due in best.dues
-            if due.tilt_counts
-        )
+    after = _assisted_after(edition, best, before, {t.claim_id for t in decision.top_ups})
+    changes: dict[tuple[str, int], int] = {(LAYER, year): decision.total_fen}
+    for position, key in enumerate(_ASSISTED_BALANCES):
+        changes[(key, year)] = sum(after[c].counts()[position] - before[c].counts()[position] for c in after)
+    readings = list(best.readings)
     named = ", ".join(f"{t.claim_id} {format_yuan(t.amount_fen)}" for t in decision.top_ups)
     compared = "; ".join(f"as {s.category} {format_yuan(s.total_fen)} due" for s in standards)
     decision.explanations.add(
         "retroactive_assistance",
-        f"certified {category} from {node} (依申请救助, 以认定时间为节点): the {year} claims admitted before it "
-        f"are assisted at the {category} standard — routine assistance, then tilt assistance above the monitoring "
-        f"line for care in the province — on the self-pay the other layers left ({compared}: 待遇就高), less what "
-        f"they already received (不重复享受): {named}; total {format_yuan(decision.total_fen)}",
+        f"certified {category} from {node} (依申请救助, 以认定时间为节点): the {year} claims of care before it — "
+        f"admitted before it, whenever submitted, in admission order — are assisted at the {category} standard: "
+        f"routine assistance, then tilt assistance above the monitoring line for care in the province, on the "
+        f"self-pay the other layers left ({compared}: 待遇就高), less what they already received (不重复享受): "
+        f"{named}; total {format_yuan(decision.total_fen)}",
         edition,
-        *best.readings,
+        *readings,
     )
-    return decision
+    low_income = _major_illness_note(edition, category, node)
+    if low_income is not None:
+        decision.explanations.add("retroactive_assistance", low_income[0], edition, low_income[1])
+    return _Taken(decision, best.dues, readings, changes, priors, after)
+
+
+def _assisted_after(
+    edition: Edition, best: _Standard, before: Mapping[str, _Assisted], topped: set[str]
+) -> dict[str, _Assisted]:
+    """Each claim's assistance once the decision is taken: a topped-up claim is assisted exactly as the standard
+    says (routine, tilt — one may fall where the other rises; the sum is the top-up); the year's routine deductible
+    is the standard's where it puts more on these claims than they bore; with tilt assistance, each claim counts
+    its self-pay after routine assistance towards the monitoring line (care in the province only)."""
+    deductible_more = best.deductible_used_fen > sum(before[d.claim.data.claim_id].deductible_fen for d in best.dues)
+    tilt = has(edition, "assistance.tilt.ratio")
+    after: dict[str, _Assisted] = {}
+    for due in best.dues:
+        claim_id = due.claim.data.claim_id
+        prior = before[claim_id]
+        topped_up = claim_id in topped
+        routine = due.routine_fen if topped_up else prior.routine_fen
+        tilt_fen = due.tilt_fen if topped_up else prior.tilt_fen
+        after[claim_id] = _Assisted(
+            routine_fen=routine,
+            tilt_fen=tilt_fen,
+            deductible_fen=due.deductible_fen if deductible_more else prior.deductible_fen,
+            counted_fen=(max(0, due.self_pay_fen - routine) if due.tilt_counts else 0) if tilt else prior.counted_fen,
+        )
+    return after
+
+
+def _major_illness_note(edition: Edition, category: str, node: date) -> tuple[str, ParameterReading] | None:
+    """Why the major-illness layer of the claims before the node stays as settled, for a category the layer
+    treats as low-income (None for another category or a rule set without the tilt)."""
+    if not has(edition, "major_illness.low_income_categories"):
+        return None
+    listed = _value(edition, "major_illness.low_income_categories", node)
+    assert isinstance(listed.value, tuple)
+    if category not in listed.value:
+        return None
+    return (
+        f"the major-illness layer of the claims before {node} stays as settled: its low-income tilt for {category} "
+        "(a lower threshold and higher ratios, 002 ch.3 二十四问; no cap, 二十六问) follows the category from its "
+        "certification date, as the layer is settled on discharge (二十五问 一站式即时报销) — "
+        "以认定时间为节点 … 追溯救助 reaches back for medical assistance only (002 ch.6 五问 (三)); "
+        "the top-up assists the self-pay it left",
+        listed,
+    )
+
+
+class RetroactiveDecisions:
+    """The fold's retroactive-assistance decisions (依申请救助), one per certification node, taken as the fold
+    reaches the node and retaken when a claim for care before a node arrives after the fold has passed it.
+
+    ``used_fen`` is the fold's year balances: a decision adds its changes, a retaken one first takes back what
+    its earlier version added, so later claims of the year see the balances the decision leaves. The settlements
+    are annotated once the fold is done (:meth:`finish`), from the decisions as they finally stand.
+    """
+
+    def __init__(
+        self, facts: MemberFacts, settlements: Mapping[str, Settlement], used_fen: MutableMapping[tuple[str, int], int]
+    ) -> None:
+        self.facts = facts
+        self.settlements = settlements
+        self.used_fen = used_fen
+        self.pending = certification_nodes(facts)
+        #: Nodes the fold has reached, in date order.
+        self.passed: list[tuple[date, str]] = []
+        self.taken: dict[tuple[date, str], _Taken] = {}
+        #: Each claim's assistance where a decision changed it.
+        self.assisted: dict[str, _Assisted] = {}
+
+    def decide_up_to(self, day: date, settled_claims: Iterable[Claim]) -> None:
+        """Take the decision of every node on or before ``day`` not reached yet, over the claims settled so far."""
+        claims = list(settled_claims)
+        while self.pending and self.pending[0][0] <= day:
+            node = self.pending.pop(0)
+            self.passed.append(node)
+            self._take(node, claims)
+
+    def settled(self, claim: Claim, settled_claims: Iterable[Claim]) -> None:
+        """A claim just settled: if it is care before a node the fold has passed (it arrived after claims for care
+        after the node), the decisions of its year from that node on are retaken with it, in node order."""
+        settlement = self.settlements.get(claim.data.claim_id)
+        if settlement is None or settlement.status != "settled":
+            return
+        year_nodes = [node for node in self.passed if node[0].year == settlement.year]
+        late = [node for node in year_nodes if claim.data.admitted_on < node[0]]
+        if not late:
+            return
+        retaken = [node for node in year_nodes if node >= late[0]]
+        for node in reversed(retaken):
+            self._take_back(node)
+        claims = list(settled_claims)
+        for node in retaken:
+            self._take(node, claims)
+
+    def finish(self) -> list[RetroactiveAssistance]:
+        """The decisions in node order, each named in the settlements of the claims it tops up."""
+        decisions = []
+        for node in sorted(self.taken):
+            taken = self.taken[node]
+            _annotate(taken, self.settlements)
+            decisions.append(taken.decision)
+        return decisions
+
+    def _take(self, node: tuple[date, str], claims: list[Claim]) -> None:
+        taken = decide_retroactive_assistance(
+            facts=self.facts,
+            node=node[0],
+            category=node[1],
+            claims=claims,
+            settlements=self.settlements,
+            assisted=self.assisted,
+        )
+        if taken is None:
+            return
+        self.assisted.update(taken.after)
+        for key, change in taken.changes_fen.items():
+            self.used_fen[key] = self.used_fen.get(key, 0) + change
+        self.taken[node] = taken
+
+    def _take_back(self, node: tuple[date, str]) -> None:
+        taken = self.taken.pop(node, None)
+        if taken is None:
+            return
+        for key, change in taken.changes_fen.items():
+            self.used_fen[key] = self.used_fen.get(key, 0) - change
+        for claim_id, prior in taken.prior.items():
+            if prior is None:
+                self.assisted.pop(claim_id, None)
+            else:
+                self.assisted[claim_id] = prior
+
+
+def _annotate(taken: _Taken, settlements: Mapping[str, Settlement]) -> None:
+    """Name the decision in each topped-up claim's settlement: the top-up, and what the member is left with."""
+    decision = taken.decision
+    dues = {due.claim.data.claim_id: due for due in taken.dues}
+    note = _major_illness_note(decision.edition, decision.category, decision.certified_on)
+    for top_up in decision.top_ups:
+        settlement = settlements[top_up.claim_id]
+        settlement.extra_json.setdefault("retroactive_assistance", []).append(
+            {
+                "decision_id": decision.decision_id,
+                "category": decision.category,
+                "certified_on": decision.certified_on.isoformat(),
+                "amount": format_yuan(top_up.amount_fen),
+                # What the member is left with once the claim is assisted at the standard (earlier top-ups too).
+                "member_pays_after": format_yuan(
+                    settlement.member_pays_fen - (top_up.due_fen - settlement.layers_fen.get(LAYER, 0))
+                ),
+            }
+        )
+        settlement.explanations.add(
+            "retroactive_assistance",
+            f"topped up {format_yuan(top_up.amount_fen)} by the ledger's retroactive-assistance decision "
+            f"{decision.decision_id} (依申请救助): certified {decision.category} from {decision.certified_on}; "
+            f"{format_yuan(top_up.due_fen)} due at the {decision.category} standard (routine "
+            f"{format_yuan(top_up.routine_fen)} + tilt {format_yuan(top_up.tilt_fen)}) on the self-pay "
+            f"{format_yuan(top_up.self_pay_fen)}, less {format_yuan(top_up.already_fen)} already assisted",
+            decision.edition,
+            *taken.readings,
+        )
+        if note is not None and "major_illness" in dues[top_up.claim_id].settlement.layers_fen:
+            settlement.explanations.add("retroactive_assistance", note[0], decision.edition, note[1])
