@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TypeVar
 
-from domain.entitlements.continuity import MajorIllnessCap, major_illness_cap
+from domain.entitlements.continuity import MajorIllnessCap, major_illness_cap, uncapped_on
 from domain.entitlements.contribution_years import ContributionYears, contribution_years
 from domain.entitlements.contributions import (
     ContributionCheck,
@@ -346,7 +346,12 @@ def _major_illness_cap(
     if period.scheme != "resident" or not has(period.edition, "major_illness.annual_cap"):
         return None, ()
     cap = ledger.major_illness(claim.data.discharged_on.year, period.edition)
-    return (None if cap.uncapped else cap.cap_fen), cap.readings
+    # No cap for a stay whose admission day the member is certified on (002 ch.3 二十六问): the category counts
+    # from its certification date, as the layer's other low-income rules do, whatever the fold's date.
+    listed = uncapped_on(ledger.facts, period.edition, claim.data.admitted_on)
+    if listed is None:
+        return cap.cap_fen, tuple(r for r in cap.readings if r.name != "major_illness.uncapped_categories")
+    return None, cap.readings if listed in cap.readings else (*cap.readings, listed)
 
 
 def _settle(
