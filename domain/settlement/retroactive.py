@@ -22,7 +22,10 @@ of care before the node, so a claim for such care submitted after the fold has p
 for care after it) is not left out: the fold retakes the decision, under the same id, over every claim of care
 before the node, which the standard takes in admission order — what the late claim receives is what it would
 have received had it arrived before. The decision's effect on the year's balances is kept as differences
-claim by claim, so a retaken decision replaces the earlier one exactly.
+claim by claim, so a retaken decision replaces the earlier one exactly. Claims for care after the node settled
+in between keep their layers, and what they drew counts first (the year's deductible is borne once, its limits
+hold); where they share a deductible, limit or monitoring line with the late claim, the year's assistance is the
+same and only its split between the claims differs.
 
 The major-illness layer (大病保险) is not recomputed: its low-income tilt (002 ch.3 二十四问: a lower threshold,
 higher ratios; 二十六问: no cap) is an insurance benefit settled at discharge (二十五问 一站式即时报销) for a
@@ -206,16 +209,20 @@ def certification_nodes(facts: MemberFacts) -> list[tuple[date, str]]:
     )
 
 
-def _apply_standard(edition: Edition, category: str, eligible: list[tuple[Claim, Settlement]]) -> _Standard:
+def _apply_standard(
+    edition: Edition, category: str, eligible: list[tuple[Claim, Settlement]], others: _Assisted
+) -> _Standard:
     """The category's routine assistance (五问 (一): the year's deductible, ratio, yearly limit) and then its tilt
     assistance (五问 (二): the year's self-pay after routine assistance above the monitoring line, for care in
     the province — not emergencies elsewhere or long-term filings —, ratio, yearly limit), claim by claim.
 
-    The claims are every claim of the year that counted towards the line, so the count starts at nothing; they
-    are taken in admission order (then claim id), whatever order they were submitted in.
+    The claims are taken in admission order (then claim id), whatever order they were settled in. ``others`` is
+    what the year's other claims already drew — nothing when the fold reaches the node; the claims of care after
+    it settled before a late claim of care before it made the decision be retaken —, so the year's deductible is
+    borne once and its limits hold.
     """
-    deductible_used = routine_total = tilt_total = 0
-    base = 0
+    deductible_used, routine_total, tilt_total = others.deductible_fen, others.routine_fen, others.tilt_fen
+    base = others.counted_fen
     dues: list[_Due] = []
     readings: list[ParameterReading] = []
     for claim, settlement in eligible:
@@ -255,7 +262,7 @@ def _apply_standard(edition: Edition, category: str, eligible: list[tuple[Claim,
                 )
                 tilt_total += tilt
         dues.append(_Due(claim, settlement, self_pay, routine, tilt, counts, owed))
-    return _Standard(category, dues, deductible_used, readings)
+    return _Standard(category, dues, deductible_used - others.deductible_fen, readings)
 
 
 def _own_assistance(settlement: Settlement) -> _Assisted:
@@ -301,6 +308,7 @@ def decide_retroactive_assistance(
     claims: Iterable[Claim],
     settlements: Mapping[str, Settlement],
     assisted: Mapping[str, _Assisted],
+    used_fen: Mapping[tuple[str, int], int],
 ) -> _Taken | None:
     """The decision for a certification of ``category`` valid from ``node``; None where nothing is due.
 
@@ -308,8 +316,9 @@ def decide_retroactive_assistance(
     has it. Of the categories the member holds on the node the most favourable one decides — the one whose
     standard owes the most on these claims (待遇就高), the table's order breaking ties —, once: what a claim
     already received as assistance counts against it (不重复享受). ``assisted`` is each claim's assistance so far
-    where earlier decisions changed it (else its own layer). Nothing is written: the caller applies what the
-    decision changes (:class:`RetroactiveDecisions`).
+    where earlier decisions changed it (else its own layer); ``used_fen`` the year's balances, of which what the
+    decision's claims did not draw was drawn by others. Nothing is written: the caller applies what the decision
+    changes (:class:`RetroactiveDecisions`).
     """
     year = node.year
     eligible = _eligible(claims, settlements, node)
@@ -323,7 +332,12 @@ def decide_retroactive_assistance(
     held = [row for row in rows if facts.has_category(row, node)]
     if category not in held:
         return None
-    standards = [_apply_standard(edition, row, eligible) for row in held]
+    before = {claim.data.claim_id: assisted.get(claim.data.claim_id) or _own_assistance(s) for claim, s in eligible}
+    drawn = [sum(assisted.counts()[position] for assisted in before.values()) for position in range(4)]
+    others = _Assisted(
+        *(max(0, used_fen.get((key, year), 0) - drawn[position]) for position, key in enumerate(_ASSISTED_BALANCES))
+    )
+    standards = [_apply_standard(edition, row, eligible, others) for row in held]
     # 待遇就高: the most favourable standard held on the node (the most owed; the table's order breaks ties).
     best = max(standards, key=lambda standard: (standard.total_fen, -rows.index(standard.category)))
     if best.category != category:
@@ -337,9 +351,6 @@ def decide_retroactive_assistance(
         edition=edition,
     )
     priors = {due.claim.data.claim_id: assisted.get(due.claim.data.claim_id) for due in best.dues}
-    before = {
-        due.claim.data.claim_id: priors[due.claim.data.claim_id] or _own_assistance(due.settlement) for due in best.dues
-    }
     for due in best.dues:
         already = before[due.claim.data.claim_id].routine_fen + before[due.claim.data.claim_id].tilt_fen
         amount = max(0, due.due_fen - already)
@@ -488,6 +499,7 @@ class RetroactiveDecisions:
             claims=claims,
             settlements=self.settlements,
             assisted=self.assisted,
+            used_fen=self.used_fen,
         )
         if taken is None:
             return
