@@ -378,10 +378,10 @@ def decide_retroactive_assistance(
     decision.explanations.add(
         "retroactive_assistance",
         f"certified {category} from {node} (依申请救助, 以认定时间为节点): the {year} claims of care before it — "
-        f"admitted before it, whenever submitted, in admission order — are assisted at the {category} standard: "
+        f"admitted before it, whenever settled, in admission order — are assisted at the {category} standard: "
         f"routine assistance, then tilt assistance above the monitoring line for care in the province, on the "
         f"self-pay the other layers left ({compared}: 待遇就高), less what they already received (不重复享受): "
-        f"{named}; total {format_yuan(decision.total_fen)}",
+        f"{named}; total {format_yuan(decision.total_fen)}{_drawn_first(others)}",
         edition,
         *readings,
     )
@@ -389,6 +389,17 @@ def decide_retroactive_assistance(
     if low_income is not None:
         decision.explanations.add("retroactive_assistance", low_income[0], edition, low_income[1])
     return _Taken(decision, best.dues, readings, changes, priors, after)
+
+
+def _drawn_first(others: _Assisted) -> str:
+    """What the year's claims of care after the node, settled before a late claim of care before it, drew first."""
+    if others.counts() == (0, 0, 0, 0):
+        return ""
+    return (
+        f" — after what the year's claims of care after it, settled before the last of these, drew first: deductible "
+        f"{format_yuan(others.deductible_fen)}, routine {format_yuan(others.routine_fen)}, tilt "
+        f"{format_yuan(others.tilt_fen)}, {format_yuan(others.counted_fen)} counted towards the monitoring line"
+    )
 
 
 def _assisted_after(

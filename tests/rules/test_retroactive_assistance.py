@@ -175,3 +175,47 @@ def test_a_category_without_the_major_illness_tilt_says_nothing_of_it(rulebook: 
     assert (decision["category"], decision["total"]) == ("illness_poverty", "933.00")
     assert not any("stays as settled" in item["text"] for item in decision["explanations"])
     assert not any("stays as settled" in item["text"] for item in _texts(settlement))
+
+
+def test_a_stay_before_the_node_settled_late_is_named_in_the_one_decision_with_what_came_first(
+    rulebook: Mapping[str, Edition],
+) -> None:
+    """Monitored from 1 June: a stay after the node bears 510 of the 1444.80 deductible before a stay of March,
+    discharged in July, is settled; the one decision (the same id) names the March stay and says what came first."""
+    paid, _, _ = history("bazhong")
+    certified = make_event(
+        "CategoryCertified", label="cert", category="monitored", valid_from="2025-06-01", valid_to=None
+    ) | {"occurred_on": "2025-06-01"}
+    after = make_event(
+        "ClaimSubmitted",
+        label="after",
+        flags=[],
+        claim_id="C-2",
+        admitted_on="2025-06-05",
+        discharged_on="2025-06-15",
+        applied_on="2025-06-15",
+    ) | {"occurred_on": "2025-06-15"}
+    late = make_event(
+        "ClaimSubmitted",
+        label="late",
+        flags=[],
+        admitted_on="2025-03-01",
+        discharged_on="2025-07-20",
+        applied_on="2025-07-20",
+        policy_amount="20000",
+        out_of_scope="0",
+        total_amount="20000",
+    ) | {"occurred_on": "2025-07-20"}
+    status, settlement = ask([paid, certified, after, late], rulebook, "2025-12-31")
+    [decision] = status["retroactive_assistance"]
+    # (2090 − (1444.80 − 510)) × 65 % = 1155.20 × 0.65 = 750.88.
+    assert [(c["claim_id"], c["amount"]) for c in decision["claims"]] == [("C-1", "750.88")]
+    [text] = [item["text"] for item in decision["explanations"] if "drew first" in item["text"]]
+    assert "deductible 510.00, routine 0.00, tilt 0.00, 510.00 counted towards the monitoring line" in text
+    assert settlement["retroactive_assistance"][0]["decision_id"] == decision["decision_id"]
+    # Before the March stay is settled, nothing before the node is known: no decision.
+    scenario = Scenario.model_validate(
+        {"events": [paid, certified, after, late], "queries": [{"member_id": "M-0001", "as_of": "2025-07-19"}]}
+    )
+    [earlier] = run_scenario(scenario, rulebook)
+    assert "retroactive_assistance" not in earlier
