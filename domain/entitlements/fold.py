@@ -41,7 +41,8 @@ from domain.policies import DateOutOfRangeError, Edition, ParameterReading
 from domain.settlement import ClaimContext, Settlement, layers_of, settle_claim
 from domain.settlement.model import LAYER_CAP_PARAMETERS
 from domain.settlement.partial import partial_edition, settle_beyond_rule_book
-from domain.settlement.retroactive import RetroactiveAssistance, RetroactiveDecisions
+from domain.settlement.retroactive import RetroactiveAssistance
+from domain.settlement.retroactive_decisions import RetroactiveDecisions
 from domain.settlement.settle import reject
 
 T = TypeVar("T")

@@ -39,7 +39,7 @@ Rules are data:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -114,7 +114,7 @@ class RetroactiveAssistance:
 
 
 @dataclass(frozen=True)
-class _Assisted:
+class ClaimAssistance:
     """A claim's medical assistance as the year's balances count it: routine (常规救助) and tilt (倾斜救助) paid,
     the routine deductible it bore, and the self-pay after routine assistance it counted towards the monitoring
     line."""
@@ -129,7 +129,7 @@ class _Assisted:
         return (self.routine_fen, self.tilt_fen, self.deductible_fen, self.counted_fen)
 
 
-#: The year's balances a decision restates claim by claim (as :meth:`_Assisted.counts` gives them).
+#: The year's balances a decision restates claim by claim (as :meth:`ClaimAssistance.counts` gives them).
 _ASSISTED_BALANCES = ("assistance.regular", "assistance.tilt", "assistance.regular.deductible", "assistance.tilt.base")
 
 
@@ -167,7 +167,7 @@ class _Standard:
 
 
 @dataclass
-class _Taken:
+class DecisionTaken:
     """A decision with what it changed: the year's balances (differences, in fen) and each claim's assistance."""
 
     decision: RetroactiveAssistance
@@ -175,8 +175,8 @@ class _Taken:
     readings: list[ParameterReading]
     changes_fen: dict[tuple[str, int], int]
     #: Each claim of the decision's assistance before it (None: its own layer's) and after it.
-    prior: dict[str, _Assisted | None]
-    after: dict[str, _Assisted]
+    prior: dict[str, ClaimAssistance | None]
+    after: dict[str, ClaimAssistance]
 
 
 def _value(edition: Edition, name: str, on: date) -> ParameterReading:
@@ -210,7 +210,7 @@ def certification_nodes(facts: MemberFacts) -> list[tuple[date, str]]:
 
 
 def _apply_standard(
-    edition: Edition, category: str, eligible: list[tuple[Claim, Settlement]], others: _Assisted
+    edition: Edition, category: str, eligible: list[tuple[Claim, Settlement]], others: ClaimAssistance
 ) -> _Standard:
     """The category's routine assistance (五问 (一): the year's deductible, ratio, yearly limit) and then its tilt
     assistance (五问 (二): the year's self-pay after routine assistance above the monitoring line, for care in
@@ -265,12 +265,12 @@ def _apply_standard(
     return _Standard(category, dues, deductible_used - others.deductible_fen, readings)
 
 
-def _own_assistance(settlement: Settlement) -> _Assisted:
+def _own_assistance(settlement: Settlement) -> ClaimAssistance:
     """What a claim's own assistance layer paid and counted, from the balances it drew on."""
     routine = sum(amount for key, amount in settlement.balances if key == "assistance.regular")
     tilt = sum(amount for key, amount in settlement.balances if key == "assistance.tilt")
     other = settlement.layers_fen.get(LAYER, 0) - routine - tilt
-    return _Assisted(
+    return ClaimAssistance(
         routine_fen=routine + max(0, other),
         tilt_fen=tilt,
         deductible_fen=sum(amount for key, amount in settlement.balances if key == "assistance.regular.deductible"),
@@ -307,9 +307,9 @@ def decide_retroactive_assistance(
     category: str,
     claims: Iterable[Claim],
     settlements: Mapping[str, Settlement],
-    assisted: Mapping[str, _Assisted],
+    assisted: Mapping[str, ClaimAssistance],
     used_fen: Mapping[tuple[str, int], int],
-) -> _Taken | None:
+) -> DecisionTaken | None:
     """The decision for a certification of ``category`` valid from ``node``; None where nothing is due.
 
     The standard is the category's whole standard: routine assistance, then tilt assistance where the rule set
@@ -333,10 +333,7 @@ def decide_retroactive_assistance(
     if category not in held:
         return None
     before = {claim.data.claim_id: assisted.get(claim.data.claim_id) or _own_assistance(s) for claim, s in eligible}
-    drawn = [sum(assisted.counts()[position] for assisted in before.values()) for position in range(4)]
-    others = _Assisted(
-        *(max(0, used_fen.get((key, year), 0) - drawn[position]) for position, key in enumerate(_ASSISTED_BALANCES))
-    )
+    others = _drawn_by_others(before.values(), used_fen, year)
     standards = [_apply_standard(edition, row, eligible, others) for row in held]
     # 待遇就高: the most favourable standard held on the node (the most owed; the table's order breaks ties).
     best = max(standards, key=lambda standard: (standard.total_fen, -rows.index(standard.category)))
@@ -352,20 +349,19 @@ def decide_retroactive_assistance(
     )
     priors = {due.claim.data.claim_id: assisted.get(due.claim.data.claim_id) for due in best.dues}
     for due in best.dues:
-        already = before[due.claim.data.claim_id].routine_fen + before[due.claim.data.claim_id].tilt_fen
-        amount = max(0, due.due_fen - already)
-        if amount > 0:
-            decision.top_ups.append(
-                TopUp(
-                    due.claim.data.claim_id,
-                    due.self_pay_fen,
-                    already,
-                    due.due_fen,
-                    amount,
-                    due.routine_fen,
-                    due.tilt_fen,
-                )
+        prior = before[due.claim.data.claim_id]
+        already = prior.routine_fen + prior.tilt_fen
+        if due.due_fen > already:
+            top_up = TopUp(
+                due.claim.data.claim_id,
+                due.self_pay_fen,
+                already,
+                due.due_fen,
+                due.due_fen - already,
+                due.routine_fen,
+                due.tilt_fen,
             )
+            decision.top_ups.append(top_up)
     if not decision.top_ups:
         return None
     after = _assisted_after(edition, best, before, {t.claim_id for t in decision.top_ups})
@@ -381,19 +377,35 @@ def decide_retroactive_assistance(
         f"admitted before it, whenever settled, in admission order — are assisted at the {category} standard: "
         f"routine assistance, then tilt assistance above the monitoring line for care in the province, on the "
         f"self-pay the other layers left ({compared}: 待遇就高), less what they already received (不重复享受): "
-        f"{named}; total {format_yuan(decision.total_fen)}{_drawn_first(others)}",
+        f"{named}; total {format_yuan(decision.total_fen)}{_drawn_first(edition, best, eligible, others)}",
         edition,
         *readings,
     )
-    low_income = _major_illness_note(edition, category, node)
+    low_income = major_illness_note(edition, category, node)
     if low_income is not None:
         decision.explanations.add("retroactive_assistance", low_income[0], edition, low_income[1])
-    return _Taken(decision, best.dues, readings, changes, priors, after)
+    return DecisionTaken(decision, best.dues, readings, changes, priors, after)
 
 
-def _drawn_first(others: _Assisted) -> str:
-    """What the year's claims of care after the node, settled before a late claim of care before it, drew first."""
+def _drawn_by_others(
+    before: Iterable[ClaimAssistance], used_fen: Mapping[tuple[str, int], int], year: int
+) -> ClaimAssistance:
+    """What the year's balances hold beyond the decision's own claims: drawn by the claims of care after the node
+    settled before a late claim of care before it (nothing when the fold reaches the node)."""
+    drawn = [sum(claim.counts()[position] for claim in before) for position in range(len(_ASSISTED_BALANCES))]
+    left = [max(0, used_fen.get((key, year), 0) - drawn[i]) for i, key in enumerate(_ASSISTED_BALANCES)]
+    return ClaimAssistance(routine_fen=left[0], tilt_fen=left[1], deductible_fen=left[2], counted_fen=left[3])
+
+
+def _drawn_first(
+    edition: Edition, best: _Standard, eligible: list[tuple[Claim, Settlement]], others: ClaimAssistance
+) -> str:
+    """What the year's claims of care after the node, settled before a late claim of care before it, drew first —
+    said where it changed what the standard owes (else the decision reads as had the claims come in order)."""
     if others.counts() == (0, 0, 0, 0):
+        return ""
+    alone = _apply_standard(edition, best.category, eligible, ClaimAssistance(0, 0))
+    if [(d.routine_fen, d.tilt_fen) for d in alone.dues] == [(d.routine_fen, d.tilt_fen) for d in best.dues]:
         return ""
     return (
         f" — after what the year's claims of care after it, settled before the last of these, drew first: deductible "
@@ -403,22 +415,22 @@ def _drawn_first(others: _Assisted) -> str:
 
 
 def _assisted_after(
-    edition: Edition, best: _Standard, before: Mapping[str, _Assisted], topped: set[str]
-) -> dict[str, _Assisted]:
+    edition: Edition, best: _Standard, before: Mapping[str, ClaimAssistance], topped: set[str]
+) -> dict[str, ClaimAssistance]:
     """Each claim's assistance once the decision is taken: a topped-up claim is assisted exactly as the standard
     says (routine, tilt — one may fall where the other rises; the sum is the top-up); the year's routine deductible
     is the standard's where it puts more on these claims than they bore; with tilt assistance, each claim counts
     its self-pay after routine assistance towards the monitoring line (care in the province only)."""
     deductible_more = best.deductible_used_fen > sum(before[d.claim.data.claim_id].deductible_fen for d in best.dues)
     tilt = has(edition, "assistance.tilt.ratio")
-    after: dict[str, _Assisted] = {}
+    after: dict[str, ClaimAssistance] = {}
     for due in best.dues:
         claim_id = due.claim.data.claim_id
         prior = before[claim_id]
         topped_up = claim_id in topped
         routine = due.routine_fen if topped_up else prior.routine_fen
         tilt_fen = due.tilt_fen if topped_up else prior.tilt_fen
-        after[claim_id] = _Assisted(
+        after[claim_id] = ClaimAssistance(
             routine_fen=routine,
             tilt_fen=tilt_fen,
             deductible_fen=due.deductible_fen if deductible_more else prior.deductible_fen,
@@ -427,7 +439,7 @@ def _assisted_after(
     return after
 
 
-def _major_illness_note(edition: Edition, category: str, node: date) -> tuple[str, ParameterReading] | None:
+def major_illness_note(edition: Edition, category: str, node: date) -> tuple[str, ParameterReading] | None:
     """Why the major-illness layer of the claims before the node stays as settled, for a category the layer
     treats as low-income (None for another category or a rule set without the tilt)."""
     if not has(edition, "major_illness.low_income_categories"):
@@ -444,122 +456,3 @@ def _major_illness_note(edition: Edition, category: str, node: date) -> tuple[st
         "the top-up assists the self-pay it left",
         listed,
     )
-
-
-class RetroactiveDecisions:
-    """The fold's retroactive-assistance decisions (依申请救助), one per certification node, taken as the fold
-    reaches the node and retaken when a claim for care before a node arrives after the fold has passed it.
-
-    ``used_fen`` is the fold's year balances: a decision adds its changes, a retaken one first takes back what
-    its earlier version added, so later claims of the year see the balances the decision leaves. The settlements
-    are annotated once the fold is done (:meth:`finish`), from the decisions as they finally stand.
-    """
-
-    def __init__(
-        self, facts: MemberFacts, settlements: Mapping[str, Settlement], used_fen: MutableMapping[tuple[str, int], int]
-    ) -> None:
-        self.facts = facts
-        self.settlements = settlements
-        self.used_fen = used_fen
-        self.pending = certification_nodes(facts)
-        #: Nodes the fold has reached, in date order.
-        self.passed: list[tuple[date, str]] = []
-        self.taken: dict[tuple[date, str], _Taken] = {}
-        #: Each claim's assistance where a decision changed it.
-        self.assisted: dict[str, _Assisted] = {}
-
-    def decide_up_to(self, day: date, settled_claims: Iterable[Claim]) -> None:
-        """Take the decision of every node on or before ``day`` not reached yet, over the claims settled so far."""
-        claims = list(settled_claims)
-        while self.pending and self.pending[0][0] <= day:
-            node = self.pending.pop(0)
-            self.passed.append(node)
-            self._take(node, claims)
-
-    def settled(self, claim: Claim, settled_claims: Iterable[Claim]) -> None:
-        """A claim just settled: if it is care before a node the fold has passed (it arrived after claims for care
-        after the node), the decisions of its year from that node on are retaken with it, in node order."""
-        settlement = self.settlements.get(claim.data.claim_id)
-        if settlement is None or settlement.status != "settled":
-            return
-        year_nodes = [node for node in self.passed if node[0].year == settlement.year]
-        late = [node for node in year_nodes if claim.data.admitted_on < node[0]]
-        if not late:
-            return
-        retaken = [node for node in year_nodes if node >= late[0]]
-        for node in reversed(retaken):
-            self._take_back(node)
-        claims = list(settled_claims)
-        for node in retaken:
-            self._take(node, claims)
-
-    def finish(self) -> list[RetroactiveAssistance]:
-        """The decisions in node order, each named in the settlements of the claims it tops up."""
-        decisions = []
-        for node in sorted(self.taken):
-            taken = self.taken[node]
-            _annotate(taken, self.settlements)
-            decisions.append(taken.decision)
-        return decisions
-
-    def _take(self, node: tuple[date, str], claims: list[Claim]) -> None:
-        taken = decide_retroactive_assistance(
-            facts=self.facts,
-            node=node[0],
-            category=node[1],
-            claims=claims,
-            settlements=self.settlements,
-            assisted=self.assisted,
-            used_fen=self.used_fen,
-        )
-        if taken is None:
-            return
-        self.assisted.update(taken.after)
-        for key, change in taken.changes_fen.items():
-            self.used_fen[key] = self.used_fen.get(key, 0) + change
-        self.taken[node] = taken
-
-    def _take_back(self, node: tuple[date, str]) -> None:
-        taken = self.taken.pop(node, None)
-        if taken is None:
-            return
-        for key, change in taken.changes_fen.items():
-            self.used_fen[key] = self.used_fen.get(key, 0) - change
-        for claim_id, prior in taken.prior.items():
-            if prior is None:
-                self.assisted.pop(claim_id, None)
-            else:
-                self.assisted[claim_id] = prior
-
-
-def _annotate(taken: _Taken, settlements: Mapping[str, Settlement]) -> None:
-    """Name the decision in each topped-up claim's settlement: the top-up, and what the member is left with."""
-    decision = taken.decision
-    dues = {due.claim.data.claim_id: due for due in taken.dues}
-    note = _major_illness_note(decision.edition, decision.category, decision.certified_on)
-    for top_up in decision.top_ups:
-        settlement = settlements[top_up.claim_id]
-        settlement.extra_json.setdefault("retroactive_assistance", []).append(
-            {
-                "decision_id": decision.decision_id,
-                "category": decision.category,
-                "certified_on": decision.certified_on.isoformat(),
-                "amount": format_yuan(top_up.amount_fen),
-                # What the member is left with once the claim is assisted at the standard (earlier top-ups too).
-                "member_pays_after": format_yuan(
-                    settlement.member_pays_fen - (top_up.due_fen - settlement.layers_fen.get(LAYER, 0))
-                ),
-            }
-        )
-        settlement.explanations.add(
-            "retroactive_assistance",
-            f"topped up {format_yuan(top_up.amount_fen)} by the ledger's retroactive-assistance decision "
-            f"{decision.decision_id} (依申请救助): certified {decision.category} from {decision.certified_on}; "
-            f"{format_yuan(top_up.due_fen)} due at the {decision.category} standard (routine "
-            f"{format_yuan(top_up.routine_fen)} + tilt {format_yuan(top_up.tilt_fen)}) on the self-pay "
-            f"{format_yuan(top_up.self_pay_fen)}, less {format_yuan(top_up.already_fen)} already assisted",
-            decision.edition,
-            *taken.readings,
-        )
-        if note is not None and "major_illness" in dues[top_up.claim_id].settlement.layers_fen:
-            settlement.explanations.add("retroactive_assistance", note[0], decision.edition, note[1])

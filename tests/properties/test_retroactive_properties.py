@@ -44,24 +44,28 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 @st.composite
 def stays_and_certifications(draw: st.DrawFn) -> dict[str, Any]:
-    """Stays (admission, two possible lengths, amounts) and certifications (node, two possible event days)."""
+    """Stays (admission, two possible lengths, amounts) and certifications (node, two possible event days), in the
+    first half of the year, so that a stay begun before a node is often settled after one begun after it."""
     stays = []
     for number in range(draw(st.integers(1, 4))):
-        admitted = date(YEAR, 1, 1) + timedelta(days=draw(st.integers(0, 300)))
+        admitted = date(YEAR, 1, 1) + timedelta(days=draw(st.integers(0, 150)))
         room = (date(YEAR, 12, 31) - admitted).days
         stays.append(
             {
                 "claim_id": f"S{number}",
                 "admitted_on": admitted,
-                # The two worlds: settled soon after admission, or much later (a long stay, a late discharge).
-                "days": (draw(st.integers(0, min(room, 10))), draw(st.integers(0, min(room, 90)))),
+                # The two worlds: settled soon after admission, or any time up to the year's end (a long stay).
+                "days": (
+                    draw(st.integers(0, min(room, 10))),
+                    draw(st.one_of(st.integers(0, min(room, 10)), st.integers(0, room), st.just(room))),
+                ),
                 "policy_fen": draw(st.integers(100_000, 1_500_000)),
                 "out_of_scope_fen": draw(st.integers(0, 50_000)),
             }
         )
     certifications = []
     for category in draw(st.lists(st.sampled_from(CATEGORIES), min_size=1, max_size=2, unique=True)):
-        node = date(YEAR, 1, 2) + timedelta(days=draw(st.integers(0, 330)))
+        node = date(YEAR, 1, 2) + timedelta(days=draw(st.integers(0, 150)))
         room = (date(YEAR, 12, 31) - node).days
         certifications.append(
             {
