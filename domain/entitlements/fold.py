@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TypeVar
 
-from domain.entitlements.continuity import MajorIllnessCap, major_illness_cap
+from domain.entitlements.continuity import MajorIllnessCap, major_illness_cap, uncapped_on
 from domain.entitlements.contribution_years import ContributionYears, contribution_years
 from domain.entitlements.contributions import (
     ContributionCheck,
@@ -41,7 +41,8 @@ from domain.policies import DateOutOfRangeError, Edition, ParameterReading
 from domain.settlement import ClaimContext, Settlement, layers_of, settle_claim
 from domain.settlement.model import LAYER_CAP_PARAMETERS
 from domain.settlement.partial import partial_edition, settle_beyond_rule_book
-from domain.settlement.retroactive import RetroactiveAssistance, certification_nodes, decide_retroactive_assistance
+from domain.settlement.retroactive import RetroactiveAssistance
+from domain.settlement.retroactive_decisions import RetroactiveDecisions
 from domain.settlement.settle import reject
 
 T = TypeVar("T")
@@ -206,7 +207,7 @@ def fold_member(
     ledger.missing_rule_set = notes[0] if notes else None
     settled_claims: list[Claim] = []
     paid_deductibles: list[tuple[Claim, int]] = []
-    retroactive = _RetroactiveAssistance(ledger)
+    retroactive = RetroactiveDecisions(ledger.facts, ledger.settlements, ledger.used_fen)
     for claim in facts.claims:
         claim_id = claim.data.claim_id
         if claim_id in ledger.settlements:
@@ -219,6 +220,8 @@ def fold_member(
         if settlement.status != "settled":
             continue
         settled_claims.append(claim)
+        # Care before a node the fold has already passed: its decision is retaken with this claim in it.
+        retroactive.settled(claim, settled_claims)
         if claim.data.setting.value == "inpatient":
             paid_deductibles.append((claim, settlement.deductible_fen))
         for balance_key, amount in settlement.balances:
@@ -230,6 +233,7 @@ def fold_member(
         if _insurance_fund_fen(settlement) > 0 and _counts_as_fund_use(settlement, claim):
             ledger.fund_use_years.add(settlement.year)
     retroactive.decide_up_to(facts.as_of, settled_claims)
+    ledger.retroactive_assistance = retroactive.finish()
     ledger.personal_account = _unless_no_rule_set(
         lambda: personal_account(ruled, edition_for, ledger.contribution_years, ledger.settlements), notes, edition_for
     )
@@ -261,31 +265,6 @@ def _coverage_periods(
 def _drop_payments(facts: MemberFacts, event_ids: set[str]) -> None:
     if event_ids:
         facts.payments = [p for p in facts.payments if p.event_id not in event_ids]
-
-
-class _RetroactiveAssistance:
-    """Takes the retroactive-assistance decisions (依申请救助) in date order as the fold reaches their node."""
-
-    def __init__(self, ledger: MemberLedger) -> None:
-        self.ledger = ledger
-        self.pending = certification_nodes(ledger.facts)
-        #: Each topped-up claim's assistance so far as (routine, tilt).
-        self.assisted_fen: dict[str, tuple[int, int]] = {}
-
-    def decide_up_to(self, day: date, settled_claims: list[Claim]) -> None:
-        while self.pending and self.pending[0][0] <= day:
-            node, category = self.pending.pop(0)
-            decision = decide_retroactive_assistance(
-                facts=self.ledger.facts,
-                node=node,
-                category=category,
-                claims=settled_claims,
-                settlements=self.ledger.settlements,
-                used_fen=self.ledger.used_fen,
-                assisted_fen=self.assisted_fen,
-            )
-            if decision is not None:
-                self.ledger.retroactive_assistance.append(decision)
 
 
 def _ruled_facts(facts: MemberFacts, edition_for: EditionFinder) -> tuple[MemberFacts, str | None]:
@@ -368,7 +347,12 @@ def _major_illness_cap(
     if period.scheme != "resident" or not has(period.edition, "major_illness.annual_cap"):
         return None, ()
     cap = ledger.major_illness(claim.data.discharged_on.year, period.edition)
-    return (None if cap.uncapped else cap.cap_fen), cap.readings
+    # No cap for a stay whose admission day the member is certified on (002 ch.3 二十六问): the category counts
+    # from its certification date, as the layer's other low-income rules do, whatever the fold's date.
+    listed = uncapped_on(ledger.facts, period.edition, claim.data.admitted_on)
+    if listed is None:
+        return cap.cap_fen, tuple(r for r in cap.readings if r.name != "major_illness.uncapped_categories")
+    return None, cap.readings if listed in cap.readings else (*cap.readings, listed)
 
 
 def _settle(

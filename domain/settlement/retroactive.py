@@ -15,14 +15,31 @@ its yearly limit) — on the compliant self-pay the other layers left. Of the ca
 most favourable decides (待遇就高: the standard that owes the most on those claims); what a claim already
 received as assistance counts against it, so nothing is paid twice (不重复享受). The decision names the
 claims it tops up; it is part of the fold, so a replay recomputes it, and later claims of the year see
-the deductible, limits and monitoring-line count it leaves. Rules are data:
+the deductible, limits and monitoring-line count it leaves.
+
+One decision per certification, whenever its claims arrive: the top-up covers the year's compliant self-pay
+of care before the node, so a claim for such care submitted after the fold has passed the node (after claims
+for care after it) is not left out: the fold retakes the decision, under the same id, over every claim of care
+before the node, which the standard takes in admission order — what the late claim receives is what it would
+have received had it arrived before. The decision's effect on the year's balances is kept as differences
+claim by claim, so a retaken decision replaces the earlier one exactly. Claims for care after the node settled
+in between keep their layers, and what they drew counts first (the year's deductible is borne once, its limits
+hold); where they share a deductible, limit or monitoring line with the late claim, the year's assistance is the
+same and only its split between the claims differs.
+
+The major-illness layer (大病保险) is not recomputed: its low-income tilt (002 ch.3 二十四问: a lower threshold,
+higher ratios; 二十六问: no cap) is an insurance benefit settled at discharge (二十五问 一站式即时报销) for a
+member certified on the admission day; 以认定时间为节点 … 追溯救助 is a rule of medical assistance (医疗救助)
+alone. The self-pay the decision assists is the one the major-illness layer left, and the explanation says so.
+
+Rules are data:
 ``assistance.on_application.retroactive`` switches it on for a rule set (Bazhong); the standards are
 ``assistance.regular.*`` and ``assistance.tilt.*``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -97,6 +114,26 @@ class RetroactiveAssistance:
 
 
 @dataclass(frozen=True)
+class ClaimAssistance:
+    """A claim's medical assistance as the year's balances count it: routine (常规救助) and tilt (倾斜救助) paid,
+    the routine deductible it bore, and the self-pay after routine assistance it counted towards the monitoring
+    line."""
+
+    routine_fen: int
+    tilt_fen: int
+    deductible_fen: int = 0
+    counted_fen: int = 0
+
+    def counts(self) -> tuple[int, int, int, int]:
+        """The claim's part of each of :data:`_ASSISTED_BALANCES`, in that order."""
+        return (self.routine_fen, self.tilt_fen, self.deductible_fen, self.counted_fen)
+
+
+#: The year's balances a decision restates claim by claim (as :meth:`ClaimAssistance.counts` gives them).
+_ASSISTED_BALANCES = ("assistance.regular", "assistance.tilt", "assistance.regular.deductible", "assistance.tilt.base")
+
+
+@dataclass(frozen=True)
 class _Due:
     """What one claim is owed at a category's standard (routine then tilt), on the self-pay the other layers left."""
 
@@ -107,6 +144,8 @@ class _Due:
     tilt_fen: int
     #: Whether the claim's self-pay counts towards the monitoring line (care in the province).
     tilt_counts: bool
+    #: The part of the year's routine deductible the standard puts on this claim.
+    deductible_fen: int = 0
 
     @property
     def due_fen(self) -> int:
@@ -125,6 +164,19 @@ class _Standard:
     @property
     def total_fen(self) -> int:
         return sum(d.due_fen for d in self.dues)
+
+
+@dataclass
+class DecisionTaken:
+    """A decision with what it changed: the year's balances (differences, in fen) and each claim's assistance."""
+
+    decision: RetroactiveAssistance
+    dues: list[_Due]
+    readings: list[ParameterReading]
+    changes_fen: dict[tuple[str, int], int]
+    #: Each claim of the decision's assistance before it (None: its own layer's) and after it.
+    prior: dict[str, ClaimAssistance | None]
+    after: dict[str, ClaimAssistance]
 
 
 def _value(edition: Edition, name: str, on: date) -> ParameterReading:
@@ -157,15 +209,20 @@ def certification_nodes(facts: MemberFacts) -> list[tuple[date, str]]:
     )
 
 
-def _apply_standard(edition: Edition, category: str, eligible: list[tuple[Claim, Settlement]]) -> _Standard:
+def _apply_standard(
+    edition: Edition, category: str, eligible: list[tuple[Claim, Settlement]], others: ClaimAssistance
+) -> _Standard:
     """The category's routine assistance (五问 (一): the year's deductible, ratio, yearly limit) and then its tilt
     assistance (五问 (二): the year's self-pay after routine assistance above the monitoring line, for care in
     the province — not emergencies elsewhere or long-term filings —, ratio, yearly limit), claim by claim.
 
-    The claims are every claim of the year that counted towards the line, so the count starts at nothing.
+    The claims are taken in admission order (then claim id), whatever order they were settled in. ``others`` is
+    what the year's other claims already drew — nothing when the fold reaches the node; the claims of care after
+    it settled before a late claim of care before it made the decision be retaken —, so the year's deductible is
+    borne once and its limits hold.
     """
-    deductible_used = routine_total = tilt_total = 0
-    base = 0
+    deductible_used, routine_total, tilt_total = others.deductible_fen, others.routine_fen, others.tilt_fen
+    base = others.counted_fen
     dues: list[_Due] = []
     readings: list[ParameterReading] = []
     for claim, settlement in eligible:
@@ -204,16 +261,43 @@ def _apply_standard(edition: Edition, category: str, eligible: list[tuple[Claim,
                     max(0, _money(_cell(tilt_caps, category)) - tilt_total),
                 )
                 tilt_total += tilt
-        dues.append(_Due(claim, settlement, self_pay, routine, tilt, counts))
-    return _Standard(category, dues, deductible_used, readings)
+        dues.append(_Due(claim, settlement, self_pay, routine, tilt, counts, owed))
+    return _Standard(category, dues, deductible_used - others.deductible_fen, readings)
 
 
-def _own_assistance(settlement: Settlement) -> tuple[int, int]:
-    """What a claim's own assistance layer paid as (routine, tilt), from the balances it drew on."""
+def _own_assistance(settlement: Settlement) -> ClaimAssistance:
+    """What a claim's own assistance layer paid and counted, from the balances it drew on."""
     routine = sum(amount for key, amount in settlement.balances if key == "assistance.regular")
     tilt = sum(amount for key, amount in settlement.balances if key == "assistance.tilt")
     other = settlement.layers_fen.get(LAYER, 0) - routine - tilt
-    return routine + max(0, other), tilt
+    return ClaimAssistance(
+        routine_fen=routine + max(0, other),
+        tilt_fen=tilt,
+        deductible_fen=sum(amount for key, amount in settlement.balances if key == "assistance.regular.deductible"),
+        counted_fen=sum(amount for key, amount in settlement.balances if key == "assistance.tilt.base"),
+    )
+
+
+def _eligible(
+    claims: Iterable[Claim], settlements: Mapping[str, Settlement], node: date
+) -> list[tuple[Claim, Settlement]]:
+    """The settled claims of the node's year admitted before it, in the settings assistance pays on, where the
+    claim's rule set has retroactive assistance — in admission order, then claim id (not the order they came in)."""
+    eligible: list[tuple[Claim, Settlement]] = []
+    for claim in claims:
+        settlement = settlements.get(claim.data.claim_id)
+        if settlement is None or settlement.status != "settled" or settlement.edition is None:
+            continue
+        if settlement.year != node.year or claim.data.admitted_on >= node:
+            continue
+        claim_edition = settlement.edition
+        if not has(claim_edition, SWITCH) or _value(claim_edition, SWITCH, claim.occurred_on).value is not True:
+            continue
+        settings = _value(claim_edition, "assistance.settings", claim.occurred_on).value
+        assert isinstance(settings, tuple)
+        if claim.data.setting.value in settings:
+            eligible.append((claim, settlement))
+    return sorted(eligible, key=lambda pair: (pair[0].data.admitted_on, pair[0].data.claim_id))
 
 
 def decide_retroactive_assistance(
@@ -223,33 +307,21 @@ def decide_retroactive_assistance(
     category: str,
     claims: Iterable[Claim],
     settlements: Mapping[str, Settlement],
-    used_fen: MutableMapping[tuple[str, int], int],
-    assisted_fen: MutableMapping[str, tuple[int, int]],
-) -> RetroactiveAssistance | None:
+    assisted: Mapping[str, ClaimAssistance],
+    used_fen: Mapping[tuple[str, int], int],
+) -> DecisionTaken | None:
     """The decision for a certification of ``category`` valid from ``node``; None where nothing is due.
 
     The standard is the category's whole standard: routine assistance, then tilt assistance where the rule set
     has it. Of the categories the member holds on the node the most favourable one decides — the one whose
     standard owes the most on these claims (待遇就高), the table's order breaking ties —, once: what a claim
-    already received as assistance counts against it (不重复享受). ``assisted_fen`` is each claim's assistance so
-    far as (routine, tilt) — its own layer plus earlier top-ups; it and ``used_fen`` (the year's balances) are
-    updated with what this decision pays.
+    already received as assistance counts against it (不重复享受). ``assisted`` is each claim's assistance so far
+    where earlier decisions changed it (else its own layer); ``used_fen`` the year's balances, of which what the
+    decision's claims did not draw was drawn by others. Nothing is written: the caller applies what the decision
+    changes (:class:`RetroactiveDecisions`).
     """
     year = node.year
-    eligible: list[tuple[Claim, Settlement]] = []
-    for claim in claims:
-        settlement = settlements.get(claim.data.claim_id)
-        if settlement is None or settlement.status != "settled" or settlement.edition is None:
-            continue
-        if settlement.year != year or claim.data.admitted_on >= node:
-            continue
-        claim_edition = settlement.edition
-        if not has(claim_edition, SWITCH) or _value(claim_edition, SWITCH, claim.occurred_on).value is not True:
-            continue
-        settings = _value(claim_edition, "assistance.settings", claim.occurred_on).value
-        assert isinstance(settings, tuple)
-        if claim.data.setting.value in settings:
-            eligible.append((claim, settlement))
+    eligible = _eligible(claims, settlements, node)
     if not eligible:
         return None
     edition = eligible[0][1].edition
@@ -260,7 +332,9 @@ def decide_retroactive_assistance(
     held = [row for row in rows if facts.has_category(row, node)]
     if category not in held:
         return None
-    standards = [_apply_standard(edition, row, eligible) for row in held]
+    before = {claim.data.claim_id: assisted.get(claim.data.claim_id) or _own_assistance(s) for claim, s in eligible}
+    others = _drawn_by_others(before.values(), used_fen, year)
+    standards = [_apply_standard(edition, row, eligible, others) for row in held]
     # 待遇就高: the most favourable standard held on the node (the most owed; the table's order breaks ties).
     best = max(standards, key=lambda standard: (standard.total_fen, -rows.index(standard.category)))
     if best.category != category:
@@ -273,72 +347,112 @@ def decide_retroactive_assistance(
         year=year,
         edition=edition,
     )
-    # A topped-up claim is now assisted exactly as the standard says (routine, tilt): the year's routine and tilt
-    # balances move by the difference from what it had (one may fall where the other rises; the sum is the top-up).
-    routine_change = tilt_change = 0
+    priors = {due.claim.data.claim_id: assisted.get(due.claim.data.claim_id) for due in best.dues}
     for due in best.dues:
-        claim_id = due.claim.data.claim_id
-        prior_routine, prior_tilt = assisted_fen.get(claim_id, _own_assistance(due.settlement))
-        already = prior_routine + prior_tilt
-        amount = max(0, due.due_fen - already)
-        if amount == 0:
-            continue
-        routine_change += due.routine_fen - prior_routine
-        tilt_change += due.tilt_fen - prior_tilt
-        assisted_fen[claim_id] = (due.routine_fen, due.tilt_fen)
-        decision.top_ups.append(
-            TopUp(claim_id, due.self_pay_fen, already, due.due_fen, amount, due.routine_fen, due.tilt_fen)
-        )
-        due.settlement.extra_json.setdefault("retroactive_assistance", []).append(
-            {
-                "decision_id": decision.decision_id,
-                "category": category,
-                "certified_on": node.isoformat(),
-                "amount": format_yuan(amount),
-                # What the member is left with once the claim is assisted at the standard (earlier top-ups too).
-                "member_pays_after": format_yuan(
-                    due.settlement.member_pays_fen - (due.due_fen - due.settlement.layers_fen.get(LAYER, 0))
-                ),
-            }
-        )
+        prior = before[due.claim.data.claim_id]
+        already = prior.routine_fen + prior.tilt_fen
+        if due.due_fen > already:
+            top_up = TopUp(
+                due.claim.data.claim_id,
+                due.self_pay_fen,
+                already,
+                due.due_fen,
+                due.due_fen - already,
+                due.routine_fen,
+                due.tilt_fen,
+            )
+            decision.top_ups.append(top_up)
     if not decision.top_ups:
         return None
-    for top_up in decision.top_ups:
-        settlements[top_up.claim_id].explanations.add(
-            "retroactive_assistance",
-            f"topped up {format_yuan(top_up.amount_fen)} by the ledger's retroactive-assistance decision "
-            f"{decision.decision_id} (依申请救助): certified {category} from {node}; "
-            f"{format_yuan(top_up.due_fen)} due at the {category} standard (routine {format_yuan(top_up.routine_fen)}"
-            f" + tilt {format_yuan(top_up.tilt_fen)}) on the self-pay {format_yuan(top_up.self_pay_fen)}, "
-            f"less {format_yuan(top_up.already_fen)} already assisted",
-            edition,
-            *best.readings,
-        )
-    for key, paid in (
-        (LAYER, decision.total_fen),
-        ("assistance.regular", routine_change),
-        ("assistance.tilt", tilt_change),
-    ):
-        used_fen[(key, year)] = used_fen.get((key, year), 0) + paid
-    deductible_key = ("assistance.regular.deductible", year)
-    used_fen[deductible_key] = max(used_fen.get(deductible_key, 0), best.deductible_used_fen)
-    if has(edition, "assistance.tilt.ratio"):
-        # The year's self-pay after routine assistance, as the decision leaves it: what later claims count on
-        # towards the monitoring line (every claim that counted before is among this decision's).
-        used_fen[("assistance.tilt.base", year)] = sum(
-            max(0, due.self_pay_fen - assisted_fen.get(due.claim.data.claim_id, _own_assistance(due.settlement))[0])
-            for due in best.dues
-            if due.tilt_counts
-        )
+    after = _assisted_after(edition, best, before, {t.claim_id for t in decision.top_ups})
+    changes: dict[tuple[str, int], int] = {(LAYER, year): decision.total_fen}
+    for position, key in enumerate(_ASSISTED_BALANCES):
+        changes[(key, year)] = sum(after[c].counts()[position] - before[c].counts()[position] for c in after)
+    readings = list(best.readings)
     named = ", ".join(f"{t.claim_id} {format_yuan(t.amount_fen)}" for t in decision.top_ups)
     compared = "; ".join(f"as {s.category} {format_yuan(s.total_fen)} due" for s in standards)
     decision.explanations.add(
         "retroactive_assistance",
-        f"certified {category} from {node} (依申请救助, 以认定时间为节点): the {year} claims admitted before it "
-        f"are assisted at the {category} standard — routine assistance, then tilt assistance above the monitoring "
-        f"line for care in the province — on the self-pay the other layers left ({compared}: 待遇就高), less what "
-        f"they already received (不重复享受): {named}; total {format_yuan(decision.total_fen)}",
+        f"certified {category} from {node} (依申请救助, 以认定时间为节点): the {year} claims of care before it — "
+        f"admitted before it, whenever settled, in admission order — are assisted at the {category} standard: "
+        f"routine assistance, then tilt assistance above the monitoring line for care in the province, on the "
+        f"self-pay the other layers left ({compared}: 待遇就高), less what they already received (不重复享受): "
+        f"{named}; total {format_yuan(decision.total_fen)}{_drawn_first(edition, best, eligible, others)}",
         edition,
-        *best.readings,
+        *readings,
     )
-    return decision
+    low_income = major_illness_note(edition, category, node)
+    if low_income is not None:
+        decision.explanations.add("retroactive_assistance", low_income[0], edition, low_income[1])
+    return DecisionTaken(decision, best.dues, readings, changes, priors, after)
+
+
+def _drawn_by_others(
+    before: Iterable[ClaimAssistance], used_fen: Mapping[tuple[str, int], int], year: int
+) -> ClaimAssistance:
+    """What the year's balances hold beyond the decision's own claims: drawn by the claims of care after the node
+    settled before a late claim of care before it (nothing when the fold reaches the node)."""
+    drawn = [sum(claim.counts()[position] for claim in before) for position in range(len(_ASSISTED_BALANCES))]
+    left = [max(0, used_fen.get((key, year), 0) - drawn[i]) for i, key in enumerate(_ASSISTED_BALANCES)]
+    return ClaimAssistance(routine_fen=left[0], tilt_fen=left[1], deductible_fen=left[2], counted_fen=left[3])
+
+
+def _drawn_first(
+    edition: Edition, best: _Standard, eligible: list[tuple[Claim, Settlement]], others: ClaimAssistance
+) -> str:
+    """What the year's claims of care after the node, settled before a late claim of care before it, drew first —
+    said where it changed what the standard owes (else the decision reads as had the claims come in order)."""
+    if others.counts() == (0, 0, 0, 0):
+        return ""
+    alone = _apply_standard(edition, best.category, eligible, ClaimAssistance(0, 0))
+    if [(d.routine_fen, d.tilt_fen) for d in alone.dues] == [(d.routine_fen, d.tilt_fen) for d in best.dues]:
+        return ""
+    return (
+        f" — after what the year's claims of care after it, settled before the last of these, drew first: deductible "
+        f"{format_yuan(others.deductible_fen)}, routine {format_yuan(others.routine_fen)}, tilt "
+        f"{format_yuan(others.tilt_fen)}, {format_yuan(others.counted_fen)} counted towards the monitoring line"
+    )
+
+
+def _assisted_after(
+    edition: Edition, best: _Standard, before: Mapping[str, ClaimAssistance], topped: set[str]
+) -> dict[str, ClaimAssistance]:
+    """Each claim's assistance once the decision is taken: a topped-up claim is assisted exactly as the standard
+    says (routine, tilt — one may fall where the other rises; the sum is the top-up); the year's routine deductible
+    is the standard's where it puts more on these claims than they bore; with tilt assistance, each claim counts
+    its self-pay after routine assistance towards the monitoring line (care in the province only)."""
+    deductible_more = best.deductible_used_fen > sum(before[d.claim.data.claim_id].deductible_fen for d in best.dues)
+    tilt = has(edition, "assistance.tilt.ratio")
+    after: dict[str, ClaimAssistance] = {}
+    for due in best.dues:
+        claim_id = due.claim.data.claim_id
+        prior = before[claim_id]
+        topped_up = claim_id in topped
+        routine = due.routine_fen if topped_up else prior.routine_fen
+        tilt_fen = due.tilt_fen if topped_up else prior.tilt_fen
+        after[claim_id] = ClaimAssistance(
+            routine_fen=routine,
+            tilt_fen=tilt_fen,
+            deductible_fen=due.deductible_fen if deductible_more else prior.deductible_fen,
+            counted_fen=(max(0, due.self_pay_fen - routine) if due.tilt_counts else 0) if tilt else prior.counted_fen,
+        )
+    return after
+
+
+def major_illness_note(edition: Edition, category: str, node: date) -> tuple[str, ParameterReading] | None:
+    """Why the major-illness layer of the claims before the node stays as settled, for a category the layer
+    treats as low-income (None for another category or a rule set without the tilt)."""
+    if not has(edition, "major_illness.low_income_categories"):
+        return None
+    listed = _value(edition, "major_illness.low_income_categories", node)
+    assert isinstance(listed.value, tuple)
+    if category not in listed.value:
+        return None
+    return (
+        f"the major-illness layer of the claims before {node} stays as settled: its low-income tilt for {category} "
+        "(a lower threshold and higher ratios, 002 ch.3 二十四问; no cap, 二十六问) follows the category from its "
+        "certification date, as the layer is settled on discharge (二十五问 一站式即时报销) — "
+        "以认定时间为节点 … 追溯救助 reaches back for medical assistance only (002 ch.6 五问 (三)); "
+        "the top-up assists the self-pay it left",
+        listed,
+    )

@@ -135,3 +135,87 @@ def test_an_audit_sees_a_decision_taken_on_one_side_only(rulebook: Rulebook) -> 
 def test_the_same_edition_on_both_sides_shows_no_difference(rulebook: Rulebook) -> None:
     events = history("bazhong")
     assert compare_retroactive_assistance(fold_under(events, rulebook, None), fold_under(events, rulebook, None)) == []
+
+
+def _texts(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [item for item in document["explanations"] if item["field"] == "retroactive_assistance"]
+
+
+def test_the_major_illness_layer_before_a_low_income_certification_stays_as_settled(
+    rulebook: Mapping[str, Edition],
+) -> None:
+    """002 ch.3 二十四问 (the low-income threshold and ratios) is settled on discharge for a member certified on the
+    admission day; 以认定时间为节点 … 追溯救助 (002 ch.6 五问 (三)) reaches back for medical assistance only."""
+    _, before = ask(history("bazhong"), rulebook, "2025-05-31")
+    status, after = ask(history("bazhong"), rulebook, "2025-12-31")
+    assert after["layers"]["major_illness"] == before["layers"]["major_illness"]
+    [topped, major_illness] = _texts(after)
+    assert "topped up 357.00" in topped["text"]
+    assert "major-illness layer of the claims before 2025-06-01 stays as settled" in major_illness["text"]
+    assert "002 ch.3 二十四问" in major_illness["text"] and "002 ch.6 五问 (三)" in major_illness["text"]
+    assert [p["name"] for p in major_illness["parameters"]] == ["major_illness.low_income_categories"]
+    assert major_illness["parameters"][0]["reference"]["section"] == "002 ch.3 二十四问"
+    [decision] = status["retroactive_assistance"]
+    assert any("stays as settled" in item["text"] for item in decision["explanations"])
+
+
+def test_a_category_without_the_major_illness_tilt_says_nothing_of_it(rulebook: Mapping[str, Edition]) -> None:
+    events = history("bazhong")
+    events[2] = make_event(
+        "CategoryCertified", label="cert", category="illness_poverty", valid_from="2025-06-01", valid_to=None
+    ) | {"occurred_on": "2025-06-01"}
+    status, settlement = ask(events, rulebook, "2025-12-31")
+    # 因病致贫重病患者: deductible 25 % × 28896 = 7224 > the 510 self-pay: nothing due, no decision.
+    assert "retroactive_assistance" not in status
+    events[1] = make_event("ClaimSubmitted", label="stay", flags=[], policy_amount="90000", total_amount="90300")
+    status, settlement = ask(events, rulebook, "2025-12-31")
+    # Basic (90000 − 100) × 90 % = 80910; self-pay 9090 (below the 14,448 major-illness threshold: 0);
+    # routine (9090 − 7224) × 50 % = 933.00; the 8157 left is below the 8,500 line: no tilt.
+    [decision] = status["retroactive_assistance"]
+    assert (decision["category"], decision["total"]) == ("illness_poverty", "933.00")
+    assert not any("stays as settled" in item["text"] for item in decision["explanations"])
+    assert not any("stays as settled" in item["text"] for item in _texts(settlement))
+
+
+def test_a_stay_before_the_node_settled_late_is_named_in_the_one_decision_with_what_came_first(
+    rulebook: Mapping[str, Edition],
+) -> None:
+    """Monitored from 1 June: a stay after the node bears 510 of the 1444.80 deductible before a stay of March,
+    discharged in July, is settled; the one decision (the same id) names the March stay and says what came first."""
+    paid, _, _ = history("bazhong")
+    certified = make_event(
+        "CategoryCertified", label="cert", category="monitored", valid_from="2025-06-01", valid_to=None
+    ) | {"occurred_on": "2025-06-01"}
+    after = make_event(
+        "ClaimSubmitted",
+        label="after",
+        flags=[],
+        claim_id="C-2",
+        admitted_on="2025-06-05",
+        discharged_on="2025-06-15",
+        applied_on="2025-06-15",
+    ) | {"occurred_on": "2025-06-15"}
+    late = make_event(
+        "ClaimSubmitted",
+        label="late",
+        flags=[],
+        admitted_on="2025-03-01",
+        discharged_on="2025-07-20",
+        applied_on="2025-07-20",
+        policy_amount="20000",
+        out_of_scope="0",
+        total_amount="20000",
+    ) | {"occurred_on": "2025-07-20"}
+    status, settlement = ask([paid, certified, after, late], rulebook, "2025-12-31")
+    [decision] = status["retroactive_assistance"]
+    # (2090 − (1444.80 − 510)) × 65 % = 1155.20 × 0.65 = 750.88.
+    assert [(c["claim_id"], c["amount"]) for c in decision["claims"]] == [("C-1", "750.88")]
+    [text] = [item["text"] for item in decision["explanations"] if "drew first" in item["text"]]
+    assert "deductible 510.00, routine 0.00, tilt 0.00, 510.00 counted towards the monitoring line" in text
+    assert settlement["retroactive_assistance"][0]["decision_id"] == decision["decision_id"]
+    # Before the March stay is settled, nothing before the node is known: no decision.
+    scenario = Scenario.model_validate(
+        {"events": [paid, certified, after, late], "queries": [{"member_id": "M-0001", "as_of": "2025-07-19"}]}
+    )
+    [earlier] = run_scenario(scenario, rulebook)
+    assert "retroactive_assistance" not in earlier
