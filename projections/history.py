@@ -101,15 +101,27 @@ def _stream_version_query(ledger: LedgerApplication, dialect: str, member_id: st
 
 def current_history(engine: Engine, ledger: LedgerApplication, member_id: str) -> list[RecordedEvent] | None:
     """The member's events from the read model when its row is current, else None (fold the stream)."""
+    _version, text = history_at_version(engine, ledger, member_id)
+    return None if text is None else decode_history(text, member_id=member_id)
+
+
+def history_at_version(engine: Engine, ledger: LedgerApplication, member_id: str) -> tuple[int | None, str | None]:
+    """The member stream's version now (None: no stream) and, when the read model's row is current, its events
+    (``events_json`` for :func:`decode_history`; else None), in one query."""
+
+    def of_row(column: Any) -> Any:
+        return select(column).where(MemberHistory.member_id == member_id).scalar_subquery()
+
     with engine.connect() as connection:
         row = connection.execute(
             select(
-                MemberHistory.stream_version,
-                MemberHistory.history_format,
-                MemberHistory.events_json,
                 _stream_version_query(ledger, connection.dialect.name, member_id).label("stream_version_now"),
-            ).where(MemberHistory.member_id == member_id)
-        ).first()
-    if row is None or row.history_format != HISTORY_FORMAT or row.stream_version_now != row.stream_version:
-        return None
-    return decode_history(row.events_json, member_id=member_id)
+                of_row(MemberHistory.stream_version).label("stream_version"),
+                of_row(MemberHistory.history_format).label("history_format"),
+                of_row(MemberHistory.events_json).label("events_json"),
+            )
+        ).one()
+    current = row.stream_version is not None and row.history_format == HISTORY_FORMAT
+    if not current or row.stream_version_now != row.stream_version:
+        return row.stream_version_now, None
+    return row.stream_version_now, row.events_json
