@@ -133,6 +133,7 @@ def served_member_status(
     that every later ``known_at`` would give alike (every event recorded by then, none retracted) is
     kept per member stream version (:class:`StatusCache`): a query of the same member, ``as_of`` and
     editions at the same stream version is then answered without folding, restated at its own ``known_at``.
+    The document is shared with the kept one: callers read it, never change it.
     """
     version, history = history_at_version(read_engine, ledger, member_id)
     source: Source = "read-model" if history is not None else "stream"
