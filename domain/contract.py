@@ -383,8 +383,14 @@ class _Contract(BaseModel):
             break
         else:
             return self
+        values = self.__dict__
         for name in type(self).model_fields:
-            problem = _text_problem(getattr(self, name))
+            value = values[name]
+            if isinstance(value, str) and FORBIDDEN_CHARACTERS.search(value) is None:
+                continue  # the common cases, decided here without a call
+            if not isinstance(value, (str, list, tuple)):
+                continue
+            problem = _text_problem(value)
             if problem is not None:
                 raise PydanticCustomError("control_character", "{problem}", {"field": name, "problem": problem})
         return self  # pragma: no cover - the walk above found the value that brought it here

@@ -61,7 +61,15 @@ class NoRuleSet(LedgerError):
 def edition_finder(editions: Mapping[str, Edition], override: Edition | None = None) -> EditionFinder:
     """Editions by (region, scheme): ``override`` (a what-if edition) replaces the one of its region and scheme."""
 
+    found: dict[tuple[str, str], Edition] = {}  # the fold asks for the same few (region, scheme) again and again
+
     def find(region: str, scheme: str) -> Edition:
+        edition = found.get((region, scheme))
+        if edition is None:
+            edition = found[region, scheme] = _find(region, scheme)
+        return edition
+
+    def _find(region: str, scheme: str) -> Edition:
         if override is not None and override.region == region and override.scheme == scheme:
             return override
         for edition in editions.values():

@@ -10,7 +10,7 @@ two-decimal yuan strings, dates ISO.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,6 +21,7 @@ from domain.entitlements.periods import OPEN_END, CoveragePeriod, has, read
 from domain.entitlements.spells import CoverageSpell
 from domain.entitlements.transfers import moves_json
 from domain.explain import Explanations
+from domain.member_stream import RecordedEvent
 from domain.money import format_yuan
 from domain.policies import Edition
 from domain.settlement.maternity import PRENATAL, pregnancy_cap
@@ -163,6 +164,25 @@ def status_document(ledger: MemberLedger, recorded: Mapping[str, RecordedFigures
         )
     document["explanations"] = explanations.as_json()
     return document
+
+
+def known_at_independent(ledger: MemberLedger, events: Iterable[RecordedEvent]) -> bool:
+    """Whether the member's document for a later ``known_at`` differs only in the ``known_at`` it states.
+
+    True when every one of the member's ``events`` was recorded by ``known_at`` and none is a retraction:
+    a later horizon then sees the same facts, and ``known_at`` appears only where :func:`as_known_at` sets it.
+    """
+    return not ledger.facts.retractions and all(event.recorded_at <= ledger.facts.known_at for event in events)
+
+
+def as_known_at(document: dict[str, Any], known_at: datetime) -> dict[str, Any]:
+    """A document of :func:`status_document` restated at another ``known_at`` that sees the same facts
+    (:func:`known_at_independent`); ``document`` is not changed, the parts that do not change are shared."""
+    stamp = _iso_utc(known_at)
+    restated = {**document, "known_at": stamp}
+    if document.get("personal_account") is not None:
+        restated["personal_account"] = {**document["personal_account"], "known_at": stamp}
+    return restated
 
 
 def _contributions(document: dict[str, Any], ledger: MemberLedger, explanations: Explanations) -> None:

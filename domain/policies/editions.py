@@ -45,6 +45,10 @@ class Edition:
         object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
         object.__setattr__(self, "documents", MappingProxyType(dict(self.documents)))
         object.__setattr__(self, "content_hash", _content_hash(self.to_canonical()))
+        # Readings by (name, date) and (name, date or the first date), remembered as the parameters' own
+        # are (``Parameter.value_on``): one look-up where a fold reads the same figure claim after claim.
+        object.__setattr__(self, "_readings", {})
+        object.__setattr__(self, "_readings_from_first", {})
 
     @property
     def hash_short(self) -> str:
@@ -69,7 +73,22 @@ class Edition:
 
     def reading(self, name: str, on: date) -> ParameterReading:
         """Parameter ``name`` on ``on``: value, reference, notes, carried-forward flag."""
-        return self.parameter(name).value_on(on)
+        readings: dict[tuple[str, date], ParameterReading] = self._readings  # type: ignore[attr-defined]
+        found = readings.get((name, on))
+        if found is None:
+            found = self.parameter(name).value_on(on)
+            _remember(readings, (name, on), found)
+        return found
+
+    def reading_from_first(self, name: str, on: date) -> ParameterReading:
+        """Parameter ``name`` on ``on``, or on its first date where ``on`` is earlier (never out of range)."""
+        readings: dict[tuple[str, date], ParameterReading] = self._readings_from_first  # type: ignore[attr-defined]
+        found = readings.get((name, on))
+        if found is None:
+            parameter = self.parameter(name)
+            found = parameter.value_on(max(on, parameter.first_on))
+            _remember(readings, (name, on), found)
+        return found
 
     def value(self, name: str, on: date) -> Value:
         """Just the value of parameter ``name`` in force on ``on``."""
@@ -123,6 +142,18 @@ class Edition:
             },
             "parameters": {name: _parameter_json(self.parameters[name]) for name in sorted(self.parameters)},
         }
+
+
+#: Readings an edition remembers in each of its two tables before it forgets them all and starts again.
+EDITION_READINGS_KEPT_MAX = 65_536
+
+
+def _remember(
+    readings: dict[tuple[str, date], ParameterReading], key: tuple[str, date], found: ParameterReading
+) -> None:
+    if len(readings) >= EDITION_READINGS_KEPT_MAX:
+        readings.clear()
+    readings[key] = found
 
 
 def _content_hash(canonical: Mapping[str, Any]) -> str:

@@ -44,7 +44,18 @@ LAYER_CAP_PARAMETERS = {
 
 
 def layers_of(edition: Edition) -> tuple[str, ...]:
-    """Every fund layer of the rule set, in settlement order."""
+    """Every fund layer of the rule set, in settlement order (worked out once per edition content)."""
+    layers = _LAYERS_BY_EDITION.get(edition.content_hash)
+    if layers is None:
+        layers = _LAYERS_BY_EDITION[edition.content_hash] = _layers_of(edition)
+    return layers
+
+
+#: Each edition's layers by its content hash (an edition is immutable, and its hash names its content).
+_LAYERS_BY_EDITION: dict[str, tuple[str, ...]] = {}
+
+
+def _layers_of(edition: Edition) -> tuple[str, ...]:
     found = [layer for layer, marker in _LAYER_MARKERS.items() if has(edition, marker)]
     if any(has(edition, marker) for marker in _ASSISTANCE_MARKERS):
         found.append("medical_assistance")
