@@ -293,6 +293,8 @@ def _fold(
     """The member folded under the replay's editions, or None when out of scope."""
     if not events:
         return None
+    if region is not None and region not in _regions_named(events):
+        return None  # never in the region: not folded at all (a region's replay of a shared store)
     try:
         folded = fold_member(events, member_id=member_id, as_of=as_of, known_at=_RECORDED_BY, edition_for=finder)
     except NoRuleSet:
@@ -300,6 +302,20 @@ def _fold(
     if region is not None and folded.facts.region != region:
         return None
     return folded
+
+
+def _regions_named(events: list[Any]) -> set[str]:
+    """Every region a member's events name (a registration's or payment's ``region``, both ends of a move). The
+    fold takes a member's region from these, so a member naming none of a replay's region is out of its scope
+    without being folded."""
+    named: set[str] = set()
+    for event in events:
+        data = event.data
+        for key in ("region", "from_region", "to_region"):
+            value = data.get(key)
+            if value is not None:
+                named.add(str(value))
+    return named
 
 
 def _partition_status(
