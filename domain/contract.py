@@ -608,7 +608,7 @@ class FamilyAidTransferredData(_Data):
     amount: YuanAmount
     purpose: FamilyAidPurpose
     channel: FamilyAidChannel = FamilyAidChannel.ACCOUNT
-    cross_province: bool = False
+    cross_province: bool = Field(default=False, strict=True)
 
     @model_validator(mode="after")
     def _wallet_by_wallet(self) -> FamilyAidTransferredData:
@@ -629,7 +629,7 @@ class ContributionYearsDeemedData(_Data):
     """Years deemed paid (视同缴费年限), in months."""
 
     basis: DeemedBasis
-    months: int = Field(ge=1, le=720)
+    months: int = Field(ge=1, le=720, strict=True)
 
 
 class RetirementReachedData(_Data):
@@ -643,7 +643,7 @@ class ShortfallSettledData(_Data):
     (Shenyang: the prior year's average wage per month; Bazhong: the minimum base of the payment year)."""
 
     region: Region
-    months: int = Field(ge=1, le=720)
+    months: int = Field(ge=1, le=720, strict=True)
     reference_monthly_base: YuanAmount
     amount: YuanAmount
 
@@ -652,8 +652,8 @@ class MaternityOccurredData(_Data):
     """A birth, termination or the father's nursing leave; ``occurred_on`` is the event (or the birth) day."""
 
     kind: MaternityKind
-    babies: int = Field(default=1, ge=1, le=10)
-    in_plan: bool = True
+    babies: int = Field(default=1, ge=1, le=10, strict=True)
+    in_plan: bool = Field(default=True, strict=True)
     insured_as: InsuredAs = InsuredAs.EMPLOYEE
     employer_average_monthly_wage: YuanAmount | None = None
     unemployment_benefit: YuanAmount | None = None

@@ -1,0 +1,119 @@
+"""A hostile client at the wire: bodies that two parsers would read differently, and values the contract
+would otherwise convert into something the client never wrote. Each is refused naming what is wrong,
+and nothing of its batch is stored."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from api.cli.main import app as cli
+from api.settings import Settings
+from tests.conftest import TEST_PSEUDONYM_KEY
+from tests.support.events import make_event
+
+
+def stored_notifications(client: TestClient) -> int:
+    return int(client.get("/healthz").json()["max_notification_id"])
+
+
+def registration(member_id: str, region: str = "bazhong") -> dict[str, Any]:
+    event = make_event("MemberRegistered", member_id=member_id)
+    event["data"]["region"] = region
+    return event
+
+
+def repeat_key(document: dict[str, Any], key: str, first: Any) -> str:
+    """``document`` as JSON with ``key`` written twice: first ``first``, then the document's own value."""
+    text = json.dumps(document)
+    marker = json.dumps(key) + ": "
+    at = text.index(marker)
+    return text[:at] + marker + json.dumps(first) + ", " + text[at:]
+
+
+# ------------------------------------------------------------------------------------------- repeated keys
+
+
+@pytest.mark.parametrize(
+    ("key", "first"),
+    [("member_id", "M-DK-OTHER"), ("region", "shenyang"), ("event_id", "7a3e1d6c-1111-4111-8111-111111111111")],
+)
+def test_an_event_repeating_a_key_is_refused_and_nothing_is_stored(client: TestClient, key: str, first: str) -> None:
+    """Python keeps the last of repeated keys, other readers of the same body (the write audit trail's, a
+    downstream system's) the first: before, the ledger stored the last silently (200)."""
+    before = stored_notifications(client)
+    batch = [registration("M-DK-COMPANION"), registration("M-DK")]
+    body = "[" + json.dumps(batch[0]) + ", " + repeat_key(batch[1], key, first) + "]"
+    answer = client.post("/v1/events", content=body, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 400, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.json()["type"] == "/problems/malformed-json"
+    assert repr(key) in answer.json()["detail"]
+    assert stored_notifications(client) == before
+    for member_id in ("M-DK", "M-DK-OTHER", "M-DK-COMPANION"):
+        assert client.get(f"/v1/members/{member_id}/events").status_code == 404
+
+
+def test_a_claim_repeating_a_key_is_refused(client: TestClient) -> None:
+    client.post("/v1/events", json=[registration("M-DKC")]).raise_for_status()
+    before = stored_notifications(client)
+    claim = make_event("ClaimSubmitted", member_id="M-DKC")
+    body = repeat_key(claim, "total_amount", "9000.00")
+    answer = client.post("/v1/claims", content=body, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 400, answer.text
+    assert "'total_amount'" in answer.json()["detail"]
+    assert stored_notifications(client) == before
+    same_keys_twice_in_two_objects = json.dumps(claim)  # every event has "data"; repeats across objects are fine
+    assert client.post("/v1/claims", content=same_keys_twice_in_two_objects).status_code == 201
+
+
+def test_ledger_import_refuses_a_line_repeating_a_key(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEDGER_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("LEDGER_PSEUDONYM_KEY", TEST_PSEUDONYM_KEY)
+    events = tmp_path / "events.jsonl"
+    events.write_text(
+        json.dumps(registration("M-DKI")) + "\n" + repeat_key(registration("M-DKJ"), "region", "shenyang") + "\n"
+    )
+    ran = CliRunner().invoke(cli, ["import", str(events)])
+    assert ran.exit_code == 1, ran.output
+    assert "line 2" in ran.output and "'region'" in ran.output
+
+
+# ------------------------------------------------------------------------------------------- counts and flags
+
+#: (event type, field, a value of the wrong JSON type that lax parsing used to convert)
+CONVERTED = [
+    ("MaternityOccurred", "babies", "1"),
+    ("MaternityOccurred", "babies", True),
+    ("MaternityOccurred", "babies", 1.0),
+    ("MaternityOccurred", "in_plan", "yes"),
+    ("MaternityOccurred", "in_plan", 1),
+    ("ContributionYearsDeemed", "months", "36"),
+    ("ShortfallSettled", "months", 12.0),
+    ("FamilyAidTransferred", "cross_province", "false"),
+    ("FamilyAidTransferred", "cross_province", 0),
+]
+
+
+@pytest.mark.parametrize(("event_type", "field", "value"), CONVERTED)
+def test_a_count_or_flag_of_another_json_type_is_refused_not_converted(
+    client: TestClient, event_type: str, field: str, value: Any
+) -> None:
+    """Before: ``"babies": true`` was stored as one baby, ``"in_plan": "yes"`` as true (200)."""
+    client.post("/v1/events", json=[registration("M-LAX")]).raise_for_status()
+    before = stored_notifications(client)
+    event = make_event(event_type, member_id="M-LAX", label=f"lax-{field}-{value!r}")
+    event["data"][field] = value
+    answer = client.post("/v1/events", json=[event])
+    assert answer.status_code == 422, answer.text
+    assert [e["field"] for e in answer.json()["errors"]] == [f"data.{field}"]
+    assert stored_notifications(client) == before
+    event["data"][field] = make_event(event_type)["data"][field]
+    assert client.post("/v1/events", json=[event]).status_code == 200  # the same event with a JSON-typed value
