@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
+from api.params import QueryDate
 from api.schemas import HistoryEvent, MemberHistory, RetractionMark
 from domain.entitlements.facts import Retraction, retraction_marks
 
@@ -33,8 +33,10 @@ MemberIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za
 async def member_events(
     request: Request,
     member_id: MemberIdPath,
-    occurred_from: Annotated[date | None, Query(alias="from", description="Earliest occurred_on (inclusive).")] = None,
-    occurred_to: Annotated[date | None, Query(alias="to", description="Latest occurred_on (inclusive).")] = None,
+    occurred_from: Annotated[
+        QueryDate | None, Query(alias="from", description="Earliest occurred_on (inclusive).")
+    ] = None,
+    occurred_to: Annotated[QueryDate | None, Query(alias="to", description="Latest occurred_on (inclusive).")] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=HISTORY_PAGE_EVENTS_MAX)] = 1000,
 ) -> MemberHistory:

@@ -117,3 +117,36 @@ def test_a_count_or_flag_of_another_json_type_is_refused_not_converted(
     assert stored_notifications(client) == before
     event["data"][field] = make_event(event_type)["data"][field]
     assert client.post("/v1/events", json=[event]).status_code == 200  # the same event with a JSON-typed value
+
+
+# ------------------------------------------------------------------------------------------- query dates
+
+#: (path, parameter, a value that is not ISO text): pydantic read numbers as seconds or milliseconds since
+#: 1970 and a midnight datetime as a date, so ``known_at=1`` answered as of 1970 (200) instead of refusing.
+NOT_ISO = [
+    ("/v1/members/M-Q/status", "known_at", "1"),
+    ("/v1/members/M-Q/status", "known_at", "99999999999"),
+    ("/v1/members/M-Q/status", "as_of", "20250101"),
+    ("/v1/members/M-Q/status", "as_of", "2025-06-01T00:00"),
+    ("/v1/members/M-Q/events", "from", "0"),
+    ("/v1/rules/bazhong-resident", "on", "1735689600"),
+    ("/fhir/Coverage", "known_at", "5"),
+]
+
+
+@pytest.mark.parametrize(("path", "name", "value"), NOT_ISO)
+def test_a_query_date_that_is_not_iso_text_is_refused_naming_it(
+    client: TestClient, path: str, name: str, value: str
+) -> None:
+    client.post("/v1/events", json=[registration("M-Q")]).raise_for_status()
+    fixed = {"patient": "M-Q"} if path.startswith("/fhir/") else {}
+    answer = client.get(path, params={**fixed, name: value})
+    assert answer.status_code == 422, answer.text
+    if path.startswith("/fhir/"):
+        assert answer.json()["resourceType"] == "OperationOutcome" and name in answer.text
+    else:
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert [e["field"] for e in answer.json()["errors"]] == [name]
+        assert "must be written" in answer.json()["detail"]
+    iso = {"known_at": "2025-06-01T00:00:00+08:00", "as_of": "2025-06-01", "from": "2025-01-01", "on": "2025-06-01"}
+    assert client.get(path, params={**fixed, name: iso[name]}).status_code == 200
