@@ -150,3 +150,59 @@ def test_a_query_date_that_is_not_iso_text_is_refused_naming_it(
         assert "must be written" in answer.json()["detail"]
     iso = {"known_at": "2025-06-01T00:00:00+08:00", "as_of": "2025-06-01", "from": "2025-01-01", "on": "2025-06-01"}
     assert client.get(path, params={**fixed, name: iso[name]}).status_code == 200
+
+
+# ------------------------------------------------------------------------------------------- control characters in URLs
+
+#: (method, path, query): each used to reach a PostgreSQL query with a NUL and fail there with a 500.
+NUL_IN_URL = [
+    ("GET", "/v1/audit/writes", {"key_id": "\x00"}),
+    ("DELETE", "/v1/keys/a%00b", {}),
+    ("GET", "/v1/replays/a%00b", {}),
+    ("GET", "/v1/members/M-U/claims/C%00", {}),
+    ("GET", "/v1/members/M-U/status", {"edition": "bazhong\x00"}),
+    ("GET", "/console/members", {"q": "M\x00"}),
+    ("GET", "/console/audit/diff", {"job": "\x00"}),
+    ("GET", "/console/audit/diff.csv", {"job": "\x1b[2J"}),
+    ("GET", "/fhir/ExplanationOfBenefit/a%00b", {}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "query"), NUL_IN_URL)
+def test_a_control_character_in_the_url_is_a_400_naming_where(
+    client: TestClient, method: str, path: str, query: dict[str, str]
+) -> None:
+    client.post("/v1/events", json=[registration("M-U")]).raise_for_status()
+    client.cookies.set("ledger_api_key", client.headers["Authorization"].removeprefix("Bearer "))  # the console's
+    answer = client.request(method, path, params=query)
+    assert answer.status_code == 400, answer.text
+    if path.startswith("/fhir/"):
+        assert answer.headers["content-type"].startswith("application/fhir+json")
+        assert answer.json()["resourceType"] == "OperationOutcome" and "control character" in answer.text
+        return
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    problem = answer.json()
+    assert problem["type"] == "/problems/control-character"
+    assert [e["field"] for e in problem["errors"]] == ([*query] or ["path"])
+
+
+def test_a_value_the_database_refuses_is_a_422_problem_not_a_500(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The safety net behind the URL guard: the database's DataError is the request's fault, said without
+    the database's own message."""
+    from sqlalchemy.exc import DataError
+
+    import api.routes.keys as keys_route
+    from api.app import create_app
+
+    def refused(*_: Any, **__: Any) -> Any:
+        raise DataError("SELECT …", {}, ValueError("text fields cannot contain NUL (0x00) bytes"))
+
+    monkeypatch.setattr(keys_route, "write_trail", refused)
+    app = create_app(settings)
+    with TestClient(app, headers={"Authorization": f"Bearer {app.state.bootstrap_admin_key}"}) as admin:
+        answer = admin.get("/v1/audit/writes")
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.json()["type"] == "/problems/unstorable-value" and "NUL" not in answer.text
