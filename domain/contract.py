@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -971,12 +972,54 @@ _EVENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(ContractEvent)
 # --------------------------------------------------------------------------- parsing
 
 
+#: Invisible formatting characters (Unicode category Cf: soft hyphen, zero-width spaces and joiners, bidi
+#: embeddings, overrides and isolates, the byte-order mark, tags): they change how text displays or
+#: compares without showing, so ``C-1`` and ``C-1\u200b`` would be two claims that look like one, and a
+#: right-to-left override makes a reason read backwards. Refused in new events (``parse_event``,
+#: ``parse_batch``); events stored before are folded as they are.
+INVISIBLE_CHARACTERS = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def text_problems(raw: object, *, index: int = 0) -> list[FieldProblem]:
+    """New events' strings free of invisible characters; their free-text ids (``claim_id``) also without
+    surrounding spaces and in Unicode normal form NFKC, so that an id that looks the same is the same."""
+    problems: list[FieldProblem] = []
+    event_id = _raw_event_id(raw)
+
+    def check(value: object, field: str) -> None:
+        if isinstance(value, Mapping):
+            for name, item in value.items():
+                check(item, f"{field}.{name}" if field else str(name))
+        elif isinstance(value, list):
+            for item in value:
+                check(item, field)
+        elif isinstance(value, str):
+            found = INVISIBLE_CHARACTERS.search(value)
+            if found is not None:
+                reason = f"holds the invisible character U+{ord(found.group(0)):04X} at position {found.start()}"
+                problems.append(FieldProblem(index, event_id, field, reason))
+            elif field.endswith("_id") and value != unicodedata.normalize("NFKC", value).strip():
+                reason = f"must be written plainly: no surrounding spaces, no compatibility forms (got {value!r})"
+                problems.append(FieldProblem(index, event_id, field, reason))
+
+    check(raw, "")
+    return problems
+
+
 def parse_event(raw: object, *, index: int = 0) -> _Envelope:
-    """Validate one raw (JSON-decoded) event, raising :class:`InvalidEvents` naming the field."""
+    """Validate one raw (JSON-decoded) new event, raising :class:`InvalidEvents` naming the field."""
     try:
-        return _EVENT_ADAPTER.validate_python(raw)  # type: ignore[no-any-return]
+        event = _EVENT_ADAPTER.validate_python(raw)
     except ValidationError as error:
         raise InvalidEvents(field_problems(error.errors(), raw_items=[raw], index_offset=index)) from None
+    problems = text_problems(raw, index=index)
+    if problems:
+        raise InvalidEvents(problems)
+    return event  # type: ignore[no-any-return]
 
 
 def parse_batch(raw_items: object) -> list[_Envelope]:
@@ -992,6 +1035,8 @@ def parse_batch(raw_items: object) -> list[_Envelope]:
             events.append(_EVENT_ADAPTER.validate_python(raw))
         except ValidationError as error:
             problems.extend(field_problems(error.errors(), raw_items=[raw], index_offset=index))
+        else:
+            problems.extend(text_problems(raw, index=index))
     if problems:
         raise InvalidEvents(problems)
     return events

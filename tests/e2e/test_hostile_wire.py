@@ -206,3 +206,19 @@ def test_a_value_the_database_refuses_is_a_422_problem_not_a_500(
     assert answer.status_code == 422, answer.text
     assert answer.headers["content-type"].startswith("application/problem+json")
     assert answer.json()["type"] == "/problems/unstorable-value" and "NUL" not in answer.text
+
+
+def test_a_claim_resubmitted_under_an_id_that_only_looks_the_same_is_refused(client: TestClient) -> None:
+    """Before: "C-1" and "C-1\u200b" were two claims, each settled and paid by the fund."""
+    client.post("/v1/events", json=[registration("M-Z"), make_event("ContributionPaid", member_id="M-Z")])
+    first = client.post("/v1/claims", json=make_event("ClaimSubmitted", member_id="M-Z", label="z-1"))
+    assert first.status_code == 201, first.text
+    before = stored_notifications(client)
+    for look_alike in ("C-1\u200b", "C-1\u2060", "Ｃ-1", "C-1 "):
+        again = make_event("ClaimSubmitted", member_id="M-Z", label=f"z-{look_alike!r}", claim_id=look_alike)
+        answer = client.post("/v1/claims", json=again)
+        assert answer.status_code == 422, answer.text
+        assert [e["field"] for e in answer.json()["errors"]] == ["data.claim_id"]
+    assert stored_notifications(client) == before
+    claims = [e for e in client.get("/v1/members/M-Z/events").json()["events"] if e["type"] == "ClaimSubmitted"]
+    assert len(claims) == 1
