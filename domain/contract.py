@@ -117,7 +117,14 @@ def _require_utc(value: datetime) -> datetime:
     return moment
 
 
-UtcDatetime = Annotated[datetime, AfterValidator(_require_utc)]
+def _datetime_text(value: object) -> object:
+    """A datetime is ISO text (or already a datetime): a number would be read as seconds since 1970."""
+    if isinstance(value, (int, float)):
+        raise PydanticCustomError("datetime_text", "must be an ISO datetime written as text, e.g. 2025-01-02T03:04:05Z")
+    return value
+
+
+UtcDatetime = Annotated[datetime, BeforeValidator(_datetime_text), AfterValidator(_require_utc)]
 
 MemberId = Annotated[
     str,

@@ -222,3 +222,16 @@ def test_a_claim_resubmitted_under_an_id_that_only_looks_the_same_is_refused(cli
     assert stored_notifications(client) == before
     claims = [e for e in client.get("/v1/members/M-Z/events").json()["events"] if e["type"] == "ClaimSubmitted"]
     assert len(claims) == 1
+
+
+@pytest.mark.parametrize("recorded_at", [1, 1735689600, 1.5, True])
+def test_a_historical_recorded_at_given_as_a_number_is_refused(client: TestClient, recorded_at: Any) -> None:
+    """Before: ``"recorded_at": 1`` was stored as recorded at 1970-01-01T00:00:01Z."""
+    before = stored_notifications(client)
+    event = registration("M-H") | {"recorded_at": recorded_at}
+    answer = client.post("/v1/events", params={"historical_import": "true"}, json=[event])
+    assert answer.status_code == 422, answer.text
+    assert [e["field"] for e in answer.json()["errors"]] == ["recorded_at"]
+    assert stored_notifications(client) == before
+    event["recorded_at"] = "2025-01-01T00:00:00Z"
+    assert client.post("/v1/events", params={"historical_import": "true"}, json=[event]).status_code == 200
