@@ -15,7 +15,7 @@ from sqlalchemy import create_engine
 
 from api import console, problems
 from api.auth import require
-from api.edge import EdgeGuards
+from api.edge import EdgeGuards, UrlControlCharacters
 from api.fhir.common import FHIR_MEDIA_TYPE
 from api.fhir.outcome import FhirErrors
 from api.identity import PseudonymiseIdentityNumbers, pseudonym_key
@@ -124,6 +124,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     )
     app.state.metrics = metrics
     problems.install(app)
+    app.add_middleware(UrlControlCharacters)  # inside FhirErrors: /fhir answers an OperationOutcome
     app.add_middleware(FhirErrors)
     app.add_middleware(PseudonymiseIdentityNumbers, key=key)
     # Outermost: any unmapped failure is problem+json, writes take JSON only, security headers on every answer.
@@ -171,8 +172,9 @@ def _document_access(schema: dict[str, Any]) -> None:
             responses["422"] = {"description": "Invalid request: each problem names its field", **problem}
             if "{" in path or path.startswith(("/v1/", "/fhir/")):  # ids in paths, queries and bodies
                 responses.setdefault("404", {"description": "Not found (member, claim, edition, job …)", **problem})
+            # Any request: a control character in its path or query (api/edge.py); writes: a body that is not JSON.
+            responses.setdefault("400", {"description": "Rejected: malformed request", **problem})
             if method in ("post", "put", "patch", "delete"):
-                responses.setdefault("400", {"description": "Rejected", **problem})
                 responses.setdefault("413", {"description": "Request body too large", **problem})
             if path in OPEN_PATHS or not path.startswith(("/v1/", "/fhir/")):
                 continue

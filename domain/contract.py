@@ -17,6 +17,7 @@ import functools
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -117,7 +118,14 @@ def _require_utc(value: datetime) -> datetime:
     return moment
 
 
-UtcDatetime = Annotated[datetime, AfterValidator(_require_utc)]
+def _datetime_text(value: object) -> object:
+    """A datetime is ISO text (or already a datetime): a number would be read as seconds since 1970."""
+    if isinstance(value, (int, float)):
+        raise PydanticCustomError("datetime_text", "must be an ISO datetime written as text, e.g. 2025-01-02T03:04:05Z")
+    return value
+
+
+UtcDatetime = Annotated[datetime, BeforeValidator(_datetime_text), AfterValidator(_require_utc)]
 
 MemberId = Annotated[
     str,
@@ -640,7 +648,7 @@ class FamilyAidTransferredData(_Data):
     amount: YuanAmount
     purpose: FamilyAidPurpose
     channel: FamilyAidChannel = FamilyAidChannel.ACCOUNT
-    cross_province: bool = False
+    cross_province: bool = Field(default=False, strict=True)
 
     @model_validator(mode="after")
     def _wallet_by_wallet(self) -> FamilyAidTransferredData:
@@ -661,7 +669,7 @@ class ContributionYearsDeemedData(_Data):
     """Years deemed paid (视同缴费年限), in months."""
 
     basis: DeemedBasis
-    months: int = Field(ge=1, le=720)
+    months: int = Field(ge=1, le=720, strict=True)
 
 
 class RetirementReachedData(_Data):
@@ -675,7 +683,7 @@ class ShortfallSettledData(_Data):
     (Shenyang: the prior year's average wage per month; Bazhong: the minimum base of the payment year)."""
 
     region: Region
-    months: int = Field(ge=1, le=720)
+    months: int = Field(ge=1, le=720, strict=True)
     reference_monthly_base: YuanAmount
     amount: YuanAmount
 
@@ -684,8 +692,8 @@ class MaternityOccurredData(_Data):
     """A birth, termination or the father's nursing leave; ``occurred_on`` is the event (or the birth) day."""
 
     kind: MaternityKind
-    babies: int = Field(default=1, ge=1, le=10)
-    in_plan: bool = True
+    babies: int = Field(default=1, ge=1, le=10, strict=True)
+    in_plan: bool = Field(default=True, strict=True)
     insured_as: InsuredAs = InsuredAs.EMPLOYEE
     employer_average_monthly_wage: YuanAmount | None = None
     unemployment_benefit: YuanAmount | None = None
@@ -1004,12 +1012,54 @@ _BATCH_ADAPTER: TypeAdapter[Any] = TypeAdapter(list[ContractEvent])
 # --------------------------------------------------------------------------- parsing
 
 
+#: Invisible formatting characters (Unicode category Cf: soft hyphen, zero-width spaces and joiners, bidi
+#: embeddings, overrides and isolates, the byte-order mark, tags): they change how text displays or
+#: compares without showing, so ``C-1`` and ``C-1\u200b`` would be two claims that look like one, and a
+#: right-to-left override makes a reason read backwards. Refused in new events (``parse_event``,
+#: ``parse_batch``); events stored before are folded as they are.
+INVISIBLE_CHARACTERS = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def text_problems(raw: object, *, index: int = 0) -> list[FieldProblem]:
+    """New events' strings free of invisible characters; their free-text ids (``claim_id``) also without
+    surrounding spaces and in Unicode normal form NFKC, so that an id that looks the same is the same."""
+    problems: list[FieldProblem] = []
+    event_id = _raw_event_id(raw)
+
+    def check(value: object, field: str) -> None:
+        if isinstance(value, Mapping):
+            for name, item in value.items():
+                check(item, f"{field}.{name}" if field else str(name))
+        elif isinstance(value, list):
+            for item in value:
+                check(item, field)
+        elif isinstance(value, str):
+            found = INVISIBLE_CHARACTERS.search(value)
+            if found is not None:
+                reason = f"holds the invisible character U+{ord(found.group(0)):04X} at position {found.start()}"
+                problems.append(FieldProblem(index, event_id, field, reason))
+            elif field.endswith("_id") and value != unicodedata.normalize("NFKC", value).strip():
+                reason = f"must be written plainly: no surrounding spaces, no compatibility forms (got {value!r})"
+                problems.append(FieldProblem(index, event_id, field, reason))
+
+    check(raw, "")
+    return problems
+
+
 def parse_event(raw: object, *, index: int = 0) -> _Envelope:
-    """Validate one raw (JSON-decoded) event, raising :class:`InvalidEvents` naming the field."""
+    """Validate one raw (JSON-decoded) new event, raising :class:`InvalidEvents` naming the field."""
     try:
-        return _EVENT_ADAPTER.validate_python(raw)  # type: ignore[no-any-return]
+        event = _EVENT_ADAPTER.validate_python(raw)
     except ValidationError as error:
         raise InvalidEvents(field_problems(error.errors(), raw_items=[raw], index_offset=index)) from None
+    problems = text_problems(raw, index=index)
+    if problems:
+        raise InvalidEvents(problems)
+    return event  # type: ignore[no-any-return]
 
 
 def parse_batch(raw_items: object) -> list[_Envelope]:
@@ -1031,6 +1081,8 @@ def parse_batch(raw_items: object) -> list[_Envelope]:
             events.append(_EVENT_ADAPTER.validate_python(raw))
         except ValidationError as error:
             problems.extend(field_problems(error.errors(), raw_items=[raw], index_offset=index))
+        else:
+            problems.extend(text_problems(raw, index=index))
     if problems:
         raise InvalidEvents(problems)
     return events

@@ -25,6 +25,7 @@ from api.cli.common import (
 from api.cli.keys import keys_app
 from api.cli.rules import rules_app
 from api.cli.synth import SYNTH_HELP, synth
+from api.routes.events import loads_json
 from api.routes.status import today_in_china
 from api.settings import Settings, redacted_url, sqlalchemy_url
 from domain.contract import future_problems, parse_batch
@@ -119,7 +120,7 @@ def _jsonl_batches(
             if not line.strip():
                 continue
             try:
-                value = json.loads(line)
+                value = loads_json(line)
             except (ValueError, RecursionError) as error:  # not JSON, not UTF-8, or a 4,300+ digit integer
                 reason = (
                     "nests too deeply"

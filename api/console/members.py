@@ -20,6 +20,7 @@ from api.console.labels import Translator, language_of
 from api.console.pages import CONSOLE_PREFIX, ConsolePageRoute, render
 from api.console.timeline import LABEL_WIDTH, WIDTH, build_timeline
 from api.identity import member_key
+from api.params import QueryDate, QueryDateTime
 from api.routes.members import MemberIdPath
 from api.routes.status import today_in_china
 from domain.contract import Region, Scheme
@@ -70,7 +71,7 @@ async def member_list(
     region: Annotated[Region | None, Query()] = None,
     scheme: Annotated[Scheme | None, Query()] = None,
     status: Annotated[Literal["covered", "not_covered"] | None, Query()] = None,
-    as_of: Annotated[date | None, Query()] = None,
+    as_of: Annotated[QueryDate | None, Query()] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Response:
     """Members by id prefix, name prefix, region, scheme and coverage on ``as_of``, fifty a page (the read model)."""
@@ -114,8 +115,8 @@ async def member_page(
     request: Request,
     principal: MemberReader,
     member_id: MemberIdPath,
-    as_of: Annotated[date | None, Query()] = None,
-    known_at: Annotated[datetime | None, Query()] = None,
+    as_of: Annotated[QueryDate | None, Query()] = None,
+    known_at: Annotated[QueryDateTime | None, Query()] = None,
     edition: Annotated[str | None, Query(max_length=80)] = None,
 ) -> Response:
     if known_at is not None and known_at.tzinfo is None:

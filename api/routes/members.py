@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from api.params import QueryDate
 from api.schemas import HistoryEvent, MemberHistory, RetractionMark
 from domain.contract import Region, Scheme
 from domain.entitlements.facts import Retraction, retraction_marks
@@ -62,7 +63,7 @@ async def member_list(
     region: Annotated[Region | None, Query()] = None,
     scheme: Annotated[Scheme | None, Query()] = None,
     status: Annotated[Literal["covered", "not_covered"] | None, Query()] = None,
-    as_of: Annotated[date | None, Query(description="The day coverage is read for (default today, China).")] = None,
+    as_of: Annotated[QueryDate | None, Query(description="The day coverage is read for (default today, China).")] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> MemberList:
     from api.routes.status import today_in_china
@@ -114,8 +115,10 @@ async def member_list(
 async def member_events(
     request: Request,
     member_id: MemberIdPath,
-    occurred_from: Annotated[date | None, Query(alias="from", description="Earliest occurred_on (inclusive).")] = None,
-    occurred_to: Annotated[date | None, Query(alias="to", description="Latest occurred_on (inclusive).")] = None,
+    occurred_from: Annotated[
+        QueryDate | None, Query(alias="from", description="Earliest occurred_on (inclusive).")
+    ] = None,
+    occurred_to: Annotated[QueryDate | None, Query(alias="to", description="Latest occurred_on (inclusive).")] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=HISTORY_PAGE_EVENTS_MAX)] = 1000,
 ) -> MemberHistory:
