@@ -63,7 +63,9 @@ async def member_list(
     region: Annotated[Region | None, Query()] = None,
     scheme: Annotated[Scheme | None, Query()] = None,
     status: Annotated[Literal["covered", "not_covered"] | None, Query()] = None,
-    as_of: Annotated[QueryDate | None, Query(description="The day coverage is read for (default today, China).")] = None,
+    as_of: Annotated[
+        QueryDate | None, Query(description="The day coverage is read for (default today, China).")
+    ] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> MemberList:
     from api.routes.status import today_in_china
