@@ -152,6 +152,8 @@ def create_job(
     # The population is the members opened by now; counted, not kept: the listing is streamed, so a
     # replay's memory does not grow with the population. Members opened later are not in the job.
     from_notification_id = ledger.recorder.max_notification_id() or 0
+    if members is not None:
+        members = list(dict.fromkeys(members))  # a member listed twice is replayed once (first-listed order)
     members_total = (
         len(members) if members is not None else sum(1 for _ in member_ids(ledger, up_to=from_notification_id))
     )
