@@ -1,0 +1,185 @@
+"""Messages: every explanation is a key of one catalogue and its parameters, rendered in zh or en.
+
+The fold records *what* it decided as a :class:`Message` — a catalogue key and JSON-safe
+parameters (strings, ints, yuan strings, ISO dates, nested messages) — and the text is rendered
+from the catalogue (``domain.messages.catalogue``) in the language asked for. Stored documents
+keep ``key`` and ``params``, so any edge can render them again in another language without
+folding anew.
+
+A template names its parameters as ``str.format`` fields. A field may carry a *term kind* as
+its format spec — ``{layer:layer}``, ``{setting:setting}``, ``{key:cap}``, ``{code:condition}`` —
+and the value is then shown by its display name from ``domain.messages.terms`` (a Chinese
+template shows 统筹基金, not ``basic_pool``); the English templates keep the machine words they
+have always shown.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from domain.messages.catalogue import MESSAGES
+from domain.messages.terms import CONDITION_NAMES, TERMS
+
+LANGUAGES = ("zh", "en")
+#: The language of ``text`` in stored documents and API answers when none is asked for.
+DEFAULT_LANGUAGE = "en"
+#: The key of a plain text not yet in the catalogue (the compatible path of ``Explanations.add``).
+UNTRANSLATED = "text.untranslated"
+#: How a list of messages in one parameter is joined, per language.
+JOINERS = {"zh": "；", "en": "; "}
+#: How a list of plain words in one parameter is joined, per language.
+LIST_JOINERS = {"zh": "、", "en": ", "}
+
+
+
+@dataclass(frozen=True)
+class Message:
+    """One catalogue key and the parameters its templates name."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+    def params_json(self) -> dict[str, Any]:
+        return {name: _param_json(value) for name, value in sorted(self.params.items())}
+
+    def as_json(self) -> dict[str, Any]:
+        return {"key": self.key, "params": self.params_json()}
+
+    def render(self, language: str = DEFAULT_LANGUAGE) -> str:
+        return render(self.key, self.params_json(), language)
+
+
+def msg(key: str, /, **params: Any) -> Message:
+    """``msg("deadline.applied", applied="2025-03-01", …)``: a message of the catalogue."""
+    return Message(key, params)
+
+
+def plain(text: str) -> Message:
+    """A plain text with no catalogue entry yet (rendered as is in every language)."""
+    return Message(UNTRANSLATED, {"text": text})
+
+
+def as_message(text: str | Message) -> Message:
+    return text if isinstance(text, Message) else plain(text)
+
+
+def _param_json(value: Any) -> Any:
+    if isinstance(value, Message):
+        return value.as_json()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | str) or value is None:
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_param_json(item) for item in value]
+    return str(value)
+
+
+def template(key: str, language: str) -> str:
+    """The catalogue's template of ``key`` in ``language`` (an unknown language falls back to English)."""
+    pair = MESSAGES[key]
+    return pair[0] if language == "zh" else pair[1]
+
+
+def render(key: str, params: Mapping[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
+    """The text of message ``key`` with ``params`` (their JSON form) in ``language``."""
+    return _Formatter(language).vformat(template(key, language), (), params)
+
+
+def render_json(message: Mapping[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
+    """Render ``{"key": …, "params": …}`` (a stored message)."""
+    return render(str(message["key"]), message.get("params") or {}, language)
+
+
+def term(kind: str, name: str, language: str) -> str:
+    """The display name of a machine word (``layer``, ``basic_pool``) in ``language``; the word itself if none."""
+    pair = TERMS.get(f"{kind}.{name}")
+    if pair is None:
+        return name
+    return pair[0] if language == "zh" else pair[1]
+
+
+def condition_name(code: str, language: str) -> str:
+    """A disease code with its name (``M00100 结核病``); an unknown code as it is."""
+    pair = CONDITION_NAMES.get(code)
+    if pair is None:
+        return code
+    return f"{code} {pair[0] if language == 'zh' else pair[1]}"
+
+
+def cap_label(key: str, language: str) -> str:
+    """A cap or balance key in words: ``chronic:M00100`` → 门诊慢特病 · M00100 结核病; a layer by its name."""
+    programme, _, rest = key.partition(":")
+    layer, _, part = programme.partition(".")
+    words = term("layer", layer, language)
+    if part:
+        words += f" {term('layer', part, language)}"
+    if rest:
+        shown = condition_name(rest, language) if rest in CONDITION_NAMES else term("period", rest, language)
+        words += f" · {shown}"
+    return words
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` with nested messages, lists, and term kinds as format specs."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.language = language
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, Mapping) and "key" in value:
+            return render_json(value, self.language)
+        if isinstance(value, list):
+            if all(isinstance(item, Mapping) and "key" in item for item in value) and value:
+                return JOINERS[_lang(self.language)].join(render_json(item, self.language) for item in value)
+            return LIST_JOINERS[_lang(self.language)].join(self.format_field(item, format_spec) for item in value)
+        if value is None:
+            return term("word", "none", self.language)
+        if format_spec == "cap":
+            return cap_label(str(value), self.language)
+        if format_spec == "condition":
+            return condition_name(str(value), self.language)
+        if format_spec:
+            return term(format_spec, str(value), self.language)
+        return str(value)
+
+
+def _lang(language: str) -> str:
+    return "zh" if language == "zh" else "en"
+
+
+def placeholders(text: str) -> set[str]:
+    """The parameter names a template uses."""
+    return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "MESSAGES",
+    "UNTRANSLATED",
+    "Message",
+    "as_message",
+    "cap_label",
+    "condition_name",
+    "msg",
+    "placeholders",
+    "plain",
+    "render",
+    "render_json",
+    "term",
+]
