@@ -16,7 +16,7 @@ have always shown.
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -35,7 +35,6 @@ UNTRANSLATED = "text.untranslated"
 JOINERS = {"zh": "；", "en": "; "}
 #: How a list of plain words in one parameter is joined, per language.
 LIST_JOINERS = {"zh": "、", "en": ", "}
-
 
 
 @dataclass(frozen=True)
@@ -145,7 +144,8 @@ class _Formatter(string.Formatter):
             return render_json(value, self.language)
         if isinstance(value, list):
             if all(isinstance(item, Mapping) and "key" in item for item in value) and value:
-                return JOINERS[_lang(self.language)].join(render_json(item, self.language) for item in value)
+                joiner = (LIST_JOINERS if format_spec == "comma" else JOINERS)[_lang(self.language)]
+                return joiner.join(render_json(item, self.language) for item in value)
             return LIST_JOINERS[_lang(self.language)].join(self.format_field(item, format_spec) for item in value)
         if value is None:
             return term("word", "none", self.language)

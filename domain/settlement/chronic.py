@@ -18,6 +18,7 @@ from __future__ import annotations
 from domain.contract import ConditionCertifiedData
 from domain.entitlements.periods import has, money, ratio
 from domain.explain import Explanations
+from domain.messages import msg
 from domain.settlement.chronic_benefit import accepted_when_made, cutoff_readings
 from domain.settlement.draws import (
     Cap,
@@ -89,7 +90,7 @@ def settle_two_diseases(ctx: ClaimContext, explanations: Explanations) -> BasicP
         raise NotSettleable(f"certified two-disease condition {', '.join(unknown)} is not in two_diseases.annual_cap")
     row = diseases[0] if len(diseases) == 1 else "both"
     fund_ratio = read(ctx, "two_diseases.ratio")
-    payment = Payment(ctx, f"two-disease drugs ({row})", ratio(fund_ratio), (fund_ratio,))
+    payment = Payment(ctx, msg("label.two_diseases", row=row), ratio(fund_ratio), (fund_ratio,))
     if has(ctx.edition, "two_diseases.deductible"):
         deductible = read(ctx, "two_diseases.deductible")
         payment.deductible = Deductible.periodic(
@@ -109,12 +110,12 @@ def settle_single_payment_drug(ctx: ClaimContext, explanations: Explanations) ->
     fund_ratio = read(ctx, "drugs.single_payment_ratio")
     deductible = read(ctx, "drugs.single_payment_deductible")
     onward = read(ctx, "drugs.single_payment_to_second_layer")
-    payment = Payment(ctx, "single-payment drug", ratio(fund_ratio), (fund_ratio,))
+    payment = Payment(ctx, msg("label.single_payment_drug"), ratio(fund_ratio), (fund_ratio,))
     payment.deductible = Deductible(money(deductible), None, (deductible,))
     payment.to_second_layer = onward.value is True
     payment.extra_readings.append(onward)
     if not payment.to_second_layer:
-        payment.notes.append("the member's share goes to no second layer")
+        payment.notes.append(msg("payment.no_second_layer"))
     payment.counts_against_basic_pool("single_payment_drug")
     return payment.settle(explanations)
 
@@ -131,10 +132,15 @@ def _chronic_with_disease_caps(ctx: ClaimContext, certifications: list[Condition
         raise NotSettleable(f"certified chronic condition {', '.join(unknown)} has no cap in chronic.annual_cap")
     highest = max(diseases, key=lambda d: (money_cell(table(caps), d), d))
     fund_ratio = read(ctx, "chronic.ratio")
-    payment = Payment(ctx, f"chronic disease {ctx.claim.data.condition or highest}", ratio(fund_ratio), (fund_ratio,))
+    payment = Payment(
+        ctx,
+        msg("label.chronic_disease", condition=ctx.claim.data.condition or highest),
+        ratio(fund_ratio),
+        (fund_ratio,),
+    )
     payment.caps.append(Cap(f"chronic:{highest}", money_cell(table(caps), highest), (caps, rule)))
     if len(diseases) > 1:
-        payment.notes.append(f"certified for {', '.join(diseases)}: settled under the highest cap only ({highest})")
+        payment.notes.append(msg("chronic.highest_cap_only", diseases=diseases, highest=highest))
     return payment
 
 
@@ -149,8 +155,8 @@ def _chronic_by_kind(ctx: ClaimContext, certifications: list[ConditionCertifiedD
         )
     ratios = read(ctx, "chronic.ratio_by_kind")
     kind = person_kind(ctx, table(ratios))
-    payment = Payment(ctx, f"chronic disease as {kind}", ratio_cell(table(ratios), kind), (ratios, accepted))
-    payment.notes.append("the seed states no deductible and no programme cap for the chronic benefit")
+    payment = Payment(ctx, msg("label.chronic_by_kind", kind=kind), ratio_cell(table(ratios), kind), (ratios, accepted))
+    payment.notes.append(msg("chronic.no_deductible_no_cap"))
     return payment
 
 
@@ -159,11 +165,10 @@ def _as_ordinary_outpatient(
 ) -> BasicPoolResult:
     """A chronic certification made after they stopped: no chronic benefit, the care is ordinary outpatient
     pooling (000 门、急诊待遇 2 门诊慢特病 3: 门诊医疗费按普通门诊统筹政策报销)."""
-    made = ", ".join(sorted(str(d.valid_from) for d in certifications))
+    made = sorted(str(d.valid_from) for d in certifications)
     explanations.add(
         "layers.basic_pool",
-        f"chronic certification made on {made}, after chronic certifications stopped: no chronic benefit; "
-        "the care is settled as ordinary outpatient pooling",
+        msg("chronic.after_cutoff", made=made),
         ctx.edition,
         *cutoff_readings(ctx),
     )
@@ -179,7 +184,14 @@ def _bazhong_special(ctx: ClaimContext) -> Payment:
     kind = person_kind(ctx, table(deductibles))
     fund_ratio = read(ctx, "special_disease.ratio")
     payment = Payment(
-        ctx, f"special disease {ctx.claim.data.condition or ''}".rstrip(), ratio(fund_ratio), (fund_ratio,)
+        ctx,
+        (
+            msg("label.special_disease", condition=ctx.claim.data.condition)
+            if ctx.claim.data.condition
+            else msg("label.special_disease_unnamed")
+        ),
+        ratio(fund_ratio),
+        (fund_ratio,),
     )
     payment.deductible = Deductible.periodic(
         ctx,
@@ -188,7 +200,7 @@ def _bazhong_special(ctx: ClaimContext) -> Payment:
         readings=(rule, deductibles),
     )
     if ctx.used("special_disease.deductible"):
-        payment.notes.append("the year's level-2 deductible was already paid on an earlier special-disease claim")
+        payment.notes.append(msg("special.deductible_already_paid"))
     return payment
 
 
@@ -202,8 +214,8 @@ def _shenyang_employee_special(ctx: ClaimContext, certifications: list[Condition
     condition = condition or certifications[0].condition
     name = "special_disease.dialysis_ratio" if condition in dialysis.value else "special_disease.ratio"
     fund_ratio = read(ctx, name)
-    payment = Payment(ctx, f"special disease {condition}", ratio(fund_ratio), (fund_ratio, dialysis))
-    payment.notes.append("the seed states no deductible and no programme cap for special diseases")
+    payment = Payment(ctx, msg("label.special_disease", condition=condition), ratio(fund_ratio), (fund_ratio, dialysis))
+    payment.notes.append(msg("special.no_deductible_no_cap"))
     return payment
 
 
@@ -219,14 +231,22 @@ def _shenyang_resident_chronic_special(
     condition = condition or certifications[0].condition
     if condition in listed.value:
         fund_ratio = read(ctx, "chronic_special.listed_disease_ratio")
-        payment = Payment(ctx, f"{programme} disease {condition} (listed)", ratio(fund_ratio), (fund_ratio, listed))
+        payment = Payment(
+            ctx,
+            msg("label.programme_listed", programme=programme, condition=condition),
+            ratio(fund_ratio),
+            (fund_ratio, listed),
+        )
     else:
         ratios = read(ctx, "chronic_special.other_ratio")
         level = ctx.claim.data.facility_level.value
         if level not in table(ratios).rows:
             raise NotSettleable(f"{ctx.edition.name} has no chronic/special row for facility level {level}")
         payment = Payment(
-            ctx, f"{programme} disease {condition} at {level}", ratio_cell(table(ratios), level), (ratios, listed)
+            ctx,
+            msg("label.programme_at_level", programme=programme, condition=condition, level=level),
+            ratio_cell(table(ratios), level),
+            (ratios, listed),
         )
-    payment.notes.append("the seed states no deductible and no programme cap for chronic and special diseases")
+    payment.notes.append(msg("chronic_special.no_deductible_no_cap"))
     return payment

@@ -20,6 +20,7 @@ from decimal import Decimal
 from domain.contract import ClaimFlag
 from domain.entitlements.periods import has, money, ratio
 from domain.explain import Explanations
+from domain.messages import msg
 from domain.settlement.draws import Cap, Deductible, Payment, money_cell, read, table, text
 from domain.settlement.errors import NotSettleable
 from domain.settlement.model import BasicPoolResult, ClaimContext
@@ -56,7 +57,7 @@ def settle_maternity(ctx: ClaimContext, explanations: Explanations) -> BasicPool
     if item == PRENATAL and has(ctx.edition, "outpatient_pooling.deductible"):
         explanations.add(
             "layers.basic_pool",
-            "maternity outpatient costs are paid under the outpatient-pooling rules (000 生育保险待遇 2 生育待遇 5)",
+            msg("maternity.as_outpatient"),
             ctx.edition,
         )
         return settle_outpatient_pooling(ctx, explanations)
@@ -73,7 +74,7 @@ def _medical_cap(ctx: ClaimContext, item: str, explanations: Explanations) -> Ba
         raise NotSettleable(f"{item} adds to another item; the claim cannot say how many babies or which birth")
     if item not in table(caps).rows:
         raise NotSettleable(f"{item!r} is not a maternity item of {ctx.edition.name} (maternity.medical_cap)")
-    payment = Payment(ctx, f"maternity {item}, paid as incurred", Decimal(1), (caps,))
+    payment = Payment(ctx, msg("label.maternity_item", item=item), Decimal(1), (caps,))
     payment.event_limit_fen = money_cell(table(caps), item)
     payment.counts_against_basic_pool("maternity")
     return payment.settle(explanations)
@@ -85,19 +86,17 @@ def _prenatal(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
     fund_ratio = read(ctx, "maternity.prenatal_ratio")
     deductible = read(ctx, "maternity.prenatal_deductible")
     cap = read(ctx, "maternity.prenatal_cap")
-    payment = Payment(ctx, "prenatal examinations", ratio(fund_ratio), (fund_ratio,))
+    payment = Payment(ctx, msg("label.prenatal"), ratio(fund_ratio), (fund_ratio,))
     payment.deductible = Deductible(money(deductible), None, (deductible,))
     if text(period) == CALENDAR_YEAR:
         payment.caps.append(Cap(f"maternity:{PRENATAL}", money(cap), (cap, period)))
-        payment.notes.append("the per-pregnancy cap is counted per calendar year (readings.prenatal_cap_period)")
+        payment.notes.append(msg("maternity.prenatal_cap_calendar_year"))
     elif text(period) == PER_PREGNANCY:
         began_after = _pregnancy_began_after(ctx)
         key = f"maternity:{PRENATAL}:after:{began_after or 'start'}"
         payment.caps.append(Cap(key, money(cap), (cap, period), across_years=True))
-        since = f"the maternity event of {began_after}" if began_after else "the start of the member's history"
-        payment.notes.append(
-            f"the cap runs over the pregnancy after {since}, across calendar years (readings.prenatal_cap_period)"
-        )
+        since = msg("maternity.since_event", on=began_after) if began_after else msg("maternity.since_history_start")
+        payment.notes.append(msg("maternity.prenatal_cap_pregnancy", since=since))
     else:
         raise NotSettleable(f"readings.prenatal_cap_period {text(period)!r} is not one the ledger counts")
     payment.counts_against_basic_pool("maternity")
@@ -141,7 +140,7 @@ def _assisted_reproduction(ctx: ClaimContext, explanations: Explanations) -> Bas
             f"assisted reproduction already used {used} times, the most allowed "
             f"(maternity.assisted_reproduction_uses_max = {uses_max.value}); nothing paid"
         )
-    payment = Payment(ctx, f"assisted reproduction, use {used + 1}", ratio(fund_ratio), (fund_ratio, uses_max))
-    payment.notes.append("no deductible (不设起付标准)")
+    payment = Payment(ctx, msg("label.assisted_reproduction", use=used + 1), ratio(fund_ratio), (fund_ratio, uses_max))
+    payment.notes.append(msg("payment.no_deductible"))
     payment.counts_against_basic_pool("maternity")
     return payment.settle(explanations)

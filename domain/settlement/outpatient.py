@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from domain.entitlements.periods import has, money, ratio
 from domain.explain import Explanations
+from domain.messages import msg
 from domain.settlement.chronic_benefit import chronic_benefit_certifications
 from domain.settlement.consultation import consultation_line
 from domain.settlement.draws import (
@@ -74,7 +75,7 @@ def settle_emergency(ctx: ClaimContext, explanations: Explanations) -> BasicPool
     change, remote_note, remote_readings = remote_emergency_ratio_change(ctx)
     emergency_ratio = read(ctx, "emergency.outpatient_ratio")
     fund_ratio = min(Decimal(1), max(Decimal(0), ratio(emergency_ratio) + change))
-    payment = Payment(ctx, "emergency outpatient care", fund_ratio, (emergency_ratio, *remote_readings))
+    payment = Payment(ctx, msg("label.emergency_outpatient"), fund_ratio, (emergency_ratio, *remote_readings))
     if remote_note:
         payment.notes.append(remote_note)
     if has(ctx.edition, "emergency.counts_toward_outpatient_cap"):
@@ -82,11 +83,9 @@ def settle_emergency(ctx: ClaimContext, explanations: Explanations) -> BasicPool
         payment.extra_readings.append(counts)
         if counts.value is True:
             raise NotSettleable("emergency payments inside the outpatient-pooling cap are not settled yet")
-        payment.notes.append("not counted against the outpatient-pooling cap")
+        payment.notes.append(msg("emergency.not_against_outpatient_cap"))
     else:
-        payment.notes.append(
-            "the rule set is silent on the outpatient-pooling cap: emergency care is not counted in it"
-        )
+        payment.notes.append(msg("emergency.outpatient_cap_silent"))
     payment.counts_against_basic_pool("emergency")
     return payment.settle(explanations)
 
@@ -101,18 +100,18 @@ def _annual_by_level(ctx: ClaimContext) -> Payment:
     kind = person_kind(ctx, table(deductibles))
     fund_ratio = ratio_cell(table(ratios), level, kind)
     ratio_readings = [ratios]
-    label = f"outpatient pooling at {level} as {kind}"
+    label = msg("label.outpatient_at_level", level=level, kind=kind)
     if "family_doctor" in {flag.value for flag in ctx.claim.data.flags}:
         raise_reading = read(ctx, "outpatient_pooling.family_doctor_ratio_raise")
         fund_ratio = min(fund_ratio + ratio(raise_reading), Decimal(1))
         ratio_readings.append(raise_reading)
-        label += " with a family-doctor visit"
+        label = msg("label.with_family_doctor", label=label)
     payment = Payment(ctx, label, fund_ratio, tuple(ratio_readings))
     payment.deductible = Deductible.periodic(
         ctx, key=DEDUCTIBLE_KEY, amount_fen=money_cell(table(deductibles), level, kind), readings=(deductibles,)
     )
     if ctx.used(DEDUCTIBLE_KEY):
-        payment.notes.append("the year's deductible already paid counts towards this level's deductible")
+        payment.notes.append(msg("outpatient.deductible_already_paid"))
     payment.caps.append(_employee_annual_cap(ctx, kind))
     return payment
 
@@ -137,11 +136,11 @@ def _annual_by_kind(ctx: ClaimContext) -> Payment:
         if level not in table(ratios).rows:
             raise NotSettleable(f"{ctx.edition.name} has no outpatient-pooling row for facility level {level}")
         fund_ratio = ratio_cell(table(ratios), level, kind)
-        label = f"outpatient pooling at {level} as {kind}"
+        label = msg("label.outpatient_at_level", level=level, kind=kind)
     else:
         ratios = read(ctx, "outpatient_pooling.flat_ratio")
         fund_ratio = ratio(ratios)
-        label = f"outpatient pooling as {kind}"
+        label = msg("label.outpatient_as_kind", kind=kind)
     payment = Payment(ctx, label, fund_ratio, (ratios,))
     payment.deductible = Deductible.periodic(
         ctx, key=DEDUCTIBLE_KEY, amount_fen=money_cell(table(deductibles), kind), readings=(deductibles,)
@@ -154,17 +153,14 @@ def _quarterly(ctx: ClaimContext) -> Payment:
     """Shenyang resident: per-quarter deductible and cap, village clinics inside them; students per year."""
     flat = read(ctx, "outpatient_pooling.flat_ratio")
     consultation = read(ctx, "outpatient_pooling.general_consultation_fee_ratio")
-    payment = Payment(ctx, "outpatient pooling", ratio(flat), (flat,))
+    payment = Payment(ctx, msg("label.outpatient_pooling"), ratio(flat), (flat,))
     if ctx.claim.data.general_consultation_fee is None:
-        payment.notes.append(
-            "the claim does not separate the general consultation fee (一般诊疗费, paid at its own ratio), "
-            "so the whole policy amount is paid at the outpatient ratio"
-        )
+        payment.notes.append(msg("outpatient.consultation_not_separated"))
     payment.extra_readings.append(consultation)
     if ctx.facts.has_category("university_student", ctx.service_on):
         deductible = read(ctx, "outpatient_pooling.university_student_deductible")
         cap = read(ctx, "outpatient_pooling.university_student_annual_cap")
-        payment.label = "outpatient pooling as a university student"
+        payment.label = msg("label.outpatient_student")
         payment.deductible = Deductible.periodic(
             ctx, key=DEDUCTIBLE_KEY, amount_fen=money(deductible), readings=(deductible,)
         )
@@ -173,13 +169,13 @@ def _quarterly(ctx: ClaimContext) -> Payment:
     q = quarter(ctx.claim.data.discharged_on)
     deductible = read(ctx, "outpatient_pooling.quarterly_deductible")
     cap = read(ctx, "outpatient_pooling.quarterly_cap")
-    payment.label = f"outpatient pooling in {q}"
+    payment.label = msg("label.outpatient_quarter", quarter=q)
     payment.deductible = Deductible.periodic(
         ctx, key=f"{DEDUCTIBLE_KEY}:{q}", amount_fen=money(deductible), readings=(deductible,)
     )
     payment.caps.append(Cap(f"outpatient_pooling:{q}", money(cap), (cap,)))
     if "village_clinic" in {flag.value for flag in ctx.claim.data.flags}:
         village = read(ctx, "outpatient_pooling.village_clinic_quarterly_cap")
-        payment.label += " at a village clinic"
+        payment.label = msg("label.at_village_clinic", label=payment.label)
         payment.caps.append(Cap(f"outpatient_pooling.village_clinic:{q}", money(village), (village,)))
     return payment

@@ -23,6 +23,7 @@ from domain.entitlements.facts import Claim, MemberFacts, Payment
 from domain.entitlements.periods import EditionFinder, has
 from domain.errors import LedgerError
 from domain.explain import Explanations
+from domain.messages import msg
 from domain.money import fen_times_ratio, format_yuan
 from domain.policies import DateOutOfRangeError, Edition, ParameterReading, Table
 from domain.settlement.model import Settlement
@@ -136,13 +137,23 @@ def _remote_inpatient(
     explanations: Explanations = settlement.explanations
     explanations.add(
         "layers.basic_pool",
-        f"{missing}: the remote inpatient stay is settled by {edition.name} (low confidence) — "
-        f"{'emergency admission' if emergency else 'remote admission'} {'with' if filed else 'without'} a filing "
-        f"valid on {data.admitted_on}, as {kind} ({span.scheme}, {span.region}): (policy "
-        f"{format_yuan(data.policy_amount)} − deductible {format_yuan(deductible)}) × {fund_ratio} = "
-        f"{format_yuan(paid)}; "
-        f"coverage taken from the contribution paid for {span.coverage_start} – {span.coverage_end} (no waiting-period "
-        "rule known); no annual cap and no second layer known",
+        msg(
+            "partial.remote_inpatient",
+            missing=missing,
+            edition=edition.name,
+            admission=msg("partial.emergency_admission" if emergency else "partial.remote_admission"),
+            filing=msg("partial.with_filing" if filed else "partial.without_filing"),
+            admitted_on=data.admitted_on,
+            kind=kind,
+            scheme=span.scheme,
+            region=span.region,
+            policy=format_yuan(data.policy_amount),
+            deductible=format_yuan(deductible),
+            ratio=fund_ratio,
+            paid=format_yuan(paid),
+            coverage_start=span.coverage_start,
+            coverage_end=span.coverage_end,
+        ),
         edition,
         *readings,
     )
@@ -166,8 +177,7 @@ def beyond_rule_book_status(
     if partial is not None:
         explanations.add(
             "rule_set",
-            f"{missing}; the partial rule set {partial.name} settles what it describes (remote inpatient stays); "
-            "coverage is shown as paid, with no waiting-period or suspension rule applied",
+            msg("partial.status", missing=missing, edition=partial.name),
             partial,
         )
     return {

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from domain.contract import PrimaryClinicChosenData
 from domain.entitlements.periods import has
+from domain.messages import msg
 from domain.settlement.draws import Payment, read
 from domain.settlement.errors import NotSettleable
 from domain.settlement.model import ClaimContext
@@ -46,15 +47,13 @@ def check_outpatient_place(ctx: ClaimContext, payment: Payment) -> None:
     on, data = ctx.service_on, ctx.claim.data
     payment.extra_readings.append(levels)
     if any(ctx.facts.has_category(category, on) for category in UNTIED_CATEGORIES):
-        payment.notes.append(
-            "a university student may also use the university-designated institutions: the place is not checked"
-        )
+        payment.notes.append(msg("place.student_unchecked"))
         return
     village = _is_village(ctx)
     level = data.facility_level.value
     choice = ctx.facts.clinic_chosen_on(on)
     if choice is not None and data.facility_id == choice.facility_id:
-        payment.notes.append(f"at the chosen clinic {choice.facility_id} (from {choice.valid_from})")
+        payment.notes.append(msg("place.chosen_clinic", facility=choice.facility_id, since=choice.valid_from))
         return
     if not village and level not in levels.value:
         raise NotSettleable(
@@ -63,8 +62,8 @@ def check_outpatient_place(ctx: ClaimContext, payment: Payment) -> None:
             f"{section}: 非选定…不享受门诊统筹待遇); a {level} facility is not one; nothing paid"
         )
     if data.facility_id is None:
-        where = f"the chosen clinic {choice.facility_id}" if choice is not None else "a chosen clinic"
-        payment.notes.append(f"the claim names no facility_id: taken to be at {where} ({level})")
+        where = msg("place.the_chosen", facility=choice.facility_id) if choice is not None else msg("place.a_chosen")
+        payment.notes.append(msg("place.no_facility_id", where=where, level=level))
         return
     if choice is None:
         raise NotSettleable(
@@ -78,11 +77,10 @@ def check_outpatient_place(ctx: ClaimContext, payment: Payment) -> None:
             f"(chosen from {choice.valid_from}; {section}: 非选定…不享受门诊统筹待遇); nothing paid"
         )
     if choice.village_clinic_ids:
-        payment.notes.append(f"at {data.facility_id}, a village clinic of the chosen township {choice.facility_id}")
+        payment.notes.append(msg("place.village_of_chosen", facility=data.facility_id, township=choice.facility_id))
     else:
         payment.notes.append(
-            f"at the village clinic {data.facility_id}, taken to be of the chosen township {choice.facility_id} "
-            "(the choice lists no village clinics)"
+            msg("place.village_taken_of_chosen", facility=data.facility_id, township=choice.facility_id)
         )
 
 
@@ -100,7 +98,7 @@ def check_two_diseases_place(ctx: ClaimContext, payment: Payment) -> None:
         and data.facility_id is not None
         and _at_chosen(choice, data.facility_id, village=_is_village(ctx))
     ):
-        payment.notes.append(f"at the member's outpatient-pooling clinic {choice.facility_id}")
+        payment.notes.append(msg("place.two_diseases_chosen", facility=choice.facility_id))
         return
     level = data.facility_level.value
     if level not in levels.value:
@@ -110,4 +108,4 @@ def check_two_diseases_place(ctx: ClaimContext, payment: Payment) -> None:
             f"of level 2 or below (two_diseases.facility_levels: {', '.join(levels.value)}; "
             f"{levels.reference.section}); a {level} facility{at} is neither; nothing paid"
         )
-    payment.notes.append(f"at a {level} facility (level 2 or below)")
+    payment.notes.append(msg("place.level2_or_below", level=level))

@@ -22,6 +22,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from domain.entitlements.periods import has
+from domain.messages import Message, msg
 from domain.policies import ParameterReading
 from domain.settlement.draws import read, require_local
 from domain.settlement.errors import NotSettleable
@@ -57,11 +58,11 @@ def _level_allowed(ctx: ClaimContext, name: str, who: str) -> ParameterReading:
     return levels
 
 
-def remote_outpatient_pooling(ctx: ClaimContext) -> tuple[str, tuple[ParameterReading, ...]]:
+def remote_outpatient_pooling(ctx: ClaimContext) -> tuple[Message | None, tuple[ParameterReading, ...]]:
     """The note and readings for a remote outpatient-pooling claim the rules pay; refuses the others."""
     location = ctx.claim.data.location.value
     if location == "local":
-        return "", ()
+        return None, ()
     if location.startswith("remote_temporary") and has(ctx.edition, "remote.temporary_outpatient_pooling"):
         allowed = read(ctx, "remote.temporary_outpatient_pooling")
         if allowed.value is False:
@@ -72,8 +73,7 @@ def remote_outpatient_pooling(ctx: ClaimContext) -> tuple[str, tuple[ParameterRe
     if has(ctx.edition, STUDENT_LEVELS) and ctx.facts.has_category("university_student", ctx.service_on):
         levels = _level_allowed(ctx, STUDENT_LEVELS, "a university student's")
         return (
-            f"away from home ({location}) as a university student at a level-1-or-above designated facility: "
-            "the city's own benefit, its deductible and cap shared with local care",
+            msg("remote.student_outpatient", location=location),
             (levels,),
         )
     if location == LONG_TERM and has(ctx.edition, LONG_TERM_LEVELS):
@@ -84,7 +84,7 @@ def remote_outpatient_pooling(ctx: ClaimContext) -> tuple[str, tuple[ParameterRe
             )
         levels = _level_allowed(ctx, LONG_TERM_LEVELS, "long-term filed")
         return (
-            f"at the long-term filed place ({location}): the city's outpatient-pooling policy, deductible and cap",
+            msg("remote.long_term_outpatient", location=location),
             (levels,),
         )
     if not has(ctx.edition, LONG_TERM_LEVELS) and not has(ctx.edition, STUDENT_LEVELS):
@@ -95,21 +95,21 @@ def remote_outpatient_pooling(ctx: ClaimContext) -> tuple[str, tuple[ParameterRe
     )
 
 
-def remote_emergency_ratio_change(ctx: ClaimContext) -> tuple[Decimal, str, tuple[ParameterReading, ...]]:
+def remote_emergency_ratio_change(ctx: ClaimContext) -> tuple[Decimal, Message | None, tuple[ParameterReading, ...]]:
     """Emergency outpatient care away from home: the local ratio at the filed place, else less the reduction."""
     location = ctx.claim.data.location.value
     if location == "local":
-        return Decimal(0), "", ()
+        return Decimal(0), None, ()
     if not has(ctx.edition, EMERGENCY_REDUCTION):
         raise NotSettleable(
             f"remote emergency outpatient care ({location}): {ctx.edition.name} has no remote emergency rule; "
             "nothing paid"
         )
     if location == LONG_TERM and _filed(ctx, location):
-        return Decimal(0), "at the long-term filed place: the local emergency ratio", ()
+        return Decimal(0), msg("remote.emergency_long_term"), ()
     reduction = read(ctx, EMERGENCY_REDUCTION)
     assert isinstance(reduction.value, Decimal)
-    where = f"temporary care away from home ({location})"
+    where = msg("remote.temporary_where", location=location)
     if location == LONG_TERM:
-        where = "a long-term location without a valid filing on the service day: temporary care away from home"
-    return -reduction.value, f"{where}: the emergency ratio less {reduction.value}", (reduction,)
+        where = msg("remote.long_term_unfiled_where")
+    return -reduction.value, msg("remote.emergency_reduced", where=where, reduction=reduction.value), (reduction,)

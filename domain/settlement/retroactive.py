@@ -27,6 +27,7 @@ from uuid import NAMESPACE_URL, uuid5
 from domain.entitlements.facts import Claim, MemberFacts
 from domain.entitlements.periods import has
 from domain.explain import Explanations
+from domain.messages import msg
 from domain.money import fen_times_ratio, format_yuan
 from domain.policies import Edition, ParameterReading, Table
 from domain.settlement.model import Settlement
@@ -195,10 +196,16 @@ def decide_retroactive_assistance(
     for top_up in decision.top_ups:
         settlements[top_up.claim_id].explanations.add(
             "retroactive_assistance",
-            f"topped up {format_yuan(top_up.amount_fen)} by the ledger's retroactive-assistance decision "
-            f"{decision.decision_id} (依申请救助): certified {category} from {node}; "
-            f"{format_yuan(top_up.due_fen)} due at the routine standard on the self-pay "
-            f"{format_yuan(top_up.self_pay_fen)}, less {format_yuan(top_up.already_fen)} already assisted",
+            msg(
+                "retroactive.top_up",
+                amount=format_yuan(top_up.amount_fen),
+                decision=decision.decision_id,
+                category=category,
+                since=node,
+                due=format_yuan(top_up.due_fen),
+                self_pay=format_yuan(top_up.self_pay_fen),
+                already=format_yuan(top_up.already_fen),
+            ),
             edition,
             *readings,
         )
@@ -206,12 +213,17 @@ def decide_retroactive_assistance(
         used_fen[(key, year)] = used_fen.get((key, year), 0) + decision.total_fen
     deductible_key = ("assistance.regular.deductible", year)
     used_fen[deductible_key] = max(used_fen.get(deductible_key, 0), deductible_used)
-    named = ", ".join(f"{t.claim_id} {format_yuan(t.amount_fen)}" for t in decision.top_ups)
+    named = [f"{t.claim_id} {format_yuan(t.amount_fen)}" for t in decision.top_ups]
     decision.explanations.add(
         "retroactive_assistance",
-        f"certified {category} from {node} (依申请救助, 以认定时间为节点): the {year} claims admitted before it "
-        f"are assisted at the {category} routine standard on the self-pay the other layers left, less what "
-        f"they already received (待遇就高, 不重复享受): {named}; total {format_yuan(decision.total_fen)}",
+        msg(
+            "retroactive.decision",
+            category=category,
+            since=node,
+            year=year,
+            named=named,
+            total=format_yuan(decision.total_fen),
+        ),
         edition,
         *readings,
     )

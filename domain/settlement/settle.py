@@ -15,6 +15,7 @@ from domain.contract import ClaimFlag, ClaimSetting
 from domain.entitlements.ages import age_kind
 from domain.entitlements.periods import has
 from domain.explain import Explanations
+from domain.messages import Message, msg
 from domain.money import fen_divided_by_ratio, fen_times_ratio, format_yuan
 from domain.policies import Bands, Edition, ParameterReading, Table
 from domain.settlement.cross_year import explain_cross_year
@@ -78,8 +79,7 @@ def _explain_age(ctx: ClaimContext, explanations: Explanations) -> None:
         if held and not any(ctx.facts.has_category(c, on) for c in certified):
             explanations.add(
                 "person_kind",
-                f"aged {age} on the admission day {on} (born {ctx.facts.birth_on}): settled as {kind} "
-                "from the birth date, no certification needed (reading age_kinds)",
+                msg("settle.age_kind", age=age, on=on, born=ctx.facts.birth_on, kind=kind),
                 ctx.edition,
                 *readings,
             )
@@ -92,11 +92,13 @@ def _explain_retirement(ctx: ClaimContext, explanations: Explanations) -> None:
         return
     start = years.retiree_benefits_from
     if ctx.retired(on):
-        text = f"retired on {years.retired_on}, retiree benefits from {start}: settled as retired on {on}"
+        text = msg("settle.retired", retired_on=years.retired_on, start=start, on=on)
     else:
-        text = (
-            f"retired on {years.retired_on}, retiree benefits only from the month after nothing is missing "
-            f"({start or 'not yet'}): settled as in service on {on}"
+        text = msg(
+            "settle.retired_shortfall",
+            retired_on=years.retired_on,
+            start=start if start else msg("settle.not_yet"),
+            on=on,
         )
     explanations.add("retired", text, years.edition, *years.readings)
 
@@ -137,7 +139,7 @@ REMOTE_TABLE_FAMILIES = {
 FILING_FOR_LOCATION = {"remote_long_term": "long_term", "remote_temporary_referral": "temporary_referral"}
 
 
-def effective_location(ctx: ClaimContext) -> tuple[str, str]:
+def effective_location(ctx: ClaimContext) -> tuple[str, Message | None]:
     """The claim's location, downgraded to other-temporary when the filing it needs is missing."""
     location = ctx.claim.data.location.value
     on = ctx.service_on
@@ -146,18 +148,18 @@ def effective_location(ctx: ClaimContext) -> tuple[str, str]:
         return "remote_long_term", without_filing[0]
     needed = FILING_FOR_LOCATION.get(location)
     if needed is None:
-        return location, ""
+        return location, None
     for _filed_on, filing in ctx.facts.filings:
         if (
             filing.kind.value == needed
             and filing.valid_from <= on
             and (filing.valid_to is None or on <= filing.valid_to)
         ):
-            return location, ""
-    return "remote_temporary_other", f"; no {needed} filing valid on {on}: settled as other temporary remote care"
+            return location, None
+    return "remote_temporary_other", msg("settle.no_filing", filing=needed, on=on)
 
 
-def _long_term_without_filing(ctx: ClaimContext, location: str) -> tuple[str, ParameterReading] | None:
+def _long_term_without_filing(ctx: ClaimContext, location: str) -> tuple[Message, ParameterReading] | None:
     """A note when the member's category is settled as long-term remote residence without a filing.
 
     001 异地医疗待遇 异地就医参保人员类别划分 1 and 异地就医备案办理 3: 全日制本专科生、研究生纳入异地长期居住人员
@@ -173,8 +175,7 @@ def _long_term_without_filing(ctx: ClaimContext, location: str) -> tuple[str, Pa
     if matched is None:
         return None
     return (
-        f"; a {matched} on {on} is settled as a long-term remote resident without a filing "
-        f"(remote.long_term_without_filing_categories, {reading.reference.section})",
+        msg("settle.long_term_without_filing", category=matched, on=on, section=reading.reference.section),
         reading,
     )
 
@@ -238,8 +239,14 @@ def _non_designated_emergency(ctx: ClaimContext, explanations: Explanations) -> 
     paid = min(raw, max(0, cap.value - ctx.used("basic_pool")))
     explanations.add(
         "layers.basic_pool",
-        f"emergency admission to a non-designated hospital: (policy {format_yuan(data.policy_amount)} − "
-        f"{format_yuan(deductible)}) × {ratio_reading.value} = {format_yuan(raw)}, {format_yuan(paid)} paid",
+        msg(
+            "settle.non_designated_emergency",
+            policy=format_yuan(data.policy_amount),
+            deductible=format_yuan(deductible),
+            ratio=ratio_reading.value,
+            raw=format_yuan(raw),
+            paid=format_yuan(paid),
+        ),
         edition,
         deductible_reading,
         ratio_reading,
@@ -282,13 +289,28 @@ def _inpatient_basic_pool(ctx: ClaimContext, explanations: Explanations) -> Basi
         raw = fen_times_ratio(base, ratio)
     remaining = max(0, cap.value - ctx.used("basic_pool"))
     paid = min(raw, remaining)
-    cap_text = "" if paid == raw else f", limited to the {format_yuan(remaining)} left of the basic-pool cap"
-    where = "" if location == "local" else f" ({location})"
+    cap_text = "" if paid == raw else msg("settle.inpatient_capped", remaining=format_yuan(remaining))
+    where = "" if location == "local" else msg("settle.where", location=location)
     explanations.add(
         "layers.basic_pool",
-        f"inpatient at {level}{where} as {kind}: (policy {format_yuan(data.policy_amount)} − deductible "
-        f"{format_yuan(deductible)}) × {'bands' if isinstance(ratio, Bands) else ratio} = {format_yuan(raw)}{cap_text}"
-        f"{deductible_text}{location_note}",
+        msg(
+            "list.joined",
+            parts=[
+                msg(
+                    "settle.inpatient",
+                    level=level,
+                    where=where,
+                    kind=kind,
+                    policy=format_yuan(data.policy_amount),
+                    deductible=format_yuan(deductible),
+                    ratio=msg("settle.bands") if isinstance(ratio, Bands) else ratio,
+                    raw=format_yuan(raw),
+                    capped=cap_text,
+                ),
+                *([deductible_text] if deductible_text else []),
+                *([location_note] if location_note else []),
+            ],
+        ),
         edition,
         deductibles,
         ratios,
@@ -327,7 +349,7 @@ def _basic_pool_result(
     )
 
 
-def _deductible(ctx: ClaimContext, table_fen: int) -> tuple[int, str, tuple[ParameterReading, ...]]:
+def _deductible(ctx: ClaimContext, table_fen: int) -> tuple[int, Message | None, tuple[ParameterReading, ...]]:
     """The deductible this admission pays, after the rule set's exemptions and reductions."""
     edition, data, on = ctx.edition, ctx.claim.data, ctx.claim.occurred_on
     flags = {flag.value for flag in data.flags}
@@ -336,31 +358,29 @@ def _deductible(ctx: ClaimContext, table_fen: int) -> tuple[int, str, tuple[Para
         assert isinstance(exempt.value, tuple)
         matched = sorted(f for f in flags if any(item == f or item.endswith("_" + f) for item in exempt.value))
         if matched:
-            return 0, f"; no deductible for {', '.join(matched)}", (exempt,)
+            return 0, msg("deductible.exempt_conditions", conditions=matched), (exempt,)
     if "childbirth" in flags and has(edition, "inpatient.childbirth_deductible_exempt"):
         childbirth = read(edition, "inpatient.childbirth_deductible_exempt", on)
         if childbirth.value is True:
-            return 0, "; no deductible for a childbirth admission", (childbirth,)
+            return 0, msg("deductible.childbirth"), (childbirth,)
     same_year = [(c, d) for c, d in ctx.paid_deductibles if c.data.discharged_on.year == ctx.year]
     remote_full = _remote_full_deductible(ctx)
     if remote_full is not None:
         ordinal = 1 + len(same_year)
         return (
             table_fen,
-            f"; a remote admission (no. {ordinal} this year) pays the full deductible of its row: no repeat-admission "
-            "reduction or once-a-year exemption, though it counts as an admission for later local stays "
-            "(readings.remote_admission_deductible)",
+            msg("deductible.remote_full", ordinal=ordinal),
             (remote_full,),
         )
     if "cancer" in flags and has(edition, "inpatient.cancer_deductible_once_per_year"):
         once = read(edition, "inpatient.cancer_deductible_once_per_year", on)
         if once.value is True and any("cancer" in {f.value for f in c.data.flags} and d > 0 for c, d in same_year):
-            return 0, "; cancer: the deductible was already paid this year", (once,)
+            return 0, msg("deductible.cancer_once"), (once,)
     if "transfer_within_episode" in flags and has(edition, "inpatient.transfer_deductible_rule") and same_year:
         rule = read(edition, "inpatient.transfer_deductible_rule", on)
         previous_claim, previous_fen = same_year[-1]
         owed = max(0, table_fen - previous_fen)
-        return owed, f"; transfer within one episode after {previous_claim.data.claim_id}: only the difference", (rule,)
+        return owed, msg("deductible.transfer", previous=previous_claim.data.claim_id), (rule,)
     if has(edition, "readings.repeat_admission_reduction"):
         reduction = read(edition, "readings.repeat_admission_reduction", on)
         ordinal = 1 + len(same_year)
@@ -369,8 +389,8 @@ def _deductible(ctx: ClaimContext, table_fen: int) -> tuple[int, str, tuple[Para
         assert isinstance(share, Decimal)
         owed = fen_times_ratio(table_fen, share)
         if ordinal > 1:
-            return owed, f"; admission no. {ordinal} this year pays {share:.0%} of the deductible", (reduction,)
-    return table_fen, "", ()
+            return owed, msg("deductible.repeat", ordinal=ordinal, share=f"{share:.0%}"), (reduction,)
+    return table_fen, None, ()
 
 
 #: The reading of 异地住院就医,起付标准不享受减免待遇 the ledger applies (rules-digest §8).
