@@ -412,8 +412,8 @@ def _settle(
                 f"admitted on {admitted_on}, in a waiting period ({spell.waiting.reason}) ending {spell.benefits_from}",
             )
         if spell.suspended_on(admitted_on):
-            return reject(blank, f"benefits suspended on {admitted_on} (arrears): {period.basis}")
-        return reject(blank, f"no benefits on the admission day {admitted_on}: {period.basis}")
+            return reject(blank, f"benefits suspended on {admitted_on} (arrears): {period.basis.render()}")
+        return reject(blank, f"no benefits on the admission day {admitted_on}: {period.basis.render()}")
     try:
         cap_fen, cap_readings = _major_illness_cap(ledger, period, claim)
         context = ClaimContext(

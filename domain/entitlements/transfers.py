@@ -23,6 +23,7 @@ from datetime import date
 from domain.entitlements.facts import MemberFacts, Payment, Transfer
 from domain.entitlements.periods import CoveragePeriod, EditionFinder
 from domain.errors import LedgerError
+from domain.messages import joined, msg
 
 
 def transfers_of(facts: MemberFacts, scheme: str) -> list[Transfer]:
@@ -54,7 +55,10 @@ def cut_at_transfers(period: CoveragePeriod, facts: MemberFacts) -> CoveragePeri
                 covered_until=min(period.covered_until, move.on),
                 benefits_until=min(period.benefits_until, move.on),
                 benefits_from=min(period.benefits_from, move.on),
-                basis=f"{period.basis}; moved to {move.to_region} on {move.on}: {move.from_region}'s coverage ends",
+                basis=joined(
+                    period.basis,
+                    msg("period.moved_to", target=move.to_region, on=move.on, source=move.from_region),
+                ),
             )
     return period
 

@@ -67,6 +67,21 @@ def plain(text: str) -> Message:
     return Message(UNTRANSLATED, {"text": text})
 
 
+def joined(*parts: Message | None) -> Message:
+    """Messages one after the other, separated as sentences (``; `` / ``；``); None parts are left out."""
+    return Message("list.joined", {"parts": [part for part in parts if part is not None]})
+
+
+def concat(*parts: Message | None) -> Message:
+    """Messages run together (a note that starts with its own separator); None parts are left out."""
+    return Message("list.concat", {"parts": [part for part in parts if part is not None]})
+
+
+def field_json(field_name: str, message: Message, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """A message as an explanation item without parameters read: ``field``, ``key``, ``params``, ``text``."""
+    return {"field": field_name, **message.as_json(), "text": message.render(language)}
+
+
 def as_message(text: str | Message) -> Message:
     return text if isinstance(text, Message) else plain(text)
 
@@ -143,8 +158,14 @@ class _Formatter(string.Formatter):
         if isinstance(value, Mapping) and "key" in value:
             return render_json(value, self.language)
         if isinstance(value, list):
-            if all(isinstance(item, Mapping) and "key" in item for item in value) and value:
-                joiner = (LIST_JOINERS if format_spec == "comma" else JOINERS)[_lang(self.language)]
+            if not value:
+                return ""
+            if all(isinstance(item, Mapping) and "key" in item for item in value):
+                joiner = (
+                    ""
+                    if format_spec == "concat"
+                    else (LIST_JOINERS if format_spec == "comma" else JOINERS)[_lang(self.language)]
+                )
                 return joiner.join(render_json(item, self.language) for item in value)
             return LIST_JOINERS[_lang(self.language)].join(self.format_field(item, format_spec) for item in value)
         if value is None:
@@ -175,7 +196,10 @@ __all__ = [
     "Message",
     "as_message",
     "cap_label",
+    "concat",
     "condition_name",
+    "field_json",
+    "joined",
     "msg",
     "placeholders",
     "plain",

@@ -19,6 +19,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " (a figure past the period its source vouches for was carried forward)",
     ),
     "list.joined": ("{parts}", "{parts}"),
+    "list.concat": ("{parts:concat}", "{parts:concat}"),
     # --- claim deadlines (报销截止时间) ------------------------------------------------------
     "deadline.source.applied_on": ("申请日期", "applied_on"),
     "deadline.source.recorded": ("登记日期", "the recorded day"),
@@ -391,5 +392,493 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "admitted on {admitted_on}, discharged on {discharged_on}: coverage and person kind of the "
         "admission day; counted in {year} (deductible count, annual caps, thresholds) under "
         "the parameter values of the discharge day",
+    ),
+    # --- status (待遇状态) -----------------------------------------------------------------------
+    "status.no_spell": (
+        "{as_of}不在任何参保期间内：最近一次于{ended}结束（已缴费月份及欠费宽限期）",
+        "no coverage spell includes {as_of}: the last ended {ended} (paid months and the arrears grace)",
+    ),
+    "status.in_arrears": (
+        "职工医保自{paid_until}起未缴费且无停保记录：欠费，自{ended}起暂停待遇；欠费期间的医疗费用由用人单位负担，"
+        "补缴后按欠费规定恢复待遇（000 待遇起始时间 2；002 ch.2 二十三问）",
+        "employee contributions unpaid since {paid_until} and no CoverageEnded: in arrears (欠费), "
+        "benefits suspended (暂停) since {ended}; care in arrears is the employer's cost, and back-pay "
+        "restores benefits as the arrears rules say (000 待遇起始时间 2; 002 ch.2 二十三问)",
+    ),
+    "status.retractions": (
+        "截至{known_at}已撤销{count}条事件：自各撤销记录时间起，任何查询日期均不计入（reading retraction_time，rules-digest §8）；"
+        "已记录的结算决定保持原样，与按更正后事实重算的结果并列显示",
+        "{count} event(s) retracted as known at {known_at}: left out for every "
+        "as_of from each retraction's recorded time on (reading retraction_time, rules-digest §8); recorded "
+        "decisions stay as made, beside the figures recomputed on the corrected facts",
+    ),
+    "status.move": (
+        "{on} {source:region} → {target:region}（{scheme:scheme}）",
+        "{source} → {target} ({scheme}) on {on}",
+    ),
+    "status.moved": (
+        "医保关系转移接续：{moves}。自转移之日起适用转入地的统筹区和政策；医保关系和个人账户随同转移，缴费年限累计计算（002 ch.2 二十一问）",
+        "moved between regions: {moves}. From a transfer date the destination's region and rules apply; "
+        "the relation and the personal account move, contribution years add up (002 ch.2 二十一问)",
+    ),
+    "status.maternity_months": (
+        "截至{month}连续缴费{months}个月（补缴不计入）；享受生育津贴需{required}个月",
+        "{months} consecutive paid month(s) up to {month} (back-payments not counted); {required} needed for the allowance",
+    ),
+    "status.in_spell": (
+        "处于{scheme:scheme}参保期间，自{covered_from}起{until}",
+        "in the {scheme} coverage spell from {covered_from}{until}",
+    ),
+    "status.spell_until": (
+        "，缴费至{paid_until}，参保至{covered_until}（含欠费宽限期）",
+        ", paid until {paid_until}, covered until {covered_until} (arrears grace included)",
+    ),
+    "status.spell_open": ("（持续有效）", " (open-ended)"),
+    "status.waiting": (
+        "待遇等待期（{reason}）自{counted_from}至{until}：共{months}个月，{as_of}{state}",
+        "waiting ({reason}) from {counted_from} until {until}: {months} month(s), {state} on {as_of}",
+    ),
+    "status.waiting_running": ("仍在等待期内", "running"),
+    "status.waiting_over": ("已届满", "over"),
+    "status.suspended": (
+        "{as_of}在参保期间内暂停待遇{resumes}",
+        "benefits suspended on {as_of} within the spell{resumes}",
+    ),
+    "status.resumes": ("；自{on}起恢复", "; they resume on {on}"),
+    "status.not_restored": ("；尚无缴费可恢复待遇", "; nothing paid yet restores them"),
+    "status.continuity": (
+        "截至{year}年连续参保{years}年（两险种合并计算，自起算年度起：大病保险激励和待遇等待期所计的年度）；"
+        "自起算年度至{year}年前断保{gaps}年",
+        "{years} consecutive covered year(s) up to {year} (either scheme, from the counting "
+        "start: the years the major-illness incentives and waits count); {gaps} gap year(s) "
+        "before {year} since the counting start",
+    ),
+    "status.employee_run": (
+        "职工医保连续缴费{months}个月{since}{last}；职工的连续参保年数按本段连续缴费的整年计算",
+        "{months} continuous employee contribution month(s){since}{last}; "
+        "consecutive_years of an employee counts the full years of this run",
+    ),
+    "status.run_since": ("，自{month}起", " since {month}"),
+    "status.run_last": ("，最近缴费月份{month}", ", the last paid {month}"),
+    "status.cap_basic_pool": (
+        "{year}年度基本统筹限额，扣除已结算费用的基金支付",
+        "basic-pool cap for {year}, less fund payments of settled claims",
+    ),
+    "status.cap_layer": ("{year}年度{layer:layer}限额", "{layer} cap for {year}"),
+    "status.cap_programme": (
+        "{year}年度{key:cap}限额（按已结算费用记录）",
+        "{key} cap for {year} as its claims were settled",
+    ),
+    # --- coverage periods: when benefits start (待遇享受起始) --------------------------------------
+    "period.ended": ("{on}停保（{reason:coverage_end_reason}）", "coverage ended on {on} ({reason})"),
+    "period.wait_runs_on": ("{why}，至{until}", "{why}, until {until}"),
+    "period.older_history": (
+        "（{first}前的历史，即规则库中这些规则的最早日期之前：按其最早数值计算）",
+        " (history before {first}, the rulebook's first date for these rules: read under its earliest values)",
+    ),
+    "period.wait_begun_runs_on": ("自{since}起的待遇等待期继续计算", "the waiting period begun on {since} runs on"),
+    "period.month_before_waiting": (
+        "上月处于自{since}起的待遇等待期内",
+        "the month before is in the waiting period begun on {since}",
+    ),
+    "period.transfer_short_gap": (
+        "{gap}：自缴费当月起享受待遇，{start}",
+        "{gap}: benefits from the payment month, {start}",
+    ),
+    "period.transfer_long_gap": (
+        "{gap}：待遇等待期{months}个月，自{start}起",
+        "{gap}: waiting {months} months, from {start}",
+    ),
+    "period.moved_from": ("{on}自{region:region}转入", "moved from {region} on {on}"),
+    "period.moved_gap": ("{moved}，中断缴费{months}个月", "{moved}, {months} month(s) paid in no region"),
+    "period.moved_month_after": (
+        "{moved}，{paid_on}缴费：自次月起享受待遇，{start}",
+        "{moved}, contribution paid {paid_on}: benefits from the month after (次月), {start}",
+    ),
+    "period.transferred_in": (
+        "{start}至{end}为转入缴费：计入连续缴费，不享受本地待遇",
+        "{start}–{end} transferred in: counted for continuity, no local benefits",
+    ),
+    "period.paid_by_due_date": (
+        "{month}的缴费于{paid_on}按期缴纳：待遇自{start}起连续享受（次月享受仅适用于开始缴费时）",
+        "contribution for {month} paid {paid_on}, by its due date: "
+        "benefits continue from {start} (the 次月 wait is only at the start of payment)",
+    ),
+    "period.first_contribution_same_day": (
+        "在本统筹区首次缴费，{paid_on}到账：自当日起享受待遇",
+        "first contribution in the region, arrived {paid_on}: benefits from that day",
+    ),
+    "period.month_after": (
+        "{paid_on}缴费：自次月起享受待遇，{start}",
+        "contribution paid {paid_on}: benefits from the month after (次月), {start}",
+    ),
+    "period.switched_from_resident": (
+        "由城乡居民医保转为职工医保，连续参保{years}年，中断{gap}个月：自缴费之日起享受待遇，{start}",
+        "switched from the resident scheme after {years} continuous year(s) with a {gap}-month gap: "
+        "benefits from the payment, {start}",
+    ),
+    "period.first_enrollment": (
+        "首次参保，{paid_on}缴费：{months}个月后享受待遇，自{start}起",
+        "first enrollment, paid {paid_on}: benefits {months} months later, from {start}",
+    ),
+    "period.transferred_in_gap": ("转入后中断{months}个月", "transferred in with a {months}-month gap"),
+    "period.back_pay_retroactive": (
+        "{paid_on}缴费，距所缴首月{months}个月（≤ {most}）：所缴各月均享受待遇",
+        "paid {paid_on}, {months} month(s) after the first month it covers (≤ {most}): benefits for every month paid",
+    ),
+    "period.arrears_not_retroactive": (
+        "欠费{months}个月后补缴：自补缴之日{start}起享受待遇，不予追溯",
+        "arrears paid {months} months late: benefits from the payment day {start}, not retroactive",
+    ),
+    "period.arrears_wait": (
+        "欠费{months}个月后补缴：待遇等待期{wait}个月，自{start}起",
+        "arrears paid {months} months late: waiting {wait} months, from {start}",
+    ),
+    "period.moved_to": (
+        "{on}转往{target:region}：{source:region}的参保关系终止",
+        "moved to {target} on {on}: {source}'s coverage ends",
+    ),
+    "period.payments_in_spell": ("同一参保期间内缴费{count}笔", "{count} payments in one spell"),
+    "period.wait_begun_year_runs_on": (
+        "自{year}年起的待遇等待期继续计算",
+        "the waiting period begun in {year} runs on",
+    ),
+    "period.covered_year_before": ("{year}年已参保", "covered in {year}"),
+    "period.before_counting_start": (
+        "{year}年早于起算年度{start_year}",
+        "{year} is before the counting start {start_year}",
+    ),
+    "period.paid_in_window": (
+        "{paid_on}缴费，在集中参保期截止日{window_end}前：自{start}起享受待遇",
+        "paid on {paid_on}, by the end of the central window {window_end}: benefits from {start}",
+    ),
+    "period.gap_years": (
+        "{year}年前连续断保{gaps}年（{first}–{last}）",
+        "{gaps} gap year(s) right before {year} ({first}–{last})",
+    ),
+    "period.switch_refused": (
+        "由职工医保转入，连续缴费不足{years}年或中断超过{months}个月：算作断保人员",
+        "switched from the employee scheme without {years} continuous years or within {months} months: "
+        "counted as a gap member (算作断保人员)",
+    ),
+    "period.not_covered_year_before": ("{year}年未参保", "not covered in {year}"),
+    "period.after_window": (
+        "{paid_on}缴费，晚于集中参保期截止日{window_end}",
+        "paid on {paid_on}, after the central window ending {window_end}",
+    ),
+    "period.resident_wait": (
+        "{cause}：待遇等待期 = 固定{fixed} + 变动{variable} − 补缴修复{repaired} = {total}个月，自{counted_from}起计算，{start}起享受待遇",
+        "{cause}: waiting {fixed} fixed + {variable} variable − {repaired} repaired "
+        "= {total} month(s) from {counted_from}, benefits from {start}",
+    ),
+    "period.newborn_in_time": (
+        "新生儿于{paid_on}缴费，在{deadline}前：自出生之日（{birth_on}）起享受待遇",
+        "newborn paid on {paid_on}, by {deadline}: covered from birth ({birth_on})",
+    ),
+    "period.newborn_late": (
+        "新生儿于{paid_on}缴费，晚于{deadline}：自{start}起享受待遇",
+        "newborn paid on {paid_on}, after {deadline}: benefits from {start}",
+    ),
+    "period.low_income": (
+        "自{since}起认定为{category:category}：自{start}起享受待遇（认定次月1日起，不早于1月1日）",
+        "certified {category} from {since}: benefits from {start} (the 1st of the next month, not before Jan 1)",
+    ),
+    "period.switched_from_employee": (
+        "由职工医保转入，连续缴费{months}个月，中断{gap}个月：不设待遇等待期，自{start}起享受待遇",
+        "switched from the employee scheme after {months} continuous month(s) with a {gap}-month gap: "
+        "no waiting period, benefits from {start}",
+    ),
+    "period.switched_from_employee_wait": (
+        "由职工医保转入，中断{gap}个月：待遇等待期{wait}个月",
+        "switched from the employee scheme with a {gap}-month gap: waiting {wait} months",
+    ),
+    "period.released_enrolled": (
+        "自{since}起认定为{category:category}，并于当年{paid_on}参保：自缴费之日起享受待遇，不设待遇等待期",
+        "certified {category} from {since} and enrolled in that year on {paid_on}: "
+        "benefits from the payment day, no waiting period",
+    ),
+    "period.to": ("至{on}", " to {on}"),
+    "period.certified_retired": (
+        "自{retired_on}起认定为退休人员，无退休事件：以认定为退休事实；自当日起{until}不缴费继续享受待遇"
+        "（reading retiree_without_contributions）",
+        "certified retired from {retired_on}, no RetirementReached: the certification is the retirement "
+        "fact; covered without paying from that day{until} (reading retiree_without_contributions)",
+    ),
+    "period.retired_years_met": (
+        "{retired_on}退休，缴费年限已满：自当日起不再缴费，继续享受待遇（reading retiree_without_contributions）",
+        "retired {retired_on} with the contribution years met: covered without paying from that day "
+        "(reading retiree_without_contributions)",
+    ),
+    "period.retired_short": (
+        "{retired_on}退休时缴费年限差{months}个月；{completed_on}补足：自{start}起不再缴费，继续享受待遇"
+        "（reading retiree_without_contributions）",
+        "retired {retired_on} {months} month(s) short; years complete on "
+        "{completed_on}: covered without paying from {start} (reading retiree_without_contributions)",
+    ),
+    # --- contribution years (缴费年限) --------------------------------------------------------
+    "years.shortfall_payment": (
+        "缺缴{months}个月 × 月缴费基数{base} × {rate} = 应缴{due}；实缴{paid}：{outcome}",
+        "{months} missing month(s) × monthly reference base {base} × {rate} = {due} due; paid {paid}: {outcome}",
+    ),
+    "years.shortfall_accepted": ("已受理，计入缴费年限", "accepted, the months count"),
+    "years.shortfall_refused": (
+        "不予受理，低于应缴金额：不计入缴费年限",
+        "refused, less than due: the months do not count",
+    ),
+    "years.not_credited": ("不划入个人账户", "not credited to the personal account"),
+    "years.no_actual_minimum": (
+        "{first_on}前退休的不设最低实际缴费年限",
+        "no minimum of actual years for a retirement before {first_on}",
+    ),
+    "years.count": (
+        "累计缴费年限{total}年：在{region:region}缴费{local}个月，外地缴费或转入{outside}个月，视同缴费{deemed}个月，"
+        "退休时一次性补缴{settled}个月；实际（本地）缴费年限{actual}年",
+        "{total} year(s) in all: {local} month(s) paid in {region}, "
+        "{outside} paid elsewhere or transferred in, {deemed} deemed, "
+        "{settled} bought at retirement; {actual} count as actual / local years",
+    ),
+    "years.sex_unknown": (
+        "参保人性别未知（无参保登记事件），无法确定最低缴费年限",
+        "the member's sex is unknown (no MemberRegistered), so the minimum cannot be read",
+    ),
+    "years.certified_retired": (
+        "自{since}起认定为退休人员（无退休事件）：以认定为退休事实，自当日起享受退休人员待遇（reading retiree_without_contributions）",
+        "certified retired from {since} (no RetirementReached): the certification is the "
+        "retirement fact, retiree benefits from that day (reading retiree_without_contributions)",
+    ),
+    "years.minimum_if_retiring": (
+        "如于{as_of}退休：缺缴{months}个月",
+        "minimum if retiring on {as_of}: shortfall {months} month(s)",
+    ),
+    "years.retired_short_completed": (
+        "{retired_on}退休时缴费年限差{months}个月；{completed}补足：自{start}起享受退休人员待遇",
+        "retired {retired_on} with a shortfall of {months} month(s); minimum met on {completed}: "
+        "retiree benefits from {start}",
+    ),
+    "years.retired_short_missing": (
+        "{retired_on}退休时缴费年限差{months}个月，截至{as_of}仍差{missing}个月：按月缴费期间享受在职人员待遇，或一次性补缴",
+        "retired {retired_on} with a shortfall of {months} month(s), "
+        "{missing} still missing on {as_of}: in-service benefits while paying monthly, or a one-off payment",
+    ),
+    # --- resident contributions (个人缴费) -----------------------------------------------------
+    "contribution.after_mid_year": (
+        "{paid_on}缴费，晚于年中参保截止日{last_day}：{year}年度不予参保",
+        "paid on {paid_on}, after the mid-year enrollment deadline {last_day}: no coverage for {year}",
+    ),
+    "contribution.priced_year": ("按{year}年度缴费标准", "the {year} standard"),
+    "contribution.priced_repair": (
+        "补缴，按缴费当年（{year}）标准",
+        "a repair, priced at the payment year's ({year}) standard",
+    ),
+    "contribution.priced_student_prepaid": (
+        "学生于{paid_on}预缴：按{year}年度标准（此后标准提高不再补缴，002 ch.1 十八）",
+        "a student's prepayment on {paid_on}: the standard of {year} (a later rise is not owed, 002 ch.1 十八)",
+    ),
+    "contribution.exempt": ("认定为{category:category}：个人免缴", "certified {category}: no personal contribution"),
+    "contribution.cell": ("{row:person_kind}，{column:category}：{amount}", "{row}, {column}: {amount}"),
+    "contribution.paid": (
+        "{year}年度缴费{amount}，{priced}（{label}）",
+        "{amount} paid for {year}, {priced} ({label})",
+    ),
+    "contribution.underpaid": ("{head}：少缴{difference}", "{head}: underpaid by {difference}"),
+    "contribution.difference_owed": (
+        "该年度仍予参保，差额应补缴（政策未作规定）",
+        "the year stays covered and the difference is owed (the seeds are silent)",
+    ),
+    "contribution.overpaid": ("{head}：多缴{difference}", "{head}: overpaid by {difference}"),
+    "contribution.duplicate_refunded": (
+        "重复参保于{ended_on}终止，早于待遇期开始（{benefits_from}）：退还个人缴费{amount}（002 ch.1 二十三）",
+        "duplicate enrollment ended on {ended_on}, before the benefit period began ({benefits_from}): "
+        "the personal contribution {amount} is refunded (002 ch.1 二十三)",
+    ),
+    "contribution.duplicate_not_refunded": (
+        "重复参保于{ended_on}终止，晚于待遇期开始（{benefits_from}）：原则上个人缴费不再退回（002 ch.1 二十三）",
+        "duplicate enrollment ended on {ended_on}, after the benefit period began ({benefits_from}): "
+        "no refund (原则上个人缴费不再退回, 002 ch.1 二十三)",
+    ),
+    # --- major-illness cap (大病保险 年度最高支付限额) ----------------------------------------------
+    "major_illness.cap": (
+        "{year}年：基础限额{base}元；{year}年前连续参保{run}年 → 连续参保激励 +{continuity}元；零报销激励 +{zero}元{kept}；"
+        "自{start_year}年起断保{gaps}年 → 断保扣减 −{penalty}元；激励合计不超过基础限额的{share}",
+        "{year}: base {base} yuan; {run} continuous year(s) before {year} "
+        "→ continuity +{continuity}; zero-claim +{zero}{kept}; "
+        "{gaps} gap year(s) since {start_year} → −{penalty}; raises at most {share} of the base",
+    ),
+    "major_illness.zero_claim_kept": (
+        "（断保年度不清零：reading zero_claim_reset_on_gap）",
+        " (kept over gap years: reading zero_claim_reset_on_gap)",
+    ),
+    "major_illness.uncapped": ("认定人员类别不设大病保险限额", "certified category with no major-illness cap"),
+    # --- maternity allowance (生育津贴) ----------------------------------------------------------
+    "allowance.no_rule_set": ("参保人所在统筹区无职工医保规则集", "no employee rule set for the member's region"),
+    "allowance.retired": (
+        "{retired_on}退休：退休人员不享受生育津贴",
+        "retired on {retired_on}: retirees get no maternity allowance",
+    ),
+    "allowance.as_employee": (
+        "以{insured_as:insured_as}身份参保：按职工条件享受",
+        "insured as {insured_as}: qualifies on the employees' conditions",
+    ),
+    "allowance.months_short": (
+        "生育时连续缴费{months}个月（补缴不计入），需{needed}个月",
+        "{months} consecutive paid month(s) at the event (back-payments not counted), {needed} needed",
+    ),
+    "allowance.event_month_unpaid": (
+        "{month}未缴费：享受生育津贴须生育时处于参保状态",
+        "{month} is not paid: the allowance needs the member insured at the event",
+    ),
+    "allowance.no_minimum": (
+        "规则未规定职工的最低缴费月数：生育时参保即可",
+        "the rule set names no minimum months for employees: insured at the event suffices",
+    ),
+    "allowance.not_for_insured_as": (
+        "规则未对以{insured_as:insured_as}身份参保的人员规定生育津贴",
+        "the rule set gives no maternity allowance to members insured as {insured_as}",
+    ),
+    "allowance.maternity_months": (
+        "生育时连续缴纳生育保险{months}个月",
+        "{months} consecutive maternity month(s) at the event",
+    ),
+    "allowance.basic_months": ("（基本医疗保险{months}个月）", " ({months} basic-insurance month(s))"),
+    "allowance.maternity_months_short": (
+        "生育时连续缴纳生育保险{months}个月，需{needed}个月{basic}",
+        "{months} consecutive maternity month(s) at the event, {needed} needed{basic}",
+    ),
+    "allowance.deferred_reached": (
+        "生育时连续缴纳基本医疗保险{basic}个月；生育保险缴费于{month}满{needed}个月：自{payable_from}起发放",
+        "{basic} consecutive basic-insurance months at the event; maternity months reached {needed} in "
+        "{month}: payable from {payable_from}",
+    ),
+    "allowance.deferred_pending": (
+        "生育时连续缴纳基本医疗保险{basic}个月；生育保险缴费满{needed}个月（缴至{month}）后，自{payable_from}起发放",
+        "{basic} consecutive basic-insurance months at the event; payable once maternity months reach "
+        "{needed} ({month} paid), from {payable_from}",
+    ),
+    "allowance.no_days": ("规则未规定生育津贴天数", "the rule set prints no allowance days"),
+    "allowance.no_out_of_plan_days": (
+        "政策外生育：规则未规定政策外生育的津贴天数",
+        "out of plan: the rule set prints no out-of-plan days",
+    ),
+    "allowance.out_of_plan_before": (
+        "政策外生育，生育日期早于{since}：不享受生育津贴",
+        "out of plan, born before {since}: no allowance",
+    ),
+    "allowance.nursing_leave_from": (
+        "男职工护理假津贴适用于{since}起的生育",
+        "the father's nursing-leave allowance applies to births from {since}",
+    ),
+    "allowance.no_days_for": (
+        "规则未规定{row:allowance_row}的津贴天数",
+        "the rule set prints no allowance days for {row}",
+    ),
+    "allowance.extra_babies": ("（多胞胎增加{count}个婴儿）", " ({count} extra bab(ies))"),
+    "allowance.days": ("{row:allowance_row}：{days}天{extra}", "{row}: {days} day(s){extra}"),
+    "allowance.no_base": (
+        "规则未规定{insured_as:insured_as}的津贴计发基数",
+        "the rule set names no allowance base for {insured_as}",
+    ),
+    "allowance.employer_wage": ("用人单位上年度职工月平均工资", "the employer's prior-year average monthly wage"),
+    "allowance.member_base": ("本人上年度月平均缴费基数", "the member's prior-year average monthly contribution base"),
+    "allowance.base_missing": (
+        "生育津贴需{what}，台账中暂无此数据",
+        "the allowance needs {what}, which the ledger does not have",
+    ),
+    "allowance.amount": (
+        "{what}{base} ÷ {divisor} × {days}天 = {gross}",
+        "{what} {base} ÷ {divisor} × {days} day(s) = {gross}",
+    ),
+    "allowance.less_unemployment": ("扣除失业保险金{amount}", "less unemployment benefit {amount}"),
+    "allowance.leave_unpaid": ("产假期间未缴费的月份：{months}", "months of the leave not paid: {months}"),
+    "allowance.instalments_withheld": (
+        "{months}未继续缴费：相应月份的津贴暂停发放",
+        "payment not continued in {months}: those instalments are withheld",
+    ),
+    # --- personal account (个人账户) -----------------------------------------------------------
+    "account.no_base_for": ("{months}未申报缴费基数", "no contribution base declared for {months}"),
+    "account.nothing_accrued": (
+        "缴费{event_id}（{start}–{end}）：未划入",
+        "payment {event_id} ({start}–{end}): nothing accrued",
+    ),
+    "account.on_payment_day": ("于缴费当日划入", "on the payment day"),
+    "account.on_first_day": ("于当月1日划入（预缴）", "on the month's first day (paid ahead)"),
+    "account.accrual": (
+        "{span}于{paid_on}缴费：{rate} × 月缴费基数（{bases}），{when}",
+        "{span} paid {paid_on}: {rate} × the monthly contribution base ({bases}), credited {when}",
+    ),
+    "account.retiree_monthly": (
+        "{month}退休人员划入：统筹基金每月划入{amount}",
+        "retiree credit for {month}: {amount} a month from the pooling fund",
+    ),
+    "account.retiree_rate": (
+        "{month}退休人员划入：{rate} × 申报的2022年月平均基本养老金{pension}",
+        "retiree credit for {month}: {rate} × the declared 2022 average pension {pension}",
+    ),
+    "account.retiree_premium": (
+        "{month}退休人员大额补助保险费：每月从个人账户扣缴{amount}",
+        "retiree large-amount premium for {month}: {amount} a month from the "
+        "personal account (大额补助保险费 每月从个人账户扣缴)",
+    ),
+    "account.no_pension": (
+        "退休人员{months}未申报2022年月平均基本养老金：未划入",
+        "no 2022 average pension declared for retiree months {months}: nothing credited",
+    ),
+    "account.no_bases": (
+        "在{region:region}缴费{count}笔：未划入，未申报缴费基数（ContributionBaseDeclared）",
+        "{count} payment(s) in {region}: nothing accrued, no contribution base declared (ContributionBaseDeclared)",
+    ),
+    "account.route": ("{source:region} → {target:region}", "{source} → {target}"),
+    "account.premium_refused": ("{step}：余额{balance}不足", "{step}: balance {balance} too low"),
+    "account.interest": ("{year}年利息：{rate} × 年末余额", "interest for {year}: {rate} × the year-end balance"),
+    "account.computed_balance": ("按台账计算的余额", "the computed balance"),
+    "account.stated_amount": ("转移记录所载金额", "the amount the transfer states"),
+    "account.moved_out": ("转出（{route}）：余额随同转出", "moved out ({route}): the balance leaves"),
+    "account.moved_in": ("转入（{route}）：转入{stated}", "moved in ({route}): {stated} arrives"),
+    "account.payout_reason_refused": (
+        "规则未规定因{reason:payout_reason}一次性支取",
+        "a payout on {reason} is not in the rule set",
+    ),
+    "account.payout": (
+        "一次性支取全部余额{amount}（{reason:payout_reason}）；账户注销",
+        "one-off payout of the whole balance {amount} ({reason}); the account is closed",
+    ),
+    "account.purpose_refused": (
+        "本规则集个人账户不支付{purpose:movement}",
+        "the account does not pay for {purpose} in this rule set",
+    ),
+    "account.spent": ("个人账户支付{purpose:movement}", "paid from the account for {purpose}"),
+    "account.spent_on_claim": (
+        "个人账户支付{purpose:movement}（单据{claim_id}，个人负担{share}）",
+        "paid from the account for {purpose} (claim {claim_id}, member share {share})",
+    ),
+    "account.claim_not_settled": (
+        "单据{claim_id}不是该参保人已结算的单据",
+        "claim {claim_id} is not a settled claim of the member",
+    ),
+    "account.more_than_share": (
+        "超过单据{claim_id}尚未由个人账户支付的个人负担部分（{left}）",
+        "more than the member's share of claim {claim_id} still unpaid from the account ({left})",
+    ),
+    "account.share_needs_claim": ("支付个人负担须注明单据编号", "a settlement share names its claim_id"),
+    "account.closed": ("账户已一次性支取并注销", "the account was paid out and closed"),
+    "account.balance_too_low": ("余额{balance}不足支付", "balance {balance} is less than the amount"),
+    "account.not_bound": ("{relative}在{on}未绑定为近亲属", "{relative} is not bound as a close relative on {on}"),
+    "account.not_close_relative": (
+        "本规则集中{relationship:relationship}不属于近亲属",
+        "{relationship} is not a close relative (近亲属) in this rule set",
+    ),
+    "account.aid_purpose_refused": (
+        "本规则集家庭共济不支付{purpose:aid_purpose}",
+        "family aid for {purpose} is not in this rule set",
+    ),
+    "account.province_only": ("无：仅限省内", "none: within the province only"),
+    "account.channel_refused": (
+        "通过{channel:channel}渠道向省外近亲属共济（允许：{allowed:channel}）",
+        "a relative in another province through the {channel} channel (allowed: {allowed})",
+    ),
+    "account.other_province": ("省外", "in another province"),
+    "account.same_province": ("省内", "in the province"),
+    "account.family_aid": (
+        "家庭共济给{relative}（{relationship:relationship}，{where}），用于{purpose:aid_purpose}，通过{channel:channel}渠道",
+        "family mutual aid to {relative} ({relationship}, {where}) for {purpose} through the {channel}",
     ),
 }
