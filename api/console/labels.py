@@ -9,7 +9,6 @@ language; only the console's own words are here.
 from __future__ import annotations
 
 from collections.abc import Mapping
-
 from typing import Any
 
 from fastapi import Request

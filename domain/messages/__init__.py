@@ -183,6 +183,49 @@ def _lang(language: str) -> str:
     return "zh" if language == "zh" else "en"
 
 
+def catalogue_gaps() -> list[str]:
+    """What is wrong with the catalogue: a missing or empty language, templates naming different parameters."""
+    gaps = []
+    for key, pair in MESSAGES.items():
+        if len(pair) != len(LANGUAGES):
+            gaps.append(f"{key}: not a (zh, en) pair")
+            continue
+        gaps += [f"{key} ({language})" for language, text in zip(LANGUAGES, pair, strict=True) if not text.strip()]
+        if placeholders(pair[0]) != placeholders(pair[1]):
+            gaps.append(f"{key}: zh names {sorted(placeholders(pair[0]))}, en names {sorted(placeholders(pair[1]))}")
+    gaps += [
+        f"{key} ({language})"
+        for key, pair in TERMS.items()
+        for language, text in zip(LANGUAGES, pair, strict=True)
+        if not text
+    ]
+    return gaps
+
+
+def missing_terms(message: Mapping[str, Any]) -> list[str]:
+    """Term names a stored message needs in its Chinese template that ``terms`` lacks (``kind.value``)."""
+    missing: list[str] = []
+    params = message.get("params") or {}
+    for _, name, spec, _ in string.Formatter().parse(template(str(message["key"]), "zh")):
+        if name is None:
+            continue
+        value = params.get(name)
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, Mapping):
+                continue
+            if spec and spec not in ("cap", "condition", "comma", "concat") and item not in (None, ""):
+                if f"{spec}.{item}" not in TERMS:
+                    missing.append(f"{spec}.{item}")
+            if spec == "condition" and item not in CONDITION_NAMES and str(item).isascii():
+                missing.append(f"condition {item}")
+    for value in params.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, Mapping) and "key" in item:
+                missing += missing_terms(item)
+    return missing
+
+
 def placeholders(text: str) -> set[str]:
     """The parameter names a template uses."""
     return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(text) if name}
@@ -196,10 +239,12 @@ __all__ = [
     "Message",
     "as_message",
     "cap_label",
+    "catalogue_gaps",
     "concat",
     "condition_name",
     "field_json",
     "joined",
+    "missing_terms",
     "msg",
     "placeholders",
     "plain",

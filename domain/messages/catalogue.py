@@ -24,7 +24,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "deadline.source.applied_on": ("申请日期", "applied_on"),
     "deadline.source.recorded": ("登记日期", "the recorded day"),
     "deadline.next_year_month": (
-        "须于出院次年{month}月底前申请",
+        "须于{month}月底前申请（出院次年）",
         "by the end of {month}, the year after the discharge",
     ),
     "deadline.manual_drug": (
@@ -108,7 +108,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # --- medical assistance (医疗救助) ------------------------------------------------------
     "assistance.severe_mental": (
-        "{category:category}人员因严重精神障碍住院：{paid}（全额救助）",
+        "{category:category}因严重精神障碍住院：{paid}（全额救助）",
         "severe mental illness admission of a {category} member: {paid} (full assistance)",
     ),
     "assistance.shenyang": (
@@ -211,7 +211,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "settle.where": ("（{location:location}）", " ({location})"),
     "settle.bands": ("分段比例", "bands"),
     "settle.inpatient": (
-        "在{level:level}{where}住院，按{kind:person_kind}：（政策范围内费用{policy} − 起付标准{deductible}）× {ratio} = {raw}{capped}",
+        "在{level:level}医疗机构住院{where}，按{kind:person_kind}：（政策范围内费用{policy} − 起付标准{deductible}）× {ratio} = {raw}{capped}",
         "inpatient at {level}{where} as {kind}: (policy {policy} − deductible {deductible}) × {ratio} = {raw}{capped}",
     ),
     "deductible.exempt_conditions": ("{conditions:flag}不设起付标准", "no deductible for {conditions}"),
@@ -435,7 +435,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "status.spell_open": ("（持续有效）", " (open-ended)"),
     "status.waiting": (
-        "待遇等待期（{reason}）自{counted_from}至{until}：共{months}个月，{as_of}{state}",
+        "待遇等待期（{reason:waiting_reason}）自{counted_from}至{until}：共{months}个月，{as_of}{state}",
         "waiting ({reason}) from {counted_from} until {until}: {months} month(s), {state} on {as_of}",
     ),
     "status.waiting_running": ("仍在等待期内", "running"),
@@ -845,9 +845,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "本规则集个人账户不支付{purpose:movement}",
         "the account does not pay for {purpose} in this rule set",
     ),
-    "account.spent": ("个人账户支付{purpose:movement}", "paid from the account for {purpose}"),
+    "account.spent": ("个人账户用于{purpose:movement}", "paid from the account for {purpose}"),
     "account.spent_on_claim": (
-        "个人账户支付{purpose:movement}（单据{claim_id}，个人负担{share}）",
+        "个人账户用于{purpose:movement}（单据{claim_id}，个人负担{share}）",
         "paid from the account for {purpose} (claim {claim_id}, member share {share})",
     ),
     "account.claim_not_settled": (
