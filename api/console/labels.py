@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import Request
 
 from domain import messages
+from domain.explain import render_explanation
 from domain.messages.terms import CONDITION_NAMES, TERMS
 
 LANGUAGES = ("zh", "en")
@@ -283,7 +284,7 @@ class Translator:
     def term(self, kind: str, name: str | None) -> str:
         if not name:
             return ""
-        return messages.term(kind, name, self.language)
+        return self.labels.get(f"{kind}.{name}") or messages.term(kind, name, self.language)
 
     def condition(self, code: str) -> str:
         """A disease code with its name (``M00100 结核病``); an unknown code as it is."""
@@ -295,6 +296,6 @@ class Translator:
 
     def explain(self, item: Mapping[str, Any]) -> str:
         """An explanation's (or any stored message's) text in the console's language."""
-        if "key" not in item:
+        if item.get("key") not in messages.MESSAGES or "params" not in item:
             return str(item.get("text", ""))
-        return messages.render_json(item, self.language)
+        return render_explanation(dict(item), self.language)

@@ -68,7 +68,7 @@ def test_status_explains_in_chinese_by_lang_or_accept_language(client: TestClien
     assert english.headers["content-language"] == "en" and chinese.headers["content-language"] == "zh"
     assert by_header.json() == chinese.json()
     waits = [
-        [item for item in document["explanations"] if item["field"] == "waiting"][0]
+        next(item for item in document["explanations"] if item["field"] == "waiting")
         for document in (english.json(), chinese.json())
     ]
     assert waits[0]["key"] == waits[1]["key"] == "status.waiting"
