@@ -107,13 +107,13 @@ def coverage_resource(
     )
 
 
-def coverage_resources(ledger: MemberLedger, *, table: NhsaCodeTable) -> list[Coverage]:
-    """Every coverage spell of the member, in order of its start."""
+def coverage_resources(ledger: MemberLedger, *, table: NhsaCodeTable, language: str = "en") -> list[Coverage]:
+    """Every coverage spell of the member, in order of its start; the basis text in ``language``."""
     member_id = ledger.facts.member_id
     periods = ledger.spell_periods
     ids = coverage_ids(member_id, periods)
     return [
-        coverage_resource(member_id, period, coverage_id=cid, table=table)
+        coverage_resource(member_id, period, coverage_id=cid, table=table, language=language)
         for cid, period in zip(ids, periods, strict=True)
     ]
 
