@@ -56,7 +56,8 @@ def language_of(request: Request, lang: str | None = None) -> str:
 
 
 def localise(document: dict[str, Any], language: str) -> dict[str, Any]:
-    """The document with every stored message's ``text`` in ``language`` and, in Chinese, labels beside keys."""
+    """The document with every stored message's ``text`` (and a settlement's ``reasons``) in ``language`` and, in
+    Chinese, labels beside keys."""
     if language == API_DEFAULT_LANGUAGE:
         return document
     localised = copy.deepcopy(document)
@@ -70,6 +71,14 @@ def _render_texts(node: Any, language: str) -> None:
     if isinstance(node, dict):
         if "key" in node and "params" in node and "text" in node and node["key"] in messages.MESSAGES:
             node["text"] = render_explanation(node, language)
+        reasons = node.get("reason_messages")
+        if (
+            isinstance(reasons, list)
+            and isinstance(node.get("reasons"), list)
+            and len(reasons) == len(node["reasons"])
+            and all(isinstance(r, dict) and r.get("key") in messages.MESSAGES for r in reasons)
+        ):
+            node["reasons"] = [messages.render_json(reason, language) for reason in reasons]
         for value in node.values():
             _render_texts(value, language)
     elif isinstance(node, list):

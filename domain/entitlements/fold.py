@@ -36,6 +36,7 @@ from domain.entitlements.spells import CoverageSpell, coverage_spells
 from domain.entitlements.transfers import BeyondRuleBook, beyond_rule_book, cut_at_transfers
 from domain.errors import LedgerError
 from domain.member_stream import RecordedEvent
+from domain.messages import msg
 from domain.policies import DateOutOfRangeError, Edition, ParameterReading
 from domain.settlement import ClaimContext, Settlement, layers_of, settle_claim
 from domain.settlement.model import LAYER_CAP_PARAMETERS
@@ -389,7 +390,9 @@ def _settle(
     reversal = ledger.facts.reversals.get(claim.data.claim_id)
     if reversal is not None:
         blank.status = "reversed"
-        blank.reasons.append(f"reversed on {reversal[0]}: {reversal[1].reason}")
+        reversed_because = msg("reason.reversed", on=reversal[0], reason=reversal[1].reason)
+        blank.reasons.append(reversed_because.render())
+        blank.reason_messages.append(reversed_because)
         return blank
     if period is None and ledger.missing_rule_set is not None:
         return settle_beyond_rule_book(
@@ -403,17 +406,17 @@ def _settle(
         region = ledger.facts.region_on(admitted_on)
         for beyond in ledger.beyond_rule_book:
             if beyond.region == region and beyond.since <= admitted_on:
-                return reject(blank, f"cannot be computed: {beyond.text()}")
-        return reject(blank, f"not covered on the admission day {admitted_on}")
+                return reject(blank, msg("reason.beyond_rule_book", text=beyond.text()))
+        return reject(blank, msg("reason.not_covered", admitted_on=admitted_on))
     if not spell.benefits_on(admitted_on):
         if spell.waiting is not None and admitted_on < spell.benefits_from:
             return reject(
                 blank,
-                f"admitted on {admitted_on}, in a waiting period ({spell.waiting.reason}) ending {spell.benefits_from}",
+                msg("reason.waiting", admitted_on=admitted_on, reason=spell.waiting.reason, ends=spell.benefits_from),
             )
         if spell.suspended_on(admitted_on):
-            return reject(blank, f"benefits suspended on {admitted_on} (arrears): {period.basis.render()}")
-        return reject(blank, f"no benefits on the admission day {admitted_on}: {period.basis.render()}")
+            return reject(blank, msg("reason.suspended", admitted_on=admitted_on, basis=period.basis))
+        return reject(blank, msg("reason.no_benefits", admitted_on=admitted_on, basis=period.basis))
     try:
         cap_fen, cap_readings = _major_illness_cap(ledger, period, claim)
         context = ClaimContext(
@@ -430,4 +433,4 @@ def _settle(
         )
         return settle_claim(context)
     except DateOutOfRangeError as error:
-        return reject(blank, f"no rules in force on the claim date: {error}")
+        return reject(blank, msg("reason.no_rules_on_date", error=str(error)))

@@ -881,4 +881,171 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "家庭共济给{relative}（{relationship:relationship}，{where}），用于{purpose:aid_purpose}，通过{channel:channel}渠道",
         "family mutual aid to {relative} ({relationship}, {where}) for {purpose} through the {channel}",
     ),
+    # --- why a claim is rejected (不予支付) -------------------------------------------------------
+    "reason.not_covered": ("入院当日{admitted_on}不在参保期内", "not covered on the admission day {admitted_on}"),
+    "reason.beyond_rule_book": ("无法计算：{text}", "cannot be computed: {text}"),
+    "reason.waiting": (
+        "{admitted_on}入院，处于待遇等待期（{reason:waiting_reason}），等待期至{ends}结束",
+        "admitted on {admitted_on}, in a waiting period ({reason}) ending {ends}",
+    ),
+    "reason.suspended": (
+        "{admitted_on}待遇暂停（欠费）：{basis}",
+        "benefits suspended on {admitted_on} (arrears): {basis}",
+    ),
+    "reason.no_benefits": (
+        "入院当日{admitted_on}不享受待遇：{basis}",
+        "no benefits on the admission day {admitted_on}: {basis}",
+    ),
+    "reason.no_rules_on_date": ("费用发生日期无有效政策规则：{error}", "no rules in force on the claim date: {error}"),
+    "reason.reversed": ("{on}冲销：{reason}", "reversed on {on}: {reason}"),
+    "reason.not_covered_beyond": (
+        "入院当日{admitted_on}不在参保期内；{missing}",
+        "not covered on the admission day {admitted_on}; {missing}",
+    ),
+    "reason.partial_named": ("（{edition}）", " ({edition})"),
+    "reason.partial_only_remote_inpatient": (
+        "{missing}；部分规则集仅结算其所规定的异地住院{named}",
+        "{missing}; only remote inpatient stays are settled where a partial rule set describes them{named}",
+    ),
+    "reason.no_certified_condition": (
+        "{on}无有效的{programme:setting}病种{condition:condition}认定；不予支付",
+        "no certified {programme} condition {condition} valid on {on}; nothing paid",
+    ),
+    "reason.no_certification": (
+        "{on}无有效的{programme:setting}认定；不予支付",
+        "no certified {programme} condition valid on {on}; nothing paid",
+    ),
+    "reason.programme_not_remote": (
+        "异地{setting:setting}（{location:location}）：政策未规定本台账可结算的异地待遇；不予支付",
+        "remote {setting} care ({location}): the seeds give no remote rule for this "
+        "programme that the ledger settles yet; nothing paid",
+    ),
+    "reason.who_student": ("大学生", "a university student's"),
+    "reason.who_long_term": ("异地长期居住备案人员", "long-term filed"),
+    "reason.remote_outpatient_level": (
+        "{who}异地门诊统筹仅在{levels:level}医疗机构支付（{name}，{section}）；{level:level}不在其列；不予支付",
+        "{who} outpatient pooling away from home is paid only at facility levels {levels} "
+        "({name}, {section}); {level} is not one; nothing paid",
+    ),
+    "reason.temporary_no_outpatient": (
+        "临时外出就医（{location:location}）不享受门诊统筹待遇（remote.temporary_outpatient_pooling，{section}）；不予支付",
+        "temporary remote care ({location}) has no outpatient-pooling benefit "
+        "(remote.temporary_outpatient_pooling, {section}); nothing paid",
+    ),
+    "reason.no_long_term_filing_outpatient": (
+        "{on}无有效的异地长期居住备案：临时外出就医不享受门诊统筹待遇；不予支付",
+        "no long_term filing valid on {on}: temporary remote care has no outpatient-pooling benefit; nothing paid",
+    ),
+    "reason.remote_outpatient_only_filed": (
+        "异地门诊统筹（{location:location}）：{edition}仅在长期居住备案地（或大学生）支付；不予支付",
+        "remote outpatient pooling ({location}): {edition} pays it only at the long-term filed place "
+        "(or for university students); nothing paid",
+    ),
+    "reason.no_remote_emergency_rule": (
+        "异地急诊门诊（{location:location}）：{edition}未规定异地急诊政策；不予支付",
+        "remote emergency outpatient care ({location}): {edition} has no remote emergency rule; nothing paid",
+    ),
+    "reason.not_chosen_level": (
+        "门诊统筹仅在选定的社区卫生服务中心、乡镇卫生院或其村卫生室支付（outpatient_pooling.chosen_clinic_levels：{levels:level}；"
+        "{section}：非选定…不享受门诊统筹待遇）；{level:level}医疗机构不在其列；不予支付",
+        "outpatient pooling is paid only at the chosen community or township clinic or its village clinics "
+        "(outpatient_pooling.chosen_clinic_levels: {levels}; {section}: 非选定…不享受门诊统筹待遇); "
+        "a {level} facility is not one; nothing paid",
+    ),
+    "reason.no_clinic_chosen": (
+        "截至{on}未选定门诊统筹定点医疗机构：{facility}不是选定机构（{section}：非选定的门诊统筹定点医疗机构门诊就医，不享受门诊统筹待遇）；不予支付",
+        "no outpatient-pooling clinic chosen by {on}: {facility} is not a chosen clinic "
+        "({section}: 非选定的门诊统筹定点医疗机构门诊就医,不享受门诊统筹待遇); nothing paid",
+    ),
+    "reason.or_village_clinics": ("或其村卫生室（{clinics}）", " or one of its village clinics ({clinics})"),
+    "reason.not_the_chosen_clinic": (
+        "{facility}不是选定的门诊统筹定点医疗机构{chosen}{tied}（自{since}起选定；{section}：非选定…不享受门诊统筹待遇）；不予支付",
+        "{facility} is not the chosen outpatient-pooling clinic {chosen}{tied} "
+        "(chosen from {since}; {section}: 非选定…不享受门诊统筹待遇); nothing paid",
+    ),
+    "reason.facility_in_brackets": ("（{facility}）", " ({facility})"),
+    "reason.two_diseases_place": (
+        "两病用药仅在参保人的门诊统筹定点机构或二级及以下定点医疗机构支付（two_diseases.facility_levels：{levels:level}；{section}）；"
+        "{level:level}医疗机构{at}均不符合；不予支付",
+        "two-disease drugs are paid only at the member's outpatient-pooling clinic or a designated facility "
+        "of level 2 or below (two_diseases.facility_levels: {levels}; {section}); a {level} facility{at} is neither; "
+        "nothing paid",
+    ),
+    "reason.maternity_item_missing": (
+        "生育费用单据须在condition中注明项目（如natural、prenatal_examination）",
+        "a maternity claim must name its item in condition (e.g. natural, prenatal_examination)",
+    ),
+    "reason.prenatal_allowance": (
+        "{item:maternity_item}：产前检查费为定额补助，凭申请发放，不按票据结算",
+        "{item}: the prenatal allowance (产前检查费) is a fixed sum paid on application, not a bill",
+    ),
+    "reason.no_maternity_item": (
+        "{edition}未规定按票据结算的生育项目{item:maternity_item}（配偶补助、生育津贴等定额凭申请发放）",
+        "{edition} has no maternity item {item} settled from a bill "
+        "(fixed sums such as the spouse subsidy and the allowance are paid on application)",
+    ),
+    "reason.add_on_item": (
+        "{item:maternity_item}为其他项目的加付；单据无法说明胎数或分娩方式",
+        "{item} adds to another item; the claim cannot say how many babies or which birth",
+    ),
+    "reason.not_a_maternity_item": (
+        "{item:maternity_item}不是{edition}的生育项目（maternity.medical_cap）",
+        "{item} is not a maternity item of {edition} (maternity.medical_cap)",
+    ),
+    "reason.assisted_reproduction_used": (
+        "辅助生殖已使用{used}次，达到上限（maternity.assisted_reproduction_uses_max = {most}）；不予支付",
+        "assisted reproduction already used {used} times, the most allowed "
+        "(maternity.assisted_reproduction_uses_max = {most}); nothing paid",
+    ),
+    "reason.no_two_diseases": (
+        "{edition}政策中无两病门诊用药保障；不予支付",
+        "{edition} has no two-disease (两病) programme in its seed; nothing paid",
+    ),
+    "reason.no_single_payment_drug": (
+        "{edition}未规定单行支付药品政策；不予支付",
+        "{edition} states no single-payment drug (单行支付药品) rule; nothing paid",
+    ),
+    "reason.chronic_certifications_stopped": (
+        "无停止新增认定前的门诊慢特病认定（chronic.new_certifications_accepted，{section}）；门诊费用按普通门诊统筹政策报销",
+        "no certified chronic condition from before new chronic certifications stopped "
+        "(chronic.new_certifications_accepted, {section}); outpatient costs go through ordinary outpatient pooling",
+    ),
+    "reason.which_disease": (
+        "单据未注明所治疗的{programme:setting}认定病种；不予支付",
+        "the claim does not say which certified {programme} disease it treats; nothing paid",
+    ),
+    "reason.no_chronic_row": (
+        "{edition}无{level:level}医疗机构的门诊慢特病支付比例",
+        "{edition} has no chronic/special row for facility level {level}",
+    ),
+    "reason.no_outpatient_pooling": (
+        "{edition}无门诊统筹参数；不予支付",
+        "{edition} has no outpatient-pooling parameters; nothing paid",
+    ),
+    "reason.emergency_with_stay": (
+        "按{edition}，急诊门诊费用并入住院结算（emergency.outpatient_settled_as_inpatient，{section}）；请随住院一并申报",
+        "emergency outpatient costs are settled with the inpatient stay under {edition} "
+        "(emergency.outpatient_settled_as_inpatient, {section}); submit them with the stay",
+    ),
+    "reason.no_outpatient_row": (
+        "{edition}无{level:level}医疗机构的门诊统筹支付比例",
+        "{edition} has no outpatient-pooling row for facility level {level}",
+    ),
+    "reason.no_inpatient_rules": (
+        "{edition}未规定{location:location}的住院政策",
+        "{edition} has no rules for {location} inpatient care",
+    ),
+    "reason.no_inpatient_row": (
+        "{edition}无{level:level}医疗机构的住院支付标准",
+        "{edition} has no inpatient row for facility level {level}",
+    ),
+    "reason.not_a_programme": (
+        "{setting:setting}费用不按门诊专项结算",
+        "{setting} claims are not settled as a programme",
+    ),
+    "reason.village_fee_not_whole": (
+        "村卫生室一般诊疗费{fee}不是每次{each}的整数倍（outpatient_pooling.village_clinic_consultation_fee）",
+        "general_consultation_fee {fee} at a village clinic is not a whole number of "
+        "visits at {each} each (outpatient_pooling.village_clinic_consultation_fee)",
+    ),
 }

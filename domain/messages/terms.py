@@ -150,6 +150,11 @@ TERMS: dict[str, tuple[str, str]] = {
     "maternity_item.termination_caesarean_extra": ("终止妊娠剖宫取胎加付", "caesarean termination supplement"),
     "maternity_item.termination_under_16_weeks": ("妊娠不满16周终止妊娠", "termination under 16 weeks"),
     "maternity_item.prenatal_examination": ("产前检查", "prenatal examination"),
+    "maternity_item.birth": ("分娩", "birth"),
+    "maternity_item.birth_or_termination_7_months_plus": (
+        "分娩或妊娠7个月以上终止妊娠",
+        "birth or termination at 7 months or later",
+    ),
     "maternity_item.assisted_reproduction": ("辅助生殖", "assisted reproduction"),
     # maternity allowance rows (生育津贴天数)
     "allowance_row.natural_single": ("顺产（单胎）", "natural birth, single"),

@@ -81,7 +81,7 @@ def settle_two_diseases(ctx: ClaimContext, explanations: Explanations) -> BasicP
     """Hypertension and diabetes drugs: the cap of the certified disease, or of both."""
     require_local(ctx)
     if not has(ctx.edition, "two_diseases.annual_cap"):
-        raise NotSettleable(f"{ctx.edition.name} has no two-disease (两病) programme in its seed; nothing paid")
+        raise NotSettleable(msg("reason.no_two_diseases", edition=ctx.edition.name))
     certifications = certified(ctx, "two_diseases")
     caps = read(ctx, "two_diseases.annual_cap")
     diseases = sorted({data.condition for data in certifications})
@@ -105,7 +105,7 @@ def settle_two_diseases(ctx: ClaimContext, explanations: Explanations) -> BasicP
 def settle_single_payment_drug(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
     """Single-payment drugs (002 ch.5 二问 (一)): 不计起付线, a ratio, no second layer on the rest."""
     if not has(ctx.edition, "drugs.single_payment_ratio"):
-        raise NotSettleable(f"{ctx.edition.name} states no single-payment drug (单行支付药品) rule; nothing paid")
+        raise NotSettleable(msg("reason.no_single_payment_drug", edition=ctx.edition.name))
     certified(ctx, "single_payment_drug")
     fund_ratio = read(ctx, "drugs.single_payment_ratio")
     deductible = read(ctx, "drugs.single_payment_deductible")
@@ -148,11 +148,7 @@ def _chronic_by_kind(ctx: ClaimContext, certifications: list[ConditionCertifiedD
     """Shenyang employee: 75 % in service, 85 % retired, for certifications made before new ones stopped."""
     accepted = read(ctx, "chronic.new_certifications_accepted")
     if not any(accepted_when_made(ctx, data) for data in certifications):
-        raise NotSettleable(
-            "no certified chronic condition from before new chronic certifications stopped "
-            f"(chronic.new_certifications_accepted, {accepted.reference.section}); outpatient costs go through "
-            "ordinary outpatient pooling"
-        )
+        raise NotSettleable(msg("reason.chronic_certifications_stopped", section=accepted.reference.section))
     ratios = read(ctx, "chronic.ratio_by_kind")
     kind = person_kind(ctx, table(ratios))
     payment = Payment(ctx, msg("label.chronic_by_kind", kind=kind), ratio_cell(table(ratios), kind), (ratios, accepted))
@@ -210,7 +206,7 @@ def _shenyang_employee_special(ctx: ClaimContext, certifications: list[Condition
     assert isinstance(dialysis.value, tuple)
     condition = ctx.claim.data.condition
     if condition is None and len({data.condition for data in certifications}) > 1:
-        raise NotSettleable("the claim does not say which certified special disease it treats; nothing paid")
+        raise NotSettleable(msg("reason.which_disease", programme="special"))
     condition = condition or certifications[0].condition
     name = "special_disease.dialysis_ratio" if condition in dialysis.value else "special_disease.ratio"
     fund_ratio = read(ctx, name)
@@ -227,7 +223,7 @@ def _shenyang_resident_chronic_special(
     assert isinstance(listed.value, tuple)
     condition = ctx.claim.data.condition
     if condition is None and len({data.condition for data in certifications}) > 1:
-        raise NotSettleable(f"the claim does not say which certified {programme} disease it treats; nothing paid")
+        raise NotSettleable(msg("reason.which_disease", programme=programme))
     condition = condition or certifications[0].condition
     if condition in listed.value:
         fund_ratio = read(ctx, "chronic_special.listed_disease_ratio")
@@ -241,7 +237,7 @@ def _shenyang_resident_chronic_special(
         ratios = read(ctx, "chronic_special.other_ratio")
         level = ctx.claim.data.facility_level.value
         if level not in table(ratios).rows:
-            raise NotSettleable(f"{ctx.edition.name} has no chronic/special row for facility level {level}")
+            raise NotSettleable(msg("reason.no_chronic_row", edition=ctx.edition.name, level=level))
         payment = Payment(
             ctx,
             msg("label.programme_at_level", programme=programme, condition=condition, level=level),

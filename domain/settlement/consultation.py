@@ -96,8 +96,7 @@ class ConsultationLine:
         visits, remainder = divmod(self.fee_fen, money(fee))
         if remainder:
             raise NotSettleable(
-                f"general_consultation_fee {format_yuan(self.fee_fen)} at a village clinic is not a whole number of "
-                f"visits at {format_yuan(money(fee))} each (outpatient_pooling.village_clinic_consultation_fee)"
+                msg("reason.village_fee_not_whole", fee=format_yuan(self.fee_fen), each=format_yuan(money(fee)))
             )
         raw = visits * money(share)
         left = max(0, money(cap) - ctx.used(VILLAGE_KEY))

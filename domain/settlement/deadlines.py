@@ -35,7 +35,7 @@ def _read(ctx: ClaimContext, name: str) -> ParameterReading:
     return ctx.edition.reading(name, ctx.claim.occurred_on)
 
 
-def deadline_refusal(ctx: ClaimContext, explanations: Explanations) -> str | None:
+def deadline_refusal(ctx: ClaimContext, explanations: Explanations) -> Message | None:
     """Why the claim is too late, or None (and the deadline that held, in the explanations)."""
     data = ctx.claim.data
     applied, source = applied_on(ctx), "applied_on" if data.applied_on else "recorded"
@@ -74,6 +74,4 @@ def deadline_refusal(ctx: ClaimContext, explanations: Explanations) -> str | Non
             *readings,
         )
         return None
-    return msg(
-        "deadline.missed", applied=applied, source=msg(f"deadline.source.{source}"), rule=rule, last=last
-    ).render()
+    return msg("deadline.missed", applied=applied, source=msg(f"deadline.source.{source}"), rule=rule, last=last)

@@ -75,9 +75,9 @@ def certified(ctx: ClaimContext, programme: str) -> list[ConditionCertifiedData]
     on, wanted = ctx.service_on, ctx.claim.data.condition
     valid = certifications_on(ctx, programme)
     if wanted is not None and not any(data.condition == wanted for data in valid):
-        raise NotSettleable(f"no certified {programme} condition {wanted} valid on {on}; nothing paid")
+        raise NotSettleable(msg("reason.no_certified_condition", programme=programme, condition=wanted, on=on))
     if not valid:
-        raise NotSettleable(f"no certified {programme} condition valid on {on}; nothing paid")
+        raise NotSettleable(msg("reason.no_certification", programme=programme, on=on))
     return valid
 
 
@@ -96,10 +96,7 @@ def certifications_on(ctx: ClaimContext, programme: str) -> list[ConditionCertif
 def require_local(ctx: ClaimContext) -> None:
     location = ctx.claim.data.location.value
     if location != "local":
-        raise NotSettleable(
-            f"remote {ctx.claim.data.setting.value} care ({location}): the seeds give no remote rule for this "
-            "programme that the ledger settles yet; nothing paid"
-        )
+        raise NotSettleable(msg("reason.programme_not_remote", setting=ctx.claim.data.setting.value, location=location))
 
 
 @dataclass(frozen=True)

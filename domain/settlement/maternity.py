@@ -41,13 +41,11 @@ ADD_ON_ITEMS = ("each_extra_baby", "termination_caesarean_extra")
 def settle_maternity(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
     item = ctx.claim.data.condition
     if item is None:
-        raise NotSettleable("a maternity claim must name its item in condition (e.g. natural, prenatal_examination)")
+        raise NotSettleable(msg("reason.maternity_item_missing"))
     if has(ctx.edition, "maternity.prenatal_allowance"):
         allowance = table(read(ctx, "maternity.prenatal_allowance"))
         if item in allowance.rows:
-            raise NotSettleable(
-                f"{item}: the prenatal allowance (产前检查费) is a fixed sum paid on application, not a bill"
-            )
+            raise NotSettleable(msg("reason.prenatal_allowance", item=item))
     if has(ctx.edition, "maternity.medical_cap"):
         return _medical_cap(ctx, item, explanations)
     if item == ASSISTED_REPRODUCTION:
@@ -61,19 +59,16 @@ def settle_maternity(ctx: ClaimContext, explanations: Explanations) -> BasicPool
             ctx.edition,
         )
         return settle_outpatient_pooling(ctx, explanations)
-    raise NotSettleable(
-        f"{ctx.edition.name} has no maternity item {item!r} settled from a bill "
-        "(fixed sums such as the spouse subsidy and the allowance are paid on application)"
-    )
+    raise NotSettleable(msg("reason.no_maternity_item", edition=ctx.edition.name, item=item))
 
 
 def _medical_cap(ctx: ClaimContext, item: str, explanations: Explanations) -> BasicPoolResult:
     """Bazhong 限额支付: the policy-scope cost, at most the item's limit (据实支付 below it)."""
     caps = read(ctx, "maternity.medical_cap")
     if item in ADD_ON_ITEMS:
-        raise NotSettleable(f"{item} adds to another item; the claim cannot say how many babies or which birth")
+        raise NotSettleable(msg("reason.add_on_item", item=item))
     if item not in table(caps).rows:
-        raise NotSettleable(f"{item!r} is not a maternity item of {ctx.edition.name} (maternity.medical_cap)")
+        raise NotSettleable(msg("reason.not_a_maternity_item", item=item, edition=ctx.edition.name))
     payment = Payment(ctx, msg("label.maternity_item", item=item), Decimal(1), (caps,))
     payment.event_limit_fen = money_cell(table(caps), item)
     payment.counts_against_basic_pool("maternity")
@@ -136,10 +131,7 @@ def _assisted_reproduction(ctx: ClaimContext, explanations: Explanations) -> Bas
         if claim.data.setting.value == "maternity" and claim.data.condition == ASSISTED_REPRODUCTION
     )
     if used >= uses_max.value:
-        raise NotSettleable(
-            f"assisted reproduction already used {used} times, the most allowed "
-            f"(maternity.assisted_reproduction_uses_max = {uses_max.value}); nothing paid"
-        )
+        raise NotSettleable(msg("reason.assisted_reproduction_used", used=used, most=uses_max.value))
     payment = Payment(ctx, msg("label.assisted_reproduction", use=used + 1), ratio(fund_ratio), (fund_ratio, uses_max))
     payment.notes.append(msg("payment.no_deductible"))
     payment.counts_against_basic_pool("maternity")

@@ -50,7 +50,7 @@ def settle_outpatient_pooling(ctx: ClaimContext, explanations: Explanations) -> 
     elif has(ctx.edition, "outpatient_pooling.deductible"):
         payment = _annual_by_level(ctx)
     else:
-        raise NotSettleable(f"{ctx.edition.name} has no outpatient-pooling parameters; nothing paid")
+        raise NotSettleable(msg("reason.no_outpatient_pooling", edition=ctx.edition.name))
     if remote_note:
         payment.notes.append(remote_note)
         payment.extra_readings.extend(remote_readings)
@@ -69,8 +69,7 @@ def settle_emergency(ctx: ClaimContext, explanations: Explanations) -> BasicPool
         with_stay = read(ctx, "emergency.outpatient_settled_as_inpatient")
         if with_stay.value is True:
             raise NotSettleable(
-                f"emergency outpatient costs are settled with the inpatient stay under {ctx.edition.name} "
-                f"(emergency.outpatient_settled_as_inpatient, {with_stay.reference.section}); submit them with the stay"
+                msg("reason.emergency_with_stay", edition=ctx.edition.name, section=with_stay.reference.section)
             )
     change, remote_note, remote_readings = remote_emergency_ratio_change(ctx)
     emergency_ratio = read(ctx, "emergency.outpatient_ratio")
@@ -96,7 +95,7 @@ def _annual_by_level(ctx: ClaimContext) -> Payment:
     deductibles = read(ctx, "outpatient_pooling.deductible")
     ratios = read(ctx, "outpatient_pooling.ratio")
     if level not in table(deductibles).rows:
-        raise NotSettleable(f"{ctx.edition.name} has no outpatient-pooling row for facility level {level}")
+        raise NotSettleable(msg("reason.no_outpatient_row", edition=ctx.edition.name, level=level))
     kind = person_kind(ctx, table(deductibles))
     fund_ratio = ratio_cell(table(ratios), level, kind)
     ratio_readings = [ratios]
@@ -134,7 +133,7 @@ def _annual_by_kind(ctx: ClaimContext) -> Payment:
     if has(ctx.edition, "outpatient_pooling.ratio"):
         ratios = read(ctx, "outpatient_pooling.ratio")
         if level not in table(ratios).rows:
-            raise NotSettleable(f"{ctx.edition.name} has no outpatient-pooling row for facility level {level}")
+            raise NotSettleable(msg("reason.no_outpatient_row", edition=ctx.edition.name, level=level))
         fund_ratio = ratio_cell(table(ratios), level, kind)
         label = msg("label.outpatient_at_level", level=level, kind=kind)
     else:

@@ -23,11 +23,11 @@ from domain.entitlements.facts import Claim, MemberFacts, Payment
 from domain.entitlements.periods import EditionFinder, has
 from domain.errors import LedgerError
 from domain.explain import Explanations
-from domain.messages import msg
+from domain.messages import Message, msg
 from domain.money import fen_times_ratio, format_yuan
 from domain.policies import DateOutOfRangeError, Edition, ParameterReading, Table
 from domain.settlement.model import Settlement
-from domain.settlement.settle import STUDENT_OR_MINOR_CATEGORIES, read
+from domain.settlement.settle import STUDENT_OR_MINOR_CATEGORIES, read, reject
 
 #: The scheme of a rule set that covers part of the rules of both schemes of a region (anshan-remote).
 PARTIAL_SCHEME = "employee_and_resident"
@@ -61,7 +61,7 @@ def settle_beyond_rule_book(
         rule_set=None, reason=missing, coverage_fact=None if span is None else _coverage_fact(span)
     )
     if span is None:
-        return _refuse(settlement, f"not covered on the admission day {admitted_on}; {missing}")
+        return _refuse(settlement, msg("reason.not_covered_beyond", admitted_on=admitted_on, missing=missing))
     partial = partial_edition(edition_for, span.region)
     remote = data.location.value != "local"
     if (
@@ -70,14 +70,12 @@ def settle_beyond_rule_book(
         or not remote
         or data.setting.value != "inpatient"
     ):
-        covered = f"{missing}; only remote inpatient stays are settled where a partial rule set describes them"
-        if partial is not None:
-            covered += f" ({partial.name})"
-        return _refuse(settlement, covered)
+        named = msg("reason.partial_named", edition=partial.name) if partial is not None else ""
+        return _refuse(settlement, msg("reason.partial_only_remote_inpatient", missing=missing, named=named))
     try:
         return _remote_inpatient(facts, claim, span, partial, missing, settlement)
     except DateOutOfRangeError as error:
-        return _refuse(settlement, f"no rules in force on the claim date: {error}")
+        return _refuse(settlement, msg("reason.no_rules_on_date", error=str(error)))
 
 
 def _coverage_fact(payment: Payment) -> dict[str, str]:
@@ -92,11 +90,8 @@ def _coverage_fact(payment: Payment) -> dict[str, str]:
     }
 
 
-def _refuse(settlement: Settlement, reason: str) -> Settlement:
-    settlement.status = "rejected"
-    settlement.layers_fen = dict.fromkeys(settlement.layers_fen, 0)
-    settlement.reasons.append(reason)
-    return settlement
+def _refuse(settlement: Settlement, reason: Message) -> Settlement:
+    return reject(settlement, reason)
 
 
 def _filed_on(facts: MemberFacts, day: date) -> bool:

@@ -56,25 +56,24 @@ def check_outpatient_place(ctx: ClaimContext, payment: Payment) -> None:
         payment.notes.append(msg("place.chosen_clinic", facility=choice.facility_id, since=choice.valid_from))
         return
     if not village and level not in levels.value:
-        raise NotSettleable(
-            f"outpatient pooling is paid only at the chosen community or township clinic or its village clinics "
-            f"(outpatient_pooling.chosen_clinic_levels: {', '.join(levels.value)}; "
-            f"{section}: 非选定…不享受门诊统筹待遇); a {level} facility is not one; nothing paid"
-        )
+        raise NotSettleable(msg("reason.not_chosen_level", levels=list(levels.value), section=section, level=level))
     if data.facility_id is None:
         where = msg("place.the_chosen", facility=choice.facility_id) if choice is not None else msg("place.a_chosen")
         payment.notes.append(msg("place.no_facility_id", where=where, level=level))
         return
     if choice is None:
-        raise NotSettleable(
-            f"no outpatient-pooling clinic chosen by {on}: {data.facility_id} is not a chosen clinic "
-            f"({section}: 非选定的门诊统筹定点医疗机构门诊就医,不享受门诊统筹待遇); nothing paid"
-        )
+        raise NotSettleable(msg("reason.no_clinic_chosen", on=on, facility=data.facility_id, section=section))
     if not _at_chosen(choice, data.facility_id, village=village):
-        tied = f" or one of its village clinics ({', '.join(choice.village_clinic_ids)})" if village else ""
+        tied = msg("reason.or_village_clinics", clinics=list(choice.village_clinic_ids)) if village else ""
         raise NotSettleable(
-            f"{data.facility_id} is not the chosen outpatient-pooling clinic {choice.facility_id}{tied} "
-            f"(chosen from {choice.valid_from}; {section}: 非选定…不享受门诊统筹待遇); nothing paid"
+            msg(
+                "reason.not_the_chosen_clinic",
+                facility=data.facility_id,
+                chosen=choice.facility_id,
+                tied=tied,
+                since=choice.valid_from,
+                section=section,
+            )
         )
     if choice.village_clinic_ids:
         payment.notes.append(msg("place.village_of_chosen", facility=data.facility_id, township=choice.facility_id))
@@ -102,10 +101,14 @@ def check_two_diseases_place(ctx: ClaimContext, payment: Payment) -> None:
         return
     level = data.facility_level.value
     if level not in levels.value:
-        at = f" ({data.facility_id})" if data.facility_id is not None else ""
+        at = msg("reason.facility_in_brackets", facility=data.facility_id) if data.facility_id is not None else ""
         raise NotSettleable(
-            f"two-disease drugs are paid only at the member's outpatient-pooling clinic or a designated facility "
-            f"of level 2 or below (two_diseases.facility_levels: {', '.join(levels.value)}; "
-            f"{levels.reference.section}); a {level} facility{at} is neither; nothing paid"
+            msg(
+                "reason.two_diseases_place",
+                levels=list(levels.value),
+                section=levels.reference.section,
+                level=level,
+                at=at,
+            )
         )
     payment.notes.append(msg("place.level2_or_below", level=level))

@@ -46,14 +46,20 @@ def _filed(ctx: ClaimContext, location: str) -> bool:
     )
 
 
-def _level_allowed(ctx: ClaimContext, name: str, who: str) -> ParameterReading:
+def _level_allowed(ctx: ClaimContext, name: str, who: Message) -> ParameterReading:
     levels = read(ctx, name)
     assert isinstance(levels.value, tuple)
     level = ctx.claim.data.facility_level.value
     if level not in levels.value:
         raise NotSettleable(
-            f"{who} outpatient pooling away from home is paid only at facility levels {', '.join(levels.value)} "
-            f"({name}, {levels.reference.section}); {level} is not one; nothing paid"
+            msg(
+                "reason.remote_outpatient_level",
+                who=who,
+                levels=list(levels.value),
+                name=name,
+                section=levels.reference.section,
+                level=level,
+            )
         )
     return levels
 
@@ -67,32 +73,25 @@ def remote_outpatient_pooling(ctx: ClaimContext) -> tuple[Message | None, tuple[
         allowed = read(ctx, "remote.temporary_outpatient_pooling")
         if allowed.value is False:
             raise NotSettleable(
-                f"temporary remote care ({location}) has no outpatient-pooling benefit "
-                f"(remote.temporary_outpatient_pooling, {allowed.reference.section}); nothing paid"
+                msg("reason.temporary_no_outpatient", location=location, section=allowed.reference.section)
             )
     if has(ctx.edition, STUDENT_LEVELS) and ctx.facts.has_category("university_student", ctx.service_on):
-        levels = _level_allowed(ctx, STUDENT_LEVELS, "a university student's")
+        levels = _level_allowed(ctx, STUDENT_LEVELS, msg("reason.who_student"))
         return (
             msg("remote.student_outpatient", location=location),
             (levels,),
         )
     if location == LONG_TERM and has(ctx.edition, LONG_TERM_LEVELS):
         if not _filed(ctx, location):
-            raise NotSettleable(
-                f"no long_term filing valid on {ctx.service_on}: temporary remote care has no outpatient-pooling "
-                "benefit; nothing paid"
-            )
-        levels = _level_allowed(ctx, LONG_TERM_LEVELS, "long-term filed")
+            raise NotSettleable(msg("reason.no_long_term_filing_outpatient", on=ctx.service_on))
+        levels = _level_allowed(ctx, LONG_TERM_LEVELS, msg("reason.who_long_term"))
         return (
             msg("remote.long_term_outpatient", location=location),
             (levels,),
         )
     if not has(ctx.edition, LONG_TERM_LEVELS) and not has(ctx.edition, STUDENT_LEVELS):
         require_local(ctx)
-    raise NotSettleable(
-        f"remote outpatient pooling ({location}): {ctx.edition.name} pays it only at the long-term filed place "
-        "(or for university students); nothing paid"
-    )
+    raise NotSettleable(msg("reason.remote_outpatient_only_filed", location=location, edition=ctx.edition.name))
 
 
 def remote_emergency_ratio_change(ctx: ClaimContext) -> tuple[Decimal, Message | None, tuple[ParameterReading, ...]]:
@@ -101,10 +100,7 @@ def remote_emergency_ratio_change(ctx: ClaimContext) -> tuple[Decimal, Message |
     if location == "local":
         return Decimal(0), None, ()
     if not has(ctx.edition, EMERGENCY_REDUCTION):
-        raise NotSettleable(
-            f"remote emergency outpatient care ({location}): {ctx.edition.name} has no remote emergency rule; "
-            "nothing paid"
-        )
+        raise NotSettleable(msg("reason.no_remote_emergency_rule", location=location, edition=ctx.edition.name))
     if location == LONG_TERM and _filed(ctx, location):
         return Decimal(0), msg("remote.emergency_long_term"), ()
     reduction = read(ctx, EMERGENCY_REDUCTION)

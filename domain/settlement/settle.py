@@ -15,7 +15,7 @@ from domain.contract import ClaimFlag, ClaimSetting
 from domain.entitlements.ages import age_kind
 from domain.entitlements.periods import has
 from domain.explain import Explanations
-from domain.messages import Message, msg
+from domain.messages import Message, as_message, msg
 from domain.money import fen_divided_by_ratio, fen_times_ratio, format_yuan
 from domain.policies import Bands, Edition, ParameterReading, Table
 from domain.settlement.cross_year import explain_cross_year
@@ -58,7 +58,7 @@ def settle_claim(ctx: ClaimContext) -> Settlement:
         else:
             basic = settle_programme(ctx, settlement.explanations)
     except NotSettleable as refusal:
-        return reject(settlement, str(refusal))
+        return reject(settlement, refusal.reason)
     settlement.layers_fen["basic_pool"] = basic.amount_fen
     settlement.deductible_fen = basic.deductible_fen
     settlement.balances.extend(basic.balances)
@@ -103,11 +103,13 @@ def _explain_retirement(ctx: ClaimContext, explanations: Explanations) -> None:
     explanations.add("retired", text, years.edition, *years.readings)
 
 
-def reject(settlement: Settlement, reason: str) -> Settlement:
-    """Nothing from any fund, with the reason."""
+def reject(settlement: Settlement, reason: str | Message) -> Settlement:
+    """Nothing from any fund, with the reason (a catalogue message; a plain ``str`` is kept untranslated)."""
+    message = as_message(reason)
     settlement.status = "rejected"
     settlement.layers_fen = dict.fromkeys(settlement.layers_fen, 0)
-    settlement.reasons.append(reason)
+    settlement.reasons.append(message.render())
+    settlement.reason_messages.append(message)
     return settlement
 
 
@@ -203,7 +205,7 @@ def _inpatient_tables(
         assert isinstance(factor.value, Decimal) and isinstance(change.value, Decimal)
         return deductibles, ratios, [factor, change], factor.value, -change.value
     if not has(edition, "remote.temporary_deductible_factor"):
-        raise NotSettleable(f"{edition.name} has no rules for {location} inpatient care")
+        raise NotSettleable(msg("reason.no_inpatient_rules", edition=edition.name, location=location))
     factor = read(edition, "remote.temporary_deductible_factor", on)
     change = read(edition, "remote.temporary_ratio_reduction", on)
     assert isinstance(factor.value, Decimal) and isinstance(change.value, Decimal)
@@ -221,7 +223,7 @@ def _facility_row(ctx: ClaimContext, table: Table, location: str) -> tuple[str, 
         if level in table.rows:
             return level, [mapped]
     if level not in table.rows:
-        raise NotSettleable(f"{ctx.edition.name} has no inpatient row for facility level {level}")
+        raise NotSettleable(msg("reason.no_inpatient_row", edition=ctx.edition.name, level=level))
     return level, []
 
 
