@@ -1048,4 +1048,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "general_consultation_fee {fee} at a village clinic is not a whole number of "
         "visits at {each} each (outpatient_pooling.village_clinic_consultation_fee)",
     ),
+    # refusals that name a rule set's configuration (a reading the ledger does not apply, a missing parameter)
+    "reason.reading_not_applied": (
+        "{name}的取值'{value}'不是本台账适用的解读",
+        "{name} '{value}' is not one the ledger applies",
+    ),
+    "reason.parameter_missing": (
+        "{edition}无参数{name}，无法结算{setting:setting}费用",
+        "{edition} has no parameter {name}, needed to settle a {setting} claim",
+    ),
+    "reason.large_amount_needs_ratio": (
+        "超出基本统筹限额的大额医疗保险需单一的基本统筹支付比例；本单据为分段比例",
+        "large-amount beyond the basic cap needs a single basic-pool ratio; this claim has bands",
+    ),
+    "reason.condition_without_cap": (
+        "认定病种{conditions:condition}不在{name}中",
+        "certified condition {conditions} has no cap in {name}",
+    ),
+    "reason.emergency_in_outpatient_cap": (
+        "计入门诊统筹限额的急诊费用暂不结算",
+        "emergency payments inside the outpatient-pooling cap are not settled yet",
+    ),
 }

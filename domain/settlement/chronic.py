@@ -87,7 +87,7 @@ def settle_two_diseases(ctx: ClaimContext, explanations: Explanations) -> BasicP
     diseases = sorted({data.condition for data in certifications})
     unknown = [d for d in diseases if d not in table(caps).rows]
     if unknown:
-        raise NotSettleable(f"certified two-disease condition {', '.join(unknown)} is not in two_diseases.annual_cap")
+        raise NotSettleable(msg("reason.condition_without_cap", conditions=unknown, name="two_diseases.annual_cap"))
     row = diseases[0] if len(diseases) == 1 else "both"
     fund_ratio = read(ctx, "two_diseases.ratio")
     payment = Payment(ctx, msg("label.two_diseases", row=row), ratio(fund_ratio), (fund_ratio,))
@@ -125,11 +125,11 @@ def _chronic_with_disease_caps(ctx: ClaimContext, certifications: list[Condition
     caps = read(ctx, "chronic.annual_cap")
     rule = read(ctx, "chronic.multiple_diseases_rule")
     if text(rule) != HIGHEST_CAP_ONLY:
-        raise NotSettleable(f"chronic.multiple_diseases_rule {text(rule)!r} is not one the ledger settles")
+        raise NotSettleable(msg("reason.reading_not_applied", name="chronic.multiple_diseases_rule", value=text(rule)))
     diseases = sorted({data.condition for data in certifications})
     unknown = [d for d in diseases if d not in table(caps).rows]
     if unknown:
-        raise NotSettleable(f"certified chronic condition {', '.join(unknown)} has no cap in chronic.annual_cap")
+        raise NotSettleable(msg("reason.condition_without_cap", conditions=unknown, name="chronic.annual_cap"))
     highest = max(diseases, key=lambda d: (money_cell(table(caps), d), d))
     fund_ratio = read(ctx, "chronic.ratio")
     payment = Payment(
@@ -175,7 +175,7 @@ def _bazhong_special(ctx: ClaimContext) -> Payment:
     """Bazhong special diseases: the level-2 inpatient deductible once a year, then the special ratio."""
     rule = read(ctx, "special_disease.deductible_rule")
     if text(rule) != LEVEL2_DEDUCTIBLE_ONCE_PER_YEAR:
-        raise NotSettleable(f"special_disease.deductible_rule {text(rule)!r} is not one the ledger settles")
+        raise NotSettleable(msg("reason.reading_not_applied", name="special_disease.deductible_rule", value=text(rule)))
     deductibles = read(ctx, "inpatient.deductible")
     kind = person_kind(ctx, table(deductibles))
     fund_ratio = read(ctx, "special_disease.ratio")

@@ -41,7 +41,9 @@ class ConsultationLine:
     def settle(self, ctx: ClaimContext, rest: BasicPoolResult, explanations: Explanations) -> BasicPoolResult:
         basis = read(ctx, "readings.general_consultation_fee_line")
         if text(basis) != OWN_LINE:
-            raise NotSettleable(f"readings.general_consultation_fee_line {text(basis)!r} is not one the ledger applies")
+            raise NotSettleable(
+                msg("reason.reading_not_applied", name="readings.general_consultation_fee_line", value=text(basis))
+            )
         readings: list[ParameterReading] = [basis]
         balances: list[tuple[str, int]] = []
         village = "village_clinic" in {flag.value for flag in ctx.claim.data.flags}

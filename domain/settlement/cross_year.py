@@ -31,7 +31,7 @@ def explain_cross_year(ctx: ClaimContext, explanations: Explanations) -> None:
         return
     reading = ctx.edition.reading(READING, ctx.claim.occurred_on)
     if reading.value != ADMISSION_COVERAGE_DISCHARGE_YEAR:
-        raise NotSettleable(f"{READING} {reading.value!r} is not a reading the ledger settles")
+        raise NotSettleable(msg("reason.reading_not_applied", name=READING, value=str(reading.value)))
     explanations.add(
         "year",
         msg(

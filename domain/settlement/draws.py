@@ -27,7 +27,7 @@ def read(ctx: ClaimContext, name: str) -> ParameterReading:
     """A parameter on the claim date, strictly (as the inpatient path reads); missing → refused."""
     if not has(ctx.edition, name):
         raise NotSettleable(
-            f"{ctx.edition.name} has no parameter {name}, needed to settle a {ctx.claim.data.setting.value} claim"
+            msg("reason.parameter_missing", edition=ctx.edition.name, name=name, setting=ctx.claim.data.setting.value)
         )
     return inpatient_rules.read(ctx.edition, name, ctx.claim.occurred_on)
 

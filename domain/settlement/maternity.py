@@ -93,7 +93,7 @@ def _prenatal(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
         since = msg("maternity.since_event", on=began_after) if began_after else msg("maternity.since_history_start")
         payment.notes.append(msg("maternity.prenatal_cap_pregnancy", since=since))
     else:
-        raise NotSettleable(f"readings.prenatal_cap_period {text(period)!r} is not one the ledger counts")
+        raise NotSettleable(msg("reason.reading_not_applied", name="readings.prenatal_cap_period", value=text(period)))
     payment.counts_against_basic_pool("maternity")
     return payment.settle(explanations)
 

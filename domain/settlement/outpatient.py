@@ -81,7 +81,7 @@ def settle_emergency(ctx: ClaimContext, explanations: Explanations) -> BasicPool
         counts = read(ctx, "emergency.counts_toward_outpatient_cap")
         payment.extra_readings.append(counts)
         if counts.value is True:
-            raise NotSettleable("emergency payments inside the outpatient-pooling cap are not settled yet")
+            raise NotSettleable(msg("reason.emergency_in_outpatient_cap"))
         payment.notes.append(msg("emergency.not_against_outpatient_cap"))
     else:
         payment.notes.append(msg("emergency.outpatient_cap_silent"))

@@ -257,7 +257,7 @@ def _large_amount_above_basic_cap(ctx: ClaimContext, basic: BasicPoolResult, set
         _large_amount_programme(ctx, basic, settlement)
         return
     if basic.ratio is None:
-        raise NotSettleable("large-amount beyond the basic cap needs a single basic-pool ratio; this claim has bands")
+        raise NotSettleable(msg("reason.large_amount_needs_ratio"))
     copay_factor = _read(edition, "large_amount.copay_ratio_factor", on)
     deductible_factor = _read(edition, "large_amount.deductible_factor", on)
     cap = _read(edition, "large_amount.annual_cap", on)

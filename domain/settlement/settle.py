@@ -412,5 +412,7 @@ def _remote_full_deductible(ctx: ClaimContext) -> ParameterReading | None:
         return None
     reading = read(ctx.edition, "readings.remote_admission_deductible", ctx.claim.occurred_on)
     if reading.value != REMOTE_FULL_DEDUCTIBLE:
-        raise NotSettleable(f"readings.remote_admission_deductible {reading.value!r} is not one the ledger applies")
+        raise NotSettleable(
+            msg("reason.reading_not_applied", name="readings.remote_admission_deductible", value=str(reading.value))
+        )
     return reading
