@@ -36,7 +36,7 @@ from domain.entitlements.spells import CoverageSpell, coverage_spells
 from domain.entitlements.transfers import BeyondRuleBook, beyond_rule_book, cut_at_transfers
 from domain.errors import LedgerError
 from domain.member_stream import RecordedEvent
-from domain.messages import msg
+from domain.messages import Message, joined, msg
 from domain.policies import DateOutOfRangeError, Edition, ParameterReading
 from domain.settlement import ClaimContext, Settlement, layers_of, settle_claim
 from domain.settlement.model import LAYER_CAP_PARAMETERS
@@ -92,7 +92,7 @@ class MemberLedger:
     personal_account: PersonalAccount | None = None
     maternity: Maternity | None = None
     #: Why part of the member's history has no rule set (``no rule set anshan-employee: …``); None when all do.
-    missing_rule_set: str | None = None
+    missing_rule_set: Message | None = None
     #: The ledger's own retroactive-assistance decisions (依申请救助), in the order they were taken.
     retroactive_assistance: list[RetroactiveAssistance] = field(default_factory=list)
     #: Every resident payment checked against the deadline, the standard and duplicate-enrollment refunds.
@@ -182,7 +182,7 @@ def fold_member(
     beyond = beyond_rule_book(facts, edition_for) if facts.transfers else []
     # Contributions to a region and scheme without a rule set give coverage facts, not entitlements.
     ruled, missing = _ruled_facts(facts, edition_for)
-    notes: list[str] = [missing] if missing else []
+    notes: list[Message] = [missing] if missing else []
     # Resident payments the rules refuse (after the enrollment deadline, voided by a duplicate enrollment
     # before their year) buy no coverage; the status lists them with the reason.
     checks = contribution_checks(ruled, edition_for)
@@ -286,9 +286,9 @@ class _RetroactiveAssistance:
                 self.ledger.retroactive_assistance.append(decision)
 
 
-def _ruled_facts(facts: MemberFacts, edition_for: EditionFinder) -> tuple[MemberFacts, str | None]:
+def _ruled_facts(facts: MemberFacts, edition_for: EditionFinder) -> tuple[MemberFacts, Message | None]:
     """The facts whose contributions have a rule set, and why the others have none (None: all have one)."""
-    missing: list[str] = []
+    missing: list[Message] = []
     kept = []
     for payment in facts.payments:
         try:
@@ -301,20 +301,20 @@ def _ruled_facts(facts: MemberFacts, edition_for: EditionFinder) -> tuple[Member
         kept.append(payment)
     if not missing:
         return facts, None
-    return replace(facts, payments=kept), "; ".join(missing)
+    return replace(facts, payments=kept), missing[0] if len(missing) == 1 else joined(*missing)
 
 
-def _missing_reason(error: NoRuleSet, edition_for: EditionFinder) -> str:
+def _missing_reason(error: NoRuleSet, edition_for: EditionFinder) -> Message:
     """``no rule set anshan-employee: …`` naming what the rulebook does hold for the region."""
     partial = partial_edition(edition_for, error.region)
     if partial is not None:
-        held = f"the rulebook holds only the partial rule set {partial.name} for {error.region}"
+        held = msg("beyond.holds_partial", edition=partial.name, region=error.region)
     else:
-        held = f"the rulebook holds no rule set for {error.region} {error.scheme}s"
-    return f"no rule set {error.region}-{error.scheme}: {held}"
+        held = msg("beyond.holds_none", region=error.region, scheme=error.scheme)
+    return msg("beyond.no_rule_set", region=error.region, scheme=error.scheme, held=held)
 
 
-def _unless_no_rule_set(compute: Callable[[], T], notes: list[str], edition_for: EditionFinder) -> T | None:
+def _unless_no_rule_set(compute: Callable[[], T], notes: list[Message], edition_for: EditionFinder) -> T | None:
     """An employee entitlement, or None where a region the history names has no rule set (noted in ``notes``)."""
     try:
         return compute()

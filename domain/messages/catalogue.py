@@ -1069,4 +1069,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "计入门诊统筹限额的急诊费用暂不结算",
         "emergency payments inside the outpatient-pooling cap are not settled yet",
     ),
+    # members beyond the rule book (no complete rule set for a region and scheme)
+    "beyond.holds_partial": (
+        "规则库中{region:region}仅有部分规则集{edition}",
+        "the rulebook holds only the partial rule set {edition} for {region}",
+    ),
+    "beyond.holds_none": (
+        "规则库中无{region:region}{scheme:scheme}规则集",
+        "the rulebook holds no rule set for {region} {scheme}s",
+    ),
+    "beyond.no_rule_set": ("无规则集{region}-{scheme}：{held}", "no rule set {region}-{scheme}: {held}"),
+    "beyond.set_aside": ("（该地{count}笔缴费暂不计算）", " ({count} payment(s) there set aside)"),
+    "beyond.moved": (
+        "无规则集{region}-{scheme}：自{since}起，按{region:region}政策计算的参保期间、待遇等待期、限额、结算、缴费年限和个人账户"
+        "均无法计算{set_aside}；转移前的情况按转出地政策计算",
+        "no rule set {region}-{scheme}: from {since} coverage, waits, caps, settlements, "
+        "contribution years and the personal account under {region}'s rules cannot be computed{set_aside}; "
+        "what happened before the move is computed under the origin's rules",
+    ),
 }

@@ -50,7 +50,7 @@ def paid_span_on(facts: MemberFacts, day: date) -> Payment | None:
 
 
 def settle_beyond_rule_book(
-    *, facts: MemberFacts, claim: Claim, missing: str, edition_for: EditionFinder, settlement: Settlement
+    *, facts: MemberFacts, claim: Claim, missing: Message, edition_for: EditionFinder, settlement: Settlement
 ) -> Settlement:
     """Settle what a partial rule set covers; refuse the rest naming the missing rule set."""
     data = claim.data
@@ -58,7 +58,7 @@ def settle_beyond_rule_book(
     span = paid_span_on(facts, admitted_on)
     # What can be known: no complete rule set, why, and the paid coverage of the admission day.
     settlement.extra_json.update(
-        rule_set=None, reason=missing, coverage_fact=None if span is None else _coverage_fact(span)
+        rule_set=None, reason=missing.render(), coverage_fact=None if span is None else _coverage_fact(span)
     )
     if span is None:
         return _refuse(settlement, msg("reason.not_covered_beyond", admitted_on=admitted_on, missing=missing))
@@ -107,7 +107,7 @@ def _kind(facts: MemberFacts, scheme: str, day: date) -> str:
 
 
 def _remote_inpatient(
-    facts: MemberFacts, claim: Claim, span: Payment, edition: Edition, missing: str, settlement: Settlement
+    facts: MemberFacts, claim: Claim, span: Payment, edition: Edition, missing: Message, settlement: Settlement
 ) -> Settlement:
     data, on = claim.data, claim.occurred_on
     emergency = data.location.value == "remote_emergency"
@@ -156,7 +156,7 @@ def _remote_inpatient(
 
 
 def beyond_rule_book_status(
-    *, facts: MemberFacts, missing: str, edition_for: EditionFinder, explanations: Explanations
+    *, facts: MemberFacts, missing: Message, edition_for: EditionFinder, explanations: Explanations
 ) -> dict[str, Any]:
     """What the status document can say of a member with no rule set on ``as_of``: the coverage facts.
 
@@ -177,7 +177,7 @@ def beyond_rule_book_status(
         )
     return {
         "rule_set": None,
-        "reason": missing,
+        "reason": missing.render(),
         "region": region,
         "scheme": span.scheme if span is not None else None,
         "covered": span is not None,

@@ -46,7 +46,8 @@ def test_a_claim_in_a_waiting_period_pays_nothing_with_the_reason(client: TestCl
     assert chinese.status_code == 200 and chinese.headers["content-language"] == "zh"
     zh = chinese.json()
     assert zh["status"] == "rejected" and zh["status_label"] == "不予支付"
-    assert zh["reasons"] == ["2025-05-01入院，处于待遇等待期（集中参保期外参保），等待期至2025-07-01结束"], zh["reasons"]
+    waiting = "2025-05-01入院，处于待遇等待期（集中参保期外参保），等待期至2025-07-01结束"
+    assert zh["reasons"] == [waiting], zh["reasons"]
     assert zh["layer_labels"]["basic_pool"] == "基本统筹" and zh["layers"] == body["layers"]
 
 
