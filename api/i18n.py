@@ -79,6 +79,9 @@ def _render_texts(node: Any, language: str) -> None:
             and all(isinstance(r, dict) and r.get("key") in messages.MESSAGES for r in reasons)
         ):
             node["reasons"] = [messages.render_json(reason, language) for reason in reasons]
+        reason = node.get("reason_message")
+        if isinstance(reason, dict) and reason.get("key") in messages.MESSAGES and "reason" in node:
+            node["reason"] = messages.render_json(reason, language)
         for value in node.values():
             _render_texts(value, language)
     elif isinstance(node, list):

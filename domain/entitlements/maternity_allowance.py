@@ -88,6 +88,7 @@ class Allowance:
             "insured_as": self.insured_as,
             "status": self.status,
             "reasons": [reason.render() for reason in self.reasons],
+            "reason_messages": [reason.as_json() for reason in self.reasons],
             "consecutive_paid_months": self.consecutive_months,
             "required_months": self.required_months,
             "days": self.days,

@@ -94,6 +94,7 @@ class Movement:
             "amount": format_yuan(self.amount_fen),
             "balance_after": format_yuan(self.balance_after_fen),
             "event_id": self.event_id,
+            **self.text.as_json(),
             "text": self.text.render(),
         }
         if self.relative_member_id is not None:
@@ -121,6 +122,7 @@ class Refusal:
             "amount": format_yuan(self.amount_fen),
             "event_id": self.event_id,
             "reason": self.reason.render(),
+            "reason_message": self.reason.as_json(),
         }
 
 
