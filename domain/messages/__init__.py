@@ -9,12 +9,13 @@ folding anew.
 A template names its parameters as ``str.format`` fields. A field may carry a *term kind* as
 its format spec — ``{layer:layer}``, ``{setting:setting}``, ``{key:cap}``, ``{code:condition}`` —
 and the value is then shown by its display name from ``domain.messages.terms`` (a Chinese
-template shows 统筹基金, not ``basic_pool``); the English templates keep the machine words they
+template shows 基本统筹, not ``basic_pool``); the English templates keep the machine words they
 have always shown.
 """
 
 from __future__ import annotations
 
+import json
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -55,6 +56,9 @@ class Message:
 
     def render(self, language: str = DEFAULT_LANGUAGE) -> str:
         return render(self.key, self.params_json(), language)
+
+    def __hash__(self) -> int:
+        return hash(json.dumps(self.as_json(), sort_keys=True, ensure_ascii=False))
 
 
 def msg(key: str, /, **params: Any) -> Message:
