@@ -7,6 +7,10 @@
   that names a media type must name ``application/json`` (or a ``+json`` type such as
   ``application/fhir+json``): text/plain, form and multipart bodies — what a browser form can send
   across sites — are a 415. A body without ``Content-Type`` is read as JSON.
+* **No control characters in the URL.** A path or query parameter holding a C0 control character (NUL
+  included) or DEL is a 400 naming the parameter (:class:`UrlControlCharacters`, inside the FHIR error
+  middleware so /fhir answers an OperationOutcome): no id, key or filter holds one, and PostgreSQL text
+  cannot hold NUL at all — such a value used to reach a query and fail there with a 500.
 * **Headers.** Every answer says ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: no-referrer``
   and ``X-Frame-Options: DENY``; console pages also send a Content-Security-Policy that allows only
   the console's own scripts and styles and no framing (``frame-ancestors 'none'``).
@@ -16,7 +20,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -124,3 +130,51 @@ class EdgeGuards:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+#: What no path segment or query parameter may hold: C0 controls (NUL included) and DEL.
+URL_FORBIDDEN_CHARACTERS = re.compile("[\x00-\x1f\x7f]")
+
+
+def url_control_character(scope: Scope) -> tuple[str, str, str] | None:
+    """(where, field, reason) of the first control character in the request's path or query, else None."""
+    path: str = scope.get("path", "")
+    found = URL_FORBIDDEN_CHARACTERS.search(path)
+    if found is not None:
+        return "path", "path", f"holds the control character U+{ord(found.group(0)):04X} at position {found.start()}"
+    query = scope.get("query_string", b"").decode("latin-1")
+    for name, value in parse_qsl(query, keep_blank_values=True, encoding="utf-8", errors="replace"):
+        for text in (name, value):
+            found = URL_FORBIDDEN_CHARACTERS.search(text)
+            if found is not None:
+                field = URL_FORBIDDEN_CHARACTERS.sub("?", name)
+                return (
+                    "query",
+                    field,
+                    f"holds the control character U+{ord(found.group(0)):04X} at position {found.start()}",
+                )
+    return None
+
+
+class UrlControlCharacters:
+    """Pure ASGI middleware: a request whose path or query holds a control character is a 400 problem."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        found = url_control_character(scope) if scope["type"] == "http" else None
+        if found is None:
+            await self.app(scope, receive, send)
+            return
+        from api.problems import problem
+
+        where, field, reason = found
+        answer = problem(
+            400,
+            "Control character in the URL",
+            f"{where} parameter {field!r} {reason}" if where == "query" else f"the path {reason}",
+            type_="/problems/control-character",
+            errors=[{"field": field, "in": where, "reason": reason}],
+        )
+        await answer(scope, receive, send)

@@ -17,6 +17,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -63,7 +64,11 @@ class _RequestIdFilter(logging.Filter):
 
 
 def configure_json_logging(level: int = logging.INFO) -> None:
-    """Log JSON lines to stderr: time (UTC), level, logger, message, request id and any extras."""
+    """Log JSON lines to stderr: time (UTC), level, logger, message, request id and any extras.
+
+    Python warnings go through logging too (logger ``py.warnings``), so nothing but JSON lines
+    reaches stderr from the loggers and warnings of the process.
+    """
     handler = logging.StreamHandler(sys.stderr)
     formatter = JsonFormatter(
         "{asctime}{levelname}{name}{message}{request_id}",
@@ -82,6 +87,26 @@ def configure_json_logging(level: int = logging.INFO) -> None:
         named.handlers[:] = []
         named.propagate = True
     logging.getLogger("uvicorn.access").disabled = True  # ledger.http writes one line per request instead
+    logging.captureWarnings(True)
+
+
+@contextmanager
+def json_logs(level: int = logging.INFO) -> Iterator[None]:
+    """:func:`configure_json_logging` for the length of a command, the root logger restored after.
+
+    ``ledger project`` and ``ledger worker`` run inside it: their own lines, the projection's and
+    dramatiq's loggers all come out as the same JSON lines as ``ledger serve`` writes. Restoring
+    matters where a command runs inside another process (tests invoke commands in-process).
+    """
+    root = logging.getLogger()
+    handlers, previous_level = root.handlers[:], root.level
+    configure_json_logging(level)
+    try:
+        yield
+    finally:
+        logging.captureWarnings(False)
+        root.handlers[:] = handlers
+        root.setLevel(previous_level)
 
 
 #: uvicorn's log_config equivalent of :func:`configure_json_logging` (so its own start-up lines are JSON too).

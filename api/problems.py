@@ -8,6 +8,7 @@ from eventsourcing.persistence import OperationalError, PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError as SqlDataError
 from sqlalchemy.exc import InterfaceError as SqlInterfaceError
 from sqlalchemy.exc import OperationalError as SqlOperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -154,6 +155,18 @@ def _store_unavailable(_: Request, error: Exception) -> JSONResponse:
     )
 
 
+def _data_error(_: Request, error: Exception) -> JSONResponse:
+    """The database refused a value of the request (a character or a number it cannot hold): the request's
+    fault, answered as such — never a 500, and without the database's own message."""
+    return problem(
+        422,
+        "Value the database cannot take",
+        f"a value of the request cannot be stored or compared by the database ({type(error).__name__}); "
+        "nothing was stored",
+        type_="/problems/unstorable-value",
+    )
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(LedgerError, _ledger_error)
     app.add_exception_handler(RequestValidationError, _request_validation)
@@ -162,3 +175,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(PersistenceError, _store_unavailable)
     app.add_exception_handler(SqlOperationalError, _store_unavailable)
     app.add_exception_handler(SqlInterfaceError, _store_unavailable)
+    app.add_exception_handler(SqlDataError, _data_error)

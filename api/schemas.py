@@ -142,7 +142,9 @@ class StatusDocument(BaseModel):
     benefits_start: date | None
     suspended: bool
     waiting: dict[str, Any] | None = Field(description="The waiting period (待遇等待期) when `as_of` falls in one.")
-    continuity: dict[str, int]
+    continuity: dict[str, int | str] = Field(
+        description="Consecutive covered and gap years, and `counts`: what they count (`incentive_years`)."
+    )
     major_illness: dict[str, Any] | None = Field(description="Residents' major-illness cap (大病保险).")
     caps: dict[str, Balance] = Field(description="Yearly caps by fund layer or programme key (`chronic:M00100`).")
     personal_account: dict[str, Any] | None = Field(description="Employees' personal account (个人账户).")

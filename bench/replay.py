@@ -1,4 +1,4 @@
-"""Replay benchmarks (issue 6): where the time goes, scaling across worker processes, peak memory.
+"""Replay benchmarks: where the time goes, scaling across worker processes, peak memory.
 
     .venv/bin/python -m bench.replay profile [--members 500] [--years 5]     # cProfile, one partition (PostgreSQL)
     .venv/bin/python -m bench.replay scaling [--members 2000] [--years 5]    # 1, 2, 4 `ledger worker` processes

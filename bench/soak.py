@@ -1,4 +1,4 @@
-"""Soak (issue 7, load): K clients post N events with duplicates and conflicts mixed in, against real servers.
+"""Soak (load): K clients post N events with duplicates and conflicts mixed in, against real servers.
 
     .venv/bin/python -m bench.soak [--clients 8] [--events 20000] [--postgres | --sqlite] [--seconds-max 600]
 

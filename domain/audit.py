@@ -3,7 +3,8 @@
 The other side is either a second fold (another edition, a patch) or the decisions the ledger
 actually recorded (``ClaimSettled``). Each difference names the member, the claim where there
 is one, the figure, both values and both explanations, so an auditor sees what changed and why.
-Totals add the payment differences up by region, scheme, layer and year.
+The ledger's own retroactive-assistance decisions are compared too (their totals, the claims they name,
+and each claim's top-up). Totals add the payment differences up by region, scheme, layer and year.
 """
 
 from __future__ import annotations
@@ -202,6 +203,92 @@ def compare_entitlements(a: MemberLedger, b: MemberLedger, years: Iterable[int])
                     )
                 )
     return differences
+
+
+#: The figure a claim's retroactive top-ups are compared under (a payment, so the totals add it up).
+RETROACTIVE_ASSISTANCE = "retroactive_assistance"
+
+
+def compare_retroactive_assistance(a: MemberLedger, b: MemberLedger) -> list[Difference]:
+    """The ledger's own retroactive-assistance decisions (依申请救助) on both sides, paired by decision id.
+
+    Per decision (an ``entitlement``: the decision itself), its total and the claims it names, where either
+    differs or the decision is taken on one side only; per claim (a ``payment``, in the totals), what the
+    decisions topped it up by. The recorded side has no such figure: ``ClaimSettled`` records the claim as
+    settled; the top-ups are decided later by the fold.
+    """
+    differences: list[Difference] = []
+    decisions_a = {d.decision_id: d for d in a.retroactive_assistance}
+    decisions_b = {d.decision_id: d for d in b.retroactive_assistance}
+    for decision_id in sorted(set(decisions_a) | set(decisions_b)):
+        decision_a, decision_b = decisions_a.get(decision_id), decisions_b.get(decision_id)
+        either = decision_a or decision_b
+        assert either is not None
+        named = f"{RETROACTIVE_ASSISTANCE}[{either.certified_on} {either.category}]"
+        claims_a = ", ".join(t.claim_id for t in decision_a.top_ups) if decision_a else None
+        claims_b = ", ".join(t.claim_id for t in decision_b.top_ups) if decision_b else None
+        for name, value_a, value_b in (
+            (
+                f"{named}.total",
+                decision_a.total_fen if decision_a else None,
+                decision_b.total_fen if decision_b else None,
+            ),
+            (f"{named}.claims", claims_a, claims_b),
+        ):
+            if value_a != value_b:
+                differences.append(
+                    Difference(
+                        member_id=a.facts.member_id,
+                        region=_region(a),
+                        scheme=either.edition.scheme,
+                        year=either.year,
+                        kind="entitlement",
+                        claim_id=None,
+                        field=name,
+                        value_a=value_a,
+                        value_b=value_b,
+                        explanation_a=decision_a.explanations.as_json() if decision_a else [],
+                        explanation_b=decision_b.explanations.as_json() if decision_b else [],
+                    )
+                )
+    topped_a, topped_b = _top_ups(a), _top_ups(b)
+    for claim_id in sorted(set(topped_a) | set(topped_b)):
+        value_a, value_b = topped_a.get(claim_id, 0), topped_b.get(claim_id, 0)
+        if value_a == value_b:
+            continue
+        settled = a.settlements.get(claim_id) or b.settlements.get(claim_id)
+        differences.append(
+            Difference(
+                member_id=a.facts.member_id,
+                region=_region(a),
+                scheme=_scheme(a, claim_id) or _scheme(b, claim_id),
+                year=settled.year if settled else 0,
+                kind="payment",
+                claim_id=claim_id,
+                field=RETROACTIVE_ASSISTANCE,
+                value_a=value_a,
+                value_b=value_b,
+                explanation_a=_top_up_explanations(a, claim_id),
+                explanation_b=_top_up_explanations(b, claim_id),
+            )
+        )
+    return differences
+
+
+def _top_ups(ledger: MemberLedger) -> dict[str, int]:
+    """What the retroactive decisions added to each claim, in fen."""
+    topped: dict[str, int] = {}
+    for decision in ledger.retroactive_assistance:
+        for top_up in decision.top_ups:
+            topped[top_up.claim_id] = topped.get(top_up.claim_id, 0) + top_up.amount_fen
+    return topped
+
+
+def _top_up_explanations(ledger: MemberLedger, claim_id: str) -> list[dict[str, Any]]:
+    settlement = ledger.settlements.get(claim_id)
+    if settlement is None:
+        return []
+    return [e for e in settlement.explanations.as_json() if e["field"] == RETROACTIVE_ASSISTANCE]
 
 
 def _region(ledger: MemberLedger) -> str | None:

@@ -13,9 +13,11 @@ stored event (``domain.member_stream``), never a silent rename.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -116,7 +118,14 @@ def _require_utc(value: datetime) -> datetime:
     return moment
 
 
-UtcDatetime = Annotated[datetime, AfterValidator(_require_utc)]
+def _datetime_text(value: object) -> object:
+    """A datetime is ISO text (or already a datetime): a number would be read as seconds since 1970."""
+    if isinstance(value, (int, float)):
+        raise PydanticCustomError("datetime_text", "must be an ISO datetime written as text, e.g. 2025-01-02T03:04:05Z")
+    return value
+
+
+UtcDatetime = Annotated[datetime, BeforeValidator(_datetime_text), AfterValidator(_require_utc)]
 
 MemberId = Annotated[
     str,
@@ -128,6 +137,17 @@ MemberId = Annotated[
     ),
 ]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+#: A person's name as the integrating system holds it (姓名): personal data, shown only to member-reading
+#: roles (docs/security.md). No digits, so an identity number can never be stored in it unpseudonymised.
+PersonName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=100,
+        pattern=r"^[^0-9０-９]*[^0-9０-９\s][^0-9０-９]*$",
+        description="The member's name (姓名); optional, no digits.",
+    ),
+]
 FacilityId = Annotated[
     str,
     Field(
@@ -359,11 +379,29 @@ class _Contract(BaseModel):
 
     @model_validator(mode="after")
     def _printable_text(self) -> _Contract:
+        # Every value is looked at once; only a model holding a control character is walked field by field
+        # (to name the field). ``__dict__`` holds exactly the fields: the models are closed.
+        search = FORBIDDEN_CHARACTERS.search
+        for value in self.__dict__.values():
+            if isinstance(value, str):
+                if search(value) is None:
+                    continue
+            elif not isinstance(value, (list, tuple)) or _text_problem(value) is None:
+                continue
+            break
+        else:
+            return self
+        values = self.__dict__
         for name in type(self).model_fields:
-            problem = _text_problem(getattr(self, name))
+            value = values[name]
+            if isinstance(value, str) and FORBIDDEN_CHARACTERS.search(value) is None:
+                continue  # the common cases, decided here without a call
+            if not isinstance(value, (str, list, tuple)):
+                continue
+            problem = _text_problem(value)
             if problem is not None:
                 raise PydanticCustomError("control_character", "{problem}", {"field": name, "problem": problem})
-        return self
+        return self  # pragma: no cover - the walk above found the value that brought it here
 
 
 # --------------------------------------------------------------------------- data per type
@@ -392,6 +430,8 @@ class MemberRegisteredData(_Data):
     region: Region
     birth_date: IsoDate
     sex: Sex
+    #: Optional (added after v1 events were written: those parse without it).
+    name: PersonName | None = None
 
 
 class CategoryCertifiedData(_Data):
@@ -608,7 +648,7 @@ class FamilyAidTransferredData(_Data):
     amount: YuanAmount
     purpose: FamilyAidPurpose
     channel: FamilyAidChannel = FamilyAidChannel.ACCOUNT
-    cross_province: bool = False
+    cross_province: bool = Field(default=False, strict=True)
 
     @model_validator(mode="after")
     def _wallet_by_wallet(self) -> FamilyAidTransferredData:
@@ -629,7 +669,7 @@ class ContributionYearsDeemedData(_Data):
     """Years deemed paid (视同缴费年限), in months."""
 
     basis: DeemedBasis
-    months: int = Field(ge=1, le=720)
+    months: int = Field(ge=1, le=720, strict=True)
 
 
 class RetirementReachedData(_Data):
@@ -643,7 +683,7 @@ class ShortfallSettledData(_Data):
     (Shenyang: the prior year's average wage per month; Bazhong: the minimum base of the payment year)."""
 
     region: Region
-    months: int = Field(ge=1, le=720)
+    months: int = Field(ge=1, le=720, strict=True)
     reference_monthly_base: YuanAmount
     amount: YuanAmount
 
@@ -652,8 +692,8 @@ class MaternityOccurredData(_Data):
     """A birth, termination or the father's nursing leave; ``occurred_on`` is the event (or the birth) day."""
 
     kind: MaternityKind
-    babies: int = Field(default=1, ge=1, le=10)
-    in_plan: bool = True
+    babies: int = Field(default=1, ge=1, le=10, strict=True)
+    in_plan: bool = Field(default=True, strict=True)
     insured_as: InsuredAs = InsuredAs.EMPLOYEE
     employer_average_monthly_wage: YuanAmount | None = None
     unemployment_benefit: YuanAmount | None = None
@@ -663,11 +703,19 @@ class MaternityOccurredData(_Data):
 class PrimaryClinicChosenData(_Data):
     """The outpatient-pooling clinic the member chose (门诊统筹定点医疗机构, 001 门诊统筹待遇): one community
     health service centre or township health centre, in force from ``valid_from`` until the next choice.
-    ``village_clinic_ids`` names the village clinics (村卫生室) of a chosen township, which count as chosen too."""
+    ``village_clinic_ids`` names the village clinics (村卫生室) of a chosen township, which count as chosen too.
+
+    With ``filed_place``, the clinic is the one a long-term filed resident chose at the filed place (备案地,
+    the ``place`` of their long_term ``RemoteCareFiled``): 001 异地就医待遇 2 选择一家备案地二级及以下定点医疗机构.
+    Such a choice binds care at that place only; the choice at home stands beside it."""
 
     facility_id: FacilityId
     valid_from: IsoDate
     village_clinic_ids: list[FacilityId] = Field(default_factory=list, max_length=200)
+    filed_place: ShortText | None = Field(
+        default=None,
+        description="The long-term filed place (备案地) where this clinic is; absent, a clinic at home.",
+    )
 
 
 class EventRetractedData(_Data):
@@ -958,17 +1006,60 @@ EVENT_TYPES: tuple[str, ...] = (
 EventBatch = Annotated[list[ContractEvent], Field(min_length=1, max_length=BATCH_EVENTS_MAX)]
 
 _EVENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(ContractEvent)
+_BATCH_ADAPTER: TypeAdapter[Any] = TypeAdapter(list[ContractEvent])
 
 
 # --------------------------------------------------------------------------- parsing
 
 
+#: Invisible formatting characters (Unicode category Cf: soft hyphen, zero-width spaces and joiners, bidi
+#: embeddings, overrides and isolates, the byte-order mark, tags): they change how text displays or
+#: compares without showing, so ``C-1`` and ``C-1\u200b`` would be two claims that look like one, and a
+#: right-to-left override makes a reason read backwards. Refused in new events (``parse_event``,
+#: ``parse_batch``); events stored before are folded as they are.
+INVISIBLE_CHARACTERS = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def text_problems(raw: object, *, index: int = 0) -> list[FieldProblem]:
+    """New events' strings free of invisible characters; their free-text ids (``claim_id``) also without
+    surrounding spaces and in Unicode normal form NFKC, so that an id that looks the same is the same."""
+    problems: list[FieldProblem] = []
+    event_id = _raw_event_id(raw)
+
+    def check(value: object, field: str) -> None:
+        if isinstance(value, Mapping):
+            for name, item in value.items():
+                check(item, f"{field}.{name}" if field else str(name))
+        elif isinstance(value, list):
+            for item in value:
+                check(item, field)
+        elif isinstance(value, str):
+            found = INVISIBLE_CHARACTERS.search(value)
+            if found is not None:
+                reason = f"holds the invisible character U+{ord(found.group(0)):04X} at position {found.start()}"
+                problems.append(FieldProblem(index, event_id, field, reason))
+            elif field.endswith("_id") and value != unicodedata.normalize("NFKC", value).strip():
+                reason = f"must be written plainly: no surrounding spaces, no compatibility forms (got {value!r})"
+                problems.append(FieldProblem(index, event_id, field, reason))
+
+    check(raw, "")
+    return problems
+
+
 def parse_event(raw: object, *, index: int = 0) -> _Envelope:
-    """Validate one raw (JSON-decoded) event, raising :class:`InvalidEvents` naming the field."""
+    """Validate one raw (JSON-decoded) new event, raising :class:`InvalidEvents` naming the field."""
     try:
-        return _EVENT_ADAPTER.validate_python(raw)  # type: ignore[no-any-return]
+        event = _EVENT_ADAPTER.validate_python(raw)
     except ValidationError as error:
         raise InvalidEvents(field_problems(error.errors(), raw_items=[raw], index_offset=index)) from None
+    problems = text_problems(raw, index=index)
+    if problems:
+        raise InvalidEvents(problems)
+    return event  # type: ignore[no-any-return]
 
 
 def parse_batch(raw_items: object) -> list[_Envelope]:
@@ -977,6 +1068,12 @@ def parse_batch(raw_items: object) -> list[_Envelope]:
         raise InvalidBatch("the body must be a JSON array of events")
     if not 1 <= len(raw_items) <= BATCH_EVENTS_MAX:
         raise InvalidBatch(f"a batch holds 1 to {BATCH_EVENTS_MAX} events (got {len(raw_items)})")
+    try:
+        # The whole batch in one call into pydantic-core; only a batch with a problem is validated again event
+        # by event, so each problem is reported exactly as for one event (field, index, event_id).
+        return _BATCH_ADAPTER.validate_python(raw_items)  # type: ignore[no-any-return]
+    except ValidationError:
+        pass
     events: list[_Envelope] = []
     problems: list[FieldProblem] = []
     for index, raw in enumerate(raw_items):
@@ -984,6 +1081,8 @@ def parse_batch(raw_items: object) -> list[_Envelope]:
             events.append(_EVENT_ADAPTER.validate_python(raw))
         except ValidationError as error:
             problems.extend(field_problems(error.errors(), raw_items=[raw], index_offset=index))
+        else:
+            problems.extend(text_problems(raw, index=index))
     if problems:
         raise InvalidEvents(problems)
     return events
@@ -1079,8 +1178,8 @@ def future_problems(events: Sequence[_Envelope], *, today: date, index_offset: i
                 "occurred_on",
                 f"{event.occurred_on} is after today ({today} in China): only what has happened is stored",
             )
-        data = getattr(event, "data", None)
-        for name in ("birth_date", "maternity_insured_from", "applied_on"):
+        data: Any = getattr(event, "data", None)
+        for name in _past_date_fields(data.__class__):
             value = getattr(data, name, None)
             if isinstance(value, date) and value > today:
                 problem(index, event, f"data.{name}", f"{value} is after today ({today} in China)")
@@ -1095,6 +1194,17 @@ def future_problems(events: Sequence[_Envelope], *, today: date, index_offset: i
     return problems
 
 
+#: Data fields holding a day that has happened by the time the event is stored.
+_PAST_DATE_FIELDS = ("birth_date", "maternity_insured_from", "applied_on")
+
+
+@functools.cache
+def _past_date_fields(data_type: type) -> tuple[str, ...]:
+    """Which of :data:`_PAST_DATE_FIELDS` a data model has (asking a model for a field it lacks is slow)."""
+    fields = getattr(data_type, "model_fields", {})
+    return tuple(name for name in _PAST_DATE_FIELDS if name in fields)
+
+
 def refuse_future(events: Sequence[_Envelope], *, today: date, index_offset: int = 0) -> None:
     """Raise :class:`InvalidEvents` when :func:`future_problems` finds any (nothing of the batch is stored)."""
     problems = future_problems(events, today=today, index_offset=index_offset)
@@ -1106,7 +1216,17 @@ def refuse_future(events: Sequence[_Envelope], *, today: date, index_offset: int
 
 
 #: Optional data fields added to v1 after events were stored: left out of the digest when absent.
-OPTIONAL_FIELDS_ADDED_LATER: tuple[str, ...] = ("applied_on", "facility_id", "general_consultation_fee")
+OPTIONAL_FIELDS_ADDED_LATER: tuple[str, ...] = (
+    "applied_on",
+    "facility_id",
+    "general_consultation_fee",
+    "filed_place",
+    "name",
+)
+
+
+#: The canonical JSON of the content digest: sorted keys, compact, UTF-8 unescaped.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def content_sha256(event: _Envelope) -> str:
@@ -1115,14 +1235,23 @@ def content_sha256(event: _Envelope) -> str:
     Canonical JSON (sort_keys, compact, money as two-decimal yuan), so "400" and "400.00"
     are the same content and a client's retry without ``recorded_at`` is a duplicate.
     """
+    return content_and_data(event)[0]
+
+
+def content_and_data(event: _Envelope) -> tuple[str, dict[str, Any]]:
+    """:func:`content_sha256` and :func:`event_data_json` of the event from one serialisation of it.
+
+    The digest's body holds the event's data exactly as :func:`event_data_json` gives it (the same
+    serialiser, the same fields added later left out when absent); the store path needs both.
+    """
     body = event.model_dump(mode="json", exclude={"recorded_at"})
     data = body.get("data")
     if isinstance(data, dict):
         for name in OPTIONAL_FIELDS_ADDED_LATER:
             if name in data and data[name] is None:
                 del data[name]  # an event sent before the field existed keeps its digest
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    canonical = _CANONICAL_JSON.encode(body)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest(), data  # type: ignore[return-value]
 
 
 def event_data_json(event: _Envelope) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from domain.audit import (
     RecordedDecision,
     compare_claims,
     compare_entitlements,
+    compare_retroactive_assistance,
     known_at_side,
 )
 from domain.entitlements.fold import NoRuleSet, edition_finder, fold_member
@@ -123,7 +124,11 @@ def audit_members(
                 years = sorted(
                     {p.covered_from.year for p in side_a.periods} | {p.covered_from.year for p in side_b.periods}
                 )
-                differences = compare_entitlements(side_a, side_b, years) + compare_claims(side_a, side_b)
+                differences = (
+                    compare_entitlements(side_a, side_b, years)
+                    + compare_claims(side_a, side_b)
+                    + compare_retroactive_assistance(side_a, side_b)
+                )
         except NoRuleSet:
             continue
         yield member_id, differences

@@ -28,11 +28,13 @@ from eventsourcing.projection import Projection
 from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from domain.entitlements.facts import member_facts
 from domain.entitlements.fold import MemberLedger, NoRuleSet, edition_finder, fold_member
 from domain.member_stream import MemberStream
 from domain.policies import Edition
 from projections.history import HISTORY_FORMAT, advance_history, encode_history
 from projections.isolation import LiveIsolation, member_fault
+from projections.member_list import name_search_key
 from projections.outbox import member_effects, record_effects
 from projections.readmodel import (
     CapUsage,
@@ -41,8 +43,12 @@ from projections.readmodel import (
     MemberHistory,
     MemberIndex,
     ProjectionTracking,
+    RetroactiveAssistanceRow,
 )
 from projections.store import LedgerApplication
+
+#: The tables holding a member's folded rows, replaced whole on each refresh of the member.
+MEMBER_TABLES = (MemberCoverage, ClaimSettlementRow, CapUsage, RetroactiveAssistanceRow)
 
 #: Notifications read and applied per transaction during catch-up.
 CATCH_UP_BATCH_NOTIFICATIONS = 500
@@ -228,7 +234,7 @@ class EntitlementsProjection(Projection[ReadModelView]):
             },
             ["member_id"],
         )
-        for table in (MemberCoverage, ClaimSettlementRow, CapUsage):
+        for table in MEMBER_TABLES:
             connection.execute(delete(table).where(table.member_id == member_id))
         try:
             ledger = fold_member(
@@ -240,10 +246,16 @@ class EntitlementsProjection(Projection[ReadModelView]):
             )
         except NoRuleSet:
             # A member of a region without full rule sets (anshan, liaoning) is indexed, not entitled.
+            facts = member_facts(events, member_id=member_id, as_of=_ALL_OF_TIME, known_at=_ALL_RECORDED)
             connection.execute(
                 MemberIndex.__table__.update()
                 .where(MemberIndex.member_id == member_id)
-                .values(event_count=len(events), last_notification_id=notification_id, updated_at=datetime.now(UTC))
+                .values(
+                    event_count=len(events),
+                    last_notification_id=notification_id,
+                    updated_at=datetime.now(UTC),
+                    **_name_columns(facts.name),
+                )
             )
             return
         latest = ledger.latest_period(_ALL_OF_TIME)
@@ -262,6 +274,7 @@ class EntitlementsProjection(Projection[ReadModelView]):
                 last_occurred_on=max(e.occurred_on for e in events),
                 last_notification_id=notification_id,
                 updated_at=datetime.now(UTC),
+                **_name_columns(ledger.facts.name),
             )
         )
         for values in coverage_rows(ledger):
@@ -270,6 +283,8 @@ class EntitlementsProjection(Projection[ReadModelView]):
             connection.execute(ClaimSettlementRow.__table__.insert().values(**values))
         for values in cap_usage_rows(ledger):
             connection.execute(CapUsage.__table__.insert().values(**values))
+        for values in retroactive_rows(ledger):
+            connection.execute(RetroactiveAssistanceRow.__table__.insert().values(**values))
         record_effects(connection, member_effects(ledger), member_id=member_id, notification_id=notification_id)
 
 
@@ -322,6 +337,38 @@ def cap_usage_rows(ledger: MemberLedger) -> list[dict[str, Any]]:
     ]
 
 
+def retroactive_rows(ledger: MemberLedger) -> list[dict[str, Any]]:
+    """The retroactive-assistance decisions of a folded member (依申请救助), one row each, as the fold took them."""
+    return [
+        {
+            "member_id": ledger.facts.member_id,
+            "decision_id": decision.decision_id,
+            "category": decision.category,
+            "certified_on": decision.certified_on,
+            "year": decision.year,
+            "rule_set": decision.edition.name,
+            "edition_hash": decision.edition.content_hash,
+            "total_fen": decision.total_fen,
+            "claims_json": json.dumps(
+                [
+                    {
+                        "claim_id": top_up.claim_id,
+                        "self_pay_fen": top_up.self_pay_fen,
+                        "already_fen": top_up.already_fen,
+                        "due_fen": top_up.due_fen,
+                        "routine_fen": top_up.routine_fen,
+                        "tilt_fen": top_up.tilt_fen,
+                        "amount_fen": top_up.amount_fen,
+                    }
+                    for top_up in decision.top_ups
+                ],
+                sort_keys=True,
+            ),
+        }
+        for decision in ledger.retroactive_assistance
+    ]
+
+
 def catch_up(
     ledger: LedgerApplication, projection: EntitlementsProjection, *, batch: int = CATCH_UP_BATCH_NOTIFICATIONS
 ) -> int:
@@ -337,6 +384,11 @@ def catch_up(
         items = [(ledger.mapper.to_domain_event(n), Tracking(ledger.name, n.id)) for n in notifications]
         projection.process_batch(items)
         applied += len(items)
+
+
+def _name_columns(name: str | None) -> dict[str, str | None]:
+    """The member index's name and its search key (None without a name on the registration)."""
+    return {"name": name, "name_key": None if name is None else name_search_key(name)}
 
 
 def lag(ledger: LedgerApplication, view: ReadModelView) -> int:
@@ -356,7 +408,15 @@ def open_projection(
 
 #: The live read model's tables, emptied by :func:`reset_read_model` (the outbox stays: its ids are
 #: deterministic, so a rebuild finds every effect already decided).
-LIVE_TABLES = (MemberIndex, MemberCoverage, ClaimSettlementRow, CapUsage, MemberHistory, ProjectionTracking)
+LIVE_TABLES = (
+    MemberIndex,
+    MemberCoverage,
+    ClaimSettlementRow,
+    CapUsage,
+    RetroactiveAssistanceRow,
+    MemberHistory,
+    ProjectionTracking,
+)
 
 
 def reset_read_model(engine: Engine) -> None:
@@ -375,7 +435,7 @@ def read_model_checksum(engine: Engine) -> str:
 
     digest = hashlib.sha256()
     with engine.connect() as connection:
-        for table in (MemberIndex, MemberCoverage, ClaimSettlementRow, CapUsage, MemberHistory):
+        for table in (MemberIndex, *MEMBER_TABLES, MemberHistory):
             skipped = ("updated_at", "last_notification_id") if table is MemberHistory else ("updated_at",)
             columns = [c for c in table.__table__.columns if c.name not in skipped]
             rows = connection.execute(select(*columns).order_by(*table.__table__.primary_key.columns)).all()

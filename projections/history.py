@@ -23,7 +23,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, column, func, select, table, update
+from sqlalchemy import Connection, Engine, bindparam, column, func, select, table, update
 
 from domain.member_stream import RecordedEvent, member_stream_id
 from projections.readmodel import MemberHistory
@@ -89,27 +89,53 @@ def advance_history(connection: Connection, *, member_id: str, version: int, not
     )
 
 
-def _stream_version_query(ledger: LedgerApplication, dialect: str, member_id: str) -> Any:
-    """``max(originator_version)`` of the member's stream, in the event store's own table and id encoding."""
+def _history_statement(ledger: LedgerApplication, dialect: str) -> Any:
+    """The query of :func:`history_at_version`, built once per event-store table (bound: ``stream_key``, the
+    stream's id as the recorder binds it, and ``member_id``): ``max(originator_version)`` of the member's stream
+    in the event store's own table, and the member's history row."""
     recorder: Any = ledger.recorder
     schema = getattr(recorder.datastore, "schema", None) if dialect == "postgresql" else None
+    found = _HISTORY_STATEMENTS.get((recorder.events_table_name, schema, dialect))
+    if found is not None:
+        return found
     events = table(recorder.events_table_name, column("originator_id"), column("originator_version"), schema=schema)
-    stream_id = member_stream_id(member_id)
-    key = stream_id if dialect == "postgresql" else stream_id.hex  # as the recorders bind it
-    return select(func.max(events.c.originator_version)).where(events.c.originator_id == key).scalar_subquery()
+    version_now = select(func.max(events.c.originator_version)).where(events.c.originator_id == bindparam("stream_key"))
+
+    def of_row(column: Any) -> Any:
+        return select(column).where(MemberHistory.member_id == bindparam("member_id")).scalar_subquery()
+
+    statement = select(
+        version_now.scalar_subquery().label("stream_version_now"),
+        of_row(MemberHistory.stream_version).label("stream_version"),
+        of_row(MemberHistory.history_format).label("history_format"),
+        of_row(MemberHistory.events_json).label("events_json"),
+    )
+    _HISTORY_STATEMENTS[recorder.events_table_name, schema, dialect] = statement
+    return statement
+
+
+#: The statements of :func:`_history_statement` by (events table, schema, dialect): a status query runs one.
+_HISTORY_STATEMENTS: dict[tuple[str, str | None, str], Any] = {}
 
 
 def current_history(engine: Engine, ledger: LedgerApplication, member_id: str) -> list[RecordedEvent] | None:
     """The member's events from the read model when its row is current, else None (fold the stream)."""
+    _version, text = history_at_version(engine, ledger, member_id)
+    return None if text is None else decode_history(text, member_id=member_id)
+
+
+def history_at_version(engine: Engine, ledger: LedgerApplication, member_id: str) -> tuple[int | None, str | None]:
+    """The member stream's version now (None: no stream) and, when the read model's row is current, its events
+    (``events_json`` for :func:`decode_history`; else None), in one query."""
+    stream_id = member_stream_id(member_id)
     with engine.connect() as connection:
+        dialect = connection.dialect.name
         row = connection.execute(
-            select(
-                MemberHistory.stream_version,
-                MemberHistory.history_format,
-                MemberHistory.events_json,
-                _stream_version_query(ledger, connection.dialect.name, member_id).label("stream_version_now"),
-            ).where(MemberHistory.member_id == member_id)
-        ).first()
-    if row is None or row.history_format != HISTORY_FORMAT or row.stream_version_now != row.stream_version:
-        return None
-    return decode_history(row.events_json, member_id=member_id)
+            _history_statement(ledger, dialect),
+            # The stream id as the recorders bind it.
+            {"stream_key": stream_id if dialect == "postgresql" else stream_id.hex, "member_id": member_id},
+        ).one()
+    current = row.stream_version is not None and row.history_format == HISTORY_FORMAT
+    if not current or row.stream_version_now != row.stream_version:
+        return row.stream_version_now, None
+    return row.stream_version_now, row.events_json

@@ -147,7 +147,14 @@ def guarded_fold(events: list[Any], *, member_id: str, **fold_arguments: Any) ->
         if not member_fault(error):
             raise
         position, event_id = locate(events, lambda prefix: fold_member(prefix, member_id=member_id, **fold_arguments))
-        logger.warning("member %s cannot be folded at event %s (%s): %s", member_id, position, event_id, error)
+        logger.warning(
+            "member %s cannot be folded at event %s (%s): %s",
+            member_id,
+            position,
+            event_id,
+            error,
+            extra={"member_id": member_id, "event_position": position, "event_id": event_id},
+        )
         raise MemberUnfoldable(
             f"member {member_id}'s recorded events cannot be folded: event {position} of the stream"
             f" ({event_id}) fails with {describe(error)}. The member is isolated: others are served; it is"
@@ -195,7 +202,15 @@ def record_failure(
             .where(FoldFailure.scope == scope, FoldFailure.member_id == member_id)
             .values(attempts=int(row[0]) + 1, **values)
         )
-    logger.warning("%s: member %s isolated at event %s (%s): %s", scope, member_id, position, event_id, values["error"])
+    logger.warning(
+        "%s: member %s isolated at event %s (%s): %s",
+        scope,
+        member_id,
+        position,
+        event_id,
+        values["error"],
+        extra={"scope": scope, "member_id": member_id, "event_position": position, "event_id": event_id},
+    )
 
 
 def clear_failures(connection: Connection, *, scope: str, member_ids: Sequence[str]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, Integer, MetaData, String, Text
+from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -66,6 +66,25 @@ class _CapUsageColumns:
     used_fen: Mapped[int] = mapped_column(BigInteger)
 
 
+class _RetroactiveAssistanceColumns:
+    """The ledger's own retroactive-assistance decision (依申请救助, 002 ch.6 五问 (三)): the claims of a year it
+    tops up when a certification arrives (the live table's and a replay set's columns)."""
+
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: uuid5 of member, category and node: the same decision under any edition, so audits can pair them.
+    decision_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32))
+    #: The node: the certification's ``valid_from``.
+    certified_on: Mapped[date] = mapped_column(Date)
+    year: Mapped[int] = mapped_column(Integer)
+    rule_set: Mapped[str] = mapped_column(String(64))
+    edition_hash: Mapped[str] = mapped_column(String(64))
+    total_fen: Mapped[int] = mapped_column(BigInteger)
+    #: JSON list, in the decision's order: {claim_id, self_pay_fen, already_fen, due_fen, routine_fen, tilt_fen,
+    #: amount_fen} (sorted keys).
+    claims_json: Mapped[str] = mapped_column(Text)
+
+
 class MemberIndex(ReadModel):
     """One row per member: where and under which scheme they are, and how far the index has read."""
 
@@ -80,6 +99,13 @@ class MemberIndex(ReadModel):
     last_occurred_on: Mapped[date | None] = mapped_column(Date)
     last_notification_id: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: The name of the member's registration (personal data: member-reading roles only, docs/security.md).
+    name: Mapped[str | None] = mapped_column(String(100))
+    #: ``name`` as searched (projections.member_list.name_search_key): prefix search by an index
+    #: (text_pattern_ops on PostgreSQL, so ``LIKE 'prefix%'`` uses it whatever the collation).
+    name_key: Mapped[str | None] = mapped_column(String(100))
+
+    __table_args__ = (Index("ix_member_index_name_key", "name_key", postgresql_ops={"name_key": "text_pattern_ops"}),)
 
 
 class ProjectionTracking(ReadModel):
@@ -109,6 +135,12 @@ class CapUsage(_CapUsageColumns, ReadModel):
     """Fund payments per member, layer and calendar year (the cap balances' 'used')."""
 
     __tablename__ = "cap_usage"
+
+
+class RetroactiveAssistanceRow(_RetroactiveAssistanceColumns, ReadModel):
+    """Each retroactive-assistance decision the fold took, with the claims it tops up."""
+
+    __tablename__ = "retroactive_assistance"
 
 
 class ReplayJob(ReadModel):
@@ -165,6 +197,14 @@ class ReplayMemberCoverage(_CoverageColumns, ReadModel):
     """A member's coverage periods in a replay's read-model set (the live ``member_coverage``'s shape)."""
 
     __tablename__ = "replay_member_coverage"
+
+    model_set: Mapped[str] = mapped_column(String(100), primary_key=True, sort_order=-1)
+
+
+class ReplayRetroactiveAssistance(_RetroactiveAssistanceColumns, ReadModel):
+    """A retroactive-assistance decision in a replay's read-model set (the live ``retroactive_assistance``'s shape)."""
+
+    __tablename__ = "replay_retroactive_assistance"
 
     model_set: Mapped[str] = mapped_column(String(100), primary_key=True, sort_order=-1)
 

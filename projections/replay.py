@@ -29,7 +29,7 @@ from domain.entitlements.fold import MemberLedger, NoRuleSet, edition_finder, fo
 from domain.errors import LedgerError
 from domain.policies import HASH_DISPLAY_LENGTH, Edition
 from projections.audit import member_ids
-from projections.entitlements import cap_usage_rows, coverage_rows, settlement_rows
+from projections.entitlements import cap_usage_rows, coverage_rows, retroactive_rows, settlement_rows
 from projections.isolation import member_fault, record_replay_failures
 from projections.readmodel import (
     CapUsage,
@@ -42,6 +42,8 @@ from projections.readmodel import (
     ReplayMemberCoverage,
     ReplayPartition,
     ReplayPromotion,
+    ReplayRetroactiveAssistance,
+    RetroactiveAssistanceRow,
 )
 from projections.rulebook import Rulebook
 from projections.store import LedgerApplication
@@ -59,7 +61,10 @@ PROMOTED_TABLES = (
     (ReplayMemberCoverage, MemberCoverage),
     (ReplayClaimSettlement, ClaimSettlementRow),
     (ReplayCapUsage, CapUsage),
+    (ReplayRetroactiveAssistance, RetroactiveAssistanceRow),
 )
+#: A set's tables of member rows (each with ``model_set`` and ``member_id``).
+SET_TABLES = tuple(replay for replay, _live in PROMOTED_TABLES)
 
 
 class ReplayError(LedgerError):
@@ -147,6 +152,8 @@ def create_job(
     # The population is the members opened by now; counted, not kept: the listing is streamed, so a
     # replay's memory does not grow with the population. Members opened later are not in the job.
     from_notification_id = ledger.recorder.max_notification_id() or 0
+    if members is not None:
+        members = list(dict.fromkeys(members))  # a member listed twice is replayed once (first-listed order)
     members_total = (
         len(members) if members is not None else sum(1 for _ in member_ids(ledger, up_to=from_notification_id))
     )
@@ -224,6 +231,7 @@ def _write_chunk(
     coverages: list[dict[str, Any]] = []
     settlements: list[dict[str, Any]] = []
     usages: list[dict[str, Any]] = []
+    decisions: list[dict[str, Any]] = []
     failed: list[tuple[str, list[Any], Exception]] = []
     for member_id, events in chunk:
         members_done += 1
@@ -240,14 +248,16 @@ def _write_chunk(
         coverages.extend(values | {"model_set": model_set} for values in coverage_rows(folded))
         settlements.extend(values | {"model_set": model_set} for values in settlement_rows(folded))
         usages.extend(values | {"model_set": model_set} for values in cap_usage_rows(folded))
+        decisions.extend(values | {"model_set": model_set} for values in retroactive_rows(folded))
     members = [member_id for member_id, _ in chunk]
     with engine.begin() as connection:
-        for table in (ReplayMemberCoverage, ReplayClaimSettlement, ReplayCapUsage):
+        for table in SET_TABLES:
             connection.execute(delete(table).where(table.model_set == model_set, table.member_id.in_(members)))
         for table, rows in (
             (ReplayMemberCoverage, coverages),
             (ReplayClaimSettlement, settlements),
             (ReplayCapUsage, usages),
+            (ReplayRetroactiveAssistance, decisions),
         ):
             _insert_rows(connection, table, rows)
         record_replay_failures(connection, job, members, failed, finder)
@@ -285,6 +295,8 @@ def _fold(
     """The member folded under the replay's editions, or None when out of scope."""
     if not events:
         return None
+    if region is not None and region not in _regions_named(events):
+        return None  # never in the region: not folded at all (a region's replay of a shared store)
     try:
         folded = fold_member(events, member_id=member_id, as_of=as_of, known_at=_RECORDED_BY, edition_for=finder)
     except NoRuleSet:
@@ -292,6 +304,20 @@ def _fold(
     if region is not None and folded.facts.region != region:
         return None
     return folded
+
+
+def _regions_named(events: list[Any]) -> set[str]:
+    """Every region a member's events name (a registration's or payment's ``region``, both ends of a move). The
+    fold takes a member's region from these, so a member naming none of a replay's region is out of its scope
+    without being folded."""
+    named: set[str] = set()
+    for event in events:
+        data = event.data
+        for key in ("region", "from_region", "to_region"):
+            value = data.get(key)
+            if value is not None:
+                named.add(str(value))
+    return named
 
 
 def _partition_status(
@@ -357,7 +383,7 @@ def model_set_checksum(engine: Engine, model_set: str) -> str:
     """A digest of a read-model set's rows (two replays of one edition give the same digest)."""
     digest = hashlib.sha256()
     with engine.connect() as connection:
-        for table in (ReplayMemberCoverage, ReplayClaimSettlement, ReplayCapUsage):
+        for table in SET_TABLES:
             rows = connection.execute(
                 select(table).where(table.model_set == model_set).order_by(*table.__table__.primary_key.columns)
             ).all()
@@ -557,7 +583,7 @@ def _check_promotable(connection: Connection, job: Any, rulebook: Rulebook) -> N
         raise ReplayError(f"replay {job_id} predates promotion (no start position): replay again to promote")
     model_set = job["model_set"]
     used: set[tuple[str, str]] = set()
-    for table in (ReplayMemberCoverage, ReplayClaimSettlement):
+    for table in (ReplayMemberCoverage, ReplayClaimSettlement, ReplayRetroactiveAssistance):
         used |= {
             (name, content_hash)
             for name, content_hash in connection.execute(

@@ -8,7 +8,7 @@ any broken rule set, so the service refuses to start with one.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from domain.policies import (
     parse_rule_set,
 )
 from domain.policies.documents import CatalogueEntry
+from domain.policies.facilities import FacilityRegistry, parse_facility_registry
 from domain.policies.parameters import Document
 
 #: Where the packaged policy data lives: next to the domain.policies modules.
@@ -31,6 +32,8 @@ POLICY_DIR: Path = Path(policies.__file__).resolve().parent
 RULE_SET_DIR: Path = POLICY_DIR / "rulesets"
 CATALOGUE_FILE: Path = POLICY_DIR / "catalogue.yaml"
 DOCUMENTS_FILE: Path = POLICY_DIR / "documents.yaml"
+#: One facility registry (定点医疗机构名单) per region; every edition of the region carries it.
+FACILITY_DIR: Path = POLICY_DIR / "facilities"
 #: A policy file larger than this is refused before parsing (limits everywhere).
 POLICY_FILE_BYTES_MAX = 2_000_000
 
@@ -42,6 +45,8 @@ class Rulebook(Mapping[str, Edition]):
     editions: Mapping[str, Edition]
     catalogue: Mapping[str, CatalogueEntry]
     documents: Mapping[str, Document]
+    #: Facility registries by region.
+    facilities: Mapping[str, FacilityRegistry] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> Edition:
         return self.editions[name]
@@ -79,7 +84,8 @@ class Rulebook(Mapping[str, Edition]):
                 catalogue=self.catalogue,
                 documents=self.documents,
             )
-        return parse_rule_set(file_name=path.name, source=source, catalogue=self.catalogue, documents=self.documents)
+        edition = parse_rule_set(file_name=path.name, source=source, catalogue=self.catalogue, documents=self.documents)
+        return with_registry(edition, self.facilities)
 
 
 #: libyaml's safe loader when PyYAML was built with it, else the pure-Python one (same constructors, same values).
@@ -106,13 +112,31 @@ def load_rulebook(extra_files: Sequence[Path] = ()) -> Rulebook:
     """
     catalogue = parse_catalogue(file_name=CATALOGUE_FILE.name, source=read_yaml(CATALOGUE_FILE))
     documents = parse_documents(file_name=DOCUMENTS_FILE.name, source=read_yaml(DOCUMENTS_FILE))
+    facilities = load_facility_registries()
     editions: dict[str, Edition] = {}
     for path in [*sorted(RULE_SET_DIR.glob("*.yaml")), *extra_files]:
         edition = parse_rule_set(file_name=path.name, source=read_yaml(path), catalogue=catalogue, documents=documents)
         if edition.name in editions:
             raise MalformedRuleSetError(f"rule set {edition.name!r} is defined twice", file=path.name)
-        editions[edition.name] = edition
-    return Rulebook(editions=editions, catalogue=catalogue, documents=documents)
+        editions[edition.name] = with_registry(edition, facilities)
+    return Rulebook(editions=editions, catalogue=catalogue, documents=documents, facilities=facilities)
+
+
+def load_facility_registries(directory: Path = FACILITY_DIR) -> dict[str, FacilityRegistry]:
+    """The packaged facility registries by region; two files for one region are refused."""
+    registries: dict[str, FacilityRegistry] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        registry = parse_facility_registry(file_name=path.name, source=read_yaml(path))
+        if registry.region in registries:
+            raise MalformedRuleSetError(f"a second facility registry for region {registry.region!r}", file=path.name)
+        registries[registry.region] = registry
+    return registries
+
+
+def with_registry(edition: Edition, facilities: Mapping[str, FacilityRegistry]) -> Edition:
+    """``edition`` carrying its region's facility registry (unchanged where the region has none)."""
+    registry = facilities.get(edition.region)
+    return edition if registry is None else edition.with_facilities(registry)
 
 
 def rule_set_summary(edition: Edition) -> dict[str, str]:

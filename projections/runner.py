@@ -186,7 +186,7 @@ class SupervisedRunner:
     def run(self, *, cycles_max: int | None = None) -> None:
         """Wait to lead, then apply notifications as they come (or every ``interval_s``); restart on errors."""
         while not self.stopping.is_set() and not self.leadership.try_acquire():
-            logger.info("%s: another runner is active; standing by", self.projection.name)
+            logger.info("%s: another runner is active; standing by", self.projection.name, extra=self._fields())
             self.stopping.wait(self.interval_s)
         ledger = self.open_ledger()
         self.projection.ledger = ledger
@@ -202,7 +202,7 @@ class SupervisedRunner:
                     dispatched = self.dispatch() if self.dispatch is not None else 0
                     current = lag(ledger, self.projection.view)
                 except Exception as error:
-                    logger.exception("%s: catch-up failed; restarting", self.projection.name)
+                    logger.exception("%s: catch-up failed; restarting", self.projection.name, extra=self._fields())
                     self._close_feed()
                     self.report(Cycle(applied=0, lag=-1, error=f"{type(error).__name__}: {error}"))
                     self.stopping.wait(backoff_s)
@@ -214,7 +214,11 @@ class SupervisedRunner:
                 self.report(Cycle(applied=applied, lag=current, stalled=stalled, dispatched=dispatched))
                 if stalled:
                     logger.warning(
-                        "%s: lag %d has not moved for %d cycles; reconnecting", self.projection.name, current, unchanged
+                        "%s: lag %d has not moved for %d cycles; reconnecting",
+                        self.projection.name,
+                        current,
+                        unchanged,
+                        extra=self._fields(lag=current),
                     )
                     self._close_feed()
                     ledger.close()
@@ -229,6 +233,10 @@ class SupervisedRunner:
             ledger.close()
             self.leadership.release()
 
+    def _fields(self, **more: object) -> dict[str, object]:
+        """Structured fields of a log line (JSON logs): the projection and what the line is about."""
+        return {"projection": self.projection.name, **more}
+
     def _retry_isolated(self) -> None:
         """Members isolated under other code or rules are refolded once at the start (their own events retry them)."""
         try:
@@ -241,9 +249,12 @@ class SupervisedRunner:
                     len(stale),
                     back,
                     still,
+                    extra=self._fields(retried=len(stale), back=back, still_isolated=still),
                 )
         except Exception:
-            logger.exception("%s: retrying isolated members failed; they stay isolated", self.projection.name)
+            logger.exception(
+                "%s: retrying isolated members failed; they stay isolated", self.projection.name, extra=self._fields()
+            )
 
     def _apply(self, ledger: LedgerApplication) -> int:
         """One cycle's notifications: from the subscription (PostgreSQL) or by polling the log (SQLite)."""

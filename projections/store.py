@@ -24,7 +24,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent, Transcoding
 from eventsourcing.utils import get_topic
 
-from domain.contract import AnyEvent, content_sha256
+from domain.contract import AnyEvent, content_and_data
 from domain.errors import ConcurrencyExhausted, ConflictingEventIds, EventIdConflict, FieldProblem, InvalidEvents
 from domain.member_stream import (
     RETRACTION_TYPE,
@@ -141,7 +141,9 @@ class LedgerApplication(Application[UUID]):
         """
         assert now.tzinfo is not None, "recorded times are aware UTC datetimes"
         outcomes: dict[int, Outcome] = {}
-        digests = [content_sha256(event) for event in events]
+        # Each event serialised once: its content digest and its stored data come from the same dump.
+        contents = [content_and_data(event) for event in events]
+        digests = [digest for digest, _ in contents]
         fresh = self._first_occurrences(events, digests, outcomes)
         member_ids = list(dict.fromkeys(events[index].member_id for index in fresh))
         event_ids = [events[index].event_id for index in fresh]
@@ -153,9 +155,14 @@ class LedgerApplication(Application[UUID]):
                 time.sleep(random.uniform(0, min(CONCURRENCY_BACKOFF_S_MAX, 0.005 * 2**attempt)))
             # One read for the batch (stream versions, receipts), one write for its rows (batch_append.py).
             state = batch_state(self.recorder, self.mapper, member_ids, event_ids)
+            # Judged after ``state`` is read, so against the stream the rows are appended to: a concurrent
+            # registration or move committed since the caller's checks is seen here, or its version makes
+            # the insert fail and the next attempt sees it.
+            refusals = self._region_refusals(events, fresh, state.versions)
+            if refusals:
+                raise InvalidEvents(refusals)
             pending: list[int] = []
             conflicts: list[EventIdConflict] = []
-            refusals: list[FieldProblem] = []
             streams: dict[str, MemberStream] = {}
             retracted_here: dict[UUID, UUID] = {}  # by a retraction earlier in this batch
             for index in fresh:
@@ -195,6 +202,7 @@ class LedgerApplication(Application[UUID]):
                 [digests[i] for i in pending],
                 state,
                 now=now,
+                data=[contents[i][1] for i in pending],
             )
             try:
                 insert_rows(self.recorder, rows)
@@ -210,6 +218,27 @@ class LedgerApplication(Application[UUID]):
                 f"member streams kept changing under {CONCURRENCY_ATTEMPTS_MAX} attempts; retry the batch"
             )
         return BatchResult([(events[i].event_id, outcomes[i]) for i in range(len(events))])
+
+    def _region_refusals(
+        self, events: Sequence[AnyEvent], fresh: Sequence[int], versions: Mapping[str, int]
+    ) -> list[FieldProblem]:
+        """Registrations into another region than the stored one, and moves from a region the member is not in.
+
+        Only a batch registering a member whose stream exists, or moving one, reads streams here; a new
+        member's registrations are checked within the batch by the caller, and a concurrent first write
+        of the same member makes this batch's insert fail, so its next attempt reads the stream.
+        """
+        registers = any(
+            events[i].type == "MemberRegistered" and versions.get(events[i].member_id, 0) > 0  # type: ignore[attr-defined]
+            for i in fresh
+        )
+        moves = any(events[i].type == "MemberTransferred" for i in fresh)  # type: ignore[attr-defined]
+        if not (registers or moves):
+            return []
+        from projections.access import registration_conflicts
+
+        refusals = registration_conflicts(self, events) if registers else []
+        return refusals + (move_refusals(self, events) if moves else [])
 
     def record_settlement(self, settlement: Settlement, *, decided_at: datetime) -> tuple[dict[str, Any], bool]:
         """Append the decision on a claim to the member's stream, once per claim_id.

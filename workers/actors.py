@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import atexit
+import logging
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
@@ -18,6 +22,41 @@ from projections.store import LedgerApplication, open_store
 REPLAY_PARTITION_RETRIES_MAX = 3
 #: Longest a partition may run before dramatiq interrupts it (ms).
 REPLAY_PARTITION_TIME_LIMIT_MS = 6 * 60 * 60 * 1000
+
+#: The actors' log lines (JSON in ``ledger worker`` and ``ledger project``): one when a partition starts,
+#: one when it ends, with ``job_id``, ``partition`` and the time taken.
+logger = logging.getLogger("ledger.worker")
+
+
+@contextmanager
+def logged_partition(kind: str, job_id: str, partition: int) -> Iterator[None]:
+    """Log a partition's start and end (or failure: dramatiq logs the traceback and retries it)."""
+    fields: dict[str, object] = {"job_kind": kind, "job_id": job_id, "partition": partition}
+    logger.info("%s %s partition %d: started", kind, job_id, partition, extra=fields)
+    started = time.perf_counter()
+    try:
+        yield
+    except BaseException:
+        elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+        logger.warning(
+            "%s %s partition %d: failed after %.0f ms",
+            kind,
+            job_id,
+            partition,
+            elapsed_ms,
+            extra=fields | {"duration_ms": elapsed_ms},
+        )
+        raise
+    elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+    logger.info(
+        "%s %s partition %d: done in %.0f ms",
+        kind,
+        job_id,
+        partition,
+        elapsed_ms,
+        extra=fields | {"duration_ms": elapsed_ms},
+    )
+
 
 # Actors are declared on a placeholder broker; workers.broker.install_broker moves them to the real one.
 dramatiq.set_broker(StubBroker())
@@ -71,7 +110,8 @@ atexit.register(close_resources)
 def replay_partition(job_id: str, partition: int) -> None:
     """Refold one partition of a replay job into its read-model set (configuration from LEDGER_*)."""
     engine, ledger, rulebook = _resources(_settings().database_url)
-    run_partition(engine, ledger, rulebook, job_id=job_id, partition=partition)
+    with logged_partition("replay", job_id, partition):
+        run_partition(engine, ledger, rulebook, job_id=job_id, partition=partition)
 
 
 ACTORS = (replay_partition,)

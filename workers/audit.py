@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from projections.audit import AuditError, AuditProgress, audit_progress, run_audit_partition
 from projections.replay import follow_job
-from workers.actors import _resources, _settings
+from workers.actors import _resources, _settings, logged_partition
 
 #: Retries of a failed partition (it is idempotent: a retry rewrites the same row).
 AUDIT_PARTITION_RETRIES_MAX = 3
@@ -33,7 +33,8 @@ AUDIT_QUEUE = "audits"
 def audit_partition(job_id: str, partition: int) -> None:
     """Audit one partition of a job and store its differences (configuration from the hosting process)."""
     engine, ledger, rulebook = _resources(_settings().database_url)
-    run_audit_partition(engine, ledger, rulebook, job_id=job_id, partition=partition)
+    with logged_partition("audit", job_id, partition):
+        run_audit_partition(engine, ledger, rulebook, job_id=job_id, partition=partition)
 
 
 ACTORS = (audit_partition,)

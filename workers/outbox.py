@@ -11,7 +11,7 @@ from __future__ import annotations
 import dramatiq
 
 from projections.outbox import deliver
-from workers.actors import _resources, _settings
+from workers.actors import _resources, _settings, logger
 
 #: Retries of a failed delivery (it is idempotent: a retry finds the notice written, or writes it).
 OUTBOX_DELIVERY_RETRIES_MAX = 5
@@ -32,7 +32,11 @@ OUTBOX_WORKER_THREADS = 2
 def deliver_outbox(outbox_id: str) -> None:
     """Write the member notice of one outbox row, once (configuration from the hosting process)."""
     engine, _ledger, _rulebook = _resources(_settings().database_url)
-    deliver(engine, outbox_id)
+    delivered = deliver(engine, outbox_id)
+    # One line per notice only at DEBUG: `ledger project` logs the count per cycle at INFO.
+    logger.debug(
+        "outbox %s %s", outbox_id, "delivered" if delivered else "already delivered", extra={"outbox_id": outbox_id}
+    )
 
 
 ACTORS = (deliver_outbox,)

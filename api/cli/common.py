@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -15,6 +18,58 @@ from domain.errors import FieldProblem
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
+
+#: How the long-running commands (``ledger project``, ``ledger worker``) write their lines.
+LOG_FORMATS = ("json", "text")
+LogFormatOption = Annotated[
+    str,
+    typer.Option(
+        "--log-format",
+        help="json: one JSON object a line on stderr (time UTC, level, logger, message, fields; default); "
+        "text: plain lines.",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Say:
+    """A long-running command's status lines: JSON log records with fields, or the plain console lines."""
+
+    logger: logging.Logger
+    json: bool
+
+    def info(self, message: str, **fields: Any) -> None:
+        if self.json:
+            self.logger.info(message, extra=fields)
+        else:
+            console.print(message, markup=False, highlight=False)
+
+    def warning(self, message: str, **fields: Any) -> None:
+        if self.json:
+            self.logger.warning(message, extra=fields)
+        else:
+            errors.print(message, style="yellow", markup=False, highlight=False)
+
+    def error(self, message: str, **fields: Any) -> None:
+        if self.json:
+            self.logger.error(message, extra=fields)
+        else:
+            errors.print(message, style="red", markup=False, highlight=False)
+
+
+@contextmanager
+def command_logs(log_format: str, logger_name: str) -> Iterator[Say]:
+    """The command's :class:`Say`; with ``json`` every logger of the process writes JSON lines meanwhile."""
+    if log_format not in LOG_FORMATS:
+        raise typer.BadParameter(" or ".join(LOG_FORMATS), param_hint="--log-format")
+    if log_format == "text":
+        yield Say(logging.getLogger(logger_name), json=False)
+        return
+    from api.observability import json_logs
+
+    with json_logs():
+        yield Say(logging.getLogger(logger_name), json=True)
+
 
 #: Problems listed before a command stops listing (the count is still reported).
 PROBLEMS_SHOWN_MAX = 50

@@ -11,6 +11,9 @@ import typer
 from rich.table import Table
 
 from api.cli.common import (
+    LogFormatOption,
+    Say,
+    command_logs,
     console,
     edition_option,
     errors,
@@ -110,6 +113,8 @@ def print_status(document: dict[str, Any]) -> None:
                 f"zero-claim +{illness['zero_claim_bonus']}, gap −{illness['gap_penalty']}",
             )
         console.print(caps)
+    if document.get("contributions"):
+        _print_contributions(document["contributions"])
     if document.get("personal_account"):
         _print_personal_account(document["personal_account"])
     if document.get("contribution_years"):
@@ -137,6 +142,34 @@ def _field_table(title: str) -> Table:
     table.add_column("field", no_wrap=True)
     table.add_column("value", overflow="fold")
     return table
+
+
+def contribution_verdict(item: dict[str, Any]) -> str:
+    """A contribution's verdict in words: the amount status, and what else the rules decided about it."""
+    words = [item["amount_status"]]
+    if not item["gives_coverage"]:
+        words.append("no coverage")
+    if item.get("refund") is not None:
+        words.append(f"refund {item['refund']}")
+    return ", ".join(words)
+
+
+def _print_contributions(contributions: list[dict[str, Any]]) -> None:
+    """Each payment against its standard (缴费核对): period, scheme, paid, standard, difference, verdict."""
+    table = Table(title="contributions (缴费核对)")
+    for column in ("period", "scheme", "paid", "standard", "difference", "verdict"):
+        money = column in ("paid", "standard", "difference")
+        table.add_column(column, no_wrap=column != "verdict", overflow="fold", justify="right" if money else "left")
+    for item in contributions:
+        table.add_row(
+            str(item.get("period", item["year"])),
+            item.get("scheme", "resident"),
+            item["amount"],
+            shown(item["standard"]),
+            shown(item["difference"]),
+            contribution_verdict(item),
+        )
+    console.print(table)
 
 
 def _print_personal_account(account: dict[str, Any]) -> None:
@@ -282,6 +315,7 @@ def project(
     retry_failures: Annotated[
         bool, typer.Option("--retry-failures", help="Refold every isolated member now, and exit.")
     ] = False,
+    log_format: LogFormatOption = "json",
 ) -> None:
     """Keep the entitlement read models current and deliver their outbox: one active runner, restarts, lag, watchdog.
 
@@ -290,8 +324,19 @@ def project(
 
     On PostgreSQL new events arrive by LISTEN/NOTIFY; SQLite is polled every --interval seconds.
     Outbox ids go to the `outbox` queue (Redis with LEDGER_REDIS_URL, else in-process), and this
-    process runs a dramatiq worker for that queue.
+    process runs a dramatiq worker for that queue. Logs are JSON lines on stderr (docs/operations.md)
+    unless `--log-format text`.
     """
+    settings = Settings()
+    if show_failures or retry_failures:
+        upgrade_to_head(sqlalchemy_url(settings.database_url))
+        _isolated_members(settings, retry=retry_failures)
+        return
+    with command_logs(log_format, "ledger.projection") as say:
+        _run_projection(settings, once=once, interval_s=interval_s, say=say)
+
+
+def _run_projection(settings: Settings, *, once: bool, interval_s: float, say: Say) -> None:
     import signal
 
     import dramatiq
@@ -305,11 +350,7 @@ def project(
     from workers.broker import install_broker
     from workers.outbox import OUTBOX_QUEUE, OUTBOX_WORKER_THREADS, deliver_outbox
 
-    settings = Settings()
     upgrade_to_head(sqlalchemy_url(settings.database_url))
-    if show_failures or retry_failures:
-        _isolated_members(settings, retry=retry_failures)
-        return
     broker = install_broker(settings.redis_url)
     use_settings(settings)
     ledger = open_ledger(settings)
@@ -321,15 +362,30 @@ def project(
     def dispatch() -> int:
         return dispatch_pending(engine, deliver_outbox.send)
 
+    def position() -> int | None:
+        """The notification id the read model has applied up to (its tracking position); None when unreadable.
+
+        Only a log field: a database hiccup here must not stop the runner (its next cycle reports it).
+        """
+        try:
+            return projection.view.max_tracking_id(projection.ledger.name) or 0
+        except Exception:
+            return None
+
     if once:
         try:
             applied = catch_up(ledger, projection)
             dispatched = dispatch()
             broker.join(OUTBOX_QUEUE)
             worker.join()
-            console.print(
-                f"entitlements: applied {applied} notification(s), lag {lag(ledger, projection.view)}, "
-                f"outbox: {dispatched} delivered"
+            behind = lag(ledger, projection.view)
+            say.info(
+                f"entitlements: applied {applied} notification(s), lag {behind}, outbox: {dispatched} delivered",
+                projection=projection.name,
+                applied=applied,
+                lag=behind,
+                position=position(),
+                outbox_delivered=dispatched,
             )
         finally:
             worker.stop()
@@ -341,13 +397,20 @@ def project(
 
     def report(cycle: Cycle) -> None:
         if cycle.error:
-            errors.print(f"[red]entitlements: {cycle.error}; restarting[/red]")
+            say.error(f"entitlements: {cycle.error}; restarting", projection=projection.name, error=cycle.error)
         elif cycle.stalled:
-            errors.print(f"[yellow]entitlements: lag {cycle.lag} not moving; reconnecting[/yellow]")
+            say.warning(
+                f"entitlements: lag {cycle.lag} not moving; reconnecting", projection=projection.name, lag=cycle.lag
+            )
         elif cycle.applied or cycle.dispatched:
-            console.print(
+            say.info(
                 f"entitlements: applied {cycle.applied} notification(s), lag {cycle.lag}, "
-                f"outbox: {cycle.dispatched} dispatched"
+                f"outbox: {cycle.dispatched} dispatched",
+                projection=projection.name,
+                applied=cycle.applied,
+                lag=cycle.lag,
+                position=position(),
+                outbox_dispatched=cycle.dispatched,
             )
 
     runner = SupervisedRunner(
@@ -362,7 +425,7 @@ def project(
         worker.stop()
         close_resources()
         engine.dispose()
-        console.print("entitlements: stopped")
+        say.info("entitlements: stopped", projection=projection.name)
 
 
 def _isolated_members(settings: Settings, *, retry: bool) -> None:

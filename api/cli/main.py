@@ -25,6 +25,7 @@ from api.cli.common import (
 from api.cli.keys import keys_app
 from api.cli.rules import rules_app
 from api.cli.synth import SYNTH_HELP, synth
+from api.routes.events import loads_json
 from api.routes.status import today_in_china
 from api.settings import Settings, redacted_url, sqlalchemy_url
 from domain.contract import future_problems, parse_batch
@@ -55,7 +56,7 @@ def serve(
     """Apply migrations and serve the HTTP API (OpenAPI at /docs, metrics at /metrics)."""
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_app, freeze_startup_heap
     from api.observability import configure_json_logging, uvicorn_log_config
 
     if log_format not in ("json", "text"):
@@ -64,6 +65,7 @@ def serve(
         configure_json_logging()
     settings = Settings()
     application = create_app(settings)
+    freeze_startup_heap()
     where = redacted_url(settings.database_url)
     console.print(f"ledger: serving {where} on http://{host or settings.host}:{port or settings.port}")
     uvicorn.run(
@@ -118,7 +120,7 @@ def _jsonl_batches(
             if not line.strip():
                 continue
             try:
-                value = json.loads(line)
+                value = loads_json(line)
             except (ValueError, RecursionError) as error:  # not JSON, not UTF-8, or a 4,300+ digit integer
                 reason = (
                     "nests too deeply"
@@ -194,12 +196,13 @@ def import_events(
     The file is read twice — validated, then stored — one batch in memory at a time, so memory
     does not grow with its size.
     """
-    from api.app import open_ledger
+    from api.app import freeze_startup_heap, open_ledger
 
     settings = Settings()
     size = batch_events or settings.import_batch_events
     key = pseudonym_key_or_exit(settings)
     ledger = open_ledger(settings)
+    freeze_startup_heap(collect_first=False)  # the command exits when the file is stored
     try:
         contract, future, regions = _validate_file(file, size, key, ledger)
     except BaseException:

@@ -10,7 +10,16 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy import create_engine
 
-from api.cli.common import console, edition_option, errors, parse_day, progress_bar, pseudonym_key_or_exit
+from api.cli.common import (
+    LogFormatOption,
+    command_logs,
+    console,
+    edition_option,
+    errors,
+    parse_day,
+    progress_bar,
+    pseudonym_key_or_exit,
+)
 from api.settings import Settings, sqlalchemy_url
 from domain.errors import LedgerError
 from domain.identity import member_key
@@ -261,8 +270,13 @@ def promote_replay(
 
 def worker(
     threads: Annotated[int, typer.Option(min=1, max=64, help="Worker threads.")] = WORKER_THREADS_DEFAULT,
+    log_format: LogFormatOption = "json",
 ) -> None:
-    """Run a dramatiq worker for replay and audit partitions (needs LEDGER_REDIS_URL); stops on Ctrl-C or SIGTERM."""
+    """Run a dramatiq worker for replay and audit partitions (needs LEDGER_REDIS_URL); stops on Ctrl-C or SIGTERM.
+
+    Logs are JSON lines on stderr (docs/operations.md) unless `--log-format text`: one when it starts
+    and stops, one when a partition starts and ends (job_id, partition, duration), dramatiq's own.
+    """
     import dramatiq
 
     from workers.actors import _resources, use_settings
@@ -270,28 +284,37 @@ def worker(
     from workers.broker import install_broker
 
     settings = Settings()
-    if not settings.redis_url:
-        errors.print(
-            "[red]LEDGER_REDIS_URL is not set: without Redis, `ledger replay` and `ledger audit` run their workers "
-            "in-process[/red]"
+    with command_logs(log_format, "ledger.worker") as say:
+        if not settings.redis_url:
+            say.error(
+                "LEDGER_REDIS_URL is not set: without Redis, `ledger replay` and `ledger audit` run their workers "
+                "in-process"
+            )
+            raise typer.Exit(2)
+        broker = install_broker(settings.redis_url)
+        use_settings(settings)
+        # The store connection and the rule book are opened before consuming, not on the first message.
+        _resources(settings.database_url)
+        queues = {"replays", AUDIT_QUEUE}
+        running = dramatiq.Worker(broker, worker_threads=threads, queues=queues)
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        running.start()
+        redis_host = settings.redis_url.split("@")[-1]
+        say.info(
+            f"ledger worker: {threads} thread(s) on {redis_host}",
+            threads=threads,
+            queues=sorted(queues),
+            redis=redis_host,
         )
-        raise typer.Exit(2)
-    broker = install_broker(settings.redis_url)
-    use_settings(settings)
-    # The store connection and the rule book are opened before consuming, not on the first message.
-    _resources(settings.database_url)
-    running = dramatiq.Worker(broker, worker_threads=threads, queues={"replays", AUDIT_QUEUE})
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    running.start()
-    console.print(f"ledger worker: {threads} thread(s) on {settings.redis_url.split('@')[-1]}")
-    try:
-        while not stop.wait(1.0):
+        try:
+            while not stop.wait(1.0):
+                pass
+        except KeyboardInterrupt:
             pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        running.stop()
+        finally:
+            running.stop()
+            say.info("ledger worker: stopped", threads=threads)
 
 
 def register(app: typer.Typer) -> None:

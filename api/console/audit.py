@@ -23,6 +23,7 @@ from fastapi.concurrency import run_in_threadpool
 from api.console.access import Auditor
 from api.console.editions import edition_choices, recent_audits, recent_replays, resolve
 from api.console.pages import CONSOLE_PREFIX, ConsolePageRoute, render
+from api.params import QueryDate
 from api.routes.status import today_in_china
 from domain.audit import RECORDED, AuditTotals, Difference
 from domain.money import format_yuan
@@ -72,7 +73,7 @@ def audit_request(
     a: Filter = None,
     b: Filter = None,
     job: Annotated[str | None, Query(max_length=36)] = None,
-    as_of: Annotated[date | None, Query()] = None,
+    as_of: Annotated[QueryDate | None, Query()] = None,
     region: Filter = None,
     d_region: Filter = None,
     d_scheme: Filter = None,

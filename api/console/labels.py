@@ -38,8 +38,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "language": ("English", "中文"),
     "search": ("查询", "Search"),
     "member.search_hint": (
-        "参保人编号（或其前缀）或18位身份证号",
-        "Member id (or its beginning) or 18-character identity number",
+        "参保人编号（或其前缀）、18位身份证号或姓名（或其开头）",
+        "Member id (or its beginning), 18-character identity number, or name (or its beginning)",
     ),
     "isolated.title": ("已隔离的参保人", "Isolated members"),
     "isolated.note": (
@@ -211,6 +211,15 @@ _LABELS: dict[str, tuple[str, str]] = {
     "audit.too_many": ("参保人过多，请使用命令行 ledger audit。", "Too many members: use `ledger audit`."),
     "audit.shown_first": ("仅显示前若干条", "showing the first"),
     "all": ("全部", "all"),
+    # the contributions table (缴费核对): each payment against its standard
+    "contributions": ("缴费核对", "Contributions checked"),
+    "contribution.period": ("缴费期间", "Period"),
+    "contribution.paid": ("实缴金额", "Paid"),
+    "contribution.standard": ("应缴标准", "Standard"),
+    "contribution.difference": ("差额", "Difference"),
+    "contribution.verdict": ("核对结果", "Verdict"),
+    "contribution.no_coverage": ("不产生参保", "gives no coverage"),
+    "contribution.refund": ("应退", "refund"),
     # why a member is not covered on the date asked
     "not_covered": ("该日期不在参保期内", "Not covered on this date"),
     "not_covered.no_payment": ("没有已缴费的参保期间", "No paid coverage period is recorded"),
@@ -220,6 +229,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "members.list": ("参保人名单", "Member list"),
     "members.filter": ("筛选", "Filter"),
     "members.prefix": ("编号前缀", "Id prefix"),
+    "members.name": ("姓名前缀", "Name starts with"),
+    "members.name_column": ("姓名", "Name"),
     "members.status": ("参保状态", "Coverage status"),
     "members.status.covered": ("参保中", "covered"),
     "members.status.not_covered": ("未参保", "not covered"),

@@ -21,6 +21,7 @@ from api.console.pages import CONSOLE_PREFIX, ConsolePageRoute, render
 from api.console.timeline import LABEL_WIDTH, WIDTH, build_timeline
 from api.i18n import localise
 from api.identity import member_key
+from api.params import QueryDate, QueryDateTime
 from api.routes.members import MemberIdPath
 from api.routes.status import today_in_china
 from domain.contract import Region, Scheme
@@ -50,11 +51,16 @@ async def find_member(
     request: Request, principal: MemberReader, q: Annotated[str, Query(min_length=1, max_length=SEARCH_CHARACTERS_MAX)]
 ) -> Response:
     """A member id (or an identity number, pseudonymised as the API does) leads to the member's page;
-    anything else lists the members whose id starts with it."""
-    key = member_key(request, q.strip())
+    anything else lists the members whose id starts with it, or — when no id does — whose name does."""
+    text = q.strip()
+    key = member_key(request, text)
     if await run_in_threadpool(request.app.state.ledger.member_exists, key):
         return RedirectResponse(f"{CONSOLE_PREFIX}/members/{key}", status_code=303)
-    return RedirectResponse(f"{CONSOLE_PREFIX}/member-list?{urlencode({'prefix': q.strip()})}", status_code=303)
+    by_id = await run_in_threadpool(
+        list_members, request.app.state.read_engine, on=today_in_china(), prefix=text[:PREFIX_CHARACTERS_MAX]
+    )
+    field = "prefix" if by_id.total else "name"
+    return RedirectResponse(f"{CONSOLE_PREFIX}/member-list?{urlencode({field: text})}", status_code=303)
 
 
 @router.get("/member-list")
@@ -62,19 +68,21 @@ async def member_list(
     request: Request,
     principal: MemberReader,
     prefix: Annotated[str, Query(max_length=PREFIX_CHARACTERS_MAX)] = "",
+    name: Annotated[str, Query(max_length=SEARCH_CHARACTERS_MAX)] = "",
     region: Annotated[Region | None, Query()] = None,
     scheme: Annotated[Scheme | None, Query()] = None,
     status: Annotated[Literal["covered", "not_covered"] | None, Query()] = None,
-    as_of: Annotated[date | None, Query()] = None,
+    as_of: Annotated[QueryDate | None, Query()] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Response:
-    """Members by id prefix, region, scheme and coverage on ``as_of``, fifty a page (the read model)."""
+    """Members by id prefix, name prefix, region, scheme and coverage on ``as_of``, fifty a page (the read model)."""
     day = as_of or today_in_china()
     listed = await run_in_threadpool(
         list_members,
         request.app.state.read_engine,
         on=day,
         prefix=prefix.strip(),
+        name=name.strip(),
         region=region.value if region else None,
         scheme=scheme.value if scheme else None,
         coverage=status,
@@ -82,6 +90,7 @@ async def member_list(
     )
     asked = {
         "prefix": prefix.strip(),
+        "name": name.strip(),
         "region": region.value if region else "",
         "scheme": scheme.value if scheme else "",
         "status": status or "",
@@ -107,8 +116,8 @@ async def member_page(
     request: Request,
     principal: MemberReader,
     member_id: MemberIdPath,
-    as_of: Annotated[date | None, Query()] = None,
-    known_at: Annotated[datetime | None, Query()] = None,
+    as_of: Annotated[QueryDate | None, Query()] = None,
+    known_at: Annotated[QueryDateTime | None, Query()] = None,
     edition: Annotated[str | None, Query(max_length=80)] = None,
 ) -> Response:
     if known_at is not None and known_at.tzinfo is None:

@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from api.console.access import RulesReader
 from api.console.editions import edition_choices, recent_replays, resolve
 from api.console.pages import CONSOLE_PREFIX, ConsolePageRoute, render
+from api.params import QueryDate
 from api.routes.status import today_in_china
 from domain.policies import Edition, edition_json
 from projections.rulebook import rule_set_summary
@@ -39,8 +40,8 @@ async def compare(
     principal: RulesReader,
     a: EditionReference,
     b: EditionReference,
-    a_on: Annotated[date, Query()],
-    b_on: Annotated[date, Query()],
+    a_on: Annotated[QueryDate, Query()],
+    b_on: Annotated[QueryDate, Query()],
 ) -> Response:
     """What changes from edition ``a`` on ``a_on`` to edition ``b`` on ``b_on``."""
     state = request.app.state
@@ -63,7 +64,7 @@ async def compare(
 
 @router.get("/rules/{name}")
 async def rule_set(
-    request: Request, principal: RulesReader, name: str, on: Annotated[date | None, Query()] = None
+    request: Request, principal: RulesReader, name: str, on: Annotated[QueryDate | None, Query()] = None
 ) -> Response:
     rulebook = request.app.state.rulebook
     if name not in rulebook:

@@ -128,8 +128,12 @@ def settlement_representation(
 
 
 def status_representation(
-    document: Mapping[str, Any], *, categories: Sequence[CategoryHeld] = (), envelope: bool = False
+    document: Mapping[str, Any],
+    *,
+    categories: Sequence[CategoryHeld] = (),
+    age: int | None = None,
+    envelope: bool = False,
 ) -> dict[str, Any]:
     """GET /v1/members/{id}/status?format=nhsa: the status in the platform's 1101 vocabulary."""
-    answer = status_nhsa(document, table=CODE_TABLE, categories=categories)
+    answer = status_nhsa(document, table=CODE_TABLE, categories=categories, age=age)
     return enveloped(answer) if envelope else answer

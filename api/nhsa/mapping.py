@@ -357,17 +357,54 @@ def _balance_row(table: NhsaCodeTable, key: str, balance: Mapping[str, Any], sch
     }
 
 
-def person_type(document: Mapping[str, Any], categories: Sequence[CategoryHeld]) -> str | None:
-    """The member's person type (人员类别) on the date asked: retired, flexible, in service, or resident."""
+#: Resident person types by certified category, first match wins (a newborn who is also a minor is a newborn).
+_RESIDENT_CATEGORY_TYPES = (
+    ("newborn", "resident_newborn"),
+    ("university_student", "resident_university_student"),
+    ("student", "resident_student"),
+    ("minor", "resident_minor"),
+    ("adult", "resident_adult"),
+)
+#: 成年居民 = 年满18周岁 (001 参保范围); used only when no resident category is certified.
+ADULT_FROM_AGE = 18
+
+
+def _retired(document: Mapping[str, Any], held: set[str]) -> bool:
+    """Retired on the date asked: a certified ``retired`` category, or retiree benefits started by then.
+
+    The same two facts as :func:`domain.entitlements.contribution_years.retired_on`, read from the
+    status document (``contribution_years.retiree_benefits_from``) instead of folded again.
+    """
+    if "retired" in held:
+        return True
+    years = document.get("contribution_years") or {}
+    start = years.get("retiree_benefits_from")
+    return start is not None and str(start) <= str(document["as_of"])
+
+
+def person_type(document: Mapping[str, Any], categories: Sequence[CategoryHeld], age: int | None = None) -> str | None:
+    """The member's person type (人员类别) on the date asked, a key of the table's ``person_types``.
+
+    Employees: retired or in service (:func:`_retired`), as a civil servant, a flexible worker or
+    an ordinary employee by the certified categories held. Residents: by the certified resident
+    category (newborn, university student, student, minor, adult), else by ``age`` on the date
+    asked (under :data:`ADULT_FROM_AGE`: a minor whose schooling is unknown), else ``resident``.
+    """
     held = {c.category for c in categories}
     if document["scheme"] == "resident":
-        return "resident"
+        for category, kind in _RESIDENT_CATEGORY_TYPES:
+            if category in held:
+                return kind
+        if age is None:
+            return "resident"
+        return "resident_adult" if age >= ADULT_FROM_AGE else "resident_minor_by_age"
     if document["scheme"] != "employee":
         return None
-    for kind in ("retired", "flexible", "in_service"):
-        if kind in held:
-            return kind
-    return "in_service"
+    stage = "retired" if _retired(document, held) else "in_service"
+    for category in ("civil_servant", "flexible"):
+        if category in held:
+            return f"employee_{category}_{stage}"
+    return f"employee_{stage}"
 
 
 @dataclass(frozen=True)
@@ -396,12 +433,17 @@ def _idetinfo(table: NhsaCodeTable, categories: Sequence[CategoryHeld]) -> list[
 
 
 def status_nhsa(
-    document: Mapping[str, Any], *, table: NhsaCodeTable, categories: Sequence[CategoryHeld] = ()
+    document: Mapping[str, Any],
+    *,
+    table: NhsaCodeTable,
+    categories: Sequence[CategoryHeld] = (),
+    age: int | None = None,
 ) -> dict[str, Any]:
     """The status document v1 as the platform's 1101 ``baseinfo`` / ``insuinfo`` / ``idetinfo``, with balances.
 
     ``insuinfo.balc`` is the personal account's balance ("0.00" without one), ``psn_type`` the
-    person type's code where the table has one (its name always). ``idetinfo`` lists the
+    person type's code (:func:`person_type`, from the categories held, the status document's
+    retirement and ``age`` on the date asked; null where the table has no code), its name always. ``idetinfo`` lists the
     certified categories held on the date asked. ``fund_balances`` is the ledger's own node (1101
     has none): each yearly balance under the fund-pay-type code of its layer, the basic pool's for
     programme caps.
@@ -412,7 +454,7 @@ def status_nhsa(
     if scheme is not None:
         state = table.insurance_states[_insurance_state(document)]
         account = document.get("personal_account")
-        kind = person_type(document, categories)
+        kind = person_type(document, categories, age)
         kind_entry = table.person_types.get(kind or "")
         insuinfo.append(
             {

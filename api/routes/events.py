@@ -44,9 +44,35 @@ async def read_body_limited(request: Request, limit_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
+class DuplicateKey(ValueError):
+    """A JSON object names one key twice: which value counts would depend on the parser that reads it."""
+
+
+def _object_without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKey(f"the key {key!r} appears twice in one object")
+            seen.add(key)
+    return document
+
+
+def loads_json(text: str | bytes) -> object:
+    """JSON as the ledger reads it: ``json.loads`` refusing an object that repeats a key.
+
+    Python keeps the last of repeated keys, other parsers (an audit reader, a downstream system) the
+    first: the same body would mean two different events, so it means none.
+    """
+    return json.loads(text, object_pairs_hook=_object_without_duplicate_keys)
+
+
 def parse_json(body: bytes) -> object:
     try:
-        return json.loads(body)
+        return loads_json(body)
+    except DuplicateKey as error:
+        raise MalformedJson(f"the body is ambiguous: {error}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise MalformedJson(f"the body is not valid JSON: {error}") from None
     except RecursionError:

@@ -26,6 +26,7 @@ from api.fhir.resolve import ServedIds, claim_of, coverage_member
 from api.i18n import API_DEFAULT_LANGUAGE, LanguageQuery, language_of, localise
 from api.identity import member_key
 from api.nhsa import CODE_TABLE, scheme_of
+from api.params import QueryDate, QueryDateTime
 from api.routes.events import parse_json, read_body_limited
 from api.routes.status import today_in_china
 from api.schemas import FHIR_RESOURCE_SCHEMA
@@ -67,7 +68,9 @@ def _fhir_responses(resource_type: str) -> dict[int | str, dict[str, Any]]:
 
 MemberQuery = Annotated[str, Query(min_length=1, max_length=72, pattern=_MEMBER_ID)]
 OptionalMemberQuery = Annotated[str | None, Query(min_length=1, max_length=72, pattern=_MEMBER_ID)]
-KnownAt = Annotated[datetime | None, Query(description="Recorded-time horizon (ISO datetime with zone); default now.")]
+KnownAt = Annotated[
+    QueryDateTime | None, Query(description="Recorded-time horizon (ISO datetime with zone); default now.")
+]
 
 
 def _member(reference: str) -> str:
@@ -148,7 +151,7 @@ async def search_coverage(
     request: Request,
     beneficiary: OptionalMemberQuery = None,
     patient: OptionalMemberQuery = None,
-    as_of: Annotated[date | None, Query(description="Effective date (default today in China).")] = None,
+    as_of: Annotated[QueryDate | None, Query(description="Effective date (default today in China).")] = None,
     known_at: KnownAt = None,
     lang: LanguageQuery = None,
 ) -> Response:
@@ -243,7 +246,7 @@ def _eligibility(
 async def search_eligibility(
     request: Request,
     patient: MemberQuery,
-    date_on: Annotated[date | None, Query(alias="date", description="Service date (YYYY-MM-DD).")] = None,
+    date_on: Annotated[QueryDate | None, Query(alias="date", description="Service date (YYYY-MM-DD).")] = None,
     known_at: KnownAt = None,
     lang: LanguageQuery = None,
 ) -> Response:
@@ -379,7 +382,9 @@ async def read_explanation_of_benefit(
     request: Request,
     claim_id: Annotated[str, Path(min_length=1, max_length=200)],
     patient: OptionalMemberQuery = None,
-    as_of: Annotated[date | None, Query(description="Effective date of the fold (default today in China).")] = None,
+    as_of: Annotated[
+        QueryDate | None, Query(description="Effective date of the fold (default today in China).")
+    ] = None,
     known_at: KnownAt = None,
     lang: LanguageQuery = None,
 ) -> Response:
@@ -444,7 +449,9 @@ def _explanations(
 async def search_explanation_of_benefit(
     request: Request,
     patient: MemberQuery,
-    as_of: Annotated[date | None, Query(description="Effective date of the fold (default today in China).")] = None,
+    as_of: Annotated[
+        QueryDate | None, Query(description="Effective date of the fold (default today in China).")
+    ] = None,
     known_at: KnownAt = None,
     lang: LanguageQuery = None,
 ) -> Response:

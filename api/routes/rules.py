@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from api.params import QueryDate
 from api.problems import problem
 from domain.policies import edition_json
 from projections.rulebook import Rulebook, rule_set_summary
@@ -31,7 +31,7 @@ async def list_rule_sets(request: Request) -> list[dict[str, Any]]:
 async def show_rule_set(
     request: Request,
     name: str,
-    on: Annotated[date, Query(description="The date the parameters are read on (YYYY-MM-DD).")],
+    on: Annotated[QueryDate, Query(description="The date the parameters are read on (YYYY-MM-DD).")],
 ) -> dict[str, Any] | JSONResponse:
     """The parameters of rule set ``name`` in force on ``on``, each with value, reference and notes."""
     rulebook = _rulebook(request)

@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from api.i18n import LanguageQuery, language_of, localise
 from api.nhsa import ResponseFormat, categories_held, status_representation
+from api.params import QueryDate, QueryDateTime
 from api.routes.members import MemberIdPath
 from api.schemas import StatusDocument
 from projections.queries import find_edition, member_ledger, served_member_status
@@ -46,8 +47,10 @@ async def status(
     request: Request,
     response: Response,
     member_id: MemberIdPath,
-    as_of: Annotated[date | None, Query(description="Effective date (YYYY-MM-DD).")] = None,
-    known_at: Annotated[datetime | None, Query(description="Recorded-time horizon (ISO datetime with zone).")] = None,
+    as_of: Annotated[QueryDate | None, Query(description="Effective date (YYYY-MM-DD).")] = None,
+    known_at: Annotated[
+        QueryDateTime | None, Query(description="Recorded-time horizon (ISO datetime with zone).")
+    ] = None,
     edition: Annotated[str | None, Query(max_length=80, description="Rule-set name or edition hash.")] = None,
     response_format: Annotated[
         ResponseFormat, Query(alias="format", description="`nhsa`: the national platform's 1101 fields.")
@@ -86,5 +89,7 @@ async def status(
             known_at=datetime.fromisoformat(document["known_at"].replace("Z", "+00:00")),
             edition=chosen,
         )
-        return status_representation(document, categories=categories_held(folded, on), envelope=envelope)
+        return status_representation(
+            document, categories=categories_held(folded, on), age=folded.facts.age_on(on), envelope=envelope
+        )
     return document

@@ -100,6 +100,18 @@ class MajorIllnessCap:
         return self.base_cap_fen + self.continuity_bonus_fen + self.zero_claim_bonus_fen - self.gap_penalty_fen
 
 
+def uncapped_on(facts: MemberFacts, edition: Edition, day: date) -> ParameterReading | None:
+    """The listed categories when the member holds one on ``day`` (特困对象、孤儿、低保不设赔付限额, 002 ch.3
+    二十六问): a claim admitted on ``day`` has no major-illness cap; None otherwise. The year's cap
+    (:func:`major_illness_cap`) says whether the member is uncapped as of the fold's date; a claim follows the
+    category from its certification date, as the layer's other low-income rules do (二十四问)."""
+    if not has(edition, "major_illness.uncapped_categories"):
+        return None
+    listed = read(edition, "major_illness.uncapped_categories", date(day.year, 1, 1))
+    assert isinstance(listed.value, tuple)
+    return listed if any(facts.has_category(c, day) for c in listed.value) else None
+
+
 def major_illness_cap(
     facts: MemberFacts,
     edition: Edition,

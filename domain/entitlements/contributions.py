@@ -69,8 +69,10 @@ class ContributionCheck:
         difference = self.difference_fen
         return {
             "event_id": self.payment.event_id,
+            "scheme": RESIDENT,
             "paid_on": self.payment.paid_on.isoformat(),
             "year": self.payment.coverage_start.year,
+            "period": str(self.payment.coverage_start.year),
             "kind": self.payment.kind.value,
             "amount": format_yuan(self.payment.amount_fen),
             "standard": None if self.standard_fen is None else format_yuan(self.standard_fen),

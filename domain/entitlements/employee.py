@@ -295,7 +295,13 @@ def _bazhong_style(
             payment, edition, gap_months, readings, gap=msg("period.transferred_in_gap", months=gap_months)
         )
     else:
-        months_late = month_index(paid_on) - first_month
+        # Arrears run from the first unpaid month: a payment that resumes after unpaid months it leaves unpaid is as
+        # late as the oldest of them (002 ch.2 二十三问 counts 连续欠费 months), never better off than back-paying them.
+        # Months insured as a resident in between are no arrears (a switch of schemes, 002 ch.1 二十六).
+        unpaid_from = first_month
+        while earlier and unpaid_from - 1 > max(earlier) and (unpaid_from - 1) // 12 not in resident_years:
+            unpaid_from -= 1
+        months_late = month_index(paid_on) - unpaid_from
         retro = read(edition, "arrears.retroactive_back_pay_months_max", paid_on)
         no_retro = read(edition, "arrears.no_retroactivity_months_max", paid_on)
         if months_late <= integer(retro):

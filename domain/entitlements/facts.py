@@ -54,7 +54,7 @@ DATA_MODELS: dict[str, Any] = {
     "MemberTransferred": MemberTransferredData,
 }
 
-#: Employee-account events (issue 8): kept in effective order for the account, years and maternity folds.
+#: Employee-account events: kept in effective order for the account, years and maternity folds.
 EMPLOYEE_ACCOUNT_MODELS: dict[str, Any] = {
     "ContributionBaseDeclared": ContributionBaseDeclaredData,
     "PersonalAccountSpent": PersonalAccountSpentData,
@@ -104,7 +104,7 @@ class Claim:
 
 @dataclass(frozen=True)
 class AccountEvent:
-    """An employee-account event (issue 8) with its typed data, in effective order."""
+    """An employee-account event with its typed data, in effective order."""
 
     event_id: str
     type: str
@@ -166,6 +166,8 @@ class MemberFacts:
     region: str | None = None
     birth_on: date | None = None
     sex: str | None = None
+    #: The name of the latest visible registration that gives one (personal data: the member list only).
+    name: str | None = None
     payments: list[Payment] = field(default_factory=list)
     categories: list[CategorySpan] = field(default_factory=list)
     coverage_ends: list[tuple[date, CoverageEndedData]] = field(default_factory=list)
@@ -194,9 +196,12 @@ class MemberFacts:
     def has_category(self, category: str, on: date) -> bool:
         return any(span.category == category and span.covers(on) for span in self.categories)
 
-    def clinic_chosen_on(self, day: date) -> PrimaryClinicChosenData | None:
-        """The clinic choice in force on ``day``: the latest one whose ``valid_from`` is on or before it."""
-        in_force = [choice for choice in self.clinic_choices if choice.valid_from <= day]
+    def clinic_chosen_on(self, day: date, *, filed_place: str | None = None) -> PrimaryClinicChosenData | None:
+        """The clinic choice in force on ``day``: the latest one whose ``valid_from`` is on or before it — at home,
+        or with ``filed_place`` the one chosen at that long-term filed place (备案地)."""
+        in_force = [
+            choice for choice in self.clinic_choices if choice.valid_from <= day and choice.filed_place == filed_place
+        ]
         return max(in_force, key=lambda choice: choice.valid_from) if in_force else None
 
     def category_spans(self, category: str) -> list[CategorySpan]:
@@ -265,6 +270,8 @@ def member_facts(events: Iterable[RecordedEvent], *, member_id: str, as_of: date
         data = DATA_MODELS[event.type].model_validate(event.data)
         if isinstance(data, MemberRegisteredData):
             facts.region, facts.birth_on, facts.sex = data.region.value, data.birth_date, data.sex.value
+            if data.name is not None:
+                facts.name = data.name
         elif isinstance(data, ContributionPaidData):
             facts.payments.append(
                 Payment(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TypeVar
 
-from domain.entitlements.continuity import MajorIllnessCap, major_illness_cap
+from domain.entitlements.continuity import MajorIllnessCap, major_illness_cap, uncapped_on
 from domain.entitlements.contribution_years import ContributionYears, contribution_years
 from domain.entitlements.contributions import (
     ContributionCheck,
@@ -26,6 +26,7 @@ from domain.entitlements.contributions import (
     late_payment_ids,
 )
 from domain.entitlements.employee import employee_periods
+from domain.entitlements.employee_contributions import EmployeeContributionCheck, employee_contribution_checks
 from domain.entitlements.facts import Claim, MemberFacts, member_facts
 from domain.entitlements.maternity_allowance import Maternity, maternity
 from domain.entitlements.periods import CoveragePeriod, EditionFinder, has, read
@@ -41,7 +42,8 @@ from domain.policies import DateOutOfRangeError, Edition, ParameterReading
 from domain.settlement import ClaimContext, Settlement, layers_of, settle_claim
 from domain.settlement.model import LAYER_CAP_PARAMETERS
 from domain.settlement.partial import partial_edition, settle_beyond_rule_book
-from domain.settlement.retroactive import RetroactiveAssistance, certification_nodes, decide_retroactive_assistance
+from domain.settlement.retroactive import RetroactiveAssistance
+from domain.settlement.retroactive_decisions import RetroactiveDecisions
 from domain.settlement.settle import reject
 
 T = TypeVar("T")
@@ -60,7 +62,15 @@ class NoRuleSet(LedgerError):
 def edition_finder(editions: Mapping[str, Edition], override: Edition | None = None) -> EditionFinder:
     """Editions by (region, scheme): ``override`` (a what-if edition) replaces the one of its region and scheme."""
 
+    found: dict[tuple[str, str], Edition] = {}  # the fold asks for the same few (region, scheme) again and again
+
     def find(region: str, scheme: str) -> Edition:
+        edition = found.get((region, scheme))
+        if edition is None:
+            edition = found[region, scheme] = _find(region, scheme)
+        return edition
+
+    def _find(region: str, scheme: str) -> Edition:
         if override is not None and override.region == region and override.scheme == scheme:
             return override
         for edition in editions.values():
@@ -87,7 +97,7 @@ class MemberLedger:
     #: (programme balance key, year) → its cap as the latest claim of the year settled it.
     programme_caps_fen: dict[tuple[str, int], int] = field(default_factory=dict)
     major_illness_caps: dict[tuple[int, str], MajorIllnessCap] = field(default_factory=dict)
-    #: Employee entitlements beyond caps (issue 8): None for members without employee history.
+    #: Employee entitlements beyond caps: None for members without employee history.
     contribution_years: ContributionYears | None = None
     personal_account: PersonalAccount | None = None
     maternity: Maternity | None = None
@@ -96,7 +106,8 @@ class MemberLedger:
     #: The ledger's own retroactive-assistance decisions (依申请救助), in the order they were taken.
     retroactive_assistance: list[RetroactiveAssistance] = field(default_factory=list)
     #: Every resident payment checked against the deadline, the standard and duplicate-enrollment refunds.
-    contributions: list[ContributionCheck] = field(default_factory=list)
+    #: Resident payments first, then employee payments, each in payment order.
+    contributions: list[ContributionCheck | EmployeeContributionCheck] = field(default_factory=list)
     #: Regions the member moved to without a rule set (their payments set aside; the status says so).
     beyond_rule_book: list[BeyondRuleBook] = field(default_factory=list)
 
@@ -200,12 +211,12 @@ def fold_member(
         facts=facts, periods=periods, cover=year_cover(facts), edition_for=edition_for, spells=coverage_spells(periods)
     )
     ledger.beyond_rule_book = beyond
-    ledger.contributions = checks
+    ledger.contributions = [*checks, *employee_contribution_checks(ruled, edition_for)]
     ledger.contribution_years = years
     ledger.missing_rule_set = notes[0] if notes else None
     settled_claims: list[Claim] = []
     paid_deductibles: list[tuple[Claim, int]] = []
-    retroactive = _RetroactiveAssistance(ledger)
+    retroactive = RetroactiveDecisions(ledger.facts, ledger.settlements, ledger.used_fen)
     for claim in facts.claims:
         claim_id = claim.data.claim_id
         if claim_id in ledger.settlements:
@@ -218,6 +229,8 @@ def fold_member(
         if settlement.status != "settled":
             continue
         settled_claims.append(claim)
+        # Care before a node the fold has already passed: its decision is retaken with this claim in it.
+        retroactive.settled(claim, settled_claims)
         if claim.data.setting.value == "inpatient":
             paid_deductibles.append((claim, settlement.deductible_fen))
         for balance_key, amount in settlement.balances:
@@ -229,6 +242,7 @@ def fold_member(
         if _insurance_fund_fen(settlement) > 0 and _counts_as_fund_use(settlement, claim):
             ledger.fund_use_years.add(settlement.year)
     retroactive.decide_up_to(facts.as_of, settled_claims)
+    ledger.retroactive_assistance = retroactive.finish()
     ledger.personal_account = _unless_no_rule_set(
         lambda: personal_account(ruled, edition_for, ledger.contribution_years, ledger.settlements), notes, edition_for
     )
@@ -260,30 +274,6 @@ def _coverage_periods(
 def _drop_payments(facts: MemberFacts, event_ids: set[str]) -> None:
     if event_ids:
         facts.payments = [p for p in facts.payments if p.event_id not in event_ids]
-
-
-class _RetroactiveAssistance:
-    """Takes the retroactive-assistance decisions (依申请救助) in date order as the fold reaches their node."""
-
-    def __init__(self, ledger: MemberLedger) -> None:
-        self.ledger = ledger
-        self.pending = certification_nodes(ledger.facts)
-        self.assisted_fen: dict[str, int] = {}
-
-    def decide_up_to(self, day: date, settled_claims: list[Claim]) -> None:
-        while self.pending and self.pending[0][0] <= day:
-            node, category = self.pending.pop(0)
-            decision = decide_retroactive_assistance(
-                facts=self.ledger.facts,
-                node=node,
-                category=category,
-                claims=settled_claims,
-                settlements=self.ledger.settlements,
-                used_fen=self.ledger.used_fen,
-                assisted_fen=self.assisted_fen,
-            )
-            if decision is not None:
-                self.ledger.retroactive_assistance.append(decision)
 
 
 def _ruled_facts(facts: MemberFacts, edition_for: EditionFinder) -> tuple[MemberFacts, Message | None]:
@@ -366,7 +356,12 @@ def _major_illness_cap(
     if period.scheme != "resident" or not has(period.edition, "major_illness.annual_cap"):
         return None, ()
     cap = ledger.major_illness(claim.data.discharged_on.year, period.edition)
-    return (None if cap.uncapped else cap.cap_fen), cap.readings
+    # No cap for a stay whose admission day the member is certified on (002 ch.3 二十六问): the category counts
+    # from its certification date, as the layer's other low-income rules do, whatever the fold's date.
+    listed = uncapped_on(ledger.facts, period.edition, claim.data.admitted_on)
+    if listed is None:
+        return cap.cap_fen, tuple(r for r in cap.readings if r.name != "major_illness.uncapped_categories")
+    return None, cap.readings if listed in cap.readings else (*cap.readings, listed)
 
 
 def _settle(

@@ -116,8 +116,7 @@ def read(edition: Edition, name: str, on: date) -> ParameterReading:
     at, so :func:`older_history_note` can say so in the explanation. Settlement does not use
     this: a claim before the rules is refused.
     """
-    parameter = edition.parameter(name)
-    return parameter.value_on(max(on, parameter.first_on))
+    return edition.reading_from_first(name, on)
 
 
 def older_history_note(readings: Iterable[ParameterReading], day: date) -> Message | None:

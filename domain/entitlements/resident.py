@@ -113,7 +113,14 @@ def resident_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[Cov
 
 
 def _year_period(
-    year: int, payment: Payment, *, facts: MemberFacts, edition: Edition, cover: YearCover, repairs: list[Payment]
+    year: int,
+    payment: Payment,
+    *,
+    facts: MemberFacts,
+    edition: Edition,
+    cover: YearCover,
+    repairs: list[Payment],
+    exemptions: bool = True,
 ) -> CoveragePeriod:
     year_start, year_end = date(year, 1, 1), date(year + 1, 1, 1)
     on = year_start
@@ -147,9 +154,24 @@ def _year_period(
             born_start, born_basis, *born_readings, waiting=born_waiting, covered_from=max(year_start, facts.birth_on)
         )
 
-    low_income = _low_income_start(year, facts=facts, edition=edition)
+    next_year = _newborn_next_year_start(year, payment, facts=facts, edition=edition) if exemptions else None
+    if next_year is not None:
+        # Like the low-income start below: the exemption never makes benefits later than the ordinary rule.
+        ordinary = _year_period(
+            year, payment, facts=facts, edition=edition, cover=cover, repairs=repairs, exemptions=False
+        )
+        if ordinary.benefits_from > next_year[0]:
+            return period(next_year[0], next_year[1], *next_year[2])
+    low_income = _low_income_start(year, facts=facts, edition=edition) if exemptions else None
     if low_income is not None:
         low_start, low_basis, *low_readings = low_income
+        # 001 医保待遇期 2 brings benefits forward for the certified; it never takes away the benefits the member's
+        # own payment already gave (a member paying as an ordinary adult and certified mid-year stays covered).
+        ordinary = _year_period(
+            year, payment, facts=facts, edition=edition, cover=cover, repairs=repairs, exemptions=False
+        )
+        if ordinary.benefits_from <= low_start:
+            return ordinary
         return period(low_start, low_basis, *low_readings)
 
     released = veterans_released_start(year, payment, facts=facts, edition=edition)
@@ -277,12 +299,7 @@ def _newborn_start(
     birth_on = facts.birth_on
     if birth_on is None or birth_on.year != year:
         return None
-    if has(edition, "newborn.enrollment_limit_days"):
-        limit = read(edition, "newborn.enrollment_limit_days", birth_on)
-        deadline = birth_on + timedelta(days=integer(limit))
-    else:
-        limit = read(edition, "newborn.enrollment_limit_months", birth_on)
-        deadline = add_months(birth_on, integer(limit))
+    deadline, limit = _newborn_deadline(birth_on, edition)
     late_wait = read(edition, "newborn.late_enrollment_wait_months", birth_on)
     if payment.paid_on <= deadline:
         return (
@@ -302,6 +319,36 @@ def _newborn_start(
         (limit, late_wait),
         waiting,
     )
+
+
+def _newborn_deadline(birth_on: date, edition: Edition) -> tuple[date, ParameterReading]:
+    """The last day a newborn's payment is in time (002 ch.3 七问 90 days; 001 医保待遇期 3 three months)."""
+    if has(edition, "newborn.enrollment_limit_days"):
+        limit = read(edition, "newborn.enrollment_limit_days", birth_on)
+        return birth_on + timedelta(days=integer(limit)), limit
+    limit = read(edition, "newborn.enrollment_limit_months", birth_on)
+    return add_months(birth_on, integer(limit)), limit
+
+
+def _newborn_next_year_start(
+    year: int, payment: Payment, *, facts: MemberFacts, edition: Edition
+) -> tuple[date, Message, tuple[ParameterReading, ...]] | None:
+    """A newborn enrolled in time for the year after its birth has no waiting period (001 医保待遇期 1 and 002 ch.3
+    十问(二): 除新生儿等特殊群体外; 例七 新生儿出生后参保不设置待遇等待期): a child born late in the year and paid for
+    the next year within the newborn limit, whether or not the birth year was paid."""
+    birth_on = facts.birth_on
+    if birth_on is None or year != birth_on.year + 1 or not has(edition, "newborn.next_year_benefits_from"):
+        return None
+    deadline, limit = _newborn_deadline(birth_on, edition)
+    if payment.paid_on > deadline:
+        return None
+    reading = read(edition, "newborn.next_year_benefits_from", birth_on)
+    year_start = date(year, 1, 1)
+    start = year_start if reading.value == "year_start" else max(year_start, payment.paid_on)
+    basis = msg(
+        "resident.newborn_next_year", born=birth_on, paid=payment.paid_on, year=year, deadline=deadline, start=start
+    )
+    return start, basis, (limit, reading)
 
 
 def _low_income_start(

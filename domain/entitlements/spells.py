@@ -165,15 +165,6 @@ def _spell(periods: list[CoveragePeriod], covered_from: date) -> CoverageSpell:
     )
 
 
-def _joins(spell: CoverageSpell, period: CoveragePeriod) -> bool:
-    if period.scheme != spell.scheme or spell.ended or period.covered_from > spell.covered_until:
-        return False
-    end = spell.benefits_end()
-    if end is None:
-        return True  # the spell's own wait still runs: a later payment shares it
-    return period.benefits_from <= end
-
-
 def coverage_spells(periods: Sequence[CoveragePeriod]) -> list[CoverageSpell]:
     """Join the periods (any order) into spells, per scheme, in order of their start."""
     spells: list[CoverageSpell] = []
@@ -181,21 +172,56 @@ def coverage_spells(periods: Sequence[CoveragePeriod]) -> list[CoverageSpell]:
         ordered = sorted(
             (p for p in periods if p.scheme == scheme), key=lambda p: (p.covered_from, p.covered_until, p.benefits_from)
         )
+        # The open spell is kept as the figures _joins reads (what _spell would give for its periods so far),
+        # so it is built once when it closes instead of once for every period added to it.
         current: list[CoveragePeriod] = []
-        spell: CoverageSpell | None = None
         start = date.min
+        open_spell = _OpenSpell(ordered[0]) if ordered else None
         for period in ordered:
-            if spell is not None and _joins(spell, period):
+            if current and open_spell is not None and open_spell.joins(period):
                 current.append(period)
+                open_spell.add(period)
             else:
-                if spell is not None:
-                    spells.append(spell)
-                start = max(period.covered_from, spell.covered_until) if spell is not None else period.covered_from
+                if current and open_spell is not None:
+                    spells.append(_spell(current, start))
+                    start = max(period.covered_from, open_spell.covered_until)
+                else:
+                    start = period.covered_from
                 current = [period]
-            spell = _spell(current, start)
-        if spell is not None:
-            spells.append(spell)
+                open_spell = _OpenSpell(period)
+        if current:
+            spells.append(_spell(current, start))
     return sorted((_grace_cut(spell, spells) for spell in spells), key=lambda s: (s.covered_from, s.scheme))
+
+
+class _OpenSpell:
+    """The figures of a spell being built that decide whether the next period joins it (as :func:`_joins`)."""
+
+    def __init__(self, period: CoveragePeriod) -> None:
+        self.paid_until = period.covered_until
+        self.grace_until = period.benefits_until
+        self.ended = period.ended
+        #: The end of the last benefit run: the latest end of a non-empty benefit interval (None: no run yet).
+        self.benefits_end = period.benefits_until if period.benefits_from < period.benefits_until else None
+
+    def add(self, period: CoveragePeriod) -> None:
+        self.paid_until = max(self.paid_until, period.covered_until)
+        self.grace_until = max(self.grace_until, period.benefits_until)
+        self.ended = self.ended or period.ended
+        if period.benefits_from < period.benefits_until:
+            end = period.benefits_until
+            self.benefits_end = end if self.benefits_end is None else max(self.benefits_end, end)
+
+    @property
+    def covered_until(self) -> date:
+        return self.paid_until if self.ended else max(self.paid_until, self.grace_until)
+
+    def joins(self, period: CoveragePeriod) -> bool:
+        if self.ended or period.covered_from > self.covered_until:
+            return False
+        if self.benefits_end is None:
+            return True  # the spell's own wait still runs: a later payment shares it
+        return period.benefits_from <= self.benefits_end
 
 
 def _grace_cut(spell: CoverageSpell, spells: Sequence[CoverageSpell]) -> CoverageSpell:

@@ -1,8 +1,8 @@
 """The status document v1: a member's entitlements on a date, every figure explained.
 
-Field names are a contract (issue 4): member_id, as_of, known_at, edition, region, scheme,
+Field names are a contract: member_id, as_of, known_at, edition, region, scheme,
 covered, benefits_active, benefits_start, waiting, continuity, major_illness, caps,
-personal_account, contribution_years, maternity (issue 8; null without employee history),
+personal_account, contribution_years, maternity (null without employee history),
 corrections (null unless events were retracted as known at ``known_at``), transfers (null unless the member
 moved between regions), explanations. Amounts are
 two-decimal yuan strings, dates ISO.
@@ -10,7 +10,7 @@ two-decimal yuan strings, dates ISO.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,9 +21,11 @@ from domain.entitlements.periods import OPEN_END, CoveragePeriod, has, read
 from domain.entitlements.spells import CoverageSpell
 from domain.entitlements.transfers import moves_json
 from domain.explain import Explanations
+from domain.member_stream import RecordedEvent
 from domain.messages import msg
 from domain.money import format_yuan
 from domain.policies import Edition
+from domain.settlement.maternity import PRENATAL, pregnancy_cap
 from domain.settlement.partial import beyond_rule_book_status
 
 STATUS_VERSION = 1
@@ -163,8 +165,28 @@ def status_document(ledger: MemberLedger, recorded: Mapping[str, RecordedFigures
     return document
 
 
+def known_at_independent(ledger: MemberLedger, events: Iterable[RecordedEvent]) -> bool:
+    """Whether the member's document for a later ``known_at`` differs only in the ``known_at`` it states.
+
+    True when every one of the member's ``events`` was recorded by ``known_at`` and none is a retraction:
+    a later horizon then sees the same facts, and ``known_at`` appears only where :func:`as_known_at` sets it.
+    """
+    return not ledger.facts.retractions and all(event.recorded_at <= ledger.facts.known_at for event in events)
+
+
+def as_known_at(document: dict[str, Any], known_at: datetime) -> dict[str, Any]:
+    """A document of :func:`status_document` restated at another ``known_at`` that sees the same facts
+    (:func:`known_at_independent`); ``document`` is not changed, the parts that do not change are shared."""
+    stamp = _iso_utc(known_at)
+    restated = {**document, "known_at": stamp}
+    if document.get("personal_account") is not None:
+        restated["personal_account"] = {**document["personal_account"], "known_at": stamp}
+    return restated
+
+
 def _contributions(document: dict[str, Any], ledger: MemberLedger, explanations: Explanations) -> None:
-    """Each resident payment against the deadline, its standard and any duplicate-enrollment refund."""
+    """Each resident payment against the deadline, its standard and any duplicate-enrollment refund; each
+    employee payment against base × rate for its months."""
     document["contributions"] = [check.as_json() for check in ledger.contributions]
     for index, check in enumerate(ledger.contributions):
         if check.reasons:
@@ -174,7 +196,7 @@ def _contributions(document: dict[str, Any], ledger: MemberLedger, explanations:
 def _employee_accounts(
     document: dict[str, Any], ledger: MemberLedger, edition: Edition | None, explanations: Explanations
 ) -> None:
-    """Personal account, contribution years and maternity (issue 8); each null without employee history."""
+    """Personal account, contribution years and maternity; each null without employee history."""
     facts = ledger.facts
     years = ledger.contribution_years
     if years is not None:
@@ -375,10 +397,19 @@ def _continuity_and_caps(
             if isinstance(reading.value, int):
                 caps[layer] = _balance(reading.value, ledger.used(layer, year))
                 explanations.add(f"caps.{layer}", msg("status.cap_layer", layer=layer, year=year), edition, reading)
+    pregnancy_keys = f"maternity:{PRENATAL}:after:"
     for (key, cap_year), cap_fen in sorted(ledger.programme_caps_fen.items()):
-        if cap_year == year and key not in caps:
+        if cap_year == year and key not in caps and not key.startswith(pregnancy_keys):
             caps[key] = _balance(cap_fen, ledger.used(key, year))
             explanations.add(f"caps.{key}", msg("status.cap_programme", key=key, year=year), edition)
+    if any(key.startswith(pregnancy_keys) for key, _year in ledger.programme_caps_fen):
+        # A prenatal cap per pregnancy (001 生育保险待遇 2.1 一个孕期内) is not a yearly cap: the status shows
+        # the balance of the pregnancy an examination on as_of would draw on, as the claim settlement counts it.
+        pregnancy = pregnancy_cap(ledger.facts, edition, ledger.used_fen, as_of)
+        if pregnancy is not None:
+            name = f"maternity:{PRENATAL}"
+            caps[name] = _balance(pregnancy.cap_fen, pregnancy.used_fen)
+            explanations.add(f"caps.{name}", pregnancy.text, edition, *pregnancy.readings)
     if resident and has(edition, "major_illness.annual_cap") and document["covered"]:
         cap_state = ledger.major_illness(year, edition)
         used = ledger.used("major_illness", year)

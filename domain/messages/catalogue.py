@@ -1087,4 +1087,170 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "contribution years and the personal account under {region}'s rules cannot be computed{set_aside}; "
         "what happened before the move is computed under the origin's rules",
     ),
+    # --- merged with the facility registry, retroactive tilt, contributions checks ---------------
+    "maternity.pregnancy_since_event": ("{on}生育事件之后", "after the maternity event of {on}"),
+    "maternity.pregnancy_since_start": ("自参保记录开始", "from the start of the history"),
+    "maternity.pregnancy_cap_status": (
+        "本次孕期产前检查限额（一个孕期内）：{since}起算，至生育事件（分娩、流产、引产）止，跨自然年度；"
+        "已用{used}，限额{cap}（readings.prenatal_cap_period）",
+        "prenatal-examination cap of the current pregnancy (一个孕期内): it runs {since} until a maternity "
+        "event (birth, miscarriage, termination) ends it, across calendar years; "
+        "{used} of {cap} used (readings.prenatal_cap_period)",
+    ),
+    "reason.no_level_row": (
+        "{edition}无{level:level}医疗机构的{table}标准，{mapping}也未将其对应到其他级别；不予支付",
+        "{edition} has no {table} row for facility level {level} and {mapping} maps it to none; nothing paid",
+    ),
+    "level.mapped_row": (
+        "{level:level}医疗机构在{table}中无单列标准：按{row:level}标准（{mapping}，{section}）",
+        "facility level {level} has no row of its own in {table}: the {row} row ({mapping}, {section})",
+    ),
+    "place.flags_village": ("标注为村卫生室", "flags it as a village clinic"),
+    "place.does_not_flag_village": ("未标注为村卫生室", "does not flag it as a village clinic"),
+    "reason.flag_against_registry": (
+        "单据{said}，但定点医疗机构名录（{registry}）登记{facility}为{kind:facility_kind}；不予支付",
+        "the claim {said}, but the facility registry ({registry}) lists {facility} as a {kind} facility; nothing paid",
+    ),
+    "place.not_the_chosen": (
+        "{facility}不是选定的门诊统筹定点机构{chosen}",
+        "{facility} is not the chosen clinic {chosen}",
+    ),
+    "place.village_of_chosen_registry": (
+        "在{facility}，为选定乡镇卫生院{township}的村卫生室（定点医疗机构名录{registry}）",
+        "at {facility}, a village clinic of the chosen township {township} (facility registry {registry})",
+    ),
+    "place.village_of_other_township": (
+        "{facility}为乡镇卫生院{township}的村卫生室，不属于选定的{chosen}（定点医疗机构名录{registry}）",
+        "{facility} is a village clinic of the township {township}, not of the chosen {chosen} (facility registry {registry})",
+    ),
+    "place.unlisted": ("{facility}未列入定点医疗机构名录", "{facility} is not in the facility registry"),
+    "place.unlisted_listed_by_choice": (
+        "{unlisted}：为选定{chosen}时所列的村卫生室",
+        "{unlisted}: at a village clinic the choice of {chosen} lists",
+    ),
+    "place.unlisted_not_of_choice": (
+        "{unlisted}，且不在选定乡镇卫生院{chosen}的村卫生室（{clinics}）之列",
+        "{unlisted} and not among the village clinics of the chosen township {chosen} ({clinics})",
+    ),
+    "place.unlisted_taken_of_chosen": (
+        "{unlisted}，选定记录亦未列村卫生室：视为选定乡镇卫生院{chosen}辖区内的村卫生室（{reading}，{section}）",
+        "{unlisted} and the choice lists no village clinics: taken to be a village clinic of the chosen township "
+        "{chosen} ({reading}, {section})",
+    ),
+    "reason.not_chosen_or_village": (
+        "{how}：不是选定的门诊统筹定点机构或其村卫生室（自{since}起选定；{section}：选择乡镇卫生院…其辖区内的村卫生室；"
+        "非选定…不享受门诊统筹待遇）；不予支付",
+        "{how}: not the chosen outpatient-pooling clinic or one of its village clinics "
+        "(chosen from {since}; {section}: 选择乡镇卫生院…其辖区内的村卫生室; 非选定…不享受门诊统筹待遇); nothing paid",
+    ),
+    "place.two_diseases_at_chosen": (
+        "在参保人的门诊统筹定点机构：{how}",
+        "at the member's outpatient-pooling clinic: {how}",
+    ),
+    "remote.long_term_outpatient_at": (
+        "在长期居住备案地{place}（{location:location}）：执行本市门诊统筹政策、起付标准和限额",
+        "at the long-term filed place {place} ({location}): the city's outpatient-pooling policy, deductible and cap",
+    ),
+    "remote.with_clinic_note": ("{note}；{clinic}", "{note}; {clinic}"),
+    "reason.no_filed_place_clinic": (
+        "截至{on}未在长期居住备案地{place}选定门诊统筹定点医疗机构（{reading}，{section}：选择一家备案地二级及以下定点医疗机构）；不予支付",
+        "no outpatient-pooling clinic chosen at the long-term filed place {place} by {on} "
+        "({reading}, {section}: 选择一家备案地二级及以下定点医疗机构); nothing paid",
+    ),
+    "remote.filed_place_no_facility_id": (
+        "单据未注明医疗机构编号：视为在备案地{place}选定的门诊统筹定点机构{facility}就医（{reading}）",
+        "the claim names no facility_id: taken to be at {facility}, the clinic chosen at the filed place {place} ({reading})",
+    ),
+    "reason.not_filed_place_clinic": (
+        "{facility}不是在长期居住备案地{place}选定的门诊统筹定点医疗机构{chosen}（自{since}起选定；{reading}，{section}：选择一家备案地二级及以下定点医疗机构）；不予支付",
+        "{facility} is not {chosen}, the outpatient-pooling clinic chosen at the long-term filed "
+        "place {place} (from {since}; {reading}, {section}: 选择一家备案地二级及以下定点医疗机构); nothing paid",
+    ),
+    "remote.at_filed_place_clinic": (
+        "在备案地{place}选定的门诊统筹定点机构{facility}（自{since}起）",
+        "at {facility}, the clinic chosen at the filed place {place} (from {since})",
+    ),
+    "second.large_amount_terms": (
+        "大额医疗保险：超出基本统筹年度限额的{base} × {ratio}（{how}）= {raw}，年度限额内支付{paid}",
+        "large-amount: {base} beyond the basic-pool cap × {ratio} ({how}) = {raw}, {paid} within the yearly cap",
+    ),
+    "second.copay_times": ("个人负担比例{copay} × {factor}", "co-pay {copay} × {factor}"),
+    "second.copay_then_change": ("{copay}，再调整{change}：{note}", "{copay}, then {change} points: {note}"),
+    "reason.no_large_amount_location_rule": (
+        "{edition}未规定{location:location}超出基本统筹年度限额部分的大额医疗保险待遇",
+        "{edition} has no large-amount rule for {location} care beyond the basic-pool cap",
+    ),
+    "second.remote_row_standard": (
+        "{location:location}：执行该行自身的报销比例和起付标准{deductible}，不作异地调整，不降低50%",
+        "{location}: the row's own ratio and deductible {deductible}, no remote change and no 50 % reduction",
+    ),
+    "retroactive.compared": ("按{category:category}应救助{total}", "as {category} {total} due"),
+    "retroactive.decision_tilt": (
+        "自{since}起认定为{category:category}（依申请救助，以认定时间为节点）：{year}年度此前就医的费用（此前入院，不论何时结算，按入院先后），"
+        "按{category:category}救助标准——常规救助，再对省内就医超过监测线的部分给予倾斜救助——对其他支付层支付后的个人自付部分给予救助"
+        "（{compared:comma}：待遇就高），扣除已获救助（不重复享受）：{named}；合计{total}{drawn_first}",
+        "certified {category} from {since} (依申请救助, 以认定时间为节点): the {year} claims of care before it — "
+        "admitted before it, whenever settled, in admission order — are assisted at the {category} standard: "
+        "routine assistance, then tilt assistance above the monitoring line for care in the province, on the "
+        "self-pay the other layers left ({compared}: 待遇就高), less what they already received (不重复享受): "
+        "{named}; total {total}{drawn_first}",
+    ),
+    "retroactive.drawn_first": (
+        "——已先扣除该年度此后就医、先于上述最后一笔结算的费用所用额度：起付标准{deductible}，常规救助{routine}，倾斜救助{tilt}，"
+        "计入监测线{counted}",
+        " — after what the year's claims of care after it, settled before the last of these, drew first: deductible "
+        "{deductible}, routine {routine}, tilt {tilt}, {counted} counted towards the monitoring line",
+    ),
+    "retroactive.major_illness_stays": (
+        "{node}之前费用的大病保险部分维持原结算：其对{category:category}的低收入倾斜（降低起付线、提高报销比例，002 第三章 二十四问；"
+        "不设封顶线，二十六问）自认定之日起适用，因大病保险于出院时结算（二十五问 一站式即时报销）——以认定时间为节点…追溯救助仅适用于"
+        "医疗救助（002 第六章 五问（三））；补助针对其遗留的个人自付部分",
+        "the major-illness layer of the claims before {node} stays as settled: its low-income tilt for {category} "
+        "(a lower threshold and higher ratios, 002 ch.3 二十四问; no cap, 二十六问) follows the category from its "
+        "certification date, as the layer is settled on discharge (二十五问 一站式即时报销) — "
+        "以认定时间为节点 … 追溯救助 reaches back for medical assistance only (002 ch.6 五问 (三)); "
+        "the top-up assists the self-pay it left",
+    ),
+    "retroactive.top_up_tilt": (
+        "依申请救助决定{decision}补助{amount}：自{since}起认定为{category:category}；按{category:category}救助标准"
+        "（常规救助{routine} + 倾斜救助{tilt}），对个人自付{self_pay}应救助{due}，扣除已救助{already}",
+        "topped up {amount} by the ledger's retroactive-assistance decision {decision} (依申请救助): "
+        "certified {category} from {since}; {due} due at the {category} standard (routine "
+        "{routine} + tilt {tilt}) on the self-pay {self_pay}, less {already} already assisted",
+    ),
+    "resident.newborn_next_year": (
+        "{born}出生的新生儿于{paid}缴纳{year}年度参保费用，未超过{deadline}：不设待遇等待期，自{start}起享受待遇",
+        "newborn of {born} paid on {paid} for {year}, by {deadline}: no waiting period, benefits from {start}",
+    ),
+    # --- employee contributions checked against base × rate (缴费基数与费率) ---------------------
+    "contribution.employee.flexible_unchecked": (
+        "{on}为灵活就业人员：{edition}未规定灵活就业人员费率，不予核对",
+        "a flexible worker (灵活就业) on {on}: {edition} states no flexible rate, so it is not checked",
+    ),
+    "contribution.employee.refused": ("{period}缴费{amount}：{refused}", "{amount} paid for {period}: {refused}"),
+    "contribution.employee.no_base": (
+        "{period}缴费{amount}：{months}未申报缴费基数，不计算应缴标准",
+        "{amount} paid for {period}: no contribution base declared for {months}, so the standard is not computed",
+    ),
+    "contribution.employee.standard": (
+        "{period}缴费{amount}（{kind:contribution_kind}）；按月计算应缴，各险种分别取整到分：{spans}；应缴标准{total}",
+        "{amount} paid for {period} ({kind}); owed per month, each levy rounded to the fen: {spans}; standard {total}",
+    ),
+    "contribution.employee.span_month": ("{month}：{line}", "{month}: {line}"),
+    "contribution.employee.span_months": (
+        "{first}–{last}（{months}个月）：每月{line}",
+        "{first}–{last} ({months} months): {line} a month",
+    ),
+    "contribution.employee.underpaid": ("：少缴{difference}", ": underpaid by {difference}"),
+    "contribution.employee.covered_owed": (
+        "；相应月份仍视为参保，差额须补缴（政策未作规定）",
+        "; the months stay covered and the difference is owed (the seeds are silent)",
+    ),
+    "contribution.employee.overpaid": ("：多缴{difference}", ": overpaid by {difference}"),
+    "contribution.employee.and": ("{first}和{second}", "{first} and {second}"),
+    "contribution.employee.base_taken": (
+        "；按申报的缴费基数计算：政策规定了缴费基数上下限（{limits}倍的社会平均工资或最低缴费基数），但未给出该参照数额",
+        "; the declared base is taken as it is: the seed sets the base limits "
+        "({limits} times its reference wage or minimum base) but states no figure for that reference",
+    ),
 }

@@ -41,6 +41,11 @@ TERMS: dict[str, tuple[str, str]] = {
     "movement.pharmacy": ("定点药店购药", "pharmacy purchase"),
     "movement.family_aid": ("家庭共济", "family mutual aid"),
     "movement.payout": ("一次性支取", "payout"),
+    # a contribution's amount against its standard (缴费核对)
+    "amount_status.paid": ("足额缴纳", "paid in full"),
+    "amount_status.underpaid": ("少缴", "underpaid"),
+    "amount_status.overpaid": ("多缴", "overpaid"),
+    "amount_status.unchecked": ("未核对", "not checked"),
     "audit_kind.payment": ("支付金额", "payment"),
     "audit_kind.status": ("结算状态", "status"),
     "audit_kind.coverage": ("参保期间", "coverage"),
@@ -91,6 +96,16 @@ TERMS: dict[str, tuple[str, str]] = {
     "level.level3": ("三级", "level 3"),
     "level.level3_special": ("特三级", "level 3 special"),
     "level.unrated": ("未定级", "unrated"),
+    # contribution kinds (缴费类型)
+    "contribution_kind.regular": ("正常缴费", "regular"),
+    "contribution_kind.arrears": ("补缴", "arrears"),
+    "contribution_kind.repair": ("修复", "repair"),
+    "contribution_kind.transfer_in": ("转入", "transfer in"),
+    # facility kinds of the facility registry (定点医疗机构名单)
+    "facility_kind.community": ("社区卫生服务机构", "community"),
+    "facility_kind.township": ("乡镇卫生院", "township"),
+    "facility_kind.village": ("村卫生室", "village"),
+    "facility_kind.hospital": ("定点医院", "hospital"),
     # where the care was (就医地)
     "location.local": ("本地就医", "local"),
     "location.remote_long_term": ("异地长期居住", "remote, long-term residence"),

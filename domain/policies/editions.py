@@ -15,6 +15,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+from domain.policies.facilities import EMPTY_REGISTRY, FacilityRegistry
 from domain.policies.parameters import DatedValue, Document, Parameter, ParameterReading, Reference
 from domain.policies.validation import UnknownRuleSetParameterError
 from domain.policies.values import Value, value_to_json
@@ -36,12 +37,18 @@ class Edition:
     parameters: Mapping[str, Parameter]
     documents: Mapping[str, Document]
     patches: tuple[str, ...] = ()
+    #: The region's facility registry (定点医疗机构名单); empty where none is loaded.
+    facilities: FacilityRegistry = EMPTY_REGISTRY
     content_hash: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
         object.__setattr__(self, "documents", MappingProxyType(dict(self.documents)))
         object.__setattr__(self, "content_hash", _content_hash(self.to_canonical()))
+        # Readings by (name, date) and (name, date or the first date), remembered as the parameters' own
+        # are (``Parameter.value_on``): one look-up where a fold reads the same figure claim after claim.
+        object.__setattr__(self, "_readings", {})
+        object.__setattr__(self, "_readings_from_first", {})
 
     @property
     def hash_short(self) -> str:
@@ -66,7 +73,22 @@ class Edition:
 
     def reading(self, name: str, on: date) -> ParameterReading:
         """Parameter ``name`` on ``on``: value, reference, notes, carried-forward flag."""
-        return self.parameter(name).value_on(on)
+        readings: dict[tuple[str, date], ParameterReading] = self._readings  # type: ignore[attr-defined]
+        found = readings.get((name, on))
+        if found is None:
+            found = self.parameter(name).value_on(on)
+            _remember(readings, (name, on), found)
+        return found
+
+    def reading_from_first(self, name: str, on: date) -> ParameterReading:
+        """Parameter ``name`` on ``on``, or on its first date where ``on`` is earlier (never out of range)."""
+        readings: dict[tuple[str, date], ParameterReading] = self._readings_from_first  # type: ignore[attr-defined]
+        found = readings.get((name, on))
+        if found is None:
+            parameter = self.parameter(name)
+            found = parameter.value_on(max(on, parameter.first_on))
+            _remember(readings, (name, on), found)
+        return found
 
     def value(self, name: str, on: date) -> Value:
         """Just the value of parameter ``name`` in force on ``on``."""
@@ -99,10 +121,16 @@ class Edition:
         merged.update(parameters)
         return replace(self, parameters=merged, patches=(*self.patches, patch_name))
 
+    def with_facilities(self, registry: FacilityRegistry) -> Edition:
+        """The same edition carrying ``registry`` (a new hash: the registry decides places of care)."""
+        return replace(self, facilities=registry)
+
     def to_canonical(self) -> dict[str, Any]:
         """Everything that defines the edition, as JSON-able data (hashed with sort_keys=True)."""
         used = sorted({v.reference.document_id for p in self.parameters.values() for v in p.values})
+        facilities = {"facilities": self.facilities.to_canonical()} if len(self.facilities) else {}
         return {
+            **facilities,
             "name": self.name,
             "region": self.region,
             "scheme": self.scheme,
@@ -114,6 +142,18 @@ class Edition:
             },
             "parameters": {name: _parameter_json(self.parameters[name]) for name in sorted(self.parameters)},
         }
+
+
+#: Readings an edition remembers in each of its two tables before it forgets them all and starts again.
+EDITION_READINGS_KEPT_MAX = 65_536
+
+
+def _remember(
+    readings: dict[tuple[str, date], ParameterReading], key: tuple[str, date], found: ParameterReading
+) -> None:
+    if len(readings) >= EDITION_READINGS_KEPT_MAX:
+        readings.clear()
+    readings[key] = found
 
 
 def _content_hash(canonical: Mapping[str, Any]) -> str:

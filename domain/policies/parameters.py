@@ -52,6 +52,10 @@ class DatedValue:
     stated_until: date | None = None
 
 
+#: Readings a parameter remembers (by date) before it forgets them all and starts again.
+READINGS_KEPT_MAX = 4096
+
+
 @dataclass(frozen=True)
 class Parameter:
     """A named policy parameter of one rule set with its dated values, ascending by date."""
@@ -68,6 +72,9 @@ class Parameter:
     def __post_init__(self) -> None:
         starts = [value.start_on for value in self.values]
         assert starts and starts == sorted(set(starts)), f"{self.name}: dated values must ascend strictly"
+        # Readings by date, remembered: a parameter is immutable, and folds read the same few dates again
+        # and again. Not a field (no part of equality, hashing or the edition's content).
+        object.__setattr__(self, "_readings", {})
 
     @property
     def first_on(self) -> date:
@@ -80,6 +87,16 @@ class Parameter:
 
     def value_on(self, on: date) -> ParameterReading:
         """The value in force on ``on``; before the first value this raises."""
+        readings: dict[date, ParameterReading] = self._readings  # type: ignore[attr-defined]
+        reading = readings.get(on)
+        if reading is None:
+            reading = self._value_on(on)
+            if len(readings) >= READINGS_KEPT_MAX:
+                readings.clear()
+            readings[on] = reading
+        return reading
+
+    def _value_on(self, on: date) -> ParameterReading:
         if on < self.first_on:
             raise DateOutOfRangeError(rule_set=self.rule_set, parameter=self.name, on=on, first_on=self.first_on)
         chosen = self.values[0]

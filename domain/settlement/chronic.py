@@ -34,6 +34,7 @@ from domain.settlement.draws import (
     text,
 )
 from domain.settlement.errors import NotSettleable
+from domain.settlement.levels import facility_row, mapped_note
 from domain.settlement.model import BasicPoolResult, ClaimContext
 from domain.settlement.outpatient import settle_outpatient_pooling
 from domain.settlement.places import check_two_diseases_place
@@ -236,13 +237,23 @@ def _shenyang_resident_chronic_special(
     else:
         ratios = read(ctx, "chronic_special.other_ratio")
         level = ctx.claim.data.facility_level.value
-        if level not in table(ratios).rows:
-            raise NotSettleable(msg("reason.no_chronic_row", edition=ctx.edition.name, level=level))
+        row, mapping = facility_row(
+            ctx.edition,
+            level=level,
+            table=table(ratios),
+            table_name="chronic_special.other_ratio",
+            on=ctx.claim.occurred_on,
+        )
         payment = Payment(
             ctx,
-            msg("label.programme_at_level", programme=programme, condition=condition, level=level),
-            ratio_cell(table(ratios), level),
+            msg("label.programme_at_level", programme=programme, condition=condition, level=row),
+            ratio_cell(table(ratios), row),
             (ratios, listed),
         )
+        if mapping is not None:
+            payment.notes.append(
+                mapped_note(level=level, row=row, table_name="chronic_special.other_ratio", reading=mapping)
+            )
+            payment.extra_readings.append(mapping)
     payment.notes.append(msg("chronic_special.no_deductible_no_cap"))
     return payment

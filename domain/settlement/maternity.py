@@ -14,13 +14,19 @@ from a bill, and are refused here with that reason.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from domain.contract import ClaimFlag
+from domain.entitlements.facts import MemberFacts
 from domain.entitlements.periods import has, money, ratio
+from domain.entitlements.periods import read as read_on
 from domain.explain import Explanations
-from domain.messages import msg
+from domain.messages import Message, msg
+from domain.money import format_yuan
+from domain.policies import Edition, ParameterReading
 from domain.settlement.draws import Cap, Deductible, Payment, money_cell, read, table, text
 from domain.settlement.errors import NotSettleable
 from domain.settlement.model import BasicPoolResult, ClaimContext
@@ -87,8 +93,8 @@ def _prenatal(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
         payment.caps.append(Cap(f"maternity:{PRENATAL}", money(cap), (cap, period)))
         payment.notes.append(msg("maternity.prenatal_cap_calendar_year"))
     elif text(period) == PER_PREGNANCY:
-        began_after = _pregnancy_began_after(ctx)
-        key = f"maternity:{PRENATAL}:after:{began_after or 'start'}"
+        began_after = pregnancy_began_after(ctx.facts, ctx.service_on)
+        key = prenatal_cap_key(began_after)
         payment.caps.append(Cap(key, money(cap), (cap, period), across_years=True))
         since = msg("maternity.since_event", on=began_after) if began_after else msg("maternity.since_history_start")
         payment.notes.append(msg("maternity.prenatal_cap_pregnancy", since=since))
@@ -98,26 +104,73 @@ def _prenatal(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
     return payment.settle(explanations)
 
 
-def _pregnancy_began_after(ctx: ClaimContext) -> date | None:
-    """The day of the last maternity event (birth, miscarriage, termination) before the examination, if any.
+def prenatal_cap_key(began_after: date | None) -> str:
+    """The balance of one pregnancy's prenatal cap (per_pregnancy): named by the maternity event it follows."""
+    return f"maternity:{PRENATAL}:after:{began_after or 'start'}"
 
-    An examination belongs to the pregnancy a later maternity event ends; one after the last such
-    event starts the next pregnancy. The events are ``MaternityOccurred`` (not the father's nursing
-    leave) and admissions flagged ``childbirth`` that were not reversed.
+
+def pregnancy_began_after(facts: MemberFacts, on: date) -> date | None:
+    """The day of the last maternity event (birth, miscarriage, termination) before ``on``, if any.
+
+    An examination on ``on`` belongs to the pregnancy a later maternity event ends; one after the last
+    such event starts the next pregnancy. The events are ``MaternityOccurred`` (not the father's nursing
+    leave) and admissions flagged ``childbirth`` that were not reversed. The claim settlement and the
+    status document (the current pregnancy's balance) both ask here.
     """
-    on = ctx.service_on
     ends = [
         event.occurred_on
-        for event in ctx.facts.account_events
+        for event in facts.account_events
         if event.type == "MaternityOccurred" and event.data.kind.value not in NOT_A_PREGNANCY_END
     ]
     ends += [
         claim.data.admitted_on
-        for claim in ctx.facts.claims
-        if ClaimFlag.CHILDBIRTH in claim.data.flags and claim.data.claim_id not in ctx.facts.reversals
+        for claim in facts.claims
+        if ClaimFlag.CHILDBIRTH in claim.data.flags and claim.data.claim_id not in facts.reversals
     ]
     before = [day for day in ends if day < on]
     return max(before) if before else None
+
+
+@dataclass(frozen=True)
+class PregnancyCap:
+    """The prenatal cap of the pregnancy an examination on ``on`` would draw on (per_pregnancy)."""
+
+    key: str
+    cap_fen: int
+    used_fen: int
+    began_after: date | None
+    readings: tuple[ParameterReading, ...]
+
+    @property
+    def text(self) -> Message:
+        since = (
+            msg("maternity.pregnancy_since_event", on=self.began_after)
+            if self.began_after is not None
+            else msg("maternity.pregnancy_since_start")
+        )
+        return msg(
+            "maternity.pregnancy_cap_status",
+            since=since,
+            used=format_yuan(self.used_fen),
+            cap=format_yuan(self.cap_fen),
+        )
+
+
+def pregnancy_cap(
+    facts: MemberFacts, edition: Edition, used_fen: Mapping[tuple[str, int], int], on: date
+) -> PregnancyCap | None:
+    """The current pregnancy's prenatal balance on ``on``, the one the claim settlement draws on; None where the
+    rule set has no prenatal cap or counts it per calendar year."""
+    if not has(edition, "maternity.prenatal_cap") or not has(edition, "readings.prenatal_cap_period"):
+        return None
+    period = read_on(edition, "readings.prenatal_cap_period", on)
+    if period.value != PER_PREGNANCY:
+        return None
+    cap = read_on(edition, "maternity.prenatal_cap", on)
+    began_after = pregnancy_began_after(facts, on)
+    key = prenatal_cap_key(began_after)
+    used = sum(amount for (balance, _year), amount in used_fen.items() if balance == key)
+    return PregnancyCap(key, money(cap), used, began_after, (cap, period))
 
 
 def _assisted_reproduction(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:

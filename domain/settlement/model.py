@@ -45,7 +45,18 @@ LAYER_CAP_PARAMETERS = {
 
 
 def layers_of(edition: Edition) -> tuple[str, ...]:
-    """Every fund layer of the rule set, in settlement order."""
+    """Every fund layer of the rule set, in settlement order (worked out once per edition content)."""
+    layers = _LAYERS_BY_EDITION.get(edition.content_hash)
+    if layers is None:
+        layers = _LAYERS_BY_EDITION[edition.content_hash] = _layers_of(edition)
+    return layers
+
+
+#: Each edition's layers by its content hash (an edition is immutable, and its hash names its content).
+_LAYERS_BY_EDITION: dict[str, tuple[str, ...]] = {}
+
+
+def _layers_of(edition: Edition) -> tuple[str, ...]:
     found = [layer for layer, marker in _LAYER_MARKERS.items() if has(edition, marker)]
     if any(has(edition, marker) for marker in _ASSISTANCE_MARKERS):
         found.append("medical_assistance")
@@ -130,6 +141,12 @@ class BasicPoolResult:
     capped_base_fen: int = 0
     #: The basic pool's ratio on this claim, where it is one figure (not bands).
     ratio: Decimal | None = None
+    #: An inpatient stay's ratio and deductible of its table row before the remote-care changes (the
+    #: temporary ×2.5 and −10 points, the emergency ×2): the 异地医疗机构起付标准和报销比例执行标准 that the
+    #: Shenyang large-amount layer uses for temporary remote care (000 异地就医待遇 3, 5). None: as ``ratio``
+    #: and ``deductible_fen``.
+    standard_ratio: Decimal | None = None
+    standard_deductible_fen: int | None = None
     #: The yearly (or quarterly) cap of each balance the claim drew on, as (balance key, cap in fen).
     caps: tuple[tuple[str, int], ...] = ()
     #: Parts of the bill settled on their own line inside the basic pool (the general consultation fee).

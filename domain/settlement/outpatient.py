@@ -18,7 +18,8 @@ from decimal import Decimal
 
 from domain.entitlements.periods import has, money, ratio
 from domain.explain import Explanations
-from domain.messages import msg
+from domain.messages import Message, msg
+from domain.policies import ParameterReading, Table
 from domain.settlement.chronic_benefit import chronic_benefit_certifications
 from domain.settlement.consultation import consultation_line
 from domain.settlement.draws import (
@@ -33,6 +34,7 @@ from domain.settlement.draws import (
     table,
 )
 from domain.settlement.errors import NotSettleable
+from domain.settlement.levels import facility_row, mapped_note
 from domain.settlement.model import BasicPoolResult, ClaimContext
 from domain.settlement.places import check_outpatient_place
 from domain.settlement.remote_outpatient import remote_emergency_ratio_change, remote_outpatient_pooling
@@ -91,11 +93,9 @@ def settle_emergency(ctx: ClaimContext, explanations: Explanations) -> BasicPool
 
 def _annual_by_level(ctx: ClaimContext) -> Payment:
     """Shenyang employee: the year's deductible of the facility level, less what the year already paid."""
-    level = ctx.claim.data.facility_level.value
     deductibles = read(ctx, "outpatient_pooling.deductible")
     ratios = read(ctx, "outpatient_pooling.ratio")
-    if level not in table(deductibles).rows:
-        raise NotSettleable(msg("reason.no_outpatient_row", edition=ctx.edition.name, level=level))
+    level, level_readings, level_note = _level_row(ctx, table(deductibles), "outpatient_pooling.deductible")
     kind = person_kind(ctx, table(deductibles))
     fund_ratio = ratio_cell(table(ratios), level, kind)
     ratio_readings = [ratios]
@@ -106,6 +106,8 @@ def _annual_by_level(ctx: ClaimContext) -> Payment:
         ratio_readings.append(raise_reading)
         label = msg("label.with_family_doctor", label=label)
     payment = Payment(ctx, label, fund_ratio, tuple(ratio_readings))
+    payment.notes.extend(level_note)
+    payment.extra_readings.extend(level_readings)
     payment.deductible = Deductible.periodic(
         ctx, key=DEDUCTIBLE_KEY, amount_fen=money_cell(table(deductibles), level, kind), readings=(deductibles,)
     )
@@ -113,6 +115,17 @@ def _annual_by_level(ctx: ClaimContext) -> Payment:
         payment.notes.append(msg("outpatient.deductible_already_paid"))
     payment.caps.append(_employee_annual_cap(ctx, kind))
     return payment
+
+
+def _level_row(
+    ctx: ClaimContext, by: Table, table_name: str
+) -> tuple[str, tuple[ParameterReading, ...], tuple[Message, ...]]:
+    """The row of a table keyed by facility level for the claim's level (see ``domain.settlement.levels``)."""
+    level = ctx.claim.data.facility_level.value
+    row, reading = facility_row(ctx.edition, level=level, table=by, table_name=table_name, on=ctx.claim.occurred_on)
+    if reading is None:
+        return row, (), ()
+    return row, (reading,), (mapped_note(level=level, row=row, table_name=table_name, reading=reading),)
 
 
 def _employee_annual_cap(ctx: ClaimContext, kind: str) -> Cap:
@@ -129,11 +142,11 @@ def _annual_by_kind(ctx: ClaimContext) -> Payment:
     deductibles = read(ctx, "outpatient_pooling.annual_deductible")
     caps = read(ctx, "outpatient_pooling.annual_cap")
     kind = person_kind(ctx, table(deductibles))
-    level = ctx.claim.data.facility_level.value
+    level_readings: tuple[ParameterReading, ...] = ()
+    level_note: tuple[Message, ...] = ()
     if has(ctx.edition, "outpatient_pooling.ratio"):
         ratios = read(ctx, "outpatient_pooling.ratio")
-        if level not in table(ratios).rows:
-            raise NotSettleable(msg("reason.no_outpatient_row", edition=ctx.edition.name, level=level))
+        level, level_readings, level_note = _level_row(ctx, table(ratios), "outpatient_pooling.ratio")
         fund_ratio = ratio_cell(table(ratios), level, kind)
         label = msg("label.outpatient_at_level", level=level, kind=kind)
     else:
@@ -141,6 +154,8 @@ def _annual_by_kind(ctx: ClaimContext) -> Payment:
         fund_ratio = ratio(ratios)
         label = msg("label.outpatient_as_kind", kind=kind)
     payment = Payment(ctx, label, fund_ratio, (ratios,))
+    payment.notes.extend(level_note)
+    payment.extra_readings.extend(level_readings)
     payment.deductible = Deductible.periodic(
         ctx, key=DEDUCTIBLE_KEY, amount_fen=money_cell(table(deductibles), kind), readings=(deductibles,)
     )

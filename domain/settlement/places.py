@@ -3,7 +3,10 @@
 - Outpatient pooling (001 门、急诊待遇 3 门诊统筹待遇): the member chooses one community health service
   centre or township health centre (社区卫生服务机构、乡镇卫生院) — a ``PrimaryClinicChosen`` event — and
   outpatient pooling pays only there: 在非选定的门诊统筹定点医疗机构门诊就医,不享受门诊统筹待遇. The
-  village clinics (村卫生室) of a chosen township count as chosen too. University students keep their
+  village clinics (村卫生室) in a chosen township's area count as chosen too (其辖区内的村卫生室): the
+  township is the one the facility registry (``Edition.facilities``) gives a listed village clinic; for an
+  unlisted one, the choice's ``village_clinic_ids``, else ``readings.unregistered_village_clinic``, and the
+  explanation says the clinic is not in the registry. University students keep their
   chosen clinic and the 18 university-designated institutions, which the ledger does not list, so
   their place is not checked.
 - Two-disease drugs (001 门、急诊待遇 4 两病用药待遇): at the member's outpatient-pooling clinic or a
@@ -17,24 +20,111 @@ from __future__ import annotations
 
 from domain.contract import PrimaryClinicChosenData
 from domain.entitlements.periods import has
-from domain.messages import msg
+from domain.messages import Message, msg
+from domain.policies import ParameterReading
 from domain.settlement.draws import Payment, read
 from domain.settlement.errors import NotSettleable
 from domain.settlement.model import ClaimContext
 
 #: Categories whose outpatient pooling is not tied to one chosen clinic (参保大学生 … 18家大学生定点医疗机构).
 UNTIED_CATEGORIES = ("university_student",)
+#: The reading for a village clinic neither the facility registry nor the clinic choice names.
+UNREGISTERED_VILLAGE = "readings.unregistered_village_clinic"
+#: Its one value the ledger applies: the clinic is taken to lie in the chosen township's area.
+OF_CHOSEN_TOWNSHIP = "of_chosen_township"
 
 
 def _is_village(ctx: ClaimContext) -> bool:
+    """Whether the claim is at a village clinic: the registry's kind when it lists the facility, else the flag."""
+    facility = ctx.edition.facilities.get(ctx.claim.data.facility_id)
+    if facility is not None:
+        return facility.kind == "village"
     return "village_clinic" in {flag.value for flag in ctx.claim.data.flags}
 
 
-def _at_chosen(choice: PrimaryClinicChosenData, facility_id: str, *, village: bool) -> bool:
-    """Whether ``facility_id`` is the chosen clinic, or one of the village clinics of the chosen township."""
+def _check_flag_against_registry(ctx: ClaimContext) -> None:
+    """A claim whose village_clinic flag contradicts the facility registry is refused: the flag decides the
+    village clinic's own cap and consultation fee, the registry where the clinic is."""
+    facility = ctx.edition.facilities.get(ctx.claim.data.facility_id)
+    if facility is None:
+        return
+    flagged = "village_clinic" in {flag.value for flag in ctx.claim.data.flags}
+    if flagged != (facility.kind == "village"):
+        said = msg("place.flags_village") if flagged else msg("place.does_not_flag_village")
+        raise NotSettleable(
+            msg(
+                "reason.flag_against_registry",
+                said=said,
+                registry=ctx.edition.facilities.source_file,
+                facility=facility.facility_id,
+                kind=facility.kind,
+            )
+        )
+
+
+def _at_chosen(
+    ctx: ClaimContext, choice: PrimaryClinicChosenData, facility_id: str
+) -> tuple[bool, Message, ParameterReading | None]:
+    """Whether ``facility_id`` is the chosen clinic, or a village clinic of the chosen township, and how that was
+    decided: the facility registry's township for a listed village clinic; else the choice's village_clinic_ids;
+    else, for a village clinic neither names, the reading ``readings.unregistered_village_clinic``."""
     if facility_id == choice.facility_id:
-        return True
-    return village and (not choice.village_clinic_ids or facility_id in choice.village_clinic_ids)
+        return True, msg("place.chosen_clinic", facility=choice.facility_id, since=choice.valid_from), None
+    if not _is_village(ctx):
+        return False, msg("place.not_the_chosen", facility=facility_id, chosen=choice.facility_id), None
+    registry = ctx.edition.facilities
+    facility = registry.get(facility_id)
+    if facility is not None:
+        if facility.township_id == choice.facility_id:
+            return (
+                True,
+                msg(
+                    "place.village_of_chosen_registry",
+                    facility=facility_id,
+                    township=choice.facility_id,
+                    registry=registry.source_file,
+                ),
+                None,
+            )
+        return (
+            False,
+            msg(
+                "place.village_of_other_township",
+                facility=facility_id,
+                township=facility.township_id,
+                chosen=choice.facility_id,
+                registry=registry.source_file,
+            ),
+            None,
+        )
+    unlisted = msg("place.unlisted", facility=facility_id)
+    if choice.village_clinic_ids:
+        if facility_id in choice.village_clinic_ids:
+            return True, msg("place.unlisted_listed_by_choice", unlisted=unlisted, chosen=choice.facility_id), None
+        return (
+            False,
+            msg(
+                "place.unlisted_not_of_choice",
+                unlisted=unlisted,
+                chosen=choice.facility_id,
+                clinics=list(choice.village_clinic_ids),
+            ),
+            None,
+        )
+    fallback = read(ctx, UNREGISTERED_VILLAGE)
+    if fallback.value != OF_CHOSEN_TOWNSHIP:
+        raise NotSettleable(msg("reason.reading_not_applied", name=UNREGISTERED_VILLAGE, value=fallback.value))
+    return (
+        True,
+        msg(
+            "place.unlisted_taken_of_chosen",
+            unlisted=unlisted,
+            chosen=choice.facility_id,
+            reading=UNREGISTERED_VILLAGE,
+            section=fallback.reference.section,
+        ),
+        fallback,
+    )
 
 
 def check_outpatient_place(ctx: ClaimContext, payment: Payment) -> None:
@@ -49,6 +139,7 @@ def check_outpatient_place(ctx: ClaimContext, payment: Payment) -> None:
     if any(ctx.facts.has_category(category, on) for category in UNTIED_CATEGORIES):
         payment.notes.append(msg("place.student_unchecked"))
         return
+    _check_flag_against_registry(ctx)
     village = _is_village(ctx)
     level = data.facility_level.value
     choice = ctx.facts.clinic_chosen_on(on)
@@ -63,24 +154,12 @@ def check_outpatient_place(ctx: ClaimContext, payment: Payment) -> None:
         return
     if choice is None:
         raise NotSettleable(msg("reason.no_clinic_chosen", on=on, facility=data.facility_id, section=section))
-    if not _at_chosen(choice, data.facility_id, village=village):
-        tied = msg("reason.or_village_clinics", clinics=list(choice.village_clinic_ids)) if village else ""
-        raise NotSettleable(
-            msg(
-                "reason.not_the_chosen_clinic",
-                facility=data.facility_id,
-                chosen=choice.facility_id,
-                tied=tied,
-                since=choice.valid_from,
-                section=section,
-            )
-        )
-    if choice.village_clinic_ids:
-        payment.notes.append(msg("place.village_of_chosen", facility=data.facility_id, township=choice.facility_id))
-    else:
-        payment.notes.append(
-            msg("place.village_taken_of_chosen", facility=data.facility_id, township=choice.facility_id)
-        )
+    at_chosen, how, fallback = _at_chosen(ctx, choice, data.facility_id)
+    if not at_chosen:
+        raise NotSettleable(msg("reason.not_chosen_or_village", how=how, since=choice.valid_from, section=section))
+    payment.notes.append(how)
+    if fallback is not None:
+        payment.extra_readings.append(fallback)
 
 
 def check_two_diseases_place(ctx: ClaimContext, payment: Payment) -> None:
@@ -92,13 +171,13 @@ def check_two_diseases_place(ctx: ClaimContext, payment: Payment) -> None:
     payment.extra_readings.append(levels)
     data = ctx.claim.data
     choice = ctx.facts.clinic_chosen_on(ctx.service_on)
-    if (
-        choice is not None
-        and data.facility_id is not None
-        and _at_chosen(choice, data.facility_id, village=_is_village(ctx))
-    ):
-        payment.notes.append(msg("place.two_diseases_chosen", facility=choice.facility_id))
-        return
+    if choice is not None and data.facility_id is not None:
+        at_chosen, how, fallback = _at_chosen(ctx, choice, data.facility_id)
+        if at_chosen:
+            payment.notes.append(msg("place.two_diseases_at_chosen", how=how))
+            if fallback is not None:
+                payment.extra_readings.append(fallback)
+            return
     level = data.facility_level.value
     if level not in levels.value:
         at = msg("reason.facility_in_brackets", facility=data.facility_id) if data.facility_id is not None else ""

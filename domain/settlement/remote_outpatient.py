@@ -4,9 +4,12 @@
 
 - Outpatient pooling: long-term filed employees at the filed place, at facilities of the levels in
   ``remote.long_term_outpatient_levels`` (一级及以上); long-term filed residents at one level-2-or-below
-  clinic there (二级及以下, the same parameter), "执行我市相关政策"; university students at level-1-or-above
-  designated facilities anywhere (``remote.university_student_outpatient_levels``), keeping the local
-  benefit. Temporary travellers have none (000 3 "临时外出就医人员不享受异地职工门诊统筹待遇"; the resident
+  clinic there (二级及以下, the same parameter), "执行我市相关政策": the one they chose at the filed place
+  (a ``PrimaryClinicChosen`` whose ``filed_place`` is the filing's ``place``; rule sets with
+  ``remote.long_term_outpatient_chosen_clinic`` true), refused elsewhere with the reason; university
+  students at level-1-or-above designated facilities anywhere
+  (``remote.university_student_outpatient_levels``), keeping the local benefit. Temporary travellers
+  have none (000 3 "临时外出就医人员不享受异地职工门诊统筹待遇"; the resident
   handbook names no remote outpatient benefit for them either). The local tables, deductibles and caps
   apply: the benefit is the city's own.
 - Emergency rescue outpatient care (门(急)诊抢救, 5): long-term filed members at the filed place at the
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from domain.contract import RemoteCareFiledData
 from domain.entitlements.periods import has
 from domain.messages import Message, msg
 from domain.policies import ParameterReading
@@ -34,16 +38,69 @@ FILING_FOR_LOCATION = {LONG_TERM: "long_term", "remote_temporary_referral": "tem
 LONG_TERM_LEVELS = "remote.long_term_outpatient_levels"
 STUDENT_LEVELS = "remote.university_student_outpatient_levels"
 EMERGENCY_REDUCTION = "remote.emergency_outpatient_ratio_reduction"
+#: Whether a long-term filed member has outpatient pooling only at one clinic chosen at the filed place.
+CHOSEN_CLINIC = "remote.long_term_outpatient_chosen_clinic"
+
+
+def _filing(ctx: ClaimContext, location: str) -> RemoteCareFiledData | None:
+    """The filing a long-term (or referral) location needs, valid on the service day (the latest such)."""
+    needed = FILING_FOR_LOCATION.get(location)
+    on = ctx.service_on
+    valid = [
+        filing
+        for _, filing in ctx.facts.filings
+        if filing.kind.value == needed
+        and filing.valid_from <= on
+        and (filing.valid_to is None or on <= filing.valid_to)
+    ]
+    return max(valid, key=lambda filing: filing.valid_from) if needed is not None and valid else None
 
 
 def _filed(ctx: ClaimContext, location: str) -> bool:
     """Whether the filing a long-term (or referral) location needs is valid on the service day."""
-    needed = FILING_FOR_LOCATION.get(location)
-    on = ctx.service_on
-    return needed is not None and any(
-        filing.kind.value == needed and filing.valid_from <= on and (filing.valid_to is None or on <= filing.valid_to)
-        for _, filing in ctx.facts.filings
-    )
+    return _filing(ctx, location) is not None
+
+
+def _at_filed_place_clinic(
+    ctx: ClaimContext, filing: RemoteCareFiledData
+) -> tuple[Message | None, ParameterReading | None]:
+    """Where the rule set binds a long-term filed member to one chosen clinic at the filed place, refuse care
+    elsewhere; the note says which choice was checked. 001 异地就医待遇 2: 异地长期居住人员在备案地就医,选择一家
+    备案地二级及以下定点医疗机构享受门诊统筹联网直接结算待遇."""
+    if not has(ctx.edition, CHOSEN_CLINIC):
+        return None, None
+    bound = read(ctx, CHOSEN_CLINIC)
+    if bound.value is not True:
+        return None, bound
+    section, on, facility_id = bound.reference.section, ctx.service_on, ctx.claim.data.facility_id
+    choice = ctx.facts.clinic_chosen_on(on, filed_place=filing.place)
+    if choice is None:
+        raise NotSettleable(
+            msg("reason.no_filed_place_clinic", place=filing.place, on=on, reading=CHOSEN_CLINIC, section=section)
+        )
+    if facility_id is None:
+        return (
+            msg(
+                "remote.filed_place_no_facility_id",
+                facility=choice.facility_id,
+                place=filing.place,
+                reading=CHOSEN_CLINIC,
+            ),
+            bound,
+        )
+    if facility_id != choice.facility_id:
+        raise NotSettleable(
+            msg(
+                "reason.not_filed_place_clinic",
+                facility=facility_id,
+                chosen=choice.facility_id,
+                place=filing.place,
+                since=choice.valid_from,
+                reading=CHOSEN_CLINIC,
+                section=section,
+            )
+        )
+    return msg("remote.at_filed_place_clinic", facility=facility_id, place=filing.place, since=choice.valid_from), bound
 
 
 def _level_allowed(ctx: ClaimContext, name: str, who: Message) -> ParameterReading:
@@ -82,12 +139,15 @@ def remote_outpatient_pooling(ctx: ClaimContext) -> tuple[Message | None, tuple[
             (levels,),
         )
     if location == LONG_TERM and has(ctx.edition, LONG_TERM_LEVELS):
-        if not _filed(ctx, location):
+        filing = _filing(ctx, location)
+        if filing is None:
             raise NotSettleable(msg("reason.no_long_term_filing_outpatient", on=ctx.service_on))
         levels = _level_allowed(ctx, LONG_TERM_LEVELS, msg("reason.who_long_term"))
+        clinic_note, bound = _at_filed_place_clinic(ctx, filing)
+        note = msg("remote.long_term_outpatient_at", place=filing.place, location=location)
         return (
-            msg("remote.long_term_outpatient", location=location),
-            (levels,),
+            msg("remote.with_clinic_note", note=note, clinic=clinic_note) if clinic_note is not None else note,
+            (levels,) if bound is None else (levels, bound),
         )
     if not has(ctx.edition, LONG_TERM_LEVELS) and not has(ctx.edition, STUDENT_LEVELS):
         require_local(ctx)

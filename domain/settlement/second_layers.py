@@ -19,8 +19,13 @@ from domain.policies import Bands, Edition, ParameterReading, Table, Tier
 from domain.settlement.assistance import settle_assistance
 from domain.settlement.errors import NotSettleable
 from domain.settlement.model import BasicPoolResult, ClaimContext, Settlement, shifted
+from domain.settlement.remote_outpatient import remote_emergency_ratio_change
 
 TEMPORARY_REMOTE_LOCATIONS = ("remote_temporary_referral", "remote_temporary_other")
+#: Stays of 临时外出人员 for the supplementary bands (000 补充医疗保险待遇 4): an emergency stay away is one too —
+#: 000 异地就医待遇 5 speaks of 临时外出人员(含异地长期居住人员在备案地以外) and the category is 除上述情况外 everyone
+#: away but long-term residents (异地就医参保人员类别划分 2); it keeps its own basic-pool and major-illness rules.
+SUPPLEMENTARY_TEMPORARY_LOCATIONS = (*TEMPORARY_REMOTE_LOCATIONS, "remote_emergency")
 
 
 def settled_location(ctx: ClaimContext) -> str:
@@ -230,7 +235,7 @@ def _supplementary(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settle
     """Supplementary insurance (000 补充医疗保险待遇): the member's ratio share within the basic-pool stage,
     deductible excluded, in marginal bands per settlement (readings.supplementary_band_basis)."""
     edition, on = ctx.edition, ctx.claim.occurred_on
-    remote = settled_location(ctx) in TEMPORARY_REMOTE_LOCATIONS
+    remote = settled_location(ctx) in SUPPLEMENTARY_TEMPORARY_LOCATIONS
     name = "supplementary.temporary_remote_bands" if remote else "supplementary.local_bands"
     bands_reading = _read(edition, name, on)
     basis = _read(edition, "readings.supplementary_band_basis", on)
@@ -248,8 +253,16 @@ def _supplementary(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settle
 
 
 def _large_amount_above_basic_cap(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settlement) -> None:
-    """Shenyang (000 大额医疗保险待遇): beyond the basic-pool cap, the same deductible and co-pay ratios
-    reduced by ``large_amount.deductible_factor`` / ``large_amount.copay_ratio_factor``."""
+    """Shenyang (000 大额医疗保险待遇 3): beyond the basic-pool cap, the basic pool's deductible and co-pay
+    ratios, lowered by ``large_amount.deductible_factor`` / ``large_amount.copay_ratio_factor`` in the
+    places of ``large_amount.reduced_locations`` (the city and the long-term filed place).
+
+    Other remote care "按异地就医有关规定执行" (000 异地就医待遇 3, 5): a temporary or emergency remote stay
+    (``large_amount.remote_row_standard_locations``) is paid at the deductible and ratio of its table row
+    (异地医疗机构起付标准和报销比例执行标准) — without the basic pool's remote changes and without the 50 %
+    reduction; emergency outpatient rescue away from home at the local large-amount ratio less
+    ``remote.emergency_outpatient_ratio_reduction`` (包括…职工大额医疗保险补偿比例下调10个百分点).
+    """
     if basic.capped_base_fen <= 0:
         return
     edition, on = ctx.edition, ctx.claim.occurred_on
@@ -263,29 +276,75 @@ def _large_amount_above_basic_cap(ctx: ClaimContext, basic: BasicPoolResult, set
     cap = _read(edition, "large_amount.annual_cap", on)
     assert isinstance(copay_factor.value, Decimal) and isinstance(deductible_factor.value, Decimal)
     assert isinstance(cap.value, int)
+    readings: list[ParameterReading] = [cap]
+    ratio, deductible, how = _large_amount_terms(ctx, basic, (copay_factor, deductible_factor), readings)
     base = basic.capped_base_fen
     if basic.amount_fen == 0:
-        # The whole stay falls beyond the cap: only the reduced deductible is the member's.
-        base += basic.deductible_fen - fen_times_ratio(basic.deductible_fen, deductible_factor.value)
-    ratio = Decimal(1) - (Decimal(1) - basic.ratio) * copay_factor.value
+        # The whole stay falls beyond the cap: only the large-amount layer's own deductible is the member's.
+        base += basic.deductible_fen - deductible
     raw = fen_times_ratio(base, ratio)
     paid = min(raw, max(0, cap.value - ctx.used("large_amount")), _left_to_member(ctx, settlement))
     _pay(settlement, "large_amount", paid)
     settlement.explanations.add(
         "layers.large_amount",
         msg(
-            "second.large_amount_above_cap",
+            "second.large_amount_terms",
             base=format_yuan(base),
             ratio=ratio,
-            copay=1 - basic.ratio,
-            factor=copay_factor.value,
+            how=how,
             raw=format_yuan(raw),
             paid=format_yuan(paid),
         ),
         edition,
-        copay_factor,
-        deductible_factor,
-        cap,
+        *readings,
+    )
+
+
+def _large_amount_terms(
+    ctx: ClaimContext,
+    basic: BasicPoolResult,
+    factors: tuple[ParameterReading, ParameterReading],
+    readings: list[ParameterReading],
+) -> tuple[Decimal, int, Message]:
+    """The large-amount ratio, its deductible and the words for them, by where the care was settled; the
+    readings used are appended to ``readings``."""
+    assert basic.ratio is not None
+    copay_factor, deductible_factor = (factor.value for factor in factors)
+    assert isinstance(copay_factor, Decimal) and isinstance(deductible_factor, Decimal)
+    edition, on = ctx.edition, ctx.claim.occurred_on
+    location = settled_location(ctx)
+    reduced = _read(edition, "large_amount.reduced_locations", on)
+    assert isinstance(reduced.value, tuple)
+    readings.append(reduced)
+    if ctx.claim.data.setting.value == "emergency":
+        change, note, change_readings = remote_emergency_ratio_change(ctx)
+        readings.extend((*factors, *change_readings))
+        local_ratio = basic.ratio - change
+        ratio = Decimal(1) - (Decimal(1) - local_ratio) * copay_factor
+        how = msg("second.copay_times", copay=1 - local_ratio, factor=copay_factor)
+        if change:
+            ratio = min(Decimal(1), max(Decimal(0), ratio + change))
+            how = msg("second.copay_then_change", copay=how, change=change, note=note)
+        return ratio, fen_times_ratio(basic.deductible_fen, deductible_factor), how
+    if location in reduced.value:
+        readings.extend(factors)
+        ratio = Decimal(1) - (Decimal(1) - basic.ratio) * copay_factor
+        return (
+            ratio,
+            fen_times_ratio(basic.deductible_fen, deductible_factor),
+            msg("second.copay_times", copay=1 - basic.ratio, factor=copay_factor),
+        )
+    standard = _read(edition, "large_amount.remote_row_standard_locations", on)
+    assert isinstance(standard.value, tuple)
+    readings.append(standard)
+    if location not in standard.value:
+        raise NotSettleable(msg("reason.no_large_amount_location_rule", edition=edition.name, location=location))
+    ratio = basic.standard_ratio if basic.standard_ratio is not None else basic.ratio
+    deductible = basic.standard_deductible_fen if basic.standard_deductible_fen is not None else basic.deductible_fen
+    return (
+        ratio,
+        deductible,
+        msg("second.remote_row_standard", location=location, deductible=format_yuan(deductible)),
     )
 
 

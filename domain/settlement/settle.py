@@ -8,6 +8,7 @@ reduction and the Bazhong transfer rule — each only where the member's rule se
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from domain.policies import Bands, Edition, ParameterReading, Table
 from domain.settlement.cross_year import explain_cross_year
 from domain.settlement.deadlines import deadline_refusal
 from domain.settlement.errors import NotSettleable
+from domain.settlement.levels import facility_row, mapped_note
 from domain.settlement.model import BasicPoolResult, ClaimContext, Settlement, layers_of, shifted
 from domain.settlement.programmes import settle_programme
 from domain.settlement.second_layers import settle_second_layers
@@ -212,19 +214,23 @@ def _inpatient_tables(
     return deductibles, ratios, [factor, change], factor.value, -change.value
 
 
-def _facility_row(ctx: ClaimContext, table: Table, location: str) -> tuple[str, list[ParameterReading]]:
-    """The table row: the facility level, or the big-city top level for a remote 三甲 (big_city_level3)."""
+def _facility_row(ctx: ClaimContext, table: Table, location: str) -> tuple[str, list[ParameterReading], Message | None]:
+    """The table row, the readings that chose it and a note: the facility level's own row, the big-city top
+    level for a remote 三甲 (big_city_level3), or the row ``readings.facility_level_row`` maps the level to."""
     level = ctx.claim.data.facility_level.value
     flags = {f.value for f in ctx.claim.data.flags}
     if location != "local" and "big_city_level3" in flags and has(ctx.edition, "remote.big_city_top_hospital_level"):
         mapped = read(ctx.edition, "remote.big_city_top_hospital_level", ctx.claim.occurred_on)
         assert isinstance(mapped.value, str)
+        if mapped.value in table.rows:
+            return mapped.value, [mapped], None
         level = mapped.value
-        if level in table.rows:
-            return level, [mapped]
-    if level not in table.rows:
-        raise NotSettleable(msg("reason.no_inpatient_row", edition=ctx.edition.name, level=level))
-    return level, []
+    row, reading = facility_row(
+        ctx.edition, level=level, table=table, table_name="inpatient.deductible", on=ctx.claim.occurred_on
+    )
+    if reading is None:
+        return row, [], None
+    return row, [reading], mapped_note(level=level, row=row, table_name="inpatient.deductible", reading=reading)
 
 
 def _non_designated_emergency(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
@@ -273,7 +279,7 @@ def _inpatient_basic_pool(ctx: ClaimContext, explanations: Explanations) -> Basi
     location_readings = [without_filing[1]] if without_filing is not None else []
     deductibles, ratios, adjustments, deductible_factor, ratio_change = _inpatient_tables(ctx, location)
     table = _table(deductibles)
-    level, level_readings = _facility_row(ctx, table, location)
+    level, level_readings, level_note = _facility_row(ctx, table, location)
     kind = person_kind(ctx, table)
     cell = table.cell(level, kind)
     assert isinstance(cell, int)
@@ -311,6 +317,7 @@ def _inpatient_basic_pool(ctx: ClaimContext, explanations: Explanations) -> Basi
                 ),
                 *([deductible_text] if deductible_text else []),
                 *([location_note] if location_note else []),
+                *([level_note] if level_note else []),
             ],
         ),
         edition,
@@ -322,7 +329,7 @@ def _inpatient_basic_pool(ctx: ClaimContext, explanations: Explanations) -> Basi
         *deductible_readings,
         *location_readings,
     )
-    return _basic_pool_result(
+    result = _basic_pool_result(
         policy_fen=data.policy_amount,
         deductible_fen=deductible,
         paid_fen=paid,
@@ -330,6 +337,10 @@ def _inpatient_basic_pool(ctx: ClaimContext, explanations: Explanations) -> Basi
         ratio=ratio if isinstance(ratio, Decimal) else None,
         cap_fen=cap.value,
     )
+    row_ratio = _table(ratios).cell(level, kind)
+    if location == "local" or not isinstance(row_ratio, Decimal):
+        return result
+    return replace(result, standard_ratio=row_ratio, standard_deductible_fen=_deductible(ctx, cell)[0])
 
 
 def _basic_pool_result(

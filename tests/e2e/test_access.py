@@ -1,4 +1,4 @@
-"""Issue 7: API keys with roles and regions, the write audit trail, identity numbers pseudonymised."""
+"""API keys with roles and regions, the write audit trail, identity numbers pseudonymised."""
 
 from __future__ import annotations
 

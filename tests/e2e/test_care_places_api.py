@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from api.examples import CLAIM_EXAMPLES, CLINIC_CHOSEN, EVENT_BATCH_EXAMPLES, OUTPATIENT_CLAIM
+from api.examples import (
+    CLAIM_EXAMPLES,
+    CLINIC_CHOSEN,
+    EVENT_BATCH_EXAMPLES,
+    FILED_PLACE_CLAIM,
+    FILED_PLACE_CLINIC_CHOSEN,
+    LONG_TERM_FILED,
+    OUTPATIENT_CLAIM,
+)
 from tests.support.events import make_event
 
 
@@ -29,3 +37,23 @@ def test_the_openapi_examples_are_valid_and_settle_as_the_seed_says(client: Test
     }
     refused = client.post("/v1/claims", json=elsewhere).json()
     assert refused["status"] == "rejected" and "not the chosen outpatient-pooling clinic" in refused["reasons"][0]
+
+
+def test_a_long_term_filed_resident_is_paid_only_at_the_clinic_chosen_at_the_filed_place(client: TestClient) -> None:
+    """001 异地就医待遇 2: the documented filing, choice at 三亚 and visit there; another clinic there is refused."""
+    paid = make_event(
+        "ContributionPaid", member_id="SY-000456", label="sy-filed-paid", region="shenyang", amount="460.00"
+    ) | {"occurred_on": "2024-11-01"}
+    assert client.post("/v1/events", json=[paid, LONG_TERM_FILED, FILED_PLACE_CLINIC_CHOSEN]).status_code == 200
+    body = client.post("/v1/claims", json=FILED_PLACE_CLAIM).json()
+    # The city's quarterly rules: (200 − 40) × 55 % = 88.
+    assert body["status"] == "settled", body["reasons"]
+    assert body["layers"]["basic_pool"] == "88.00"
+    assert any("the clinic chosen at the filed place 三亚" in item["text"] for item in body["explanations"])
+    elsewhere = FILED_PLACE_CLAIM | {
+        "event_id": "4f5a6b7c-8d9e-5f0a-9b1c-2d3e4f5a6b7c",
+        "data": FILED_PLACE_CLAIM["data"] | {"claim_id": "SY-OP-2025-0102", "facility_id": "SANYA-HOSP-2"},
+    }
+    refused = client.post("/v1/claims", json=elsewhere).json()
+    assert refused["status"] == "rejected"
+    assert "chosen at the long-term filed place 三亚" in refused["reasons"][0]

@@ -1,4 +1,4 @@
-"""The console's member page shows the employee blocks (issue 8) with the figures of the API's status document."""
+"""The console's member page shows the employee blocks with the figures of the API's status document."""
 
 from __future__ import annotations
 

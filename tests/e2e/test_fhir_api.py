@@ -1,4 +1,4 @@
-"""FHIR R4 over HTTP: Coverage, eligibility and ExplanationOfBenefit, validated by fhir.resources (issue 10)."""
+"""FHIR R4 over HTTP: Coverage, eligibility and ExplanationOfBenefit, validated by fhir.resources."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``?format=nhsa``: settlements and status in the national platform's vocabulary, over HTTP (issue 10)."""
+"""``?format=nhsa``: settlements and status in the national platform's vocabulary, over HTTP."""
 
 from __future__ import annotations
 
@@ -80,8 +80,8 @@ def test_status_answers_in_1101_fields_and_the_default_answer_is_unchanged(clien
         {
             "balc": "0.00",  # a resident has no personal account
             "insutype": "390",
-            "psn_type": None,  # the platform's code list was not reachable: the name says it
-            "psn_type_name": "城乡居民",
+            "psn_type": "1501",  # born 1980-05-06: an adult resident on 2025-06-01, no resident category
+            "psn_type_name": "普通居民（成年）",
             "psn_insu_stas": "1",
             "psn_insu_date": "2025-01-01",
             "insuplc_admdvs": "511900",
@@ -156,6 +156,29 @@ def test_a_certified_category_is_an_idetinfo_row_and_the_envelope_wraps_1101(cli
             "endtime": "2025-12-31 23:59:59",
         }
     ]
+    assert answer["output"]["insuinfo"][0]["psn_type"] == "1501", "低保 is an identity, not a person type"
+
+
+def test_psn_type_is_the_employees_retirement_and_the_residents_category_over_http(client: TestClient) -> None:
+    shenyang_employee_paid_for_2025(client)
+    params = {"as_of": "2025-06-01", "known_at": KNOWN_AT, "format": "nhsa"}
+
+    def insuinfo(member: str) -> tuple[str, str]:
+        body = client.get(f"/v1/members/{member}/status", params=params).json()
+        return body["insuinfo"][0]["psn_type"], body["insuinfo"][0]["psn_type_name"]
+
+    assert insuinfo("E-0001") == ("1101", "职工在职")
+    retired = make_event("CategoryCertified", member_id="E-0001", category="retired", valid_from="2025-03-01")
+    assert client.post("/v1/events", json=[retired | {"occurred_on": "2025-03-01"}]).status_code == 200
+    assert insuinfo("E-0001") == ("1201", "职工退休")
+
+    child = make_event("MemberRegistered", member_id="R-CHILD", birth_date="2014-03-02")
+    payment = make_event("ContributionPaid", member_id="R-CHILD") | {"occurred_on": "2024-11-01"}
+    assert client.post("/v1/events", json=[child, payment]).status_code == 200
+    assert insuinfo("R-CHILD") == ("14", "居民（未成年）"), "11 years old, schooling not certified: the group code"
+    pupil = make_event("CategoryCertified", member_id="R-CHILD", category="student", valid_from="2025-01-01")
+    assert client.post("/v1/events", json=[pupil | {"occurred_on": "2025-01-01"}]).status_code == 200
+    assert insuinfo("R-CHILD") == ("1403", "中小学生")
 
 
 def test_setldetail_has_no_silent_zero_rows(client: TestClient) -> None:

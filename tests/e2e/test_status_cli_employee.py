@@ -1,4 +1,4 @@
-"""``ledger status`` without ``--json`` shows the employee blocks (issue 8) with the figures of the status document."""
+"""``ledger status`` without ``--json`` shows the employee blocks with the figures of the status document."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 7, faults: real servers are killed and restarted, and the ledger loses nothing and doubles nothing.
+"""Faults: real servers are killed and restarted, and the ledger loses nothing and doubles nothing.
 
 * ``kill -9`` of the API server in the middle of a 10,000-event batch: all or nothing, and the
   client's retry with the same event_ids stores each event exactly once;
@@ -51,6 +51,7 @@ from projections.readmodel import (
     ReplayJob,
     ReplayMemberCoverage,
     ReplayPartition,
+    ReplayRetroactiveAssistance,
 )
 from projections.replay import job_progress, model_set_checksum, run_partition
 from projections.rulebook import load_rulebook
@@ -268,7 +269,7 @@ def test_a_replay_worker_killed_mid_partition_resumes_to_the_same_read_model_set
         after_resume = model_set_checksum(engine, model_set)
 
         with engine.begin() as connection:  # a clean rebuild of the same set, in this process
-            for table in (ReplayMemberCoverage, ReplayClaimSettlement, ReplayCapUsage):
+            for table in (ReplayMemberCoverage, ReplayClaimSettlement, ReplayCapUsage, ReplayRetroactiveAssistance):
                 connection.execute(delete(table).where(table.model_set == model_set))
         run_partition(engine, ledger, load_rulebook(), job_id=job_id, partition=0)
         assert model_set_checksum(engine, model_set) == after_resume

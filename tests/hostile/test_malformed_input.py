@@ -1,4 +1,4 @@
-"""Issue 7, hostile input: malformed events and claims are refused with a 4xx naming the field, and nothing
+"""Hostile input: malformed events and claims are refused with a 4xx naming the field, and nothing
 of their batch is stored; oversized bodies and batches are refused before they are parsed."""
 
 from __future__ import annotations

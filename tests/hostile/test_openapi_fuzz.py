@@ -1,4 +1,4 @@
-"""Issue 7, hostile input: schemathesis drives every operation of the OpenAPI schema.
+"""Hostile input: schemathesis drives every operation of the OpenAPI schema.
 
 Generated requests (valid and invalid by the schema) with an admin key: no answer is a 500, every
 answer's status is documented and its body matches the documented schema and media type.

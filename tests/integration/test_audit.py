@@ -324,3 +324,10 @@ def test_ledger_audit_through_redis_and_a_ledger_worker_process(
 
             install_broker(None)
     assert through_redis == alone, stderr.decode(errors="replace")
+    # The worker logs JSON lines (docs/operations.md): every line parses, each partition starts and ends.
+    records = [json.loads(line) for line in stderr.decode().splitlines() if line.strip()]
+    assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
+    partitions = [r for r in records if r["logger"] == "ledger.worker" and r.get("job_kind") == "audit"]
+    started = {(r["job_id"], r["partition"]) for r in partitions if r["message"].endswith("started")}
+    done = {(r["job_id"], r["partition"]) for r in partitions if ": done in " in r["message"]}
+    assert started and started == done and len({job for job, _ in done}) == 1, partitions

@@ -1,6 +1,6 @@
 """The entitlements read model equals a clean rebuild, however notifications are batched or interrupted.
 
-Populations come from ``ledger synth``'s generator (issue 6); the store is the embedded SQLite.
+Populations come from ``ledger synth``'s generator; the store is the embedded SQLite.
 """
 
 from __future__ import annotations

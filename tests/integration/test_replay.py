@@ -351,3 +351,42 @@ def test_promote_waits_for_a_projection_batch_in_flight_without_deadlock(
     assert "error" not in outcome, outcome.get("error")
     promotion = outcome["promotion"]
     assert isinstance(promotion, Promotion) and promotion.members_promoted == len(MEMBERS)
+
+
+def test_a_region_replay_of_a_shared_store_covers_that_region_alone(
+    stocked: tuple[LedgerApplication, Engine],
+) -> None:
+    """Members registered in another region are out of a region's replay (not folded); those of the region
+    are refolded exactly as in a replay of everyone."""
+    ledger, engine = stocked
+    elsewhere = [f"S-{n}" for n in range(3)]
+    for member in elsewhere:
+        payment = make_event("ContributionPaid", member_id=member, region="shenyang") | {"occurred_on": "2024-11-01"}
+        registration = make_event("MemberRegistered", member_id=member, region="shenyang")
+        ledger.record_events(parse_batch([registration, payment]), now=NOW)
+    rulebook = load_rulebook()
+    edition = rulebook["bazhong-resident"]
+    sets = {}
+    for region in (None, "bazhong"):
+        job = create_job(
+            engine, ledger, edition, source=edition_source(edition, file=None), partitions=1, as_of=AS_OF, region=region
+        )
+        run_partition(engine, ledger, rulebook, job_id=job, partition=0)
+        progress = job_progress(engine, job)
+        assert progress.done and progress.members_done == len(MEMBERS) + len(elsewhere)
+        sets[region] = basic_pool_paid(engine, progress.model_set)
+    assert sets["bazhong"] == sets[None] == dict.fromkeys(MEMBERS, 369_000)
+
+
+def test_a_member_listed_twice_is_replayed_once(stocked: tuple[LedgerApplication, Engine]) -> None:
+    ledger, engine = stocked
+    rulebook = load_rulebook()
+    edition = rulebook["bazhong-resident"]
+    listed = [MEMBERS[0], MEMBERS[1], MEMBERS[0]] * 50
+    job = create_job(
+        engine, ledger, edition, source=edition_source(edition, file=None), partitions=1, as_of=AS_OF, members=listed
+    )
+    run_partition(engine, ledger, rulebook, job_id=job, partition=0)
+    progress = job_progress(engine, job)
+    assert (progress.members_done, progress.members_total, progress.events_done) == (2, 2, 6)
+    assert basic_pool_paid(engine, progress.model_set) == dict.fromkeys(MEMBERS[:2], 369_000)

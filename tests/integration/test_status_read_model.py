@@ -1,6 +1,6 @@
 """Status served from the member history read model equals status folded from the stream.
 
-Invariant (issue 6): a status query reads the read model when it is current and folds the stream
+Invariant: a status query reads the read model when it is current and folds the stream
 otherwise; both give identical documents, for any member, effective date, recorded-time horizon
 and what-if edition. Populations come from ``ledger synth``'s generator; every test runs on
 SQLite and on PostgreSQL.
@@ -9,6 +9,7 @@ SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -23,7 +24,7 @@ from domain.contract import parse_batch
 from projections.entitlements import EntitlementsProjection, catch_up, open_projection
 from projections.history import current_history
 from projections.migrate import upgrade_to_head
-from projections.queries import member_ledger, member_status, served_member_status
+from projections.queries import _status_key, member_ledger, member_status, served_member_status, status_cache
 from projections.rulebook import load_rulebook
 from projections.store import LedgerApplication
 from synthetic import generate_population
@@ -160,3 +161,45 @@ def test_the_answer_before_a_late_event_is_known_is_the_same_both_ways(
     before = {"as_of": date(2025, 6, 1), "known_at": early + timedelta(days=1)}
     served, source, folded = both_ways(ledger, read_engine, "M-0001", **before)
     assert source == "read-model" and served == folded and served["event_count"] == 2
+
+
+def test_a_kept_status_document_is_the_fold_restated_at_the_query_known_at(
+    stores: tuple[LedgerApplication, EntitlementsProjection, Engine],
+) -> None:
+    """A second query of the same member and as_of at the same stream version is not folded again, and
+    its document is the one folding would give at its own known_at, byte for byte; a new event or an earlier
+    horizon folds again."""
+    ledger, projection, read_engine = stores
+    first = 1 + 6 * next(_blocks)
+    events = list(
+        generate_population(
+            members=6, years=4, region="bazhong", seed=3, first_member=first, editions=RULEBOOK, correction_share=0.3
+        )
+    )
+    ledger.record_events(parse_batch(events), now=NOW)
+    catch_up(ledger, projection)
+    members = sorted({str(e["member_id"]) for e in events})
+    cache = status_cache(ledger)
+    kept = 0
+    for member_id in members:
+        for as_of in (date(2026, 6, 30), date(2028, 3, 1)):
+            for known_at in (NOW, NOW + timedelta(days=30), NOW + timedelta(seconds=1, microseconds=5)):
+                query = {"as_of": as_of, "known_at": known_at}
+                was_kept = len(cache._entries)
+                served, source, folded = both_ways(ledger, read_engine, member_id, **query)
+                assert source == "read-model" and served == folded
+                assert json.dumps(served, ensure_ascii=False) == json.dumps(folded, ensure_ascii=False)
+                kept += len(cache._entries) - was_kept
+            retracted = any(e["type"] == "EventRetracted" for e in events if e["member_id"] == member_id)
+            key = _status_key(RULEBOOK, member_id, as_of=as_of, edition=None)
+            assert (key in cache._entries) is not retracted, "kept unless the member has a retraction"
+    assert 0 < kept < len(members) * 2 + 1, "kept once per member and as_of, at most"
+
+    member_id = members[0]
+    query = {"as_of": date(2031, 1, 1), "known_at": NOW}
+    before, _, _ = both_ways(ledger, read_engine, member_id, **query)
+    ledger.record_events(parse_batch([make_event("ClaimSubmitted", member_id=member_id, claim_id="C-LATE")]), now=NOW)
+    after, source, folded = both_ways(ledger, read_engine, member_id, **query)
+    assert source == "stream" and after == folded and after["event_count"] == before["event_count"] + 1
+    earlier, _, folded = both_ways(ledger, read_engine, member_id, as_of=date(2031, 1, 1), known_at=NOW - timedelta(1))
+    assert earlier == folded and earlier["event_count"] == 0

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from domain.contract import parse_event
@@ -79,6 +79,10 @@ def test_retracting_and_posting_again_is_as_if_never_retracted(
 ) -> None:
     _, raw = history
     target = raw[pick % len(raw)]
+    # Events of one effective day are ordered by recorded time: posted again later, the event moves after the
+    # others of its day (a second claim that day then sees the first one's cap use). The property is about the
+    # content of a correction, so the target has its day to itself.
+    assume(all(item is target or item["occurred_on"] != target["occurred_on"] for item in raw))
     original = [(item, _recorded_at(item)) for item in raw]
     again = {**target, "event_id": str(uuid5(NAMESPACE_URL, f"urn:prop:again:{target['event_id']}"))}
     if target["type"] == "ClaimSubmitted" and "applied_on" not in target["data"]:

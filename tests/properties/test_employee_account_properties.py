@@ -1,4 +1,4 @@
-"""Invariants of the employee entitlements (issue 8), over generated employee histories (hypothesis).
+"""Invariants of the employee entitlements, over generated employee histories (hypothesis).
 
 The personal-account balance never goes negative and every movement adds up; every family-aid
 transfer that moved money had a close relative bound at that moment; contribution years never

@@ -1,4 +1,4 @@
-"""Issue 8 transcriptions and rules: personal account, family mutual aid, contribution years, maternity allowance.
+"""Employee accounts from the seeds: personal account, family mutual aid, contribution years, maternity allowance.
 
 The parameters are checked against the seed text; the fold is checked on the rules the scenario files
 cannot show (interest from a rule set that gives a rate, explanations citing their parameters, the

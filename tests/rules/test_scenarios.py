@@ -21,6 +21,21 @@ from projections.rulebook import Rulebook
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 
 
+def _data_value(event_type: str, field: str, value: Any) -> Any:
+    """A YAML value as the contract's JSON takes it: lists as they are, counts and flags as JSON integers and
+    booleans (the contract refuses them as text), everything else (dates, yuan) as text."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, (bool, int)):
+        import domain.contract
+
+        data_model = getattr(domain.contract, event_type).model_fields["data"].annotation
+        declared = data_model.model_fields.get(field)
+        if declared is not None and declared.annotation in (int, bool):
+            return value
+    return str(value)
+
+
 def expand(file: Path, raw: dict[str, Any]) -> tuple[Scenario, list[Any]]:
     member_id = raw.get("member_id", "M-1")
     events = []
@@ -31,9 +46,7 @@ def expand(file: Path, raw: dict[str, Any]) -> tuple[Scenario, list[Any]]:
                 "member_id": item.get("member_id", member_id),
                 "type": item["type"],
                 "occurred_on": str(item["day"]),
-                "data": {
-                    key: (str(value) if not isinstance(value, list) else value) for key, value in item["data"].items()
-                },
+                "data": {key: _data_value(item["type"], key, value) for key, value in item["data"].items()},
                 **({"recorded_at": item["recorded_at"]} if "recorded_at" in item else {}),
             }
         )

@@ -140,6 +140,18 @@ def test_000_remote_care(rulebook):
     assert edition.value("remote.big_city_top_hospital_level", ON_2025) == "level3_special"
 
 
+def test_000_large_amount_away_from_home(rulebook):
+    """000 大额医疗保险待遇 3: 本市 and 异地长期居住人员备案地 halve; 异地就医待遇 3, 5: 临时外出 and 急危重病住院
+    按异地医疗机构起付标准和报销比例执行标准执行."""
+    edition = rulebook[NAME]
+    assert edition.value("large_amount.reduced_locations", ON_2025) == ("local", "remote_long_term")
+    assert edition.value("large_amount.remote_row_standard_locations", ON_2025) == (
+        "remote_temporary_referral",
+        "remote_temporary_other",
+        "remote_emergency",
+    )
+
+
 def test_000_first_contribution_same_day_from_2026(rulebook):
     """000 待遇起始时间 1, 4: 次月起; 2026年1月起首次参保自缴费到账之日起."""
     edition = rulebook[NAME]

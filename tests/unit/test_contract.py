@@ -256,7 +256,7 @@ def test_fixture_corpus_covers_every_type() -> None:
     assert types == set(EVENT_TYPES)
 
 
-# --------------------------------------------------------------------------- issue 8: employee accounts
+# --------------------------------------------------------------------------- employee accounts
 
 
 def test_a_field_naming_another_member_ends_in_member_id() -> None:

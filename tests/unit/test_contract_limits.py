@@ -10,7 +10,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.contract import DATE_MAX, DATE_MIN, EVENT_TYPES, future_problems, parse_batch, parse_event
+from domain.contract import (
+    DATE_MAX,
+    DATE_MIN,
+    EVENT_TYPES,
+    INVISIBLE_CHARACTERS,
+    future_problems,
+    parse_batch,
+    parse_event,
+)
 from domain.errors import InvalidEvents
 from tests.support.events import make_event
 
@@ -80,6 +88,8 @@ def test_control_characters_are_refused_in_the_envelope(character: str) -> None:
 def test_any_string_holding_a_control_character_is_refused_and_any_other_accepted(text: str) -> None:
     raw = make_event("ClaimReversed", reason=text)
     if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or 0xD800 <= ord(c) <= 0xDFFF for c in text):
+        assert refusal(raw)[0]["field"] == "data.reason"
+    elif INVISIBLE_CHARACTERS.search(text):  # zero-width, bidi and other formatting characters
         assert refusal(raw)[0]["field"] == "data.reason"
     elif len(text.strip()) >= 1:
         parse_event(raw)

@@ -11,6 +11,7 @@ from domain.identity import (
     is_resident_identity_number,
     member_key,
     pseudonym,
+    pseudonymise_payload,
     pseudonymise_text,
 )
 
@@ -47,3 +48,48 @@ def test_other_ids_and_longer_digit_runs_are_left_alone() -> None:
     assert member_key("M-0001", KEY) == "M-0001"
     text = "/v1/members/911010519491231002X/events?member=11010519491231002X1"
     assert pseudonymise_text(text, KEY) == text
+
+
+# --------------------------------------------------------------------------- payloads
+
+
+def _identity_numbers() -> st.SearchStrategy[str]:
+    return seventeen_digits.map(lambda first: first + check_character(first))
+
+
+_json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)
+_names = st.sampled_from(["member_id", "relative_member_id", "other", "data", "member", "x_member_id_not"])
+_json = st.recursive(
+    _json_scalars | _identity_numbers(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_names | st.text(max_size=4), inner, max_size=5),
+    max_leaves=30,
+)
+
+
+def _each_value_replaced_where_named(value: object, key: bytes) -> object:
+    """What pseudonymising a payload means, spelled out: a member field's string becomes its member key."""
+    if isinstance(value, list):
+        return [_each_value_replaced_where_named(item, key) for item in value]
+    if isinstance(value, dict):
+        return {
+            name: member_key(item, key)
+            if isinstance(item, str) and (name == "member_id" or name.endswith("_member_id"))
+            else _each_value_replaced_where_named(item, key)
+            for name, item in value.items()
+        }
+    return value
+
+
+@given(_json)
+def test_a_payload_s_member_fields_and_only_they_are_pseudonymised_in_a_copy(value: object) -> None:
+    before = repr(value)
+    assert pseudonymise_payload(value, KEY) == _each_value_replaced_where_named(value, KEY)
+    assert repr(value) == before  # the caller's value is not changed
+
+
+def test_an_identity_number_in_a_nested_member_field_is_replaced() -> None:
+    number = "11010519491231002X"
+    payload = [{"member_id": number, "data": {"relative_member_id": number, "note": number, "n": [1, None, 2.5]}}]
+    (copied,) = pseudonymise_payload(payload, KEY)
+    assert copied["member_id"] == copied["data"]["relative_member_id"] == pseudonym(number, KEY)
+    assert copied["data"]["note"] == number and copied["data"]["n"] == [1, None, 2.5]

@@ -1,4 +1,4 @@
-"""The NHSA code table and the mapping of our documents to the national platform's vocabulary (issue 10)."""
+"""The NHSA code table and the mapping of our documents to the national platform's vocabulary."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import yaml
 from api.nhsa import CODE_TABLE, NHSA_CODES_FILE, scheme_of
 from api.nhsa.mapping import (
     ENTRY_STATUSES,
+    CategoryHeld,
     NhsaTableError,
     missing_fund_layers,
     parse_code_table,
+    person_type,
     settlement_nhsa,
     status_nhsa,
 )
@@ -224,7 +226,7 @@ def test_an_insured_resident_reads_as_1101_with_balances_under_fund_codes() -> N
         {
             "balc": "0.00",  # a resident has no personal account
             "insutype": "390",
-            "psn_type": None,  # the platform's code list was not reachable: the name says it
+            "psn_type": None,  # no birth date and no resident category given: no code can be chosen
             "psn_type_name": "城乡居民",
             "psn_insu_stas": "1",
             "psn_insu_date": "2025-01-01",
@@ -265,3 +267,83 @@ def test_an_employee_inside_the_arrears_grace_reads_as_insured_from_the_spell_st
     assert nhsa["ledger"]["benefits_active"] is True and nhsa["ledger"]["benefits_start"] == "2025-06-01"
     # June is due by the end of July (readings.employee_contribution_due): unpaid from then, stop from August.
     assert nhsa["ledger"]["spell"]["covered_until"] == "2025-08-01"
+
+
+# ---------------------------------------------------------------------------------------- person type (人员类别)
+
+
+def _certified(member: str, category: str) -> dict[str, Any]:
+    return {
+        "event_id": event_id_for(f"{member}:{category}"),
+        "member_id": member,
+        "type": "CategoryCertified",
+        "occurred_on": "2025-01-01",
+        "source": "test",
+        "data": {"category": category, "valid_from": "2025-01-01", "valid_to": None},
+    }
+
+
+def _held(*categories: str) -> list[CategoryHeld]:
+    return [CategoryHeld(category=c, valid_from="2025-01-01", valid_to=None) for c in categories]
+
+
+@pytest.mark.parametrize(
+    ("scheme", "categories", "age", "code", "name"),
+    [
+        ("employee", (), 40, "1101", "职工在职"),
+        ("employee", ("civil_servant",), 40, "1102", "公务员在职"),
+        ("employee", ("flexible",), 40, "1103", "灵活就业人员在职"),
+        ("employee", ("retired",), 62, "1201", "职工退休"),
+        ("employee", ("retired", "civil_servant"), 62, "1202", "公务员退休"),
+        ("employee", ("retired", "flexible"), 62, "1203", "灵活就业人员退休"),
+        ("resident", ("newborn", "minor"), 0, "1401", "新生儿"),
+        ("resident", ("student",), 12, "1403", "中小学生"),
+        ("resident", ("university_student", "student"), 19, "1404", "大学生"),
+        ("resident", ("minor",), 15, "1405", "未成年（未入学）"),
+        ("resident", ("adult",), 30, "1501", "普通居民（成年）"),
+        ("resident", ("minimum_living",), 70, "1501", "普通居民（成年）"),  # 18 and over by birth date
+        ("resident", (), 17, "14", "居民（未成年）"),  # under 18, schooling unknown: the group code
+        ("resident", (), 18, "1501", "普通居民（成年）"),
+    ],
+)
+def test_psn_type_follows_scheme_retirement_categories_and_age(
+    scheme: str, categories: tuple[str, ...], age: int, code: str, name: str
+) -> None:
+    member = f"P-{scheme}-{'-'.join(categories) or 'none'}-{age}"
+    region = "shenyang" if scheme == "employee" else "bazhong"
+    events = [_payment(member, region, scheme)] + [_certified(member, c) for c in categories]
+    document = _status(events, member, "2025-06-01")
+    insuinfo = status_nhsa(document, table=CODE_TABLE, categories=_held(*categories), age=age)["insuinfo"]
+    assert (insuinfo[0]["psn_type"], insuinfo[0]["psn_type_name"]) == (code, name)
+
+
+def test_retiree_benefits_started_make_an_employee_retired_without_a_certified_category() -> None:
+    """``contribution_years.retiree_benefits_from`` (a RetirementReached with no shortfall left) on or
+    before as_of is retirement; after as_of the member is still in service."""
+    document = _status([_payment("E-R", "shenyang", "employee")], "E-R", "2025-06-01")
+    assert person_type(document, []) == "employee_in_service"
+    years = dict(document["contribution_years"] or {})
+    for start, expected in (("2025-06-01", "employee_retired"), ("2025-07-01", "employee_in_service")):
+        retiring = document | {"contribution_years": years | {"retiree_benefits_from": start}}
+        assert person_type(retiring, []) == expected, start
+    assert person_type(document | {"contribution_years": None}, _held("flexible")) == "employee_flexible_in_service"
+
+
+def test_every_person_type_the_mapping_can_choose_is_in_the_table_with_a_cited_code() -> None:
+    document = _status([_payment("E-T", "shenyang", "employee")], "E-T", "2025-06-01")
+    chosen: set[str] = set()
+    categories = ("retired", "civil_servant", "flexible", "newborn", "student", "university_student", "minor", "adult")
+    for scheme in ("employee", "resident"):
+        for category in (None, *categories):
+            for retired_category in (None, "retired"):
+                held = _held(*(c for c in (category, retired_category) if c is not None))
+                for age in (None, 5, 40):
+                    kind = person_type(document | {"scheme": scheme}, held, age)
+                    assert kind is not None
+                    chosen.add(kind)
+    assert chosen == set(CODE_TABLE.person_types), "every entry is reachable and every choice has an entry"
+    for kind in chosen - {"resident"}:
+        entry = CODE_TABLE.person_types[kind]
+        assert entry["code"] is not None and entry["code"].isdigit(), kind
+        assert "enum-rylb" in entry["sources"], kind
+    assert person_type(document | {"scheme": None}, []) is None

@@ -134,6 +134,13 @@ SECTION_8_READINGS = {
     "readings.major_illness_base": ["shenyang-resident", "bazhong-resident", "liaoning-major-illness"],
     "readings.repair_restores_continuity": ["shenyang-resident", "bazhong-resident"],
     "readings.missing_year_parameter": sorted(RULE_SET_NAMES),
+    "readings.employee_contribution_components": ["shenyang-employee", "bazhong-employee"],
+    "readings.underpaid_contribution_coverage": [
+        "shenyang-resident",
+        "bazhong-resident",
+        "shenyang-employee",
+        "bazhong-employee",
+    ],
 }
 
 
