@@ -1102,7 +1102,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{edition} has no {table} row for facility level {level} and {mapping} maps it to none; nothing paid",
     ),
     "level.mapped_row": (
-        "{level:level}医疗机构在{table}中无单列标准：按{row:level}标准（{mapping}，{section}）",
+        "医疗机构级别{level:level}在{table}中无单列标准：按{row:level}标准（{mapping}，{section}）",
         "facility level {level} has no row of its own in {table}: the {row} row ({mapping}, {section})",
     ),
     "place.flags_village": ("标注为村卫生室", "flags it as a village clinic"),
