@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.entitlements.fold import MemberLedger
+from domain.messages import field_json
 from domain.money import format_yuan
 
 #: The side of a comparison that is what the ledger paid, not a fold.
@@ -169,8 +170,8 @@ def compare_entitlements(a: MemberLedger, b: MemberLedger, years: Iterable[int])
                     field="benefits_start",
                     value_a=start_a,
                     value_b=start_b,
-                    explanation_a=[{"field": "benefits_start", "text": period_a.basis}] if period_a else [],
-                    explanation_b=[{"field": "benefits_start", "text": period_b.basis}] if period_b else [],
+                    explanation_a=[field_json("benefits_start", period_a.basis)] if period_a else [],
+                    explanation_b=[field_json("benefits_start", period_b.basis)] if period_b else [],
                 )
             )
     for year in years:
@@ -197,8 +198,8 @@ def compare_entitlements(a: MemberLedger, b: MemberLedger, years: Iterable[int])
                         field=name,
                         value_a=value_a,
                         value_b=value_b,
-                        explanation_a=[{"field": name, "text": cap_a.text}],
-                        explanation_b=[{"field": name, "text": cap_b.text}],
+                        explanation_a=[field_json(name, cap_a.text)],
+                        explanation_b=[field_json(name, cap_b.text)],
                     )
                 )
     return differences

@@ -2,14 +2,20 @@
 
 The language comes from ``?lang=zh|en`` (remembered in the ``console_lang`` cookie) or that cookie;
 anything else means Chinese. Explanations and policy references come from the rule sets and the
-fold as they are (English text, Chinese document titles); only the console's own words are here.
+fold are rendered from the domain's message catalogue (``domain.messages``) in the console's
+language; only the console's own words are here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from fastapi import Request
+
+from domain import messages
+from domain.explain import render_explanation
+from domain.messages.terms import CONDITION_NAMES, TERMS
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -205,39 +211,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     "audit.too_many": ("参保人过多，请使用命令行 ledger audit。", "Too many members: use `ledger audit`."),
     "audit.shown_first": ("仅显示前若干条", "showing the first"),
     "all": ("全部", "all"),
-    "layer.basic_pool": ("基本统筹", "Basic pool"),
-    "layer.civil_servant": ("公务员医疗补助", "Civil-servant subsidy"),
-    "layer.supplementary": ("补充医疗保险", "Supplementary insurance"),
-    "layer.large_amount": ("大额医疗补助", "Large-amount subsidy"),
-    "layer.major_illness": ("大病保险", "Major-illness insurance"),
-    "layer.medical_assistance": ("医疗救助", "Medical assistance"),
-    "layer.outpatient_pooling": ("门诊统筹", "Outpatient pooling"),
-    "layer.two_diseases": ("两病门诊", "Two diseases (hypertension, diabetes)"),
-    "setting.inpatient": ("住院", "inpatient"),
-    "setting.outpatient_pooling": ("普通门诊统筹", "outpatient pooling"),
-    "setting.emergency": ("急诊", "emergency"),
-    "setting.chronic": ("门诊慢特病", "chronic"),
-    "setting.special": ("特殊疾病", "special disease"),
-    "setting.two_diseases": ("两病", "two diseases"),
-    "setting.maternity": ("生育", "maternity"),
-    "setting.single_payment_drug": ("单独支付药品", "single-payment drug"),
-    "scheme.resident": ("城乡居民医保", "resident"),
-    "scheme.employee": ("职工医保", "employee"),
-    "region.shenyang": ("沈阳", "Shenyang"),
-    "region.bazhong": ("巴中", "Bazhong"),
-    "region.anshan": ("鞍山", "Anshan"),
-    "region.liaoning": ("辽宁", "Liaoning"),
-    # status words of the documents (claims, account movements, audit rows, jobs)
-    "claim_status.settled": ("已结算", "settled"),
-    "claim_status.rejected": ("不予支付", "rejected"),
-    "claim_status.reversed": ("已冲销", "reversed"),
-    "movement.contribution_accrual": ("缴费划入", "contribution accrual"),
-    "movement.retiree_accrual": ("退休人员划入", "retiree accrual"),
-    "movement.interest": ("利息", "interest"),
-    "movement.settlement_share": ("支付个人负担", "member share of a claim"),
-    "movement.pharmacy": ("定点药店购药", "pharmacy purchase"),
-    "movement.family_aid": ("家庭共济", "family mutual aid"),
-    "movement.payout": ("一次性支取", "payout"),
     # the contributions table (缴费核对): each payment against its standard
     "contributions": ("缴费核对", "Contributions checked"),
     "contribution.period": ("缴费期间", "Period"),
@@ -247,20 +220,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     "contribution.verdict": ("核对结果", "Verdict"),
     "contribution.no_coverage": ("不产生参保", "gives no coverage"),
     "contribution.refund": ("应退", "refund"),
-    "amount_status.paid": ("足额缴纳", "paid in full"),
-    "amount_status.underpaid": ("少缴", "underpaid"),
-    "amount_status.overpaid": ("多缴", "overpaid"),
-    "amount_status.unchecked": ("未核对", "not checked"),
-    "audit_kind.payment": ("支付金额", "payment"),
-    "audit_kind.status": ("结算状态", "status"),
-    "audit_kind.coverage": ("参保期间", "coverage"),
-    "job_status.done": ("已完成", "done"),
-    "job_status.running": ("进行中", "running"),
-    "job_status.pending": ("等待中", "pending"),
-    # cap keys beyond the fund layers: programmes, their deductibles
-    "layer.chronic": ("门诊慢特病", "Chronic and special diseases"),
-    "layer.special_disease": ("特殊疾病", "Special diseases"),
-    "layer.deductible": ("起付线", "deductible"),
     # why a member is not covered on the date asked
     "not_covered": ("该日期不在参保期内", "Not covered on this date"),
     "not_covered.no_payment": ("没有已缴费的参保期间", "No paid coverage period is recorded"),
@@ -290,58 +249,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "page.error": ("错误", "Error"),
 }
 
-#: Disease names of the condition codes the rule sets list (门诊慢特病 病种, the national 病种 codes),
-#: in Chinese as the rule sets' sources name them and in English.
-CONDITION_NAMES: dict[str, tuple[str, str]] = {
-    "M00100": ("结核病", "tuberculosis"),
-    "M00201": ("其他病毒性肝炎", "other viral hepatitis"),
-    "M00202": ("丙型肝炎", "hepatitis C"),
-    "M00406": ("包虫病", "echinococcosis"),
-    "M01603": ("糖尿病伴并发症", "diabetes with complications"),
-    "M01701": ("甲状腺功能减退", "hypothyroidism"),
-    "M01702": ("甲状腺功能亢进", "hyperthyroidism"),
-    "M02202": ("抑郁症", "depression"),
-    "M02204": ("强迫症", "obsessive-compulsive disorder"),
-    "M02205": ("器质性精神病", "organic psychosis"),
-    "M02207": ("孤独症", "autism"),
-    "M02208": ("血管性痴呆", "vascular dementia"),
-    "M02209": ("焦虑症", "anxiety disorder"),
-    "M02219": ("精神活性物质所致精神障碍", "mental disorder caused by psychoactive substances"),
-    "M02220": ("儿童注意力缺陷症", "attention deficit disorder in children"),
-    "M02221": ("创伤后应激障碍", "post-traumatic stress disorder"),
-    "M02300": ("帕金森病", "Parkinson's disease"),
-    "M02400": ("阿尔茨海默病", "Alzheimer's disease"),
-    "M02500": ("癫痫", "epilepsy"),
-    "M03300": ("进行性肌营养不良", "progressive muscular dystrophy"),
-    "M03600": ("青光眼", "glaucoma"),
-    "M03911": ("高血压2级及以上(高血压性心脏病)", "hypertension grade 2 or above (hypertensive heart disease)"),
-    "M04100": ("慢性肺源性心脏病", "chronic pulmonary heart disease"),
-    "M04200": ("心肌病", "cardiomyopathy"),
-    "M04301": ("慢性心力衰竭", "chronic heart failure"),
-    "M04500": ("心脏瓣膜病(风湿性心脏病)", "valvular heart disease (rheumatic heart disease)"),
-    "M04600": ("冠心病", "coronary heart disease"),
-    "M04803": ("脑血管病后遗症", "sequelae of cerebrovascular disease"),
-    "M05300": ("慢性阻塞性肺疾病", "chronic obstructive pulmonary disease"),
-    "M05400": ("支气管哮喘", "bronchial asthma"),
-    "M06101": ("自身免疫性肝炎", "autoimmune hepatitis"),
-    "M06200": ("肝硬化", "cirrhosis of the liver"),
-    "M06700": ("银屑病", "psoriasis"),
-    "M06900": ("类风湿关节炎", "rheumatoid arthritis"),
-    "M07000": ("痛风", "gout"),
-    "M07106": ("干燥综合征(舍格伦)", "Sjögren's syndrome"),
-    "M07110": ("特发性炎性肌病", "idiopathic inflammatory myopathy"),
-    "M07200": ("强直性脊柱炎", "ankylosing spondylitis"),
-    "M07300": ("慢性骨髓炎", "chronic osteomyelitis"),
-    "M07603": ("慢性肾小球肾炎", "chronic glomerulonephritis"),
-    "M07700": ("肾病综合征", "nephrotic syndrome"),
-    "M07900": ("前列腺增生", "prostatic hyperplasia"),
-    "M08206": ("先天性心脏病", "congenital heart disease"),
-    "M10800": ("重度骨质疏松", "severe osteoporosis"),
-    "M12700": ("慢性高原性心脏病", "chronic high-altitude heart disease"),
-}
-
 LABELS: Mapping[str, Mapping[str, str]] = {
     language: {key: pair[index] for key, pair in _LABELS.items()} for index, language in enumerate(LANGUAGES)
+}
+TERM_LABELS: Mapping[str, Mapping[str, str]] = {
+    language: {key: pair[index] for key, pair in TERMS.items()} for index, language in enumerate(LANGUAGES)
 }
 CONDITIONS: Mapping[str, Mapping[str, str]] = {
     language: {code: pair[index] for code, pair in CONDITION_NAMES.items()} for index, language in enumerate(LANGUAGES)
@@ -351,6 +263,7 @@ CONDITIONS: Mapping[str, Mapping[str, str]] = {
 def catalogue_gaps() -> list[str]:
     """Keys whose text is missing or empty in a language (the console's catalogue must be complete)."""
     gaps = [f"{key} ({language})" for language in LANGUAGES for key, text in LABELS[language].items() if not text]
+    gaps += [f"{key} ({language})" for language in LANGUAGES for key, text in TERM_LABELS[language].items() if not text]
     gaps += [
         f"{code} ({language})" for language in LANGUAGES for code, name in CONDITIONS[language].items() if not name
     ]
@@ -365,32 +278,35 @@ def language_of(request: Request) -> str:
 
 
 class Translator:
-    """``t("key")`` in templates; ``t.term("layer", name)`` for a policy term, falling back to the term itself."""
+    """``t("key")`` in templates; ``t.term("layer", name)`` for a policy term, falling back to the term itself.
+
+    The console's own words come from ``_LABELS``; the policy's words (layers, settings, status
+    words, disease names) and the explanations' texts from the domain's message catalogue
+    (``domain.messages``), shared with the API.
+    """
 
     def __init__(self, language: str) -> None:
         self.language = language
         self.labels = LABELS[language]
 
     def __call__(self, key: str) -> str:
-        return self.labels.get(key, key)
+        return self.labels.get(key) or TERM_LABELS[self.language].get(key, key)
 
     def term(self, kind: str, name: str | None) -> str:
         if not name:
             return ""
-        return self.labels.get(f"{kind}.{name}", name)
+        return self.labels.get(f"{kind}.{name}") or messages.term(kind, name, self.language)
 
     def condition(self, code: str) -> str:
         """A disease code with its name (``M00100 结核病``); an unknown code as it is."""
-        name = CONDITIONS[self.language].get(code)
-        return f"{code} {name}" if name else code
+        return messages.condition_name(code, self.language)
 
     def cap(self, key: str) -> str:
         """A cap or balance key in words: ``chronic:M00100`` → 门诊慢特病 · M00100 结核病; a layer by its name."""
-        programme, _, condition = key.partition(":")
-        layer, _, part = programme.partition(".")
-        words = self.term("layer", layer)
-        if part:
-            words += f" {self.term('layer', part)}"
-        if condition:
-            words += f" · {self.condition(condition)}"
-        return words
+        return messages.cap_label(key, self.language)
+
+    def explain(self, item: Mapping[str, Any]) -> str:
+        """An explanation's (or any stored message's) text in the console's language."""
+        if item.get("key") not in messages.MESSAGES or "params" not in item:
+            return str(item.get("text", ""))
+        return render_explanation(dict(item), self.language)

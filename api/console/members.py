@@ -19,6 +19,7 @@ from api.console.access import MemberReader
 from api.console.labels import Translator, language_of
 from api.console.pages import CONSOLE_PREFIX, ConsolePageRoute, render
 from api.console.timeline import LABEL_WIDTH, WIDTH, build_timeline
+from api.i18n import localise
 from api.identity import member_key
 from api.params import QueryDate, QueryDateTime
 from api.routes.members import MemberIdPath
@@ -129,6 +130,8 @@ async def member_page(
     status = await run_in_threadpool(member_status, state.ledger, state.rulebook, member_id, **arguments)
     folded = await run_in_threadpool(member_ledger, state.ledger, state.rulebook, member_id, **arguments)
     t = Translator(language_of(request))
+    # Explanation texts in the console's language (Chinese unless English is asked for), labels beside keys.
+    status = localise(status, t.language)
     context = {
         "member_id": member_id,
         "status": status,
@@ -141,7 +144,7 @@ async def member_page(
         "timeline_width": WIDTH,
         "label_width": LABEL_WIDTH,
         "bars": _cap_bars(status),
-        "claims": _claims(folded),
+        "claims": _claims(folded, t.language),
         "movements": _latest_movements(status),
         "not_covered": _not_covered(folded, day),
         "api_status_url": f"/v1/members/{member_id}/status?as_of={day.isoformat()}",
@@ -222,7 +225,7 @@ def _cap_bars(status: dict[str, Any]) -> list[dict[str, Any]]:
     return bars
 
 
-def _claims(folded: MemberLedger) -> list[dict[str, Any]]:
+def _claims(folded: MemberLedger, language: str) -> list[dict[str, Any]]:
     """Each claim's settlement document in effective order, with the claim's dates and setting."""
     claims = []
     seen: set[str] = set()
@@ -231,7 +234,7 @@ def _claims(folded: MemberLedger) -> list[dict[str, Any]]:
         if settlement is None or claim.data.claim_id in seen:
             continue
         seen.add(claim.data.claim_id)
-        document = settlement.as_json()
+        document = localise(settlement.as_json(), language)
         document["admitted_on"] = claim.data.admitted_on.isoformat()
         document["setting"] = claim.data.setting.value
         document["shares"] = {

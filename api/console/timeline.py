@@ -127,16 +127,20 @@ def _period_segments(period: CoveragePeriod, t: Callable[[str], str]) -> list[Se
             repaired_end = add_months(waiting.ends_on, waiting.repaired_months)
             repaired.append(Segment(lane, "repaired", waiting.ends_on, repaired_end, f"{t('legend.repaired')} · {why}"))
     elif period.benefits_from > period.covered_from:
-        title = f"{head} · {t('legend.before_benefits')} · {period.basis}"
+        title = f"{head} · {t('legend.before_benefits')} · {period.basis.render(t.language)}"
         found.append(Segment(lane, "before_benefits", period.covered_from, period.benefits_from, title))
     start = period.benefits_from
     for suspended_from, suspended_until in sorted(period.suspensions):
         if suspended_from > start:
-            found.append(Segment(lane, "benefits", start, suspended_from, f"{head} · {period.basis}"))
+            found.append(
+                Segment(lane, "benefits", start, suspended_from, f"{head} · {period.basis.render(t.language)}")
+            )
         found.append(Segment(lane, "suspended", suspended_from, suspended_until, f"{head} · {t('legend.suspended')}"))
         start = max(start, suspended_until)
     if period.benefits_until > start:
-        found.append(Segment(lane, "benefits", start, period.benefits_until, f"{head} · {period.basis}"))
+        found.append(
+            Segment(lane, "benefits", start, period.benefits_until, f"{head} · {period.basis.render(t.language)}")
+        )
     return found + repaired
 
 

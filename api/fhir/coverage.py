@@ -71,7 +71,9 @@ def waiting_extension(waiting: dict[str, object]) -> Extension:
     return Extension(url=WAITING_EXTENSION, extension=parts)
 
 
-def coverage_resource(member_id: str, period: CoveragePeriod, *, coverage_id: str, table: NhsaCodeTable) -> Coverage:
+def coverage_resource(
+    member_id: str, period: CoveragePeriod, *, coverage_id: str, table: NhsaCodeTable, language: str = "en"
+) -> Coverage:
     """One spell: its period (inclusive dates), scheme as type, the region's bureau as payor, the rule set as plan."""
     insurance_type = table.insurance_types.get(period.scheme)
     codings = [coding(SCHEME_SYSTEM, period.scheme, SCHEME_DISPLAY.get(period.scheme))]
@@ -79,7 +81,7 @@ def coverage_resource(member_id: str, period: CoveragePeriod, *, coverage_id: st
         codings.append(coding(NHSA_INSUTYPE_SYSTEM, insurance_type.code, insurance_type.name))
     extensions = [
         Extension(url=BENEFITS_START_EXTENSION, valueDate=period.benefits_from.isoformat()),
-        Extension(url=BASIS_EXTENSION, valueString=period.basis),
+        Extension(url=BASIS_EXTENSION, valueString=period.basis.render(language)),
     ]
     if period.waiting is not None:
         extensions.append(waiting_extension(period.waiting.as_json()))
@@ -105,13 +107,13 @@ def coverage_resource(member_id: str, period: CoveragePeriod, *, coverage_id: st
     )
 
 
-def coverage_resources(ledger: MemberLedger, *, table: NhsaCodeTable) -> list[Coverage]:
-    """Every coverage spell of the member, in order of its start."""
+def coverage_resources(ledger: MemberLedger, *, table: NhsaCodeTable, language: str = "en") -> list[Coverage]:
+    """Every coverage spell of the member, in order of its start; the basis text in ``language``."""
     member_id = ledger.facts.member_id
     periods = ledger.spell_periods
     ids = coverage_ids(member_id, periods)
     return [
-        coverage_resource(member_id, period, coverage_id=cid, table=table)
+        coverage_resource(member_id, period, coverage_id=cid, table=table, language=language)
         for cid, period in zip(ids, periods, strict=True)
     ]
 

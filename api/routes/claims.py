@@ -11,6 +11,7 @@ from pydantic import TypeAdapter
 
 from api.auth import audit_write, authenticate, check_regions
 from api.examples import CLAIM_EXAMPLES
+from api.i18n import LanguageQuery, language_of, localise
 from api.nhsa import ResponseFormat, account_share, settlement_representation
 from api.nhsa.mapping import AccountShare
 from api.problems import PROBLEM_MEDIA_TYPE
@@ -36,7 +37,8 @@ CLAIM_SCHEMA: dict[str, Any] = TypeAdapter(ClaimSubmitted).json_schema(ref_templ
         "Appends one ClaimSubmitted event, settles it layer by layer under the rule edition in force on its date "
         "(one-stop settlement) and records the decision as a ClaimSettled event: per layer the fund payment, "
         "what the member pays, each layer's balance after, reasons and explanations with every parameter's "
-        "reference. 201 when decided now; 200 with the recorded decision when the claim was decided before."
+        "reference. 201 when decided now; 200 with the recorded decision when the claim was decided before. "
+        "Explanation texts come in the language of `lang` or `Accept-Language` (zh or en, default en)."
     ),
     status_code=201,
     openapi_extra={
@@ -64,6 +66,7 @@ async def post_claim(
     envelope: Annotated[
         bool, Query(description="With `format=nhsa`: wrap in the platform's `{infcode, err_msg, output}` envelope.")
     ] = False,
+    lang: LanguageQuery = None,
 ) -> dict[str, Any]:
     principal = authenticate(request)
     body = await read_body_limited(request, request.app.state.settings.request_body_bytes_max)
@@ -86,6 +89,9 @@ async def post_claim(
         request.app.state.metrics.claims_settled.labels(str(document.get("status"))).inc()
     else:
         response.status_code = 200
+    language = language_of(request, lang)
+    response.headers["Content-Language"] = language
+    document = localise(document, language)
     if response_format is ResponseFormat.NHSA:
         account = await run_in_threadpool(_account_share, request, document)
         return settlement_representation(

@@ -23,6 +23,7 @@ from api.fhir.coverage import coverage_id_on, coverage_resources, searchset
 from api.fhir.eligibility import eligibility_response
 from api.fhir.eob import explanation_of_benefit
 from api.fhir.resolve import ServedIds, claim_of, coverage_member
+from api.i18n import API_DEFAULT_LANGUAGE, LanguageQuery, language_of, localise
 from api.identity import member_key
 from api.nhsa import CODE_TABLE, scheme_of
 from api.params import QueryDate, QueryDateTime
@@ -119,14 +120,20 @@ def _served(request: Request) -> ServedIds:
 
 
 def _coverages(
-    store: LedgerApplication, editions: Any, member_id: str, *, as_of: date, known_at: datetime
+    store: LedgerApplication,
+    editions: Any,
+    member_id: str,
+    *,
+    as_of: date,
+    known_at: datetime,
+    language: str = API_DEFAULT_LANGUAGE,
 ) -> list[Any]:
     """The member's Coverage resources; none for a member the ledger has no events for."""
     try:
         ledger = member_ledger(store, editions, member_id, as_of=as_of, known_at=known_at)
     except UnknownMember:
         return []
-    return list(coverage_resources(ledger, table=CODE_TABLE))
+    return list(coverage_resources(ledger, table=CODE_TABLE, language=language))
 
 
 @router.get(
@@ -146,6 +153,7 @@ async def search_coverage(
     patient: OptionalMemberQuery = None,
     as_of: Annotated[QueryDate | None, Query(description="Effective date (default today in China).")] = None,
     known_at: KnownAt = None,
+    lang: LanguageQuery = None,
 ) -> Response:
     named = beneficiary or patient
     if named is None:
@@ -154,7 +162,13 @@ async def search_coverage(
     horizon = _horizon(known_at)
     on = as_of or today_in_china()
     resources = await run_in_threadpool(
-        _coverages, request.app.state.ledger, request.app.state.rulebook, member_id, as_of=on, known_at=horizon
+        _coverages,
+        request.app.state.ledger,
+        request.app.state.rulebook,
+        member_id,
+        as_of=on,
+        known_at=horizon,
+        language=language_of(request, lang),
     )
     served = _served(request)
     for resource in resources:
@@ -176,6 +190,7 @@ async def read_coverage(
     request: Request,
     coverage_id: Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9\-.]+$")],
     known_at: KnownAt = None,
+    lang: LanguageQuery = None,
 ) -> Response:
     state = request.app.state
     member_id = await run_in_threadpool(coverage_member, state.read_engine, _served(request), coverage_id)
@@ -184,7 +199,13 @@ async def read_coverage(
         []
         if member_id is None
         else await run_in_threadpool(
-            _coverages, state.ledger, state.rulebook, member_id, as_of=today_in_china(), known_at=horizon
+            _coverages,
+            state.ledger,
+            state.rulebook,
+            member_id,
+            as_of=today_in_china(),
+            known_at=horizon,
+            language=language_of(request, lang),
         )
     )
     found = next((r for r in resources if r.id == coverage_id), None)
@@ -204,9 +225,10 @@ def _eligibility(
     as_of: date,
     known_at: datetime,
     request: Reference | None,
+    language: str = API_DEFAULT_LANGUAGE,
 ) -> Any:
     ledger = member_ledger(store, editions, member_id, as_of=as_of, known_at=known_at)
-    document = status_document(ledger)
+    document = localise(status_document(ledger), language)
     period = ledger.period_on(as_of) or ledger.latest_period(as_of)
     return eligibility_response(document, coverage_id=coverage_id_on(ledger, period), table=CODE_TABLE, request=request)
 
@@ -226,6 +248,7 @@ async def search_eligibility(
     patient: MemberQuery,
     date_on: Annotated[QueryDate | None, Query(alias="date", description="Service date (YYYY-MM-DD).")] = None,
     known_at: KnownAt = None,
+    lang: LanguageQuery = None,
 ) -> Response:
     response = await run_in_threadpool(
         _eligibility,
@@ -235,6 +258,7 @@ async def search_eligibility(
         as_of=date_on or today_in_china(),
         known_at=_horizon(known_at),
         request=None,
+        language=language_of(request, lang),
     )
     bundle_id = resource_id("eligibility-search", response.id)
     return _fhir(searchset([response], bundle_id=bundle_id, base_url=_base_url(request)))
@@ -262,7 +286,7 @@ def _requested_member(eligibility: CoverageEligibilityRequest) -> str:
     responses=_fhir_responses("CoverageEligibilityResponse"),
     openapi_extra={"requestBody": {"required": True, "content": {FHIR_MEDIA_TYPE: {"schema": {"type": "object"}}}}},
 )
-async def evaluate_eligibility(request: Request, known_at: KnownAt = None) -> Response:
+async def evaluate_eligibility(request: Request, known_at: KnownAt = None, lang: LanguageQuery = None) -> Response:
     body = await read_body_limited(request, ELIGIBILITY_REQUEST_BYTES_MAX)
     try:
         raw = parse_json(body)
@@ -289,6 +313,7 @@ async def evaluate_eligibility(request: Request, known_at: KnownAt = None) -> Re
         as_of=as_of,
         known_at=_horizon(known_at),
         request=request_reference,
+        language=language_of(request, lang),
     )
     return _fhir(response)
 
@@ -297,7 +322,14 @@ async def evaluate_eligibility(request: Request, known_at: KnownAt = None) -> Re
 
 
 def _explanation(
-    store: LedgerApplication, editions: Any, member_id: str, claim_id: str, *, as_of: date, known_at: datetime
+    store: LedgerApplication,
+    editions: Any,
+    member_id: str,
+    claim_id: str,
+    *,
+    as_of: date,
+    known_at: datetime,
+    language: str = API_DEFAULT_LANGUAGE,
 ) -> Any:
     """The recorded decision on the claim (what was paid), else the fold's settlement as known at ``known_at``."""
     probe = member_ledger(store, editions, member_id, as_of=as_of, known_at=known_at)
@@ -315,7 +347,7 @@ def _explanation(
         document, created = ledger.settlements[claim_id].as_json(), known_at
     period = ledger.period_on(claim.data.admitted_on) or ledger.latest_period(claim.data.admitted_on)
     return explanation_of_benefit(
-        document,
+        localise(document, language),
         claim=claim.data,
         created=created,
         coverage_id=coverage_id_on(ledger, period),
@@ -354,6 +386,7 @@ async def read_explanation_of_benefit(
         QueryDate | None, Query(description="Effective date of the fold (default today in China).")
     ] = None,
     known_at: KnownAt = None,
+    lang: LanguageQuery = None,
 ) -> Response:
     state = request.app.state
     if patient is not None:
@@ -374,13 +407,20 @@ async def read_explanation_of_benefit(
         natural,
         as_of=as_of or today_in_china(),
         known_at=_horizon(known_at),
+        language=language_of(request, lang),
     )
     _remember_explanation(request, resource, member_id=member_id, claim_id=natural)
     return _fhir(resource)
 
 
 def _explanations(
-    store: LedgerApplication, editions: Any, member_id: str, *, as_of: date, known_at: datetime
+    store: LedgerApplication,
+    editions: Any,
+    member_id: str,
+    *,
+    as_of: date,
+    known_at: datetime,
+    language: str = API_DEFAULT_LANGUAGE,
 ) -> list[tuple[str, Any]]:
     """(claim id, ExplanationOfBenefit) of every claim the member has recorded by ``known_at``."""
     try:
@@ -389,7 +429,10 @@ def _explanations(
         return []
     claim_ids = list(dict.fromkeys(c.data.claim_id for c in probe.facts.claims))
     return [
-        (claim_id, _explanation(store, editions, member_id, claim_id, as_of=as_of, known_at=known_at))
+        (
+            claim_id,
+            _explanation(store, editions, member_id, claim_id, as_of=as_of, known_at=known_at, language=language),
+        )
         for claim_id in claim_ids[:EXPLANATIONS_PER_SEARCH_MAX]
     ]
 
@@ -410,12 +453,19 @@ async def search_explanation_of_benefit(
         QueryDate | None, Query(description="Effective date of the fold (default today in China).")
     ] = None,
     known_at: KnownAt = None,
+    lang: LanguageQuery = None,
 ) -> Response:
     member_id = _member(patient)
     horizon = _horizon(known_at)
     on = as_of or today_in_china()
     found = await run_in_threadpool(
-        _explanations, request.app.state.ledger, request.app.state.rulebook, member_id, as_of=on, known_at=horizon
+        _explanations,
+        request.app.state.ledger,
+        request.app.state.rulebook,
+        member_id,
+        as_of=on,
+        known_at=horizon,
+        language=language_of(request, lang),
     )
     for claim_id, resource in found:
         _remember_explanation(request, resource, member_id=member_id, claim_id=claim_id)

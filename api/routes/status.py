@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
+from api.i18n import LanguageQuery, language_of, localise
 from api.nhsa import ResponseFormat, categories_held, status_representation
 from api.params import QueryDate, QueryDateTime
 from api.routes.members import MemberIdPath
@@ -33,7 +34,9 @@ def today_in_china() -> date:
         "China), from the events the ledger had recorded by `known_at` (default: now). `edition` names a rule set "
         "or an edition hash to use for the member's region and scheme (what-if). Every figure is explained. "
         "The `Ledger-Source` header says where the member's events were read: `read-model` (the member history "
-        "read model, when current) or `stream` (the event store); the document is the same either way."
+        "read model, when current) or `stream` (the event store); the document is the same either way. "
+        "Explanation texts come in the language of `lang` or `Accept-Language` (zh or en, default en), each with "
+        "its message `key` and `params`; in Chinese, status words and cap keys get a `label` beside them."
     ),
     responses={
         200: {"model": StatusDocument, "description": "The status document (or its `nhsa` 1101 form)"},
@@ -55,6 +58,7 @@ async def status(
     envelope: Annotated[
         bool, Query(description="With `format=nhsa`: wrap in the platform's `{infcode, err_msg, output}` envelope.")
     ] = False,
+    lang: LanguageQuery = None,
 ) -> dict[str, Any]:
     if known_at is not None and known_at.tzinfo is None:
         raise HTTPException(422, "known_at must carry a time zone, e.g. 2026-01-01T00:00:00Z")
@@ -71,6 +75,9 @@ async def status(
         edition=chosen,
     )
     response.headers["Ledger-Source"] = source
+    language = language_of(request, lang)
+    response.headers["Content-Language"] = language
+    document = localise(document, language)
     if response_format is ResponseFormat.NHSA:
         on = date.fromisoformat(document["as_of"])
         folded = await run_in_threadpool(

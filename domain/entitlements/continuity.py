@@ -29,6 +29,7 @@ from datetime import date
 from domain.entitlements.facts import MemberFacts
 from domain.entitlements.periods import has, integer, money, ratio, read
 from domain.entitlements.resident import YearCover, counting_start_year, is_gap_year, year_cover
+from domain.messages import Message, joined, msg
 from domain.money import fen_times_ratio
 from domain.policies import Edition, ParameterReading
 
@@ -92,7 +93,7 @@ class MajorIllnessCap:
     gap_penalty_fen: int
     uncapped: bool
     readings: tuple[ParameterReading, ...]
-    text: str
+    text: Message
 
     @property
     def cap_fen(self) -> int:
@@ -178,15 +179,23 @@ def major_illness_cap(
         penalty_share = read(edition, "gap_penalty.total_share_max", on)
         readings.append(penalty_share)
         penalty_fen = min(penalty_fen, fen_times_ratio(money(base), ratio(penalty_share)))
-    text = (
-        f"{year}: base {money(base) // 100} yuan; {previous_run} continuous year(s) before {year} "
-        f"→ continuity +{continuity_fen // 100}; zero-claim +{zero_fen // 100}"
-        f"{'' if reset_on_gap else ' (kept over gap years: reading zero_claim_reset_on_gap)'}; "
-        f"{gaps} gap year(s) since {start_year} → −{penalty_fen // 100}; raises at most "
-        f"{ratio(share_max) * 100:.0f}% of the base"
-    )
+    parts = [
+        msg(
+            "major_illness.cap",
+            year=year,
+            base=money(base) // 100,
+            run=previous_run,
+            continuity=continuity_fen // 100,
+            zero=zero_fen // 100,
+            kept="" if reset_on_gap else msg("major_illness.zero_claim_kept"),
+            gaps=gaps,
+            start_year=start_year,
+            penalty=penalty_fen // 100,
+            share=f"{ratio(share_max) * 100:.0f}%",
+        )
+    ]
     if uncapped:
-        text += "; certified category with no major-illness cap"
+        parts.append(msg("major_illness.uncapped"))
     return MajorIllnessCap(
         year=year,
         base_cap_fen=money(base),
@@ -195,7 +204,7 @@ def major_illness_cap(
         gap_penalty_fen=penalty_fen,
         uncapped=uncapped,
         readings=tuple(readings),
-        text=text,
+        text=joined(*parts),
     )
 
 

@@ -48,6 +48,7 @@ from domain.entitlements.periods import (
     read,
 )
 from domain.errors import LedgerError
+from domain.messages import Message, concat, joined, msg
 from domain.money import fen_times_ratio, format_yuan
 from domain.policies import Edition, ParameterReading, Table
 
@@ -102,7 +103,7 @@ class ShortfallPayment:
     due_fen: int
     paid_fen: int
     accepted: bool
-    text: str
+    text: Message
     readings: tuple[ParameterReading, ...]
 
     def as_json(self) -> dict[str, Any]:
@@ -147,7 +148,7 @@ class ContributionYears:
     completed_on: date | None
     retiree_benefits_from: date | None
     settlements: list[ShortfallPayment] = field(default_factory=list)
-    text: str = ""
+    text: Message = field(default_factory=lambda: joined())
     readings: tuple[ParameterReading, ...] = ()
     #: Retired by a certified ``retired`` category alone (no ``RetirementReached``): the certification is the
     #: retirement fact, and the retiree benefits it certifies start on its first day.
@@ -209,17 +210,23 @@ def _settlement(event: AccountEvent, edition: Edition) -> ShortfallPayment:
     rate = read(edition, "contribution.retirement_top_up_rate", event.occurred_on)
     due = fen_times_ratio(data.reference_monthly_base * data.months, ratio(rate))
     accepted = data.amount >= due
-    text = (
-        f"{data.months} missing month(s) × monthly reference base {format_yuan(data.reference_monthly_base)} × "
-        f"{ratio(rate)} = {format_yuan(due)} due; paid {format_yuan(data.amount)}: "
-        + ("accepted, the months count" if accepted else "refused, less than due: the months do not count")
-    )
+    parts = [
+        msg(
+            "years.shortfall_payment",
+            months=data.months,
+            base=format_yuan(data.reference_monthly_base),
+            rate=ratio(rate),
+            due=format_yuan(due),
+            paid=format_yuan(data.amount),
+            outcome=msg("years.shortfall_accepted" if accepted else "years.shortfall_refused"),
+        )
+    ]
     readings: list[ParameterReading] = [rate]
     if has(edition, "retirement.top_up_credits_account"):
         credits = read(edition, "retirement.top_up_credits_account", event.occurred_on)
         readings.append(credits)
         if credits.value is False:
-            text += "; not credited to the personal account"
+            parts.append(msg("years.not_credited"))
     return ShortfallPayment(
         event.event_id,
         event.occurred_on,
@@ -228,7 +235,7 @@ def _settlement(event: AccountEvent, edition: Edition) -> ShortfallPayment:
         due,
         data.amount,
         accepted,
-        text + older_history_note([rate], event.occurred_on),
+        concat(joined(*parts), older_history_note([rate], event.occurred_on)),
         tuple(readings),
     )
 
@@ -331,7 +338,7 @@ def contribution_years(facts: MemberFacts, edition_for: EditionFinder) -> Contri
         assert isinstance(cell, int)
         required_total = cell * 12
     required_actual: int | None = None
-    actual_note = ""
+    actual_note: Message | None = None
     if has(edition, "retirement.minimum_years_actual"):
         # The actual / local minimum applies to those retiring from its first date on (000 缴费年限 1:
         # "2022年1月1日（含）以后达到...退休年龄的...最低实际缴费年限调整为10年"), never to earlier retirements.
@@ -341,22 +348,29 @@ def contribution_years(facts: MemberFacts, edition_for: EditionFinder) -> Contri
             readings.append(actual_reading)
             required_actual = integer(actual_reading) * 12
         else:
-            actual_note = f"; no minimum of actual years for a retirement before {first_on}"
+            actual_note = msg("years.no_actual_minimum", first_on=first_on)
 
     def shortfall(of: YearCount) -> int | None:
         if required_total is None:
             return None
         return max(0, required_total - of.total_months, (required_actual or 0) - of.counted_actual_months)
 
-    text = (
-        f"{years_text(count.total_months)} year(s) in all: {count.local_months} month(s) paid in {region}, "
-        f"{count.outside_months} paid elsewhere or transferred in, {sum(count.deemed_months.values())} deemed, "
-        f"{count.settled_months} bought at retirement; {years_text(count.counted_actual_months)} count as "
-        f"actual / local years"
-    )
-    text += actual_note
+    parts: list[Message] = [
+        msg(
+            "years.count",
+            total=years_text(count.total_months),
+            local=count.local_months,
+            region=region,
+            outside=count.outside_months,
+            deemed=sum(count.deemed_months.values()),
+            settled=count.settled_months,
+            actual=years_text(count.counted_actual_months),
+        )
+    ]
+    if actual_note is not None:
+        parts.append(actual_note)
     if sex is None:
-        text += "; the member's sex is unknown (no MemberRegistered), so the minimum cannot be read"
+        parts.append(msg("years.sex_unknown"))
     years = ContributionYears(
         region=region,
         edition=edition,
@@ -377,12 +391,9 @@ def contribution_years(facts: MemberFacts, edition_for: EditionFinder) -> Contri
         years.shortfall_at_retirement_months = shortfall(count_on(certified.valid_from))
         years.retiree_benefits_from = certified.valid_from
         years.certified_retirement = True
-        text += (
-            f"; certified retired from {certified.valid_from} (no RetirementReached): the certification is the "
-            "retirement fact, retiree benefits from that day (reading retiree_without_contributions)"
-        )
+        parts.append(msg("years.certified_retired", since=certified.valid_from))
     elif retirement is None:
-        text += f"; minimum if retiring on {as_of}: shortfall {years.shortfall_months} month(s)"
+        parts.append(msg("years.minimum_if_retiring", as_of=as_of, months=years.shortfall_months))
     else:
         retired_on = retirement.occurred_on
         years.retired_on = retired_on
@@ -399,17 +410,26 @@ def contribution_years(facts: MemberFacts, edition_for: EditionFinder) -> Contri
                 assert start.value == "month_after_completion", f"unknown {start.name} value {start.value!r}"
             years.completed_on = completed
             years.retiree_benefits_from = first_of_next_month(completed)
-            text += (
-                f"; retired {retired_on} with a shortfall of {years.shortfall_at_retirement_months} month(s); "
-                f"minimum met on {completed}: retiree benefits from {years.retiree_benefits_from}"
+            parts.append(
+                msg(
+                    "years.retired_short_completed",
+                    retired_on=retired_on,
+                    months=years.shortfall_at_retirement_months,
+                    completed=completed,
+                    start=years.retiree_benefits_from,
+                )
             )
         else:
-            text += (
-                f"; retired {retired_on} with a shortfall of {years.shortfall_at_retirement_months} month(s), "
-                f"{years.shortfall_months} still missing on {as_of}: in-service benefits while paying monthly, "
-                "or a one-off payment"
+            parts.append(
+                msg(
+                    "years.retired_short_missing",
+                    retired_on=retired_on,
+                    months=years.shortfall_at_retirement_months,
+                    missing=years.shortfall_months,
+                    as_of=as_of,
+                )
             )
-    years.text = text + older_history_note(readings, rule_day)
+    years.text = concat(joined(*parts), older_history_note(readings, rule_day))
     years.readings = tuple(readings)
     return years
 

@@ -29,6 +29,7 @@ from typing import Any
 from domain.contract import ContributionKind, CoverageEndReason
 from domain.entitlements.facts import MemberFacts, Payment
 from domain.entitlements.periods import CoveragePeriod, EditionFinder, has, read
+from domain.messages import Message, joined, msg
 from domain.money import format_yuan
 from domain.policies import AnnualWindow, Edition, ParameterReading, Table
 
@@ -50,7 +51,7 @@ class ContributionCheck:
     standard_fen: int | None = None
     gives_coverage: bool = True
     refund_fen: int | None = None
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Message] = field(default_factory=list)
     readings: list[ParameterReading] = field(default_factory=list)
 
     @property
@@ -82,8 +83,8 @@ class ContributionCheck:
         }
 
     @property
-    def text(self) -> str:
-        return "; ".join(self.reasons)
+    def text(self) -> Message:
+        return joined(*self.reasons)
 
 
 def _signed_yuan(amount_fen: int) -> str:
@@ -128,9 +129,7 @@ def _deadline(check: ContributionCheck, facts: MemberFacts) -> None:
     check.readings.append(window)
     if payment.paid_on > last_day:
         check.gives_coverage = False
-        check.reasons.append(
-            f"paid on {payment.paid_on}, after the mid-year enrollment deadline {last_day}: no coverage for {year}"
-        )
+        check.reasons.append(msg("contribution.after_mid_year", paid_on=payment.paid_on, last_day=last_day, year=year))
 
 
 def _amount(check: ContributionCheck, facts: MemberFacts) -> None:
@@ -138,21 +137,18 @@ def _amount(check: ContributionCheck, facts: MemberFacts) -> None:
     if not has(edition, "contribution.personal"):
         return
     year = payment.coverage_start.year
-    on, priced = date(year, 1, 1), f"the {year} standard"
+    on, priced = date(year, 1, 1), msg("contribution.priced_year", year=year)
     prepaid_student = any(facts.has_category(c, payment.paid_on) for c in STUDENT_CATEGORIES) and (
         payment.paid_on < date(year - 1, 1, 1)
     )
     if payment.kind is ContributionKind.REPAIR:
         on, priced = (
             date(payment.paid_on.year, 1, 1),
-            f"a repair, priced at the payment year's ({payment.paid_on.year}) standard",
+            msg("contribution.priced_repair", year=payment.paid_on.year),
         )
     elif prepaid_student:
         on = date(payment.paid_on.year + 1, 1, 1)
-        priced = (
-            f"a student's prepayment on {payment.paid_on}: the standard of {on.year} (a later rise is not owed, "
-            "002 ch.1 十八)"
-        )
+        priced = msg("contribution.priced_student_prepaid", paid_on=payment.paid_on, year=on.year)
     category_on = max(payment.paid_on, date(year, 1, 1)) if payment.paid_on.year == year else date(year, 1, 1)
     exempt_names: tuple[str, ...] = ()
     if has(edition, "contribution.exempt_categories"):
@@ -168,7 +164,7 @@ def _amount(check: ContributionCheck, facts: MemberFacts) -> None:
     exempt_category = next((c for c in exempt_names if _certified(facts, c, category_on, payment.paid_on)), None)
     if exempt_category is not None:
         check.standard_fen = 0
-        label = f"certified {exempt_category}: no personal contribution"
+        label = msg("contribution.exempt", category=exempt_category)
     else:
         column = next(
             (c for c in table.columns if c != "ordinary" and _certified(facts, c, category_on, payment.paid_on)),
@@ -177,19 +173,20 @@ def _amount(check: ContributionCheck, facts: MemberFacts) -> None:
         cell = table.cell(row, column)
         assert isinstance(cell, int)
         check.standard_fen = cell
-        label = f"{row}, {column}: {format_yuan(cell)}"
+        label = msg("contribution.cell", row=row, column=column, amount=format_yuan(cell))
     difference = check.difference_fen
     assert difference is not None
-    text = f"{format_yuan(payment.amount_fen)} paid for {year}, {priced} ({label})"
+    head = msg("contribution.paid", amount=format_yuan(payment.amount_fen), year=year, priced=priced, label=label)
+    parts: list[Message] = [head]
     if difference < 0:
         coverage = read(edition, "readings.underpaid_contribution_coverage", on)
         check.readings.append(coverage)
-        text += f": underpaid by {format_yuan(-difference)}"
+        parts = [msg("contribution.underpaid", head=head, difference=format_yuan(-difference))]
         if coverage.value == COVERED_WITH_DIFFERENCE_OWED:
-            text += "; the year stays covered and the difference is owed (the seeds are silent)"
+            parts.append(msg("contribution.difference_owed"))
     elif difference > 0:
-        text += f": overpaid by {format_yuan(difference)}"
-    check.reasons.append(text)
+        parts = [msg("contribution.overpaid", head=head, difference=format_yuan(difference))]
+    check.reasons.append(joined(*parts))
 
 
 def _certified(facts: MemberFacts, category: str, on: date, paid_on: date) -> bool:
@@ -234,8 +231,12 @@ def duplicate_refunds(checks: list[ContributionCheck], facts: MemberFacts, perio
             if ended_on < benefits_from:
                 check.refund_fen = payment.amount_fen
                 check.reasons.append(
-                    f"duplicate enrollment ended on {ended_on}, before the benefit period began ({benefits_from}): "
-                    f"the personal contribution {format_yuan(payment.amount_fen)} is refunded (002 ch.1 二十三)"
+                    msg(
+                        "contribution.duplicate_refunded",
+                        ended_on=ended_on,
+                        benefits_from=benefits_from,
+                        amount=format_yuan(payment.amount_fen),
+                    )
                 )
                 if ended_on < date(year, 1, 1):
                     check.gives_coverage = False
@@ -243,7 +244,6 @@ def duplicate_refunds(checks: list[ContributionCheck], facts: MemberFacts, perio
             else:
                 check.refund_fen = 0
                 check.reasons.append(
-                    f"duplicate enrollment ended on {ended_on}, after the benefit period began ({benefits_from}): "
-                    "no refund (原则上个人缴费不再退回, 002 ch.1 二十三)"
+                    msg("contribution.duplicate_not_refunded", ended_on=ended_on, benefits_from=benefits_from)
                 )
     return voided

@@ -40,6 +40,7 @@ from domain.entitlements.periods import (
     wait_runs_on,
 )
 from domain.entitlements.transfers import arrival
+from domain.messages import Message, concat, msg
 from domain.policies import Edition, ParameterReading
 
 EMPLOYEE = "employee"
@@ -82,7 +83,7 @@ def employee_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[Cov
         if pending is not None and pending.waiting and pending.benefits_from > period.benefits_from:
             assert pending.waiting is not None
             period = wait_runs_on(
-                period, pending, why=f"the waiting period begun on {pending.waiting.counted_from} runs on"
+                period, pending, why=msg("period.wait_begun_runs_on", since=pending.waiting.counted_from)
             )
         before = runs.get(first_month - 1)
         if (
@@ -92,7 +93,7 @@ def employee_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[Cov
             and before.benefits_from > period.benefits_from
         ):
             period = wait_runs_on(
-                period, before, why=f"the month before is in the waiting period begun on {before.waiting.counted_from}"
+                period, before, why=msg("period.month_before_waiting", since=before.waiting.counted_from)
             )
         periods.append(period)
         # A wait longer than the months paid so far holds for the next payments too.
@@ -105,8 +106,8 @@ def employee_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[Cov
 
 
 def _transfer_gap_start(
-    payment: Payment, edition: Edition, gap_months: int, readings: list[ParameterReading], *, gap: str
-) -> tuple[date, str, Waiting | None]:
+    payment: Payment, edition: Edition, gap_months: int, readings: list[ParameterReading], *, gap: Message
+) -> tuple[date, Message, Waiting | None]:
     """Benefits after a transfer in (002 ch.2 二十一问): a gap of at most ``transfer.max_gap_months`` unpaid
     months starts them in the payment month, a longer one waits ``transfer.long_gap_wait_months``.
 
@@ -116,12 +117,12 @@ def _transfer_gap_start(
     readings.append(max_gap)
     if gap_months <= integer(max_gap):
         start = max(month_start(month_index(paid_on)), payment.coverage_start)
-        return start, f"{gap}: benefits from the payment month, {start}", None
+        return start, msg("period.transfer_short_gap", gap=gap, start=start), None
     wait = read(edition, "transfer.long_gap_wait_months", paid_on)
     readings.append(wait)
     start = add_months(paid_on, integer(wait))
     waiting = Waiting(integer(wait), 0, 0, integer(wait), "transfer_gap", paid_on, start)
-    return start, f"{gap}: waiting {integer(wait)} months, from {start}", waiting
+    return start, msg("period.transfer_long_gap", gap=gap, months=integer(wait), start=start), waiting
 
 
 def _arrived(
@@ -136,14 +137,14 @@ def _arrived(
     """
     paid_on, first_month = payment.paid_on, month_index(payment.coverage_start)
     earlier = [m for m in covered if m < first_month]
-    moved = f"moved from {move.from_region} on {move.on}"
+    moved = msg("period.moved_from", region=move.from_region, on=move.on)
     if has(edition, "transfer.max_gap_months") and earlier:
         readings: list[ParameterReading] = []
         if has(edition, "readings.transfer_gap_months"):
             readings.append(read(edition, "readings.transfer_gap_months", paid_on))
         gap_months = max(0, first_month - max(earlier) - 1)
         start, basis, waiting = _transfer_gap_start(
-            payment, edition, gap_months, readings, gap=f"{moved}, {gap_months} month(s) paid in no region"
+            payment, edition, gap_months, readings, gap=msg("period.moved_gap", moved=moved, months=gap_months)
         )
         until, suspension = _benefits_until(edition, month_index(payment.coverage_end), paid_on)
         readings += suspension
@@ -154,7 +155,7 @@ def _arrived(
         start_rule = read(edition, "coverage.benefits_start", paid_on)
         start = max(first_of_next_month(paid_on), payment.coverage_start)
         until, suspension = _benefits_until(edition, month_index(payment.coverage_end), paid_on)
-        basis = f"{moved}, contribution paid {paid_on}: benefits from the month after (次月), {start}"
+        basis = msg("period.moved_month_after", moved=moved, paid_on=paid_on, start=start)
         waiting = None
         if start > payment.coverage_start:
             months = month_index(start) - month_index(paid_on)
@@ -176,9 +177,7 @@ def _transferred(payment: Payment, edition: Edition) -> CoveragePeriod:
         covered_until=until,
         benefits_from=until,
         benefits_until=until,
-        basis=(
-            f"{payment.coverage_start}–{payment.coverage_end} transferred in: counted for continuity, no local benefits"
-        ),
+        basis=msg("period.transferred_in", start=payment.coverage_start, end=payment.coverage_end),
     )
 
 
@@ -231,20 +230,17 @@ def _shenyang_style(
     readings: list[ParameterReading] = [start_rule, same_day]
     if continues is not None:
         start = max(continues, payment.coverage_start)
-        basis = (
-            f"contribution for {payment.coverage_start:%Y-%m} paid {paid_on}, by its due date: "
-            f"benefits continue from {start} (the 次月 wait is only at the start of payment)"
-        )
+        basis = msg("period.paid_by_due_date", month=f"{payment.coverage_start:%Y-%m}", paid_on=paid_on, start=start)
         readings += [r for r in [_due_months(edition, paid_on)[1]] if r is not None]
     elif same_day.value is True and not local_before:
         start = max(paid_on, payment.coverage_start)
-        basis = f"first contribution in the region, arrived {paid_on}: benefits from that day"
+        basis = msg("period.first_contribution_same_day", paid_on=paid_on)
     else:
         start = max(first_of_next_month(paid_on), payment.coverage_start)
-        basis = f"contribution paid {paid_on}: benefits from the month after (次月), {start}"
+        basis = msg("period.month_after", paid_on=paid_on, start=start)
     until, suspension = _benefits_until(edition, month_index(payment.coverage_end), paid_on)
     readings += [r for r in suspension if r not in readings]
-    basis += older_history_note(readings, paid_on)
+    basis = concat(basis, older_history_note(readings, paid_on))
     waiting = None
     if start > payment.coverage_start and continues is None:
         months = month_index(start) - month_index(paid_on)
@@ -254,7 +250,7 @@ def _shenyang_style(
 
 def _switched_from_resident(
     payment: Payment, edition: Edition, resident_years: set[int]
-) -> tuple[date, str, list[ParameterReading]] | None:
+) -> tuple[date, Message, list[ParameterReading]] | None:
     """Resident → employee in Bazhong (002 ch.1 二十六): from the payment after ≥ N continuous years and a short gap."""
     first_year = payment.coverage_start.year
     last = max((y for y in resident_years if y <= first_year), default=None)
@@ -268,10 +264,7 @@ def _switched_from_resident(
     gap_months = max(0, month_index(payment.coverage_start) - (last * 12 + 11) - 1)
     if run >= integer(min_years) and gap_months <= integer(max_gap):
         start = max(payment.paid_on, payment.coverage_start)
-        basis = (
-            f"switched from the resident scheme after {run} continuous year(s) with a {gap_months}-month gap: "
-            f"benefits from the payment, {start}"
-        )
+        basis = msg("period.switched_from_resident", years=run, gap=gap_months, start=start)
         return start, basis, [min_years, max_gap]
     return None
 
@@ -295,11 +288,11 @@ def _bazhong_style(
         readings.append(wait)
         start = add_months(paid_on, integer(wait))
         waiting = Waiting(integer(wait), 0, 0, integer(wait), "first_enrollment", paid_on, start)
-        basis = f"first enrollment, paid {paid_on}: benefits {integer(wait)} months later, from {start}"
+        basis = msg("period.first_enrollment", paid_on=paid_on, months=integer(wait), start=start)
     elif earlier and covered[max(earlier)] is ContributionKind.TRANSFER_IN and first_month - max(earlier) > 1:
         gap_months = first_month - max(earlier) - 1
         start, basis, waiting = _transfer_gap_start(
-            payment, edition, gap_months, readings, gap=f"transferred in with a {gap_months}-month gap"
+            payment, edition, gap_months, readings, gap=msg("period.transferred_in_gap", months=gap_months)
         )
     else:
         # Arrears run from the first unpaid month: a payment that resumes after unpaid months it leaves unpaid is as
@@ -313,24 +306,21 @@ def _bazhong_style(
         no_retro = read(edition, "arrears.no_retroactivity_months_max", paid_on)
         if months_late <= integer(retro):
             start = payment.coverage_start
-            basis = (
-                f"paid {paid_on}, {max(months_late, 0)} month(s) after the first month it covers "
-                f"(≤ {integer(retro)}): benefits for every month paid"
-            )
+            basis = msg("period.back_pay_retroactive", paid_on=paid_on, months=max(months_late, 0), most=integer(retro))
             readings.append(retro)
         elif months_late <= integer(no_retro):
             start = max(paid_on, payment.coverage_start)
-            basis = f"arrears paid {months_late} months late: benefits from the payment day {start}, not retroactive"
+            basis = msg("period.arrears_not_retroactive", months=months_late, start=start)
             readings += [retro, no_retro]
         else:
             wait = read(edition, "arrears.long_arrears_wait_months", paid_on)
             start = add_months(paid_on, integer(wait))
             waiting = Waiting(integer(wait), 0, 0, integer(wait), "long_arrears", paid_on, start)
-            basis = f"arrears paid {months_late} months late: waiting {integer(wait)} months, from {start}"
+            basis = msg("period.arrears_wait", months=months_late, wait=integer(wait), start=start)
             readings += [retro, no_retro, wait]
     until, suspension = _benefits_until(edition, month_index(payment.coverage_end), paid_on)
     readings += suspension
-    basis += older_history_note(readings, paid_on)
+    basis = concat(basis, older_history_note(readings, paid_on))
     return _paid_period(payment, edition, start, until, basis=basis, readings=readings, waiting=waiting)
 
 
@@ -340,7 +330,7 @@ def _paid_period(
     start: date,
     until: date,
     *,
-    basis: str,
+    basis: Message,
     readings: list[ParameterReading],
     waiting: Waiting | None,
 ) -> CoveragePeriod:

@@ -38,6 +38,7 @@ from domain.contract import AccountBaseKind, ContributionBaseDeclaredData, Contr
 from domain.entitlements.facts import MemberFacts, Payment
 from domain.entitlements.periods import EditionFinder, has, month_index, month_start, ratio, read
 from domain.errors import LedgerError
+from domain.messages import Message, joined, msg
 from domain.money import fen_times_ratio, format_yuan
 from domain.policies import Edition, ParameterReading
 
@@ -59,7 +60,7 @@ class EmployeeContributionCheck:
     payment: Payment
     edition: Edition
     standard_fen: int | None = None
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Message] = field(default_factory=list)
     readings: list[ParameterReading] = field(default_factory=list)
 
     @property
@@ -98,8 +99,8 @@ class EmployeeContributionCheck:
         }
 
     @property
-    def text(self) -> str:
-        return "; ".join(self.reasons)
+    def text(self) -> Message:
+        return joined(*self.reasons)
 
 
 def _declared_bases(facts: MemberFacts) -> list[tuple[date, int, int]]:
@@ -143,17 +144,16 @@ def employee_contribution_checks(facts: MemberFacts, edition_for: EditionFinder)
     return checks
 
 
-def _levies(check: EmployeeContributionCheck, facts: MemberFacts, on: date) -> tuple[list[ParameterReading], str]:
+def _levies(
+    check: EmployeeContributionCheck, facts: MemberFacts, on: date
+) -> tuple[list[ParameterReading], Message | None]:
     """The rates a month owes (empty with the reason when the rule set cannot price it)."""
     edition = check.edition
     if facts.has_category(FLEXIBLE, on):
         if not has(edition, "contribution.flexible_rate"):
-            return (
-                [],
-                f"a flexible worker (灵活就业) on {on}: {edition.name} states no flexible rate, so it is not checked",
-            )
-        return [read(edition, "contribution.flexible_rate", on)], ""
-    return [read(edition, name, on) for name in EMPLOYEE_LEVIES if has(edition, name)], ""
+            return [], msg("contribution.employee.flexible_unchecked", on=on, edition=edition.name)
+        return [read(edition, "contribution.flexible_rate", on)], None
+    return [read(edition, name, on) for name in EMPLOYEE_LEVIES if has(edition, name)], None
 
 
 def _amount(check: EmployeeContributionCheck, facts: MemberFacts, bases: list[tuple[date, int, int]]) -> None:
@@ -172,8 +172,15 @@ def _amount(check: EmployeeContributionCheck, facts: MemberFacts, bases: list[tu
             without.append(month)
             continue
         levies, refused = _levies(check, facts, on)
-        if refused:
-            check.reasons.append(f"{format_yuan(payment.amount_fen)} paid for {check.period}: {refused}")
+        if refused is not None:
+            check.reasons.append(
+                msg(
+                    "contribution.employee.refused",
+                    amount=format_yuan(payment.amount_fen),
+                    period=check.period,
+                    refused=refused,
+                )
+            )
             return
         owed = sum(fen_times_ratio(base, ratio(levy)) for levy in levies)
         total += owed
@@ -187,8 +194,12 @@ def _amount(check: EmployeeContributionCheck, facts: MemberFacts, bases: list[tu
             spans.append((on, on, line))
     if without:
         check.reasons.append(
-            f"{format_yuan(payment.amount_fen)} paid for {check.period}: no contribution base declared for "
-            f"{_months_text(without)}, so the standard is not computed"
+            msg(
+                "contribution.employee.no_base",
+                amount=format_yuan(payment.amount_fen),
+                period=check.period,
+                months=_months_text(without),
+            )
         )
         return
     check.readings.extend(used.values())
@@ -199,37 +210,46 @@ def _amount(check: EmployeeContributionCheck, facts: MemberFacts, bases: list[tu
         if has(edition, name)
     ]
     check.readings.extend(limits)
-    text = (
-        f"{format_yuan(payment.amount_fen)} paid for {check.period} ({payment.kind.value}); owed per month, each levy "
-        f"rounded to the fen: {'; '.join(_span_text(span) for span in spans)}; standard {format_yuan(total)}"
-    )
+    parts = [
+        msg(
+            "contribution.employee.standard",
+            amount=format_yuan(payment.amount_fen),
+            period=check.period,
+            kind=payment.kind.value,
+            spans=[_span_text(span) for span in spans],
+            total=format_yuan(total),
+        )
+    ]
     difference = check.difference_fen
     assert difference is not None
     if difference < 0:
         coverage = read(edition, "readings.underpaid_contribution_coverage", payment.coverage_start)
         check.readings.append(coverage)
-        text += f": underpaid by {format_yuan(-difference)}"
+        parts.append(msg("contribution.employee.underpaid", difference=format_yuan(-difference)))
         if coverage.value == COVERED_WITH_DIFFERENCE_OWED:
-            text += "; the months stay covered and the difference is owed (the seeds are silent)"
+            parts.append(msg("contribution.employee.covered_owed"))
     elif difference > 0:
-        text += f": overpaid by {format_yuan(difference)}"
+        parts.append(msg("contribution.employee.overpaid", difference=format_yuan(difference)))
     if limits:
-        text += (
-            "; the declared base is taken as it is: the seed sets the base limits "
-            f"({' and '.join(str(limit.value) for limit in limits)} times its reference wage or minimum base) "
-            "but states no figure for that reference"
+        factors = [str(limit.value) for limit in limits]
+        said = (
+            msg("contribution.employee.and", first=factors[0], second=factors[1]) if len(factors) == 2 else factors[0]
         )
-    check.reasons.append(text)
+        parts.append(msg("contribution.employee.base_taken", limits=said))
+    check.reasons.append(msg("list.concat", parts=parts))
 
 
-def _span_text(span: tuple[date, date, str]) -> str:
+def _span_text(span: tuple[date, date, str]) -> Message:
     first, last, line = span
+    if first == last:
+        return msg("contribution.employee.span_month", month=f"{first:%Y-%m}", line=line)
     months = 1 + month_index(last) - month_index(first)
-    when = f"{first:%Y-%m}" if first == last else f"{first:%Y-%m}–{last:%Y-%m} ({months} months)"
-    return f"{when}: {line} a month" if first != last else f"{when}: {line}"
+    return msg(
+        "contribution.employee.span_months", first=f"{first:%Y-%m}", last=f"{last:%Y-%m}", months=months, line=line
+    )
 
 
-def _months_text(months: list[int]) -> str:
+def _months_text(months: list[int]) -> list[str]:
     """Ascending month indexes as runs: "2024-01–2024-12, 2025-03"."""
     runs: list[list[int]] = []
     for month in months:
@@ -237,7 +257,7 @@ def _months_text(months: list[int]) -> str:
             runs[-1][1] = month
         else:
             runs.append([month, month])
-    return ", ".join(
+    return [
         f"{month_start(first):%Y-%m}" if first == last else f"{month_start(first):%Y-%m}–{month_start(last):%Y-%m}"
         for first, last in runs
-    )
+    ]

@@ -37,6 +37,7 @@ from domain.entitlements.spells import CoverageSpell, coverage_spells
 from domain.entitlements.transfers import BeyondRuleBook, beyond_rule_book, cut_at_transfers
 from domain.errors import LedgerError
 from domain.member_stream import RecordedEvent
+from domain.messages import Message, joined, msg
 from domain.policies import DateOutOfRangeError, Edition, ParameterReading
 from domain.settlement import ClaimContext, Settlement, layers_of, settle_claim
 from domain.settlement.model import LAYER_CAP_PARAMETERS
@@ -101,7 +102,7 @@ class MemberLedger:
     personal_account: PersonalAccount | None = None
     maternity: Maternity | None = None
     #: Why part of the member's history has no rule set (``no rule set anshan-employee: …``); None when all do.
-    missing_rule_set: str | None = None
+    missing_rule_set: Message | None = None
     #: The ledger's own retroactive-assistance decisions (依申请救助), in the order they were taken.
     retroactive_assistance: list[RetroactiveAssistance] = field(default_factory=list)
     #: Every resident payment checked against the deadline, the standard and duplicate-enrollment refunds.
@@ -192,7 +193,7 @@ def fold_member(
     beyond = beyond_rule_book(facts, edition_for) if facts.transfers else []
     # Contributions to a region and scheme without a rule set give coverage facts, not entitlements.
     ruled, missing = _ruled_facts(facts, edition_for)
-    notes: list[str] = [missing] if missing else []
+    notes: list[Message] = [missing] if missing else []
     # Resident payments the rules refuse (after the enrollment deadline, voided by a duplicate enrollment
     # before their year) buy no coverage; the status lists them with the reason.
     checks = contribution_checks(ruled, edition_for)
@@ -275,9 +276,9 @@ def _drop_payments(facts: MemberFacts, event_ids: set[str]) -> None:
         facts.payments = [p for p in facts.payments if p.event_id not in event_ids]
 
 
-def _ruled_facts(facts: MemberFacts, edition_for: EditionFinder) -> tuple[MemberFacts, str | None]:
+def _ruled_facts(facts: MemberFacts, edition_for: EditionFinder) -> tuple[MemberFacts, Message | None]:
     """The facts whose contributions have a rule set, and why the others have none (None: all have one)."""
-    missing: list[str] = []
+    missing: list[Message] = []
     kept = []
     for payment in facts.payments:
         try:
@@ -290,20 +291,20 @@ def _ruled_facts(facts: MemberFacts, edition_for: EditionFinder) -> tuple[Member
         kept.append(payment)
     if not missing:
         return facts, None
-    return replace(facts, payments=kept), "; ".join(missing)
+    return replace(facts, payments=kept), missing[0] if len(missing) == 1 else joined(*missing)
 
 
-def _missing_reason(error: NoRuleSet, edition_for: EditionFinder) -> str:
+def _missing_reason(error: NoRuleSet, edition_for: EditionFinder) -> Message:
     """``no rule set anshan-employee: …`` naming what the rulebook does hold for the region."""
     partial = partial_edition(edition_for, error.region)
     if partial is not None:
-        held = f"the rulebook holds only the partial rule set {partial.name} for {error.region}"
+        held = msg("beyond.holds_partial", edition=partial.name, region=error.region)
     else:
-        held = f"the rulebook holds no rule set for {error.region} {error.scheme}s"
-    return f"no rule set {error.region}-{error.scheme}: {held}"
+        held = msg("beyond.holds_none", region=error.region, scheme=error.scheme)
+    return msg("beyond.no_rule_set", region=error.region, scheme=error.scheme, held=held)
 
 
-def _unless_no_rule_set(compute: Callable[[], T], notes: list[str], edition_for: EditionFinder) -> T | None:
+def _unless_no_rule_set(compute: Callable[[], T], notes: list[Message], edition_for: EditionFinder) -> T | None:
     """An employee entitlement, or None where a region the history names has no rule set (noted in ``notes``)."""
     try:
         return compute()
@@ -384,7 +385,9 @@ def _settle(
     reversal = ledger.facts.reversals.get(claim.data.claim_id)
     if reversal is not None:
         blank.status = "reversed"
-        blank.reasons.append(f"reversed on {reversal[0]}: {reversal[1].reason}")
+        reversed_because = msg("reason.reversed", on=reversal[0], reason=reversal[1].reason)
+        blank.reasons.append(reversed_because.render())
+        blank.reason_messages.append(reversed_because)
         return blank
     if period is None and ledger.missing_rule_set is not None:
         return settle_beyond_rule_book(
@@ -398,17 +401,17 @@ def _settle(
         region = ledger.facts.region_on(admitted_on)
         for beyond in ledger.beyond_rule_book:
             if beyond.region == region and beyond.since <= admitted_on:
-                return reject(blank, f"cannot be computed: {beyond.text()}")
-        return reject(blank, f"not covered on the admission day {admitted_on}")
+                return reject(blank, msg("reason.beyond_rule_book", text=beyond.text()))
+        return reject(blank, msg("reason.not_covered", admitted_on=admitted_on))
     if not spell.benefits_on(admitted_on):
         if spell.waiting is not None and admitted_on < spell.benefits_from:
             return reject(
                 blank,
-                f"admitted on {admitted_on}, in a waiting period ({spell.waiting.reason}) ending {spell.benefits_from}",
+                msg("reason.waiting", admitted_on=admitted_on, reason=spell.waiting.reason, ends=spell.benefits_from),
             )
         if spell.suspended_on(admitted_on):
-            return reject(blank, f"benefits suspended on {admitted_on} (arrears): {period.basis}")
-        return reject(blank, f"no benefits on the admission day {admitted_on}: {period.basis}")
+            return reject(blank, msg("reason.suspended", admitted_on=admitted_on, basis=period.basis))
+        return reject(blank, msg("reason.no_benefits", admitted_on=admitted_on, basis=period.basis))
     try:
         cap_fen, cap_readings = _major_illness_cap(ledger, period, claim)
         context = ClaimContext(
@@ -425,4 +428,4 @@ def _settle(
         )
         return settle_claim(context)
     except DateOutOfRangeError as error:
-        return reject(blank, f"no rules in force on the claim date: {error}")
+        return reject(blank, msg("reason.no_rules_on_date", error=str(error)))

@@ -39,6 +39,7 @@ from domain.entitlements.contribution_years import ContributionYears, employee_e
 from domain.entitlements.facts import AccountEvent, MemberFacts
 from domain.entitlements.periods import EditionFinder, has, integer, month_index, month_start, read
 from domain.entitlements.personal_account import _bases, base_on
+from domain.messages import Message, msg
 from domain.money import fen_divided_by_ratio, format_yuan
 from domain.policies import Edition, ParameterReading, Table
 
@@ -63,7 +64,7 @@ class Allowance:
     insured_as: str
     edition: Edition | None
     status: str = "not_qualified"  # qualified | pending | not_qualified
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Message] = field(default_factory=list)
     consecutive_months: int = 0
     required_months: int | None = None
     days: int = 0
@@ -86,7 +87,8 @@ class Allowance:
             "kind": self.kind,
             "insured_as": self.insured_as,
             "status": self.status,
-            "reasons": list(self.reasons),
+            "reasons": [reason.render() for reason in self.reasons],
+            "reason_messages": [reason.as_json() for reason in self.reasons],
             "consecutive_paid_months": self.consecutive_months,
             "required_months": self.required_months,
             "days": self.days,
@@ -161,13 +163,13 @@ def _allowance(
     edition = employee_edition(facts, edition_for, on)
     allowance = Allowance(event.event_id, on, data.kind.value, data.insured_as.value, edition)
     if edition is None:
-        allowance.reasons.append("no employee rule set for the member's region")
+        allowance.reasons.append(msg("allowance.no_rule_set"))
         return allowance
     if has(edition, "maternity.allowance_excludes_retirees") and years is not None and years.retired_on is not None:
         excluded = read(edition, "maternity.allowance_excludes_retirees", on)
         if excluded.value is True and years.retired_on <= on:
             allowance.readings.append(excluded)
-            allowance.reasons.append(f"retired on {years.retired_on}: retirees get no maternity allowance")
+            allowance.reasons.append(msg("allowance.retired", retired_on=years.retired_on))
             return allowance
     _qualify(allowance, facts, edition, data)
     if allowance.status == "not_qualified":
@@ -187,7 +189,7 @@ def _qualify(allowance: Allowance, facts: MemberFacts, edition: Edition, data: M
         kinds = read(edition, "maternity.allowance_employee_conditions_for", on)
         if isinstance(kinds.value, tuple) and data.insured_as.value in kinds.value:
             allowance.readings.append(kinds)
-            allowance.reasons.append(f"insured as {data.insured_as.value}: qualifies on the employees' conditions")
+            allowance.reasons.append(msg("allowance.as_employee", insured_as=data.insured_as.value))
             as_employee = True
     if as_employee:
         allowance.consecutive_months = _run_back(paid, event_month)
@@ -197,23 +199,18 @@ def _qualify(allowance: Allowance, facts: MemberFacts, edition: Edition, data: M
             allowance.required_months = integer(reading)
             if allowance.consecutive_months < integer(reading):
                 allowance.reasons.append(
-                    f"{allowance.consecutive_months} consecutive paid month(s) at the event (back-payments not "
-                    f"counted), {integer(reading)} needed"
+                    msg("allowance.months_short", months=allowance.consecutive_months, needed=integer(reading))
                 )
                 return
         elif event_month not in paid:
-            allowance.reasons.append(f"{on:%Y-%m} is not paid: the allowance needs the member insured at the event")
+            allowance.reasons.append(msg("allowance.event_month_unpaid", month=f"{on:%Y-%m}"))
             return
         else:
-            allowance.reasons.append(
-                "the rule set names no minimum months for employees: insured at the event suffices"
-            )
+            allowance.reasons.append(msg("allowance.no_minimum"))
         allowance.status = "qualified"
         return
     if not has(edition, "maternity.flexible_allowance_min_paid_months"):
-        allowance.reasons.append(
-            f"the rule set gives no maternity allowance to members insured as {data.insured_as.value}"
-        )
+        allowance.reasons.append(msg("allowance.not_for_insured_as", insured_as=data.insured_as.value))
         return
     minimum = read(edition, "maternity.flexible_allowance_min_paid_months", on)
     allowance.readings.append(minimum)
@@ -224,7 +221,7 @@ def _qualify(allowance: Allowance, facts: MemberFacts, edition: Edition, data: M
     allowance.consecutive_months = maternity_run
     if maternity_run >= need:
         allowance.status = "qualified"
-        allowance.reasons.append(f"{maternity_run} consecutive maternity month(s) at the event")
+        allowance.reasons.append(msg("allowance.maternity_months", months=maternity_run))
         return
     deferred = (
         read(edition, "maternity.flexible_deferred_qualification", on)
@@ -236,8 +233,12 @@ def _qualify(allowance: Allowance, facts: MemberFacts, edition: Edition, data: M
         if deferred is not None:
             allowance.readings.append(deferred)
         allowance.reasons.append(
-            f"{maternity_run} consecutive maternity month(s) at the event, {need} needed"
-            + (f" ({basic_run} basic-insurance month(s))" if deferred is not None else "")
+            msg(
+                "allowance.maternity_months_short",
+                months=maternity_run,
+                needed=need,
+                basic=msg("allowance.basic_months", months=basic_run) if deferred is not None else "",
+            )
         )
         return
     allowance.readings.append(deferred)
@@ -248,14 +249,24 @@ def _qualify(allowance: Allowance, facts: MemberFacts, edition: Edition, data: M
     if reached:
         allowance.status = "qualified"
         allowance.reasons.append(
-            f"{basic_run} consecutive basic-insurance months at the event; maternity months reached {need} in "
-            f"{month_start(last_needed):%Y-%m}: payable from {allowance.payable_from}"
+            msg(
+                "allowance.deferred_reached",
+                basic=basic_run,
+                needed=need,
+                month=f"{month_start(last_needed):%Y-%m}",
+                payable_from=allowance.payable_from,
+            )
         )
     else:
         allowance.status = "pending"
         allowance.reasons.append(
-            f"{basic_run} consecutive basic-insurance months at the event; payable once maternity months reach "
-            f"{need} ({month_start(last_needed):%Y-%m} paid), from {allowance.payable_from}"
+            msg(
+                "allowance.deferred_pending",
+                basic=basic_run,
+                needed=need,
+                month=f"{month_start(last_needed):%Y-%m}",
+                payable_from=allowance.payable_from,
+            )
         )
 
 
@@ -263,7 +274,7 @@ def _days(allowance: Allowance, edition: Edition, data: MaternityOccurredData) -
     on = allowance.on
     if not has(edition, "maternity.allowance_days"):
         allowance.status = "not_qualified"
-        allowance.reasons.append("the rule set prints no allowance days")
+        allowance.reasons.append(msg("allowance.no_days"))
         return
     reading = read(edition, "maternity.allowance_days", on)
     allowance.readings.append(reading)
@@ -273,14 +284,14 @@ def _days(allowance: Allowance, edition: Edition, data: MaternityOccurredData) -
     if not data.in_plan and data.kind in BIRTHS:
         if not has(edition, "maternity.out_of_plan_allowance_from"):
             allowance.status = "not_qualified"
-            allowance.reasons.append("out of plan: the rule set prints no out-of-plan days")
+            allowance.reasons.append(msg("allowance.no_out_of_plan_days"))
             return
         since = read(edition, "maternity.out_of_plan_allowance_from", on)
         allowance.readings.append(since)
         assert isinstance(since.value, date)
         if on < since.value:
             allowance.status = "not_qualified"
-            allowance.reasons.append(f"out of plan, born before {since.value}: no allowance")
+            allowance.reasons.append(msg("allowance.out_of_plan_before", since=since.value))
             return
         row += "_out_of_plan"
     if data.kind is MaternityKind.MALE_NURSING_LEAVE and has(edition, "maternity.male_nursing_leave_from"):
@@ -289,11 +300,11 @@ def _days(allowance: Allowance, edition: Edition, data: MaternityOccurredData) -
         assert isinstance(since.value, date)
         if on < since.value:
             allowance.status = "not_qualified"
-            allowance.reasons.append(f"the father's nursing-leave allowance applies to births from {since.value}")
+            allowance.reasons.append(msg("allowance.nursing_leave_from", since=since.value))
             return
     if row not in table.rows:
         allowance.status = "not_qualified"
-        allowance.reasons.append(f"the rule set prints no allowance days for {row}")
+        allowance.reasons.append(msg("allowance.no_days_for", row=row))
         return
     days = table.cell(row)
     assert isinstance(days, int)
@@ -303,7 +314,9 @@ def _days(allowance: Allowance, edition: Edition, data: MaternityOccurredData) -
         assert isinstance(per_baby, int)
         days += per_baby * extra
     allowance.days = days
-    allowance.reasons.append(f"{row}: {days} day(s)" + (f" ({extra} extra bab(ies))" if extra else ""))
+    allowance.reasons.append(
+        msg("allowance.days", row=row, days=days, extra=msg("allowance.extra_babies", count=extra) if extra else "")
+    )
 
 
 def _prior_year_base(facts: MemberFacts, on: date) -> int | None:
@@ -327,32 +340,38 @@ def _amount(allowance: Allowance, facts: MemberFacts, edition: Edition, data: Ma
     assert isinstance(table, Table)
     if data.insured_as.value not in table.rows:
         allowance.status = "not_qualified"
-        allowance.reasons.append(f"the rule set names no allowance base for {data.insured_as.value}")
+        allowance.reasons.append(msg("allowance.no_base", insured_as=data.insured_as.value))
         return
     basis = table.cell(data.insured_as.value)
     if basis == "employer_average_monthly_wage":
         base = data.employer_average_monthly_wage
-        what = "the employer's prior-year average monthly wage"
+        what = msg("allowance.employer_wage")
     else:
         assert basis == "prior_year_average_contribution_base", f"unknown allowance base {basis!r}"
         base = _prior_year_base(facts, on)
-        what = "the member's prior-year average monthly contribution base"
+        what = msg("allowance.member_base")
     if base is None:
         allowance.status = "pending"
-        allowance.reasons.append(f"the allowance needs {what}, which the ledger does not have")
+        allowance.reasons.append(msg("allowance.base_missing", what=what))
         return
     allowance.monthly_base_fen = base
     allowance.gross_fen = fen_divided_by_ratio(base * allowance.days, Decimal(integer(divisor)))
     allowance.reasons.append(
-        f"{what} {format_yuan(base)} ÷ {integer(divisor)} × {allowance.days} day(s) = "
-        f"{format_yuan(allowance.gross_fen)}"
+        msg(
+            "allowance.amount",
+            what=what,
+            base=format_yuan(base),
+            divisor=integer(divisor),
+            days=allowance.days,
+            gross=format_yuan(allowance.gross_fen),
+        )
     )
     if data.unemployment_benefit and has(edition, "maternity.allowance_net_of_unemployment_benefit"):
         net_rule = read(edition, "maternity.allowance_net_of_unemployment_benefit", on)
         allowance.readings.append(net_rule)
         if net_rule.value is True:
             allowance.deducted_fen = min(allowance.gross_fen, data.unemployment_benefit)
-            allowance.reasons.append(f"less unemployment benefit {format_yuan(data.unemployment_benefit)}")
+            allowance.reasons.append(msg("allowance.less_unemployment", amount=format_yuan(data.unemployment_benefit)))
 
 
 def _payment(allowance: Allowance, facts: MemberFacts, edition: Edition) -> None:
@@ -379,9 +398,7 @@ def _payment(allowance: Allowance, facts: MemberFacts, edition: Edition) -> None
             }
         ]
         if unpaid:
-            allowance.reasons.append(
-                f"months of the leave not paid: {', '.join(f'{month_start(m):%Y-%m}' for m in unpaid)}"
-            )
+            allowance.reasons.append(msg("allowance.leave_unpaid", months=[f"{month_start(m):%Y-%m}" for m in unpaid]))
         return
     allowance.payable_from = first_of_next_month(on)
     day, cumulative, paid_so_far = on, 0, 0
@@ -411,6 +428,5 @@ def _payment(allowance: Allowance, facts: MemberFacts, edition: Edition) -> None
         day = month_end + timedelta(days=1)
     if unpaid:
         allowance.reasons.append(
-            f"payment not continued in {', '.join(f'{month_start(m):%Y-%m}' for m in unpaid)}: "
-            "those instalments are withheld"
+            msg("allowance.instalments_withheld", months=[f"{month_start(m):%Y-%m}" for m in unpaid])
         )

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from domain.contract import CoverageEndedData
+from domain.messages import Message, joined, msg
 from domain.policies import Edition, ParameterReading
 
 #: The end of coverage that has none (a retiree covered without contributions until a CoverageEnded).
@@ -58,7 +59,7 @@ class CoveragePeriod:
     covered_until: date
     benefits_from: date
     benefits_until: date
-    basis: str
+    basis: Message
     readings: tuple[ParameterReading, ...] = ()
     waiting: Waiting | None = None
     suspensions: tuple[tuple[date, date], ...] = field(default=())
@@ -91,17 +92,17 @@ def cut_at_coverage_end(
                 covered_until=min(period.covered_until, until),
                 benefits_until=min(period.benefits_until, until),
                 ended=True,
-                basis=f"{period.basis}; coverage ended on {ended_on} ({ended.reason.value})",
+                basis=joined(period.basis, msg("period.ended", on=ended_on, reason=ended.reason.value)),
             )
     return period
 
 
-def wait_runs_on(period: CoveragePeriod, pending: CoveragePeriod, *, why: str) -> CoveragePeriod:
+def wait_runs_on(period: CoveragePeriod, pending: CoveragePeriod, *, why: Message) -> CoveragePeriod:
     """An unfinished wait of an earlier period holds for a later one too (the wait belongs to the spell)."""
     return replace(
         period,
         benefits_from=pending.benefits_from,
-        basis=f"{period.basis}; {why}, until {pending.benefits_from}",
+        basis=joined(period.basis, msg("period.wait_runs_on", why=why, until=pending.benefits_from)),
         readings=pending.readings + period.readings,
         waiting=pending.waiting,
     )
@@ -118,12 +119,12 @@ def read(edition: Edition, name: str, on: date) -> ParameterReading:
     return edition.reading_from_first(name, on)
 
 
-def older_history_note(readings: Iterable[ParameterReading], day: date) -> str:
+def older_history_note(readings: Iterable[ParameterReading], day: date) -> Message | None:
     """Say so when history older than the rulebook was read under a parameter's earliest value."""
     firsts = sorted({r.on for r in readings if r.on > day})
     if not firsts:
-        return ""
-    return f" (history before {firsts[0]}, the rulebook's first date for these rules: read under its earliest values)"
+        return None
+    return msg("period.older_history", first=firsts[0])
 
 
 def has(edition: Edition, name: str) -> bool:

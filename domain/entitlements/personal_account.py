@@ -58,6 +58,7 @@ from domain.entitlements.facts import AccountEvent, MemberFacts, Payment
 from domain.entitlements.periods import EditionFinder, has, money, month_index, month_start, ratio, read
 from domain.errors import LedgerError
 from domain.explain import Explanations
+from domain.messages import Message, joined, msg
 from domain.money import fen_times_ratio, format_yuan
 from domain.policies import Edition, ParameterReading
 from domain.settlement import Settlement
@@ -75,7 +76,7 @@ class Movement:
     amount_fen: int
     balance_after_fen: int
     event_id: str | None
-    text: str
+    text: Message
     edition: Edition | None
     readings: tuple[ParameterReading, ...] = ()
     relative_member_id: str | None = None
@@ -93,7 +94,8 @@ class Movement:
             "amount": format_yuan(self.amount_fen),
             "balance_after": format_yuan(self.balance_after_fen),
             "event_id": self.event_id,
-            "text": self.text,
+            **self.text.as_json(),
+            "text": self.text.render(),
         }
         if self.relative_member_id is not None:
             body["relative_member_id"] = self.relative_member_id
@@ -109,7 +111,7 @@ class Refusal:
     kind: str
     amount_fen: int
     event_id: str
-    reason: str
+    reason: Message
     edition: Edition | None
     readings: tuple[ParameterReading, ...] = ()
 
@@ -119,7 +121,8 @@ class Refusal:
             "kind": self.kind,
             "amount": format_yuan(self.amount_fen),
             "event_id": self.event_id,
-            "reason": self.reason,
+            "reason": self.reason.render(),
+            "reason_message": self.reason.as_json(),
         }
 
 
@@ -128,7 +131,7 @@ class PersonalAccount:
     balance_fen: int = 0
     movements: list[Movement] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
-    notes: list[tuple[str, Edition, tuple[ParameterReading, ...]]] = field(default_factory=list)
+    notes: list[tuple[Message, Edition, tuple[ParameterReading, ...]]] = field(default_factory=list)
 
     def total(self, *kinds: str) -> int:
         return sum(m.amount_fen for m in self.movements if m.kind in kinds)
@@ -167,7 +170,7 @@ class _Step:
     kind: str
     amount_fen: int = 0
     event: AccountEvent | None = None
-    text: str = ""
+    text: Message = field(default_factory=lambda: joined())
     edition: Edition | None = None
     readings: tuple[ParameterReading, ...] = ()
     event_id: str | None = None
@@ -194,7 +197,9 @@ def base_on(bases: list[tuple[date, int, int]], day: date) -> int | None:
     return chosen
 
 
-def _accrual(payment: Payment, edition: Edition, bases: list[tuple[date, int, int]], order: int) -> list[_Step] | str:
+def _accrual(
+    payment: Payment, edition: Edition, bases: list[tuple[date, int, int]], order: int
+) -> list[_Step] | Message:
     """Credits of one payment: a month already begun on the payment day, a month paid ahead on its first day."""
     rate = read(edition, "personal_account.in_service_rate", payment.paid_on)
     timing = read(edition, "personal_account.accrual_on", payment.paid_on)
@@ -207,18 +212,35 @@ def _accrual(payment: Payment, edition: Edition, bases: list[tuple[date, int, in
             without.append(month_start(month).strftime("%Y-%m"))
             continue
         by_day.setdefault(max(payment.paid_on, month_start(month)), []).append((month, base))
-    missing = f"; no contribution base declared for {', '.join(without)}" if without else ""
+    missing = msg("account.no_base_for", months=without) if without else None
     if not by_day:
-        return f"payment {payment.event_id} ({payment.coverage_start}–{payment.coverage_end}): nothing accrued{missing}"
+        return joined(
+            msg(
+                "account.nothing_accrued",
+                event_id=payment.event_id,
+                start=payment.coverage_start,
+                end=payment.coverage_end,
+            ),
+            missing,
+        )
     steps = []
     for day, months in sorted(by_day.items()):
         total = sum(fen_times_ratio(base, ratio(rate)) for _, base in months)
         first, last = month_start(months[0][0]), month_start(months[-1][0])
         span = f"{first:%Y-%m}" if first == last else f"{first:%Y-%m}–{last:%Y-%m}"
-        bases_text = ", ".join(sorted({format_yuan(base) for _, base in months}))
-        when = "on the payment day" if day == payment.paid_on else "on the month's first day (paid ahead)"
-        text = f"{span} paid {payment.paid_on}: {ratio(rate)} × the monthly contribution base ({bases_text}), "
-        text += f"credited {when}{missing}"
+        bases_text = sorted({format_yuan(base) for _, base in months})
+        when = msg("account.on_payment_day" if day == payment.paid_on else "account.on_first_day")
+        text = joined(
+            msg(
+                "account.accrual",
+                span=span,
+                paid_on=payment.paid_on,
+                rate=ratio(rate),
+                bases=bases_text,
+                when=when,
+            ),
+            missing,
+        )
         steps.append(
             _Step(
                 day,
@@ -253,7 +275,7 @@ def _retiree_steps(facts: MemberFacts, years: ContributionYears, account: Person
         if has(edition, "personal_account.retiree_monthly"):
             reading = read(edition, "personal_account.retiree_monthly", day)
             amount = money(reading)
-            text = f"retiree credit for {day:%Y-%m}: {format_yuan(amount)} a month from the pooling fund"
+            text = msg("account.retiree_monthly", month=f"{day:%Y-%m}", amount=format_yuan(amount))
         elif has(edition, "personal_account.retiree_rate"):
             reading = read(edition, "personal_account.retiree_rate", day)
             pension = base_on(pensions, day)
@@ -261,26 +283,18 @@ def _retiree_steps(facts: MemberFacts, years: ContributionYears, account: Person
                 missing.append(f"{day:%Y-%m}")
                 continue
             amount = fen_times_ratio(pension, ratio(reading))
-            text = (
-                f"retiree credit for {day:%Y-%m}: {ratio(reading)} × the declared 2022 average pension "
-                f"{format_yuan(pension)}"
-            )
+            text = msg("account.retiree_rate", month=f"{day:%Y-%m}", rate=ratio(reading), pension=format_yuan(pension))
         else:
             return steps
         steps.append(_Step(day, CREDIT_RANK, (1, month), "retiree_accrual", amount, None, text, edition, (reading,)))
         if has(edition, "large_amount.retiree_premium_monthly"):
             premium = read(edition, "large_amount.retiree_premium_monthly", day)
-            text = (
-                f"retiree large-amount premium for {day:%Y-%m}: {format_yuan(money(premium))} a month from the "
-                "personal account (大额补助保险费 每月从个人账户扣缴)"
-            )
+            text = msg("account.retiree_premium", month=f"{day:%Y-%m}", amount=format_yuan(money(premium)))
             fee = money(premium)
             order = (1, month)
             steps.append(_Step(day, DEBIT_RANK, order, "large_amount_premium", fee, None, text, edition, (premium,)))
     if missing:
-        account.notes.append(
-            (f"no 2022 average pension declared for retiree months {', '.join(missing)}: nothing credited", edition, ())
-        )
+        account.notes.append((msg("account.no_pension", months=missing), edition, ()))
     return steps
 
 
@@ -327,15 +341,14 @@ def personal_account(
             unaccrued.setdefault(payment.region, (edition, []))[1].append(payment)
             continue
         accrued = _accrual(payment, edition, bases, order)
-        if isinstance(accrued, str):
+        if isinstance(accrued, Message):
             account.notes.append((accrued, edition, ()))
         else:
             steps += accrued
     for region, (edition, unpaid) in sorted(unaccrued.items()):
         account.notes.append(
             (
-                f"{len(unpaid)} payment(s) in {region}: nothing accrued, no contribution base declared "
-                "(ContributionBaseDeclared)",
+                msg("account.no_bases", count=len(unpaid), region=region),
                 edition,
                 (),
             )
@@ -379,7 +392,7 @@ def _transfer_steps(facts: MemberFacts, edition_for: EditionFinder) -> list[_Ste
                 (3, position),
                 "transfer",
                 -1 if move.account_balance_fen is None else move.account_balance_fen,
-                text=f"{move.from_region} → {move.to_region}",
+                text=msg("account.route", source=move.from_region, target=move.to_region),
                 edition=destination or origin,
                 readings=readings,
                 event_id=move.event_id,
@@ -424,7 +437,7 @@ def _walk(
                         step.kind,
                         step.amount_fen,
                         "",
-                        f"{step.text}: balance {format_yuan(account.balance_fen)} too low",
+                        msg("account.premium_refused", step=step.text, balance=format_yuan(account.balance_fen)),
                         step.edition,
                         step.readings,
                     )
@@ -438,7 +451,7 @@ def _walk(
             interest = fen_times_ratio(account.balance_fen, ratio(rate))
             if interest > 0:
                 account.balance_fen += interest
-                text = f"interest for {step.on.year}: {ratio(rate)} × the year-end balance"
+                text = msg("account.interest", year=step.on.year, rate=ratio(rate))
                 _move(
                     account,
                     _Step(
@@ -469,10 +482,14 @@ def _transfer(account: PersonalAccount, step: _Step) -> None:
     leaving = account.balance_fen
     arriving = leaving if step.amount_fen < 0 else step.amount_fen
     account.balance_fen = 0
-    stated = "the computed balance" if step.amount_fen < 0 else "the amount the transfer states"
-    _move(account, replace(step, kind="transfer_out", text=f"moved out ({step.text}): the balance leaves"), leaving)
+    stated = msg("account.computed_balance" if step.amount_fen < 0 else "account.stated_amount")
+    _move(account, replace(step, kind="transfer_out", text=msg("account.moved_out", route=step.text)), leaving)
     account.balance_fen = arriving
-    _move(account, replace(step, kind="transfer_in", text=f"moved in ({step.text}): {stated} arrives"), arriving)
+    _move(
+        account,
+        replace(step, kind="transfer_in", text=msg("account.moved_in", route=step.text, stated=stated)),
+        arriving,
+    )
 
 
 def _move(account: PersonalAccount, step: _Step, amount: int, **extra: Any) -> None:
@@ -519,57 +536,59 @@ def _debit(
     on = event.occurred_on
     edition = employee_edition(facts, edition_for, on)
 
-    def refuse(kind: str, amount: int, reason: str, *readings: ParameterReading) -> bool:
+    def refuse(kind: str, amount: int, reason: Message, *readings: ParameterReading) -> bool:
         account.refused.append(Refusal(on, kind, amount, event.event_id, reason, edition, tuple(readings)))
         return closed
 
     if isinstance(data, PersonalAccountPaidOutData):
         if edition is None:
-            return refuse("payout", account.balance_fen, "no employee rule set for the member's region")
+            return refuse("payout", account.balance_fen, msg("allowance.no_rule_set"))
         reasons = read(edition, "personal_account.payout_reasons", on)
         assert isinstance(reasons.value, tuple)
         if data.reason.value not in reasons.value:
             return refuse(
-                "payout", account.balance_fen, f"a payout on {data.reason.value} is not in the rule set", reasons
+                "payout", account.balance_fen, msg("account.payout_reason_refused", reason=data.reason.value), reasons
             )
         amount = account.balance_fen
         account.balance_fen = 0
-        text = f"one-off payout of the whole balance {format_yuan(amount)} ({data.reason.value}); the account is closed"
+        text = msg("account.payout", amount=format_yuan(amount), reason=data.reason.value)
         account.movements.append(Movement(on, "payout", amount, 0, event.event_id, text, edition, (reasons,)))
         return True
     if isinstance(data, PersonalAccountSpentData):
         kind = data.purpose.value
         if edition is None:
-            return refuse(kind, data.amount, "no employee rule set for the member's region")
+            return refuse(kind, data.amount, msg("allowance.no_rule_set"))
         purposes = read(edition, "personal_account.spend_purposes", on)
         assert isinstance(purposes.value, tuple)
         if kind not in purposes.value:
-            return refuse(kind, data.amount, f"the account does not pay for {kind} in this rule set", purposes)
+            return refuse(kind, data.amount, msg("account.purpose_refused", purpose=kind), purposes)
         readings: tuple[ParameterReading, ...] = (purposes,)
-        text = f"paid from the account for {kind}"
+        text = msg("account.spent", purpose=kind)
         if data.claim_id is not None:
             settlement = settlements.get(data.claim_id)
             if settlement is None or settlement.status != "settled":
-                return refuse(
-                    kind, data.amount, f"claim {data.claim_id} is not a settled claim of the member", *readings
-                )
+                return refuse(kind, data.amount, msg("account.claim_not_settled", claim_id=data.claim_id), *readings)
             left = settlement.member_pays_fen - paid_for_claim.get(data.claim_id, 0)
             if data.amount > left:
                 return refuse(
                     kind,
                     data.amount,
-                    f"more than the member's share of claim {data.claim_id} still unpaid from the account "
-                    f"({format_yuan(left)})",
+                    msg("account.more_than_share", claim_id=data.claim_id, left=format_yuan(left)),
                     *readings,
                 )
-            text += f" (claim {data.claim_id}, member share {format_yuan(settlement.member_pays_fen)})"
+            text = msg(
+                "account.spent_on_claim",
+                purpose=kind,
+                claim_id=data.claim_id,
+                share=format_yuan(settlement.member_pays_fen),
+            )
         elif data.purpose.value == "settlement_share":
-            return refuse(kind, data.amount, "a settlement share names its claim_id", *readings)
+            return refuse(kind, data.amount, msg("account.share_needs_claim"), *readings)
         if closed:
-            return refuse(kind, data.amount, "the account was paid out and closed", *readings)
+            return refuse(kind, data.amount, msg("account.closed"), *readings)
         if data.amount > account.balance_fen:
             return refuse(
-                kind, data.amount, f"balance {format_yuan(account.balance_fen)} is less than the amount", *readings
+                kind, data.amount, msg("account.balance_too_low", balance=format_yuan(account.balance_fen)), *readings
             )
         account.balance_fen -= data.amount
         if data.claim_id is not None:
@@ -581,7 +600,7 @@ def _debit(
     assert isinstance(data, FamilyAidTransferredData)
     kind = "family_aid"
     if edition is None:
-        return refuse(kind, data.amount, "no employee rule set for the member's region")
+        return refuse(kind, data.amount, msg("allowance.no_rule_set"))
     relatives = read(edition, "family_aid.close_relatives", on)
     purposes = read(edition, "family_aid.purposes", on)
     channels = read(edition, "family_aid.cross_province_channels", on)
@@ -590,32 +609,34 @@ def _debit(
     )
     relationship = _binding(facts, event, data.relative_member_id)
     if relationship is None:
-        return refuse(
-            kind, data.amount, f"{data.relative_member_id} is not bound as a close relative on {on}", relatives
-        )
+        return refuse(kind, data.amount, msg("account.not_bound", relative=data.relative_member_id, on=on), relatives)
     if relationship not in relatives.value:
-        return refuse(kind, data.amount, f"{relationship} is not a close relative (近亲属) in this rule set", relatives)
+        return refuse(kind, data.amount, msg("account.not_close_relative", relationship=relationship), relatives)
     if data.purpose.value not in purposes.value:
-        return refuse(kind, data.amount, f"family aid for {data.purpose.value} is not in this rule set", purposes)
+        return refuse(kind, data.amount, msg("account.aid_purpose_refused", purpose=data.purpose.value), purposes)
     if data.cross_province and data.channel.value not in channels.value:
-        allowed = ", ".join(channels.value) or "none: within the province only"
+        allowed = list(channels.value) if channels.value else msg("account.province_only")
         return refuse(
             kind,
             data.amount,
-            f"a relative in another province through the {data.channel.value} channel (allowed: {allowed})",
+            msg("account.channel_refused", channel=data.channel.value, allowed=allowed),
             channels,
         )
     if closed:
-        return refuse(kind, data.amount, "the account was paid out and closed", relatives)
+        return refuse(kind, data.amount, msg("account.closed"), relatives)
     if data.amount > account.balance_fen:
         return refuse(
-            kind, data.amount, f"balance {format_yuan(account.balance_fen)} is less than the amount", relatives
+            kind, data.amount, msg("account.balance_too_low", balance=format_yuan(account.balance_fen)), relatives
         )
     account.balance_fen -= data.amount
-    where = "in another province" if data.cross_province else "in the province"
-    text = (
-        f"family mutual aid to {data.relative_member_id} ({relationship}, {where}) for {data.purpose.value} "
-        f"through the {data.channel.value}"
+    where = msg("account.other_province" if data.cross_province else "account.same_province")
+    text = msg(
+        "account.family_aid",
+        relative=data.relative_member_id,
+        relationship=relationship,
+        where=where,
+        purpose=data.purpose.value,
+        channel=data.channel.value,
     )
     readings = (relatives, purposes) + ((channels,) if data.cross_province else ())
     account.movements.append(

@@ -36,6 +36,7 @@ from domain.entitlements.periods import (
     wait_runs_on,
 )
 from domain.entitlements.veterans_released import veterans_released_start
+from domain.messages import Message, joined, msg
 from domain.policies import AnnualWindow, Edition, ParameterReading
 
 RESIDENT = "resident"
@@ -105,7 +106,7 @@ def resident_periods(facts: MemberFacts, edition_for: EditionFinder) -> list[Cov
             and cover.covered(year - 1)
         ):
             # The wait belongs to the enrollment spell, not the year (002 ch.3 十问 例三).
-            period = wait_runs_on(period, carried, why=f"the waiting period begun in {year - 1} runs on")
+            period = wait_runs_on(period, carried, why=msg("period.wait_begun_year_runs_on", year=year - 1))
         periods.append(cut_at_coverage_end(period, facts.coverage_ends))
         carried = period if period.benefits_from >= period.covered_until else None
     return periods
@@ -127,7 +128,7 @@ def _year_period(
 
     def period(
         benefits_from: date,
-        basis: str,
+        basis: Message,
         *readings: ParameterReading,
         waiting: Waiting | None = None,
         covered_from: date = year_start,
@@ -207,11 +208,11 @@ def _year_period(
     if continuous and paid_on <= window_end:
         start = max(year_start, paid_on)
         before = (
-            f"covered in {year - 1}"
+            msg("period.covered_year_before", year=year - 1)
             if cover.covered(year - 1)
-            else f"{year - 1} is before the counting start {start_year}"
+            else msg("period.before_counting_start", year=year - 1, start_year=start_year)
         )
-        basis = f"{before}; paid on {paid_on}, by the end of the central window {window_end}: benefits from {start}"
+        basis = joined(before, msg("period.paid_in_window", paid_on=paid_on, window_end=window_end, start=start))
         return period(start, basis, window_reading, counting)
 
     gap_run = 0
@@ -247,21 +248,21 @@ def _year_period(
         start = latest_repair
     if gap_run:
         reason = "gap"
-        cause = f"{gap_run} gap year(s) right before {year} ({year - gap_run}–{year - 1})"
+        cause = msg("period.gap_years", gaps=gap_run, year=year, first=year - gap_run, last=year - 1)
     elif switch_refused:
         reason = "not_continuous"
-        cause = (
-            f"switched from the employee scheme without {integer(read(edition, 'switching.min_continuous_years', on))} "
-            f"continuous years or within {integer(read(edition, 'switching.max_gap_months', on))} months: "
-            "counted as a gap member (算作断保人员)"
+        cause = msg(
+            "period.switch_refused",
+            years=integer(read(edition, "switching.min_continuous_years", on)),
+            months=integer(read(edition, "switching.max_gap_months", on)),
         )
         used += [read(edition, "switching.min_continuous_years", on), read(edition, "switching.max_gap_months", on)]
     elif not continuous:
         reason = "not_continuous"
-        cause = f"not covered in {year - 1}"
+        cause = msg("period.not_covered_year_before", year=year - 1)
     else:
         reason = "outside_central_window"
-        cause = f"paid on {paid_on}, after the central window ending {window_end}"
+        cause = msg("period.after_window", paid_on=paid_on, window_end=window_end)
     waiting = Waiting(
         fixed_months=integer(fixed),
         variable_months=variable_months,
@@ -271,9 +272,15 @@ def _year_period(
         counted_from=counted_from,
         ends_on=start,
     )
-    basis = (
-        f"{cause}: waiting {integer(fixed)} fixed + {variable_months} variable − {repaired_months} repaired "
-        f"= {total} month(s) from {counted_from}, benefits from {start}"
+    basis = msg(
+        "period.resident_wait",
+        cause=cause,
+        fixed=integer(fixed),
+        variable=variable_months,
+        repaired=repaired_months,
+        total=total,
+        counted_from=counted_from,
+        start=start,
     )
     return period(start, basis, *used, waiting=waiting)
 
@@ -287,7 +294,7 @@ def _central_window(edition: Edition, on: date) -> ParameterReading:
 
 def _newborn_start(
     year: int, payment: Payment, *, facts: MemberFacts, edition: Edition
-) -> tuple[date, str, tuple[ParameterReading, ...], Waiting | None] | None:
+) -> tuple[date, Message, tuple[ParameterReading, ...], Waiting | None] | None:
     """Newborns paid for their birth year: from birth when paid in time, else from (or after) payment."""
     birth_on = facts.birth_on
     if birth_on is None or birth_on.year != year:
@@ -297,7 +304,7 @@ def _newborn_start(
     if payment.paid_on <= deadline:
         return (
             birth_on,
-            f"newborn paid on {payment.paid_on}, by {deadline}: covered from birth ({birth_on})",
+            msg("period.newborn_in_time", paid_on=payment.paid_on, deadline=deadline, birth_on=birth_on),
             (limit,),
             None,
         )
@@ -308,7 +315,7 @@ def _newborn_start(
         waiting = Waiting(months, 0, 0, months, "newborn_late", payment.paid_on, start)
     return (
         start,
-        f"newborn paid on {payment.paid_on}, after {deadline}: benefits from {start}",
+        msg("period.newborn_late", paid_on=payment.paid_on, deadline=deadline, start=start),
         (limit, late_wait),
         waiting,
     )
@@ -325,7 +332,7 @@ def _newborn_deadline(birth_on: date, edition: Edition) -> tuple[date, Parameter
 
 def _newborn_next_year_start(
     year: int, payment: Payment, *, facts: MemberFacts, edition: Edition
-) -> tuple[date, str, tuple[ParameterReading, ...]] | None:
+) -> tuple[date, Message, tuple[ParameterReading, ...]] | None:
     """A newborn enrolled in time for the year after its birth has no waiting period (001 医保待遇期 1 and 002 ch.3
     十问(二): 除新生儿等特殊群体外; 例七 新生儿出生后参保不设置待遇等待期): a child born late in the year and paid for
     the next year within the newborn limit, whether or not the birth year was paid."""
@@ -338,16 +345,15 @@ def _newborn_next_year_start(
     reading = read(edition, "newborn.next_year_benefits_from", birth_on)
     year_start = date(year, 1, 1)
     start = year_start if reading.value == "year_start" else max(year_start, payment.paid_on)
-    basis = (
-        f"newborn of {birth_on} paid on {payment.paid_on} for {year}, by {deadline}: no waiting period, "
-        f"benefits from {start}"
+    basis = msg(
+        "resident.newborn_next_year", born=birth_on, paid=payment.paid_on, year=year, deadline=deadline, start=start
     )
     return start, basis, (limit, reading)
 
 
 def _low_income_start(
     year: int, *, facts: MemberFacts, edition: Edition
-) -> tuple[date, str, ParameterReading, ParameterReading] | None:
+) -> tuple[date, Message, ParameterReading, ParameterReading] | None:
     """Certified low-income members: the 1st of the month after certification, not before Jan 1 (001 医保待遇期 2)."""
     if not has(edition, "low_income.benefits_start"):
         return None
@@ -366,10 +372,7 @@ def _low_income_start(
         return None
     span = min(spans, key=lambda s: s.valid_from)
     start = max(year_start, first_of_next_month(span.valid_from))
-    basis = (
-        f"certified {span.category} from {span.valid_from}: benefits from {start} "
-        "(the 1st of the next month, not before Jan 1)"
-    )
+    basis = msg("period.low_income", category=span.category, since=span.valid_from, start=start)
     return start, basis, reading, categories
 
 
@@ -388,7 +391,7 @@ def _employee_run(year: int, payment: Payment, cover: YearCover) -> tuple[int, i
 
 def _switch_from_employee(
     year: int, payment: Payment, *, facts: MemberFacts, edition: Edition, cover: YearCover
-) -> tuple[date, str, tuple[ParameterReading, ...], Waiting | None] | None:
+) -> tuple[date, Message, tuple[ParameterReading, ...], Waiting | None] | None:
     """Employee → resident (001 其他规定; 002 ch.1 二十六): seamless after ≥ N continuous years and a short gap."""
     if not has(edition, "switching.min_continuous_years") or not has(edition, "switching.max_gap_months"):
         return None
@@ -407,15 +410,12 @@ def _switch_from_employee(
             start = max(year_start, add_months(date(run_end // 12, run_end % 12 + 1, 1), 1))
         else:
             start = max(year_start, payment.paid_on)
-        basis = (
-            f"switched from the employee scheme after {run_months} continuous month(s) with a {gap_months}-month gap: "
-            f"no waiting period, benefits from {start}"
-        )
+        basis = msg("period.switched_from_employee", months=run_months, gap=gap_months, start=start)
         return start, basis, readings, None
     if has(edition, "switching.long_gap_wait_months"):
         wait = read(edition, "switching.long_gap_wait_months", on)
         start = add_months(payment.paid_on, integer(wait))
         waiting = Waiting(integer(wait), 0, 0, integer(wait), "switch_gap", payment.paid_on, start)
-        basis = f"switched from the employee scheme with a {gap_months}-month gap: waiting {integer(wait)} months"
+        basis = msg("period.switched_from_employee_wait", gap=gap_months, wait=integer(wait))
         return start, basis, (*readings, wait), waiting
     return None

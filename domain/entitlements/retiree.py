@@ -20,6 +20,7 @@ from domain.contract import CoverageEndReason
 from domain.entitlements.contribution_years import ContributionYears
 from domain.entitlements.facts import MemberFacts
 from domain.entitlements.periods import OPEN_END, CoveragePeriod, cut_at_coverage_end, has, read
+from domain.messages import msg
 
 EMPLOYEE = "employee"
 READING = "readings.retiree_without_contributions"
@@ -40,20 +41,20 @@ def retiree_period(facts: MemberFacts, years: ContributionYears | None) -> Cover
     if years.certified_retirement:
         span = next(s for s in facts.category_spans("retired") if s.valid_from == years.retired_on)
         until = OPEN_END if span.valid_to is None else span.valid_to + timedelta(days=1)
-        basis = (
-            f"certified retired from {years.retired_on}, no RetirementReached: the certification is the retirement "
-            f"fact; covered without paying from that day{'' if span.valid_to is None else f' to {span.valid_to}'} "
-            "(reading retiree_without_contributions)"
+        basis = msg(
+            "period.certified_retired",
+            retired_on=years.retired_on,
+            until="" if span.valid_to is None else msg("period.to", on=span.valid_to),
         )
     elif met_at_retirement:
-        basis = (
-            f"retired {years.retired_on} with the contribution years met: covered without paying from that day "
-            f"(reading retiree_without_contributions)"
-        )
+        basis = msg("period.retired_years_met", retired_on=years.retired_on)
     else:
-        basis = (
-            f"retired {years.retired_on} {years.shortfall_at_retirement_months} month(s) short; years complete on "
-            f"{years.completed_on}: covered without paying from {start} (reading retiree_without_contributions)"
+        basis = msg(
+            "period.retired_short",
+            retired_on=years.retired_on,
+            months=years.shortfall_at_retirement_months,
+            completed_on=years.completed_on,
+            start=start,
         )
     period = CoveragePeriod(
         scheme=EMPLOYEE,

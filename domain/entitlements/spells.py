@@ -40,6 +40,7 @@ from datetime import date
 from itertools import pairwise
 
 from domain.entitlements.periods import OPEN_END, CoveragePeriod, Waiting
+from domain.messages import joined, msg
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,11 @@ class CoverageSpell:
         runs = self.benefit_runs
         holes = tuple((end, start) for (_, end), (start, _) in pairwise(runs))
         count = len(self.periods)
-        basis = self.periods[0].basis if count == 1 else f"{self.periods[0].basis}; {count} payments in one spell"
+        basis = (
+            self.periods[0].basis
+            if count == 1
+            else joined(self.periods[0].basis, msg("period.payments_in_spell", count=count))
+        )
         return CoveragePeriod(
             scheme=self.scheme,
             region=last.region,

@@ -22,6 +22,7 @@ from domain.entitlements.spells import CoverageSpell
 from domain.entitlements.transfers import moves_json
 from domain.explain import Explanations
 from domain.member_stream import RecordedEvent
+from domain.messages import msg
 from domain.money import format_yuan
 from domain.policies import Edition
 from domain.settlement.maternity import PRENATAL, pregnancy_cap
@@ -115,7 +116,7 @@ def status_document(ledger: MemberLedger, recorded: Mapping[str, RecordedFigures
         ended = last.covered_until if last is not None else current.covered_until
         explanations.add(
             "covered",
-            f"no coverage spell includes {as_of}: the last ended {ended} (paid months and the arrears grace)",
+            msg("status.no_spell", as_of=as_of, ended=ended),
             current.edition,
         )
         years = ledger.contribution_years
@@ -127,9 +128,7 @@ def status_document(ledger: MemberLedger, recorded: Mapping[str, RecordedFigures
             document["suspended"] = True
             explanations.add(
                 "suspended",
-                f"employee contributions unpaid since {last.paid_until} and no CoverageEnded: in arrears (欠费), "
-                f"benefits suspended (暂停) since {ended}; care in arrears is the employer's cost, and back-pay "
-                "restores benefits as the arrears rules say (000 待遇起始时间 2; 002 ch.2 二十三问)",
+                msg("status.in_arrears", paid_until=last.paid_until, ended=ended),
                 last.periods[-1].edition,
             )
     if edition is not None and current is not None:
@@ -149,17 +148,17 @@ def status_document(ledger: MemberLedger, recorded: Mapping[str, RecordedFigures
     if facts.retractions and edition is not None:
         explanations.add(
             "corrections",
-            f"{len(facts.retractions)} event(s) retracted as known at {_iso_utc(facts.known_at)}: left out for every "
-            "as_of from each retraction's recorded time on (reading retraction_time, rules-digest §8); recorded "
-            "decisions stay as made, beside the figures recomputed on the corrected facts",
+            msg("status.retractions", count=len(facts.retractions), known_at=_iso_utc(facts.known_at)),
             edition,
         )
     if facts.transfers and edition is not None:
-        moves = "; ".join(f"{t.from_region} → {t.to_region} ({t.scheme}) on {t.on}" for t in facts.transfers)
+        moves = [
+            msg("status.move", source=t.from_region, target=t.to_region, scheme=t.scheme, on=t.on)
+            for t in facts.transfers
+        ]
         explanations.add(
             "region",
-            f"moved between regions: {moves}. From a transfer date the destination's region and rules apply; "
-            "the relation and the personal account move, contribution years add up (002 ch.2 二十一问)",
+            msg("status.moved", moves=moves),
             edition,
         )
     document["explanations"] = explanations.as_json()
@@ -221,8 +220,12 @@ def _employee_accounts(
         if state.edition is not None and state.required_months is not None:
             explanations.add(
                 "maternity.consecutive_paid_months",
-                f"{state.consecutive_paid_months} consecutive paid month(s) up to {facts.as_of:%Y-%m} "
-                f"(back-payments not counted); {state.required_months} needed for the allowance",
+                msg(
+                    "status.maternity_months",
+                    months=state.consecutive_paid_months,
+                    month=f"{facts.as_of:%Y-%m}",
+                    required=state.required_months,
+                ),
                 state.edition,
                 *state.readings,
             )
@@ -230,7 +233,7 @@ def _employee_accounts(
             if allowance.edition is not None:
                 explanations.add(
                     f"maternity.allowances[{index}]",
-                    "; ".join(allowance.reasons),
+                    msg("list.joined", parts=list(allowance.reasons)),
                     allowance.edition,
                     *allowance.readings,
                 )
@@ -288,11 +291,15 @@ def _coverage(
     explanations.add("benefits_start", first.basis, first.edition, *first.readings)
     explanations.add(
         "covered",
-        f"in the {spell.scheme} coverage spell from {spell.covered_from}"
-        + (
-            f", paid until {spell.paid_until}, covered until {spell.covered_until} (arrears grace included)"
-            if spell.covered_until != OPEN_END
-            else " (open-ended)"
+        msg(
+            "status.in_spell",
+            scheme=spell.scheme,
+            covered_from=spell.covered_from,
+            until=(
+                msg("status.spell_until", paid_until=spell.paid_until, covered_until=spell.covered_until)
+                if spell.covered_until != OPEN_END
+                else msg("status.spell_open")
+            ),
         ),
         period.edition,
         *(
@@ -308,8 +315,15 @@ def _coverage(
         document["waiting"] = {**waiting.as_json(), "running": running}
         explanations.add(
             "waiting",
-            f"waiting ({waiting.reason}) from {waiting.counted_from} until {benefits_from}: "
-            f"{waiting.total_months} month(s), {'running' if running else 'over'} on {as_of}",
+            msg(
+                "status.waiting",
+                reason=waiting.reason,
+                counted_from=waiting.counted_from,
+                until=benefits_from,
+                months=waiting.total_months,
+                state=msg("status.waiting_running" if running else "status.waiting_over"),
+                as_of=as_of,
+            ),
             first.edition,
             *first.readings,
         )
@@ -317,8 +331,11 @@ def _coverage(
         resumes = spell.resumes_on(as_of)
         explanations.add(
             "suspended",
-            f"benefits suspended on {as_of} within the spell"
-            + (f"; they resume on {resumes}" if resumes else "; nothing paid yet restores them"),
+            msg(
+                "status.suspended",
+                as_of=as_of,
+                resumes=msg("status.resumes", on=resumes) if resumes else msg("status.not_restored"),
+            ),
             period.edition,
             *period.readings,
         )
@@ -343,9 +360,7 @@ def _continuity_and_caps(
         }
         explanations.add(
             "continuity",
-            f"{state.consecutive_years} consecutive covered year(s) up to {year} (either scheme, from the counting "
-            f"start: the years the major-illness incentives and waits count); {state.gap_years} gap year(s) "
-            f"before {year} since the counting start",
+            msg("status.continuity", years=state.consecutive_years, year=year, gaps=state.gap_years),
             edition,
             *state.readings,
         )
@@ -361,10 +376,12 @@ def _continuity_and_caps(
             document["continuity"].update(consecutive_years=current_run, counts="employee_continuous_months")
         explanations.add(
             "continuity.employee",
-            f"{run.continuous_months} continuous employee contribution month(s)"
-            + (f" since {run.since:%Y-%m}" if run.since else "")
-            + (f", the last paid {run.last_paid_month:%Y-%m}" if run.last_paid_month else "")
-            + "; consecutive_years of an employee counts the full years of this run",
+            msg(
+                "status.employee_run",
+                months=run.continuous_months,
+                since=msg("status.run_since", month=f"{run.since:%Y-%m}") if run.since else "",
+                last=msg("status.run_last", month=f"{run.last_paid_month:%Y-%m}") if run.last_paid_month else "",
+            ),
             edition,
         )
     on = as_of
@@ -373,20 +390,18 @@ def _continuity_and_caps(
         cap = read(edition, "basic_pool.annual_cap", on)
         assert isinstance(cap.value, int)
         caps["basic_pool"] = _balance(cap.value, ledger.used("basic_pool", year))
-        explanations.add(
-            "caps.basic_pool", f"basic-pool cap for {year}, less fund payments of settled claims", edition, cap
-        )
+        explanations.add("caps.basic_pool", msg("status.cap_basic_pool", year=year), edition, cap)
     for layer, name in (("large_amount", "large_amount.annual_cap"), ("civil_servant", "civil_servant.annual_cap")):
         if has(edition, name):
             reading = read(edition, name, on)
             if isinstance(reading.value, int):
                 caps[layer] = _balance(reading.value, ledger.used(layer, year))
-                explanations.add(f"caps.{layer}", f"{layer} cap for {year}", edition, reading)
+                explanations.add(f"caps.{layer}", msg("status.cap_layer", layer=layer, year=year), edition, reading)
     pregnancy_keys = f"maternity:{PRENATAL}:after:"
     for (key, cap_year), cap_fen in sorted(ledger.programme_caps_fen.items()):
         if cap_year == year and key not in caps and not key.startswith(pregnancy_keys):
             caps[key] = _balance(cap_fen, ledger.used(key, year))
-            explanations.add(f"caps.{key}", f"{key} cap for {year} as its claims were settled", edition)
+            explanations.add(f"caps.{key}", msg("status.cap_programme", key=key, year=year), edition)
     if any(key.startswith(pregnancy_keys) for key, _year in ledger.programme_caps_fen):
         # A prenatal cap per pregnancy (001 生育保险待遇 2.1 一个孕期内) is not a yearly cap: the status shows
         # the balance of the pregnancy an examination on as_of would draw on, as the claim settlement counts it.

@@ -23,6 +23,7 @@ from datetime import date
 from domain.entitlements.facts import MemberFacts, Payment, Transfer
 from domain.entitlements.periods import CoveragePeriod, EditionFinder
 from domain.errors import LedgerError
+from domain.messages import Message, joined, msg
 
 
 def transfers_of(facts: MemberFacts, scheme: str) -> list[Transfer]:
@@ -54,7 +55,10 @@ def cut_at_transfers(period: CoveragePeriod, facts: MemberFacts) -> CoveragePeri
                 covered_until=min(period.covered_until, move.on),
                 benefits_until=min(period.benefits_until, move.on),
                 benefits_from=min(period.benefits_from, move.on),
-                basis=f"{period.basis}; moved to {move.to_region} on {move.on}: {move.from_region}'s coverage ends",
+                basis=joined(
+                    period.basis,
+                    msg("period.moved_to", target=move.to_region, on=move.on, source=move.from_region),
+                ),
             )
     return period
 
@@ -68,12 +72,13 @@ class BeyondRuleBook:
     since: date
     payments_set_aside: int
 
-    def text(self) -> str:
-        return (
-            f"no rule set {self.region}-{self.scheme}: from {self.since} coverage, waits, caps, settlements, "
-            f"contribution years and the personal account under {self.region}'s rules cannot be computed"
-            + (f" ({self.payments_set_aside} payment(s) there set aside)" if self.payments_set_aside else "")
-            + "; what happened before the move is computed under the origin's rules"
+    def text(self) -> Message:
+        return msg(
+            "beyond.moved",
+            region=self.region,
+            scheme=self.scheme,
+            since=self.since,
+            set_aside=msg("beyond.set_aside", count=self.payments_set_aside) if self.payments_set_aside else "",
         )
 
 
@@ -107,5 +112,5 @@ def moves_json(facts: MemberFacts, beyond: list[BeyondRuleBook]) -> dict[str, ob
             }
             for t in facts.transfers
         ],
-        "not_computable": [b.text() for b in beyond],
+        "not_computable": [b.text().render() for b in beyond],
     }

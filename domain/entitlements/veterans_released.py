@@ -13,6 +13,7 @@ from datetime import date
 
 from domain.entitlements.facts import MemberFacts, Payment
 from domain.entitlements.periods import has, read
+from domain.messages import Message, msg
 from domain.policies import Edition, ParameterReading
 
 CATEGORIES = "veterans_released.categories"
@@ -22,7 +23,7 @@ PAYMENT_DAY = "payment_day"
 
 def veterans_released_start(
     year: int, payment: Payment, *, facts: MemberFacts, edition: Edition
-) -> tuple[date, str, tuple[ParameterReading, ...]] | None:
+) -> tuple[date, Message, tuple[ParameterReading, ...]] | None:
     """Benefits from the payment day for a certified veteran or released person paying in the coverage year."""
     if not has(edition, CATEGORIES) or not has(edition, BENEFITS_FROM):
         return None
@@ -44,8 +45,5 @@ def veterans_released_start(
     if not spans:
         return None
     span = min(spans, key=lambda s: s.valid_from)
-    basis = (
-        f"certified {span.category} from {span.valid_from} and enrolled in that year on {payment.paid_on}: "
-        f"benefits from the payment day, no waiting period"
-    )
+    basis = msg("period.released_enrolled", category=span.category, since=span.valid_from, paid_on=payment.paid_on)
     return payment.paid_on, basis, (categories, benefits_from)

@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain.entitlements.periods import has
+from domain.messages import msg
 from domain.money import fen_times_ratio, format_yuan
 from domain.policies import Edition, ParameterReading, Table
 from domain.settlement.model import ClaimContext, Settlement
@@ -99,7 +100,7 @@ def _shenyang(ctx: ClaimContext, settlement: Settlement) -> None:
         _pay(settlement, paid)
         settlement.explanations.add(
             "layers.medical_assistance",
-            f"severe mental illness admission of a {category} member: {format_yuan(paid)} (full assistance)",
+            msg("assistance.severe_mental", category=category, paid=format_yuan(paid)),
             edition,
             full,
         )
@@ -121,8 +122,14 @@ def _shenyang(ctx: ClaimContext, settlement: Settlement) -> None:
     _pay(settlement, tilt, ("assistance.tilt", tilt), ("assistance.tilt.deductible", tilt_deductible_now))
     settlement.explanations.add(
         "layers.medical_assistance",
-        f"{category}: basic assistance {format_yuan(basic)} (deductible {format_yuan(deductible_now)}, yearly limit), "
-        f"then tilt assistance {format_yuan(tilt)} (deductible {format_yuan(tilt_deductible_now)}, no cap)",
+        msg(
+            "assistance.shenyang",
+            category=category,
+            basic=format_yuan(basic),
+            deductible=format_yuan(deductible_now),
+            tilt=format_yuan(tilt),
+            tilt_deductible=format_yuan(tilt_deductible_now),
+        ),
         edition,
         ratios,
         deductibles,
@@ -161,8 +168,13 @@ def _shenyang_illness_poverty(ctx: ClaimContext, settlement: Settlement) -> None
     lookback = _read(ctx.edition, f"{prefix}.lookback_months", ctx.claim.occurred_on)
     settlement.explanations.add(
         "layers.medical_assistance",
-        f"illness_poverty: basic {format_yuan(basic)} (deductible {format_yuan(basic_owed)}), tilt {format_yuan(tilt)} "
-        f"(deductible {format_yuan(tilt_owed)}), settled claim by claim within the year",
+        msg(
+            "assistance.illness_poverty",
+            basic=format_yuan(basic),
+            deductible=format_yuan(basic_owed),
+            tilt=format_yuan(tilt),
+            tilt_deductible=format_yuan(tilt_owed),
+        ),
         ctx.edition,
         *basic_readings,
         *tilt_readings,
@@ -188,8 +200,14 @@ def _shenyang_outpatient(ctx: ClaimContext, settlement: Settlement) -> None:
     _pay(settlement, paid, ("assistance.outpatient", paid))
     settlement.explanations.add(
         "layers.medical_assistance",
-        f"{category}: outpatient assistance {ratio} of {format_yuan(_left(ctx, settlement) + paid)} = "
-        f"{format_yuan(raw)}, {format_yuan(paid)} within the yearly limit",
+        msg(
+            "assistance.outpatient",
+            category=category,
+            ratio=ratio,
+            base=format_yuan(_left(ctx, settlement) + paid),
+            raw=format_yuan(raw),
+            paid=format_yuan(paid),
+        ),
         edition,
         ratio_reading,
         caps,
@@ -212,10 +230,15 @@ def _bazhong(ctx: ClaimContext, settlement: Settlement) -> None:
     regular = min(raw, max(0, _money(_table(caps).cell(category)) - ctx.used("assistance.regular")))
     _pay(settlement, regular, ("assistance.regular", regular), ("assistance.regular.deductible", deductible_now))
     readings = [ratios, shares, income, caps]
-    text = (
-        f"{category}: routine assistance {format_yuan(regular)} (deductible {format_yuan(deductible_now)} of the "
-        f"year's {format_yuan(deductible_year)}, yearly limit)"
-    )
+    parts = [
+        msg(
+            "assistance.routine",
+            category=category,
+            regular=format_yuan(regular),
+            deductible=format_yuan(deductible_now),
+            deductible_year=format_yuan(deductible_year),
+        )
+    ]
     excluded = _read(edition, "assistance.tilt.excluded_locations", on)
     if ctx.claim.data.location.value not in _listed(edition, "assistance.tilt.excluded_locations", on):
         line = _read(edition, "assistance.tilt.threshold", on)
@@ -228,5 +251,5 @@ def _bazhong(ctx: ClaimContext, settlement: Settlement) -> None:
         tilt = min(tilt_raw, max(0, _money(_table(tilt_caps).cell(category)) - ctx.used("assistance.tilt")))
         _pay(settlement, tilt, ("assistance.tilt", tilt), ("assistance.tilt.base", self_pay))
         readings += [line, tilt_ratios, tilt_caps, excluded]
-        text += f"; tilt assistance {format_yuan(tilt)} on the year's self-pay above the monitoring line"
-    settlement.explanations.add("layers.medical_assistance", text, edition, *readings)
+        parts.append(msg("assistance.tilt_above_line", tilt=format_yuan(tilt)))
+    settlement.explanations.add("layers.medical_assistance", msg("list.joined", parts=parts), edition, *readings)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from domain.contract import ConditionCertifiedData
 from domain.entitlements.periods import has, money, ratio
 from domain.explain import Explanations
+from domain.messages import msg
 from domain.settlement.chronic_benefit import accepted_when_made, cutoff_readings
 from domain.settlement.draws import (
     Cap,
@@ -81,16 +82,16 @@ def settle_two_diseases(ctx: ClaimContext, explanations: Explanations) -> BasicP
     """Hypertension and diabetes drugs: the cap of the certified disease, or of both."""
     require_local(ctx)
     if not has(ctx.edition, "two_diseases.annual_cap"):
-        raise NotSettleable(f"{ctx.edition.name} has no two-disease (两病) programme in its seed; nothing paid")
+        raise NotSettleable(msg("reason.no_two_diseases", edition=ctx.edition.name))
     certifications = certified(ctx, "two_diseases")
     caps = read(ctx, "two_diseases.annual_cap")
     diseases = sorted({data.condition for data in certifications})
     unknown = [d for d in diseases if d not in table(caps).rows]
     if unknown:
-        raise NotSettleable(f"certified two-disease condition {', '.join(unknown)} is not in two_diseases.annual_cap")
+        raise NotSettleable(msg("reason.condition_without_cap", conditions=unknown, name="two_diseases.annual_cap"))
     row = diseases[0] if len(diseases) == 1 else "both"
     fund_ratio = read(ctx, "two_diseases.ratio")
-    payment = Payment(ctx, f"two-disease drugs ({row})", ratio(fund_ratio), (fund_ratio,))
+    payment = Payment(ctx, msg("label.two_diseases", row=row), ratio(fund_ratio), (fund_ratio,))
     if has(ctx.edition, "two_diseases.deductible"):
         deductible = read(ctx, "two_diseases.deductible")
         payment.deductible = Deductible.periodic(
@@ -105,17 +106,17 @@ def settle_two_diseases(ctx: ClaimContext, explanations: Explanations) -> BasicP
 def settle_single_payment_drug(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
     """Single-payment drugs (002 ch.5 二问 (一)): 不计起付线, a ratio, no second layer on the rest."""
     if not has(ctx.edition, "drugs.single_payment_ratio"):
-        raise NotSettleable(f"{ctx.edition.name} states no single-payment drug (单行支付药品) rule; nothing paid")
+        raise NotSettleable(msg("reason.no_single_payment_drug", edition=ctx.edition.name))
     certified(ctx, "single_payment_drug")
     fund_ratio = read(ctx, "drugs.single_payment_ratio")
     deductible = read(ctx, "drugs.single_payment_deductible")
     onward = read(ctx, "drugs.single_payment_to_second_layer")
-    payment = Payment(ctx, "single-payment drug", ratio(fund_ratio), (fund_ratio,))
+    payment = Payment(ctx, msg("label.single_payment_drug"), ratio(fund_ratio), (fund_ratio,))
     payment.deductible = Deductible(money(deductible), None, (deductible,))
     payment.to_second_layer = onward.value is True
     payment.extra_readings.append(onward)
     if not payment.to_second_layer:
-        payment.notes.append("the member's share goes to no second layer")
+        payment.notes.append(msg("payment.no_second_layer"))
     payment.counts_against_basic_pool("single_payment_drug")
     return payment.settle(explanations)
 
@@ -125,17 +126,22 @@ def _chronic_with_disease_caps(ctx: ClaimContext, certifications: list[Condition
     caps = read(ctx, "chronic.annual_cap")
     rule = read(ctx, "chronic.multiple_diseases_rule")
     if text(rule) != HIGHEST_CAP_ONLY:
-        raise NotSettleable(f"chronic.multiple_diseases_rule {text(rule)!r} is not one the ledger settles")
+        raise NotSettleable(msg("reason.reading_not_applied", name="chronic.multiple_diseases_rule", value=text(rule)))
     diseases = sorted({data.condition for data in certifications})
     unknown = [d for d in diseases if d not in table(caps).rows]
     if unknown:
-        raise NotSettleable(f"certified chronic condition {', '.join(unknown)} has no cap in chronic.annual_cap")
+        raise NotSettleable(msg("reason.condition_without_cap", conditions=unknown, name="chronic.annual_cap"))
     highest = max(diseases, key=lambda d: (money_cell(table(caps), d), d))
     fund_ratio = read(ctx, "chronic.ratio")
-    payment = Payment(ctx, f"chronic disease {ctx.claim.data.condition or highest}", ratio(fund_ratio), (fund_ratio,))
+    payment = Payment(
+        ctx,
+        msg("label.chronic_disease", condition=ctx.claim.data.condition or highest),
+        ratio(fund_ratio),
+        (fund_ratio,),
+    )
     payment.caps.append(Cap(f"chronic:{highest}", money_cell(table(caps), highest), (caps, rule)))
     if len(diseases) > 1:
-        payment.notes.append(f"certified for {', '.join(diseases)}: settled under the highest cap only ({highest})")
+        payment.notes.append(msg("chronic.highest_cap_only", diseases=diseases, highest=highest))
     return payment
 
 
@@ -143,15 +149,11 @@ def _chronic_by_kind(ctx: ClaimContext, certifications: list[ConditionCertifiedD
     """Shenyang employee: 75 % in service, 85 % retired, for certifications made before new ones stopped."""
     accepted = read(ctx, "chronic.new_certifications_accepted")
     if not any(accepted_when_made(ctx, data) for data in certifications):
-        raise NotSettleable(
-            "no certified chronic condition from before new chronic certifications stopped "
-            f"(chronic.new_certifications_accepted, {accepted.reference.section}); outpatient costs go through "
-            "ordinary outpatient pooling"
-        )
+        raise NotSettleable(msg("reason.chronic_certifications_stopped", section=accepted.reference.section))
     ratios = read(ctx, "chronic.ratio_by_kind")
     kind = person_kind(ctx, table(ratios))
-    payment = Payment(ctx, f"chronic disease as {kind}", ratio_cell(table(ratios), kind), (ratios, accepted))
-    payment.notes.append("the seed states no deductible and no programme cap for the chronic benefit")
+    payment = Payment(ctx, msg("label.chronic_by_kind", kind=kind), ratio_cell(table(ratios), kind), (ratios, accepted))
+    payment.notes.append(msg("chronic.no_deductible_no_cap"))
     return payment
 
 
@@ -160,11 +162,10 @@ def _as_ordinary_outpatient(
 ) -> BasicPoolResult:
     """A chronic certification made after they stopped: no chronic benefit, the care is ordinary outpatient
     pooling (000 门、急诊待遇 2 门诊慢特病 3: 门诊医疗费按普通门诊统筹政策报销)."""
-    made = ", ".join(sorted(str(d.valid_from) for d in certifications))
+    made = sorted(str(d.valid_from) for d in certifications)
     explanations.add(
         "layers.basic_pool",
-        f"chronic certification made on {made}, after chronic certifications stopped: no chronic benefit; "
-        "the care is settled as ordinary outpatient pooling",
+        msg("chronic.after_cutoff", made=made),
         ctx.edition,
         *cutoff_readings(ctx),
     )
@@ -175,12 +176,19 @@ def _bazhong_special(ctx: ClaimContext) -> Payment:
     """Bazhong special diseases: the level-2 inpatient deductible once a year, then the special ratio."""
     rule = read(ctx, "special_disease.deductible_rule")
     if text(rule) != LEVEL2_DEDUCTIBLE_ONCE_PER_YEAR:
-        raise NotSettleable(f"special_disease.deductible_rule {text(rule)!r} is not one the ledger settles")
+        raise NotSettleable(msg("reason.reading_not_applied", name="special_disease.deductible_rule", value=text(rule)))
     deductibles = read(ctx, "inpatient.deductible")
     kind = person_kind(ctx, table(deductibles))
     fund_ratio = read(ctx, "special_disease.ratio")
     payment = Payment(
-        ctx, f"special disease {ctx.claim.data.condition or ''}".rstrip(), ratio(fund_ratio), (fund_ratio,)
+        ctx,
+        (
+            msg("label.special_disease", condition=ctx.claim.data.condition)
+            if ctx.claim.data.condition
+            else msg("label.special_disease_unnamed")
+        ),
+        ratio(fund_ratio),
+        (fund_ratio,),
     )
     payment.deductible = Deductible.periodic(
         ctx,
@@ -189,7 +197,7 @@ def _bazhong_special(ctx: ClaimContext) -> Payment:
         readings=(rule, deductibles),
     )
     if ctx.used("special_disease.deductible"):
-        payment.notes.append("the year's level-2 deductible was already paid on an earlier special-disease claim")
+        payment.notes.append(msg("special.deductible_already_paid"))
     return payment
 
 
@@ -199,12 +207,12 @@ def _shenyang_employee_special(ctx: ClaimContext, certifications: list[Condition
     assert isinstance(dialysis.value, tuple)
     condition = ctx.claim.data.condition
     if condition is None and len({data.condition for data in certifications}) > 1:
-        raise NotSettleable("the claim does not say which certified special disease it treats; nothing paid")
+        raise NotSettleable(msg("reason.which_disease", programme="special"))
     condition = condition or certifications[0].condition
     name = "special_disease.dialysis_ratio" if condition in dialysis.value else "special_disease.ratio"
     fund_ratio = read(ctx, name)
-    payment = Payment(ctx, f"special disease {condition}", ratio(fund_ratio), (fund_ratio, dialysis))
-    payment.notes.append("the seed states no deductible and no programme cap for special diseases")
+    payment = Payment(ctx, msg("label.special_disease", condition=condition), ratio(fund_ratio), (fund_ratio, dialysis))
+    payment.notes.append(msg("special.no_deductible_no_cap"))
     return payment
 
 
@@ -216,11 +224,16 @@ def _shenyang_resident_chronic_special(
     assert isinstance(listed.value, tuple)
     condition = ctx.claim.data.condition
     if condition is None and len({data.condition for data in certifications}) > 1:
-        raise NotSettleable(f"the claim does not say which certified {programme} disease it treats; nothing paid")
+        raise NotSettleable(msg("reason.which_disease", programme=programme))
     condition = condition or certifications[0].condition
     if condition in listed.value:
         fund_ratio = read(ctx, "chronic_special.listed_disease_ratio")
-        payment = Payment(ctx, f"{programme} disease {condition} (listed)", ratio(fund_ratio), (fund_ratio, listed))
+        payment = Payment(
+            ctx,
+            msg("label.programme_listed", programme=programme, condition=condition),
+            ratio(fund_ratio),
+            (fund_ratio, listed),
+        )
     else:
         ratios = read(ctx, "chronic_special.other_ratio")
         level = ctx.claim.data.facility_level.value
@@ -232,12 +245,15 @@ def _shenyang_resident_chronic_special(
             on=ctx.claim.occurred_on,
         )
         payment = Payment(
-            ctx, f"{programme} disease {condition} at {row}", ratio_cell(table(ratios), row), (ratios, listed)
+            ctx,
+            msg("label.programme_at_level", programme=programme, condition=condition, level=row),
+            ratio_cell(table(ratios), row),
+            (ratios, listed),
         )
         if mapping is not None:
             payment.notes.append(
                 mapped_note(level=level, row=row, table_name="chronic_special.other_ratio", reading=mapping)
             )
             payment.extra_readings.append(mapping)
-    payment.notes.append("the seed states no deductible and no programme cap for chronic and special diseases")
+    payment.notes.append(msg("chronic_special.no_deductible_no_cap"))
     return payment

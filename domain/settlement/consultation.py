@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from domain.entitlements.periods import has, money, ratio
 from domain.explain import Explanations
+from domain.messages import Message, msg
 from domain.money import fen_times_ratio, format_yuan
 from domain.policies import ParameterReading
 from domain.settlement.draws import Payment, read, text
@@ -40,7 +41,9 @@ class ConsultationLine:
     def settle(self, ctx: ClaimContext, rest: BasicPoolResult, explanations: Explanations) -> BasicPoolResult:
         basis = read(ctx, "readings.general_consultation_fee_line")
         if text(basis) != OWN_LINE:
-            raise NotSettleable(f"readings.general_consultation_fee_line {text(basis)!r} is not one the ledger applies")
+            raise NotSettleable(
+                msg("reason.reading_not_applied", name="readings.general_consultation_fee_line", value=text(basis))
+            )
         readings: list[ParameterReading] = [basis]
         balances: list[tuple[str, int]] = []
         village = "village_clinic" in {flag.value for flag in ctx.claim.data.flags}
@@ -50,27 +53,26 @@ class ConsultationLine:
             fund_ratio = read(ctx, "outpatient_pooling.general_consultation_fee_ratio")
             readings.append(fund_ratio)
             raw = fen_times_ratio(self.fee_fen, ratio(fund_ratio))
-            words = f"{format_yuan(self.fee_fen)} × {ratio(fund_ratio)} = {format_yuan(raw)}"
+            words = msg(
+                "consultation.ratio", fee=format_yuan(self.fee_fen), ratio=ratio(fund_ratio), raw=format_yuan(raw)
+            )
         paid = raw
-        limits: list[str] = []
+        limits: list[Message] = []
         if any(key == "basic_pool" for key, _ in rest.caps):
             cap = read(ctx, "basic_pool.annual_cap")
             left = max(0, money(cap) - ctx.used("basic_pool") - rest.amount_fen)
             if left < paid:
                 paid = left
-                limits.append(f"limited to the {format_yuan(left)} left of the basic-pool cap")
+                limits.append(msg("consultation.limited_basic_pool", left=format_yuan(left)))
             balances.append(("basic_pool", paid))
             readings.append(cap)
         if balances and balances[0][0] == VILLAGE_KEY:
             balances[0] = (VILLAGE_KEY, paid)
         explanations.add(
             f"lines.{LINE}",
-            "; ".join(
-                [
-                    f"general consultation fee (一般诊疗费) on its own line: {words}",
-                    *limits,
-                    "no deductible, outside the quarterly outpatient cap (readings.general_consultation_fee_line)",
-                ]
+            msg(
+                "list.joined",
+                parts=[msg("consultation.own_line", words=words), *limits, msg("consultation.own_line_terms")],
             ),
             ctx.edition,
             *readings,
@@ -87,7 +89,7 @@ class ConsultationLine:
 
     def _village(
         self, ctx: ClaimContext, readings: list[ParameterReading], balances: list[tuple[str, int]]
-    ) -> tuple[int, str]:
+    ) -> tuple[int, Message]:
         """Village clinic: the fund's share of each visit's fee, within the yearly fund limit per person."""
         fee = read(ctx, "outpatient_pooling.village_clinic_consultation_fee")
         share = read(ctx, "outpatient_pooling.village_clinic_consultation_fund_share")
@@ -96,16 +98,17 @@ class ConsultationLine:
         visits, remainder = divmod(self.fee_fen, money(fee))
         if remainder:
             raise NotSettleable(
-                f"general_consultation_fee {format_yuan(self.fee_fen)} at a village clinic is not a whole number of "
-                f"visits at {format_yuan(money(fee))} each (outpatient_pooling.village_clinic_consultation_fee)"
+                msg("reason.village_fee_not_whole", fee=format_yuan(self.fee_fen), each=format_yuan(money(fee)))
             )
         raw = visits * money(share)
         left = max(0, money(cap) - ctx.used(VILLAGE_KEY))
         paid = min(raw, left)
         balances.append((VILLAGE_KEY, paid))
-        words = f"{visits} village-clinic visit(s) × {format_yuan(money(share))} = {format_yuan(raw)}"
+        words = msg("consultation.village", visits=visits, share=format_yuan(money(share)), raw=format_yuan(raw))
         if paid < raw:
-            words += f", limited to the {format_yuan(left)} left of the {format_yuan(money(cap))} a year"
+            words = msg(
+                "consultation.village_limited", words=words, left=format_yuan(left), cap=format_yuan(money(cap))
+            )
         return paid, words
 
 
@@ -115,10 +118,7 @@ def consultation_line(ctx: ClaimContext, payment: Payment) -> ConsultationLine |
     if not fee_fen:
         return None
     if not has(ctx.edition, "readings.general_consultation_fee_line"):
-        payment.notes.append(
-            f"the general consultation fee {format_yuan(fee_fen)} is settled with the rest: "
-            f"{ctx.edition.name} has no line of its own for it"
-        )
+        payment.notes.append(msg("consultation.no_line", fee=format_yuan(fee_fen), edition=ctx.edition.name))
         return None
     village = "village_clinic" in {flag.value for flag in ctx.claim.data.flags}
     level = ctx.claim.data.facility_level.value
@@ -128,8 +128,7 @@ def consultation_line(ctx: ClaimContext, payment: Payment) -> ConsultationLine |
         if level not in levels.value:
             payment.extra_readings.append(levels)
             payment.notes.append(
-                f"the general consultation fee {format_yuan(fee_fen)} at a {level} facility is settled with the rest "
-                f"(its own line is for {', '.join(levels.value)} and village clinics)"
+                msg("consultation.level_not_listed", fee=format_yuan(fee_fen), level=level, levels=list(levels.value))
             )
             return None
     payment.policy_fen = ctx.claim.data.policy_amount - fee_fen

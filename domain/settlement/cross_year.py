@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from domain.entitlements.periods import has
 from domain.explain import Explanations
+from domain.messages import msg
 from domain.settlement.errors import NotSettleable
 from domain.settlement.model import ClaimContext
 
@@ -30,12 +31,15 @@ def explain_cross_year(ctx: ClaimContext, explanations: Explanations) -> None:
         return
     reading = ctx.edition.reading(READING, ctx.claim.occurred_on)
     if reading.value != ADMISSION_COVERAGE_DISCHARGE_YEAR:
-        raise NotSettleable(f"{READING} {reading.value!r} is not a reading the ledger settles")
+        raise NotSettleable(msg("reason.reading_not_applied", name=READING, value=str(reading.value)))
     explanations.add(
         "year",
-        f"admitted on {data.admitted_on}, discharged on {data.discharged_on}: coverage and person kind of the "
-        f"admission day; counted in {data.discharged_on.year} (deductible count, annual caps, thresholds) under "
-        f"the parameter values of the discharge day",
+        msg(
+            "settle.cross_year",
+            admitted_on=data.admitted_on,
+            discharged_on=data.discharged_on,
+            year=data.discharged_on.year,
+        ),
         ctx.edition,
         reading,
     )

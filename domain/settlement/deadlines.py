@@ -21,6 +21,7 @@ from datetime import date
 from domain.dates import add_months
 from domain.entitlements.periods import has
 from domain.explain import Explanations
+from domain.messages import Message, msg
 from domain.policies import ParameterReading
 from domain.settlement.model import ClaimContext
 
@@ -34,20 +35,18 @@ def _read(ctx: ClaimContext, name: str) -> ParameterReading:
     return ctx.edition.reading(name, ctx.claim.occurred_on)
 
 
-def deadline_refusal(ctx: ClaimContext, explanations: Explanations) -> str | None:
+def deadline_refusal(ctx: ClaimContext, explanations: Explanations) -> Message | None:
     """Why the claim is too late, or None (and the deadline that held, in the explanations)."""
     data = ctx.claim.data
-    applied, source = applied_on(ctx), "applied_on" if data.applied_on else "the recorded day"
-    found: list[tuple[date, str, tuple[ParameterReading, ...]]] = []
+    applied, source = applied_on(ctx), "applied_on" if data.applied_on else "recorded"
+    found: list[tuple[date, Message, tuple[ParameterReading, ...]]] = []
     if has(ctx.edition, "claim_deadline.settings") and has(ctx.edition, "claim_deadline.next_year_month_end"):
         settings, month = _read(ctx, "claim_deadline.settings"), _read(ctx, "claim_deadline.next_year_month_end")
         assert isinstance(settings.value, tuple) and isinstance(month.value, int)
         if data.setting.value in settings.value:
             year = data.discharged_on.year + 1
             last = date(year, month.value, calendar.monthrange(year, month.value)[1])
-            found.append(
-                (last, f"by the end of {year}-{month.value:02d}, the year after the discharge", (settings, month))
-            )
+            found.append((last, msg("deadline.next_year_month", month=f"{year}-{month.value:02d}"), (settings, month)))
     if (
         data.setting.value == "single_payment_drug"
         and has(ctx.edition, "drugs.manual_claim_deadline_months")
@@ -60,7 +59,7 @@ def deadline_refusal(ctx: ClaimContext, explanations: Explanations) -> str | Non
             found.append(
                 (
                     last,
-                    f"within {months.value} months of the care ({data.location.value}, manual settlement)",
+                    msg("deadline.manual_drug", months=months.value, location=data.location.value),
                     (months, locations),
                 )
             )
@@ -68,6 +67,11 @@ def deadline_refusal(ctx: ClaimContext, explanations: Explanations) -> str | Non
         return None
     last, rule, readings = min(found, key=lambda item: item[0])
     if applied <= last:
-        explanations.add("deadline", f"applied on {applied} ({source}), {rule}: by {last}", ctx.edition, *readings)
+        explanations.add(
+            "deadline",
+            msg("deadline.met", applied=applied, source=msg(f"deadline.source.{source}"), rule=rule, last=last),
+            ctx.edition,
+            *readings,
+        )
         return None
-    return f"applied on {applied} ({source}), after the claim deadline {last} ({rule}); nothing paid"
+    return msg("deadline.missed", applied=applied, source=msg(f"deadline.source.{source}"), rule=rule, last=last)

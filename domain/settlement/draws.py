@@ -15,6 +15,7 @@ from decimal import Decimal
 from domain.contract import ConditionCertifiedData
 from domain.entitlements.periods import has, money
 from domain.explain import Explanations
+from domain.messages import Message, msg
 from domain.money import fen_divided_by_ratio, fen_times_ratio, format_yuan
 from domain.policies import ParameterReading, Table
 from domain.settlement import settle as inpatient_rules
@@ -26,7 +27,7 @@ def read(ctx: ClaimContext, name: str) -> ParameterReading:
     """A parameter on the claim date, strictly (as the inpatient path reads); missing → refused."""
     if not has(ctx.edition, name):
         raise NotSettleable(
-            f"{ctx.edition.name} has no parameter {name}, needed to settle a {ctx.claim.data.setting.value} claim"
+            msg("reason.parameter_missing", edition=ctx.edition.name, name=name, setting=ctx.claim.data.setting.value)
         )
     return inpatient_rules.read(ctx.edition, name, ctx.claim.occurred_on)
 
@@ -74,9 +75,9 @@ def certified(ctx: ClaimContext, programme: str) -> list[ConditionCertifiedData]
     on, wanted = ctx.service_on, ctx.claim.data.condition
     valid = certifications_on(ctx, programme)
     if wanted is not None and not any(data.condition == wanted for data in valid):
-        raise NotSettleable(f"no certified {programme} condition {wanted} valid on {on}; nothing paid")
+        raise NotSettleable(msg("reason.no_certified_condition", programme=programme, condition=wanted, on=on))
     if not valid:
-        raise NotSettleable(f"no certified {programme} condition valid on {on}; nothing paid")
+        raise NotSettleable(msg("reason.no_certification", programme=programme, on=on))
     return valid
 
 
@@ -95,10 +96,7 @@ def certifications_on(ctx: ClaimContext, programme: str) -> list[ConditionCertif
 def require_local(ctx: ClaimContext) -> None:
     location = ctx.claim.data.location.value
     if location != "local":
-        raise NotSettleable(
-            f"remote {ctx.claim.data.setting.value} care ({location}): the seeds give no remote rule for this "
-            "programme that the ledger settles yet; nothing paid"
-        )
+        raise NotSettleable(msg("reason.programme_not_remote", setting=ctx.claim.data.setting.value, location=location))
 
 
 @dataclass(frozen=True)
@@ -137,12 +135,12 @@ class Payment:
     """One programme payment being worked out, with the words and readings that explain it."""
 
     ctx: ClaimContext
-    label: str
+    label: Message
     ratio: Decimal
     ratio_readings: tuple[ParameterReading, ...]
     deductible: Deductible = field(default_factory=lambda: Deductible(0))
     caps: list[Cap] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     extra_readings: list[ParameterReading] = field(default_factory=list)
     to_second_layer: bool = True
     #: A limit per event (Bazhong maternity 限额支付), not a balance of the year.
@@ -163,12 +161,12 @@ class Payment:
             includes = read(self.ctx, "basic_pool.annual_cap_includes")
             assert isinstance(includes.value, tuple)
             if includes_token not in includes.value:
-                self.notes.append(f"not counted against the basic-pool cap ({includes_token} is not in its list)")
+                self.notes.append(msg("payment.not_against_basic_pool_cap", setting=includes_token))
                 self.extra_readings.append(includes)
                 return
             self.caps.append(Cap("basic_pool", money(cap), (cap, includes)))
             return
-        self.notes.append("counted against the basic-pool cap, which covers outpatient and inpatient fund payments")
+        self.notes.append(msg("payment.against_basic_pool_cap"))
         self.caps.append(Cap("basic_pool", money(cap), (cap,)))
 
     def settle(self, explanations: Explanations) -> BasicPoolResult:
@@ -178,17 +176,21 @@ class Payment:
         base = policy_fen - deductible_fen
         raw = fen_times_ratio(base, self.ratio)
         paid = raw
-        limits: list[str] = []
+        limits: list[Message] = []
         if self.event_limit_fen is not None and self.event_limit_fen < paid:
             paid = self.event_limit_fen
-            limits.append(f"limited to the item's limit {format_yuan(self.event_limit_fen)} (限额支付)")
+            limits.append(msg("payment.item_limit", limit=format_yuan(self.event_limit_fen)))
         binding: str | None = None
         for cap in self.caps:
             remaining = max(0, cap.cap_fen - cap.used(self.ctx))
             if remaining < paid:
                 paid = remaining
                 binding = cap.key
-                limits.append(f"limited to the {format_yuan(remaining)} left of {cap.key} ({format_yuan(cap.cap_fen)})")
+                limits.append(
+                    msg(
+                        "payment.cap_limit", remaining=format_yuan(remaining), key=cap.key, cap=format_yuan(cap.cap_fen)
+                    )
+                )
         assert 0 <= paid <= policy_fen, "a programme pays between nothing and the policy amount"
         # Beyond the basic-pool cap the large-amount layer takes over (000 大额医疗保险待遇 3).
         capped_base = base - fen_divided_by_ratio(paid, self.ratio) if binding == "basic_pool" and self.ratio else 0
@@ -201,12 +203,20 @@ class Payment:
             readings.extend(cap.readings)
         readings.extend(self.extra_readings)
         text_parts = [
-            f"{self.label}: (policy {format_yuan(policy_fen)} − deductible {format_yuan(deductible_fen)}) "
-            f"× {self.ratio} = {format_yuan(raw)}",
+            msg(
+                "payment.formula",
+                label=self.label,
+                policy=format_yuan(policy_fen),
+                deductible=format_yuan(deductible_fen),
+                ratio=self.ratio,
+                raw=format_yuan(raw),
+            ),
             *limits,
             *self.notes,
         ]
-        explanations.add("layers.basic_pool", "; ".join(text_parts), self.ctx.edition, *_unique(readings))
+        explanations.add(
+            "layers.basic_pool", msg("list.joined", parts=text_parts), self.ctx.edition, *_unique(readings)
+        )
         return BasicPoolResult(
             amount_fen=paid,
             deductible_fen=deductible_fen,

@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import date
 
 from domain.entitlements.periods import has
+from domain.messages import Message, msg
 from domain.policies import Edition, ParameterReading, Table
 from domain.settlement.errors import NotSettleable
 
@@ -39,14 +40,17 @@ def facility_row(
             if row in table.rows:
                 return row, mapping
     raise NotSettleable(
-        f"{edition.name} has no {table_name} row for facility level {level} and {LEVEL_ROW} maps it to none; "
-        "nothing paid"
+        msg("reason.no_level_row", edition=edition.name, table=table_name, level=level, mapping=LEVEL_ROW)
     )
 
 
-def mapped_note(*, level: str, row: str, table_name: str, reading: ParameterReading) -> str:
+def mapped_note(*, level: str, row: str, table_name: str, reading: ParameterReading) -> Message:
     """The explanation of a level paid on another level's row."""
-    return (
-        f"facility level {level} has no row of its own in {table_name}: the {row} row "
-        f"({LEVEL_ROW}, {reading.reference.section})"
+    return msg(
+        "level.mapped_row",
+        level=level,
+        table=table_name,
+        row=row,
+        mapping=LEVEL_ROW,
+        section=reading.reference.section,
     )

@@ -24,6 +24,7 @@ from domain.entitlements.facts import MemberFacts
 from domain.entitlements.periods import has, money, ratio
 from domain.entitlements.periods import read as read_on
 from domain.explain import Explanations
+from domain.messages import Message, msg
 from domain.money import format_yuan
 from domain.policies import Edition, ParameterReading
 from domain.settlement.draws import Cap, Deductible, Payment, money_cell, read, table, text
@@ -46,13 +47,11 @@ ADD_ON_ITEMS = ("each_extra_baby", "termination_caesarean_extra")
 def settle_maternity(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
     item = ctx.claim.data.condition
     if item is None:
-        raise NotSettleable("a maternity claim must name its item in condition (e.g. natural, prenatal_examination)")
+        raise NotSettleable(msg("reason.maternity_item_missing"))
     if has(ctx.edition, "maternity.prenatal_allowance"):
         allowance = table(read(ctx, "maternity.prenatal_allowance"))
         if item in allowance.rows:
-            raise NotSettleable(
-                f"{item}: the prenatal allowance (产前检查费) is a fixed sum paid on application, not a bill"
-            )
+            raise NotSettleable(msg("reason.prenatal_allowance", item=item))
     if has(ctx.edition, "maternity.medical_cap"):
         return _medical_cap(ctx, item, explanations)
     if item == ASSISTED_REPRODUCTION:
@@ -62,24 +61,21 @@ def settle_maternity(ctx: ClaimContext, explanations: Explanations) -> BasicPool
     if item == PRENATAL and has(ctx.edition, "outpatient_pooling.deductible"):
         explanations.add(
             "layers.basic_pool",
-            "maternity outpatient costs are paid under the outpatient-pooling rules (000 生育保险待遇 2 生育待遇 5)",
+            msg("maternity.as_outpatient"),
             ctx.edition,
         )
         return settle_outpatient_pooling(ctx, explanations)
-    raise NotSettleable(
-        f"{ctx.edition.name} has no maternity item {item!r} settled from a bill "
-        "(fixed sums such as the spouse subsidy and the allowance are paid on application)"
-    )
+    raise NotSettleable(msg("reason.no_maternity_item", edition=ctx.edition.name, item=item))
 
 
 def _medical_cap(ctx: ClaimContext, item: str, explanations: Explanations) -> BasicPoolResult:
     """Bazhong 限额支付: the policy-scope cost, at most the item's limit (据实支付 below it)."""
     caps = read(ctx, "maternity.medical_cap")
     if item in ADD_ON_ITEMS:
-        raise NotSettleable(f"{item} adds to another item; the claim cannot say how many babies or which birth")
+        raise NotSettleable(msg("reason.add_on_item", item=item))
     if item not in table(caps).rows:
-        raise NotSettleable(f"{item!r} is not a maternity item of {ctx.edition.name} (maternity.medical_cap)")
-    payment = Payment(ctx, f"maternity {item}, paid as incurred", Decimal(1), (caps,))
+        raise NotSettleable(msg("reason.not_a_maternity_item", item=item, edition=ctx.edition.name))
+    payment = Payment(ctx, msg("label.maternity_item", item=item), Decimal(1), (caps,))
     payment.event_limit_fen = money_cell(table(caps), item)
     payment.counts_against_basic_pool("maternity")
     return payment.settle(explanations)
@@ -91,21 +87,19 @@ def _prenatal(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
     fund_ratio = read(ctx, "maternity.prenatal_ratio")
     deductible = read(ctx, "maternity.prenatal_deductible")
     cap = read(ctx, "maternity.prenatal_cap")
-    payment = Payment(ctx, "prenatal examinations", ratio(fund_ratio), (fund_ratio,))
+    payment = Payment(ctx, msg("label.prenatal"), ratio(fund_ratio), (fund_ratio,))
     payment.deductible = Deductible(money(deductible), None, (deductible,))
     if text(period) == CALENDAR_YEAR:
         payment.caps.append(Cap(f"maternity:{PRENATAL}", money(cap), (cap, period)))
-        payment.notes.append("the per-pregnancy cap is counted per calendar year (readings.prenatal_cap_period)")
+        payment.notes.append(msg("maternity.prenatal_cap_calendar_year"))
     elif text(period) == PER_PREGNANCY:
         began_after = pregnancy_began_after(ctx.facts, ctx.service_on)
         key = prenatal_cap_key(began_after)
         payment.caps.append(Cap(key, money(cap), (cap, period), across_years=True))
-        since = f"the maternity event of {began_after}" if began_after else "the start of the member's history"
-        payment.notes.append(
-            f"the cap runs over the pregnancy after {since}, across calendar years (readings.prenatal_cap_period)"
-        )
+        since = msg("maternity.since_event", on=began_after) if began_after else msg("maternity.since_history_start")
+        payment.notes.append(msg("maternity.prenatal_cap_pregnancy", since=since))
     else:
-        raise NotSettleable(f"readings.prenatal_cap_period {text(period)!r} is not one the ledger counts")
+        raise NotSettleable(msg("reason.reading_not_applied", name="readings.prenatal_cap_period", value=text(period)))
     payment.counts_against_basic_pool("maternity")
     return payment.settle(explanations)
 
@@ -148,14 +142,17 @@ class PregnancyCap:
     readings: tuple[ParameterReading, ...]
 
     @property
-    def text(self) -> str:
-        since = "from the start of the history"
-        if self.began_after is not None:
-            since = f"after the maternity event of {self.began_after}"
-        return (
-            f"prenatal-examination cap of the current pregnancy (一个孕期内): it runs {since} until a maternity "
-            f"event (birth, miscarriage, termination) ends it, across calendar years; "
-            f"{format_yuan(self.used_fen)} of {format_yuan(self.cap_fen)} used (readings.prenatal_cap_period)"
+    def text(self) -> Message:
+        since = (
+            msg("maternity.pregnancy_since_event", on=self.began_after)
+            if self.began_after is not None
+            else msg("maternity.pregnancy_since_start")
+        )
+        return msg(
+            "maternity.pregnancy_cap_status",
+            since=since,
+            used=format_yuan(self.used_fen),
+            cap=format_yuan(self.cap_fen),
         )
 
 
@@ -187,11 +184,8 @@ def _assisted_reproduction(ctx: ClaimContext, explanations: Explanations) -> Bas
         if claim.data.setting.value == "maternity" and claim.data.condition == ASSISTED_REPRODUCTION
     )
     if used >= uses_max.value:
-        raise NotSettleable(
-            f"assisted reproduction already used {used} times, the most allowed "
-            f"(maternity.assisted_reproduction_uses_max = {uses_max.value}); nothing paid"
-        )
-    payment = Payment(ctx, f"assisted reproduction, use {used + 1}", ratio(fund_ratio), (fund_ratio, uses_max))
-    payment.notes.append("no deductible (不设起付标准)")
+        raise NotSettleable(msg("reason.assisted_reproduction_used", used=used, most=uses_max.value))
+    payment = Payment(ctx, msg("label.assisted_reproduction", use=used + 1), ratio(fund_ratio), (fund_ratio, uses_max))
+    payment.notes.append(msg("payment.no_deductible"))
     payment.counts_against_basic_pool("maternity")
     return payment.settle(explanations)

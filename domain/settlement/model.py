@@ -11,6 +11,7 @@ from domain.entitlements.contribution_years import ContributionYears, retired_on
 from domain.entitlements.facts import Claim, MemberFacts
 from domain.entitlements.periods import CoveragePeriod, has
 from domain.explain import Explanations
+from domain.messages import Message
 from domain.money import format_yuan
 from domain.policies import Bands, Edition, ParameterReading, Tier
 
@@ -164,6 +165,8 @@ class Settlement:
     total_fen: int
     layers_fen: dict[str, int]
     reasons: list[str] = field(default_factory=list)
+    #: The reasons as catalogue messages (``reasons`` holds their English text), rendered again in zh at the edges.
+    reason_messages: list[Message] = field(default_factory=list)
     explanations: Explanations = field(default_factory=Explanations)
     deductible_fen: int = 0
     year: int = 0
@@ -210,6 +213,7 @@ class Settlement:
                 for layer, (cap, used) in self.balances_after.items()
             },
             "reasons": list(self.reasons),
+            "reason_messages": [reason.as_json() for reason in self.reason_messages],
             "explanations": self.explanations.as_json(),
             **({"lines": {line.line: line.as_json() for line in self.lines}} if self.lines else {}),
             **self.extra_json,

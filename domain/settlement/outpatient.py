@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from domain.entitlements.periods import has, money, ratio
 from domain.explain import Explanations
+from domain.messages import Message, msg
 from domain.policies import ParameterReading, Table
 from domain.settlement.chronic_benefit import chronic_benefit_certifications
 from domain.settlement.consultation import consultation_line
@@ -51,7 +52,7 @@ def settle_outpatient_pooling(ctx: ClaimContext, explanations: Explanations) -> 
     elif has(ctx.edition, "outpatient_pooling.deductible"):
         payment = _annual_by_level(ctx)
     else:
-        raise NotSettleable(f"{ctx.edition.name} has no outpatient-pooling parameters; nothing paid")
+        raise NotSettleable(msg("reason.no_outpatient_pooling", edition=ctx.edition.name))
     if remote_note:
         payment.notes.append(remote_note)
         payment.extra_readings.extend(remote_readings)
@@ -70,25 +71,22 @@ def settle_emergency(ctx: ClaimContext, explanations: Explanations) -> BasicPool
         with_stay = read(ctx, "emergency.outpatient_settled_as_inpatient")
         if with_stay.value is True:
             raise NotSettleable(
-                f"emergency outpatient costs are settled with the inpatient stay under {ctx.edition.name} "
-                f"(emergency.outpatient_settled_as_inpatient, {with_stay.reference.section}); submit them with the stay"
+                msg("reason.emergency_with_stay", edition=ctx.edition.name, section=with_stay.reference.section)
             )
     change, remote_note, remote_readings = remote_emergency_ratio_change(ctx)
     emergency_ratio = read(ctx, "emergency.outpatient_ratio")
     fund_ratio = min(Decimal(1), max(Decimal(0), ratio(emergency_ratio) + change))
-    payment = Payment(ctx, "emergency outpatient care", fund_ratio, (emergency_ratio, *remote_readings))
+    payment = Payment(ctx, msg("label.emergency_outpatient"), fund_ratio, (emergency_ratio, *remote_readings))
     if remote_note:
         payment.notes.append(remote_note)
     if has(ctx.edition, "emergency.counts_toward_outpatient_cap"):
         counts = read(ctx, "emergency.counts_toward_outpatient_cap")
         payment.extra_readings.append(counts)
         if counts.value is True:
-            raise NotSettleable("emergency payments inside the outpatient-pooling cap are not settled yet")
-        payment.notes.append("not counted against the outpatient-pooling cap")
+            raise NotSettleable(msg("reason.emergency_in_outpatient_cap"))
+        payment.notes.append(msg("emergency.not_against_outpatient_cap"))
     else:
-        payment.notes.append(
-            "the rule set is silent on the outpatient-pooling cap: emergency care is not counted in it"
-        )
+        payment.notes.append(msg("emergency.outpatient_cap_silent"))
     payment.counts_against_basic_pool("emergency")
     return payment.settle(explanations)
 
@@ -101,12 +99,12 @@ def _annual_by_level(ctx: ClaimContext) -> Payment:
     kind = person_kind(ctx, table(deductibles))
     fund_ratio = ratio_cell(table(ratios), level, kind)
     ratio_readings = [ratios]
-    label = f"outpatient pooling at {level} as {kind}"
+    label = msg("label.outpatient_at_level", level=level, kind=kind)
     if "family_doctor" in {flag.value for flag in ctx.claim.data.flags}:
         raise_reading = read(ctx, "outpatient_pooling.family_doctor_ratio_raise")
         fund_ratio = min(fund_ratio + ratio(raise_reading), Decimal(1))
         ratio_readings.append(raise_reading)
-        label += " with a family-doctor visit"
+        label = msg("label.with_family_doctor", label=label)
     payment = Payment(ctx, label, fund_ratio, tuple(ratio_readings))
     payment.notes.extend(level_note)
     payment.extra_readings.extend(level_readings)
@@ -114,14 +112,14 @@ def _annual_by_level(ctx: ClaimContext) -> Payment:
         ctx, key=DEDUCTIBLE_KEY, amount_fen=money_cell(table(deductibles), level, kind), readings=(deductibles,)
     )
     if ctx.used(DEDUCTIBLE_KEY):
-        payment.notes.append("the year's deductible already paid counts towards this level's deductible")
+        payment.notes.append(msg("outpatient.deductible_already_paid"))
     payment.caps.append(_employee_annual_cap(ctx, kind))
     return payment
 
 
 def _level_row(
     ctx: ClaimContext, by: Table, table_name: str
-) -> tuple[str, tuple[ParameterReading, ...], tuple[str, ...]]:
+) -> tuple[str, tuple[ParameterReading, ...], tuple[Message, ...]]:
     """The row of a table keyed by facility level for the claim's level (see ``domain.settlement.levels``)."""
     level = ctx.claim.data.facility_level.value
     row, reading = facility_row(ctx.edition, level=level, table=by, table_name=table_name, on=ctx.claim.occurred_on)
@@ -145,16 +143,16 @@ def _annual_by_kind(ctx: ClaimContext) -> Payment:
     caps = read(ctx, "outpatient_pooling.annual_cap")
     kind = person_kind(ctx, table(deductibles))
     level_readings: tuple[ParameterReading, ...] = ()
-    level_note: tuple[str, ...] = ()
+    level_note: tuple[Message, ...] = ()
     if has(ctx.edition, "outpatient_pooling.ratio"):
         ratios = read(ctx, "outpatient_pooling.ratio")
         level, level_readings, level_note = _level_row(ctx, table(ratios), "outpatient_pooling.ratio")
         fund_ratio = ratio_cell(table(ratios), level, kind)
-        label = f"outpatient pooling at {level} as {kind}"
+        label = msg("label.outpatient_at_level", level=level, kind=kind)
     else:
         ratios = read(ctx, "outpatient_pooling.flat_ratio")
         fund_ratio = ratio(ratios)
-        label = f"outpatient pooling as {kind}"
+        label = msg("label.outpatient_as_kind", kind=kind)
     payment = Payment(ctx, label, fund_ratio, (ratios,))
     payment.notes.extend(level_note)
     payment.extra_readings.extend(level_readings)
@@ -169,17 +167,14 @@ def _quarterly(ctx: ClaimContext) -> Payment:
     """Shenyang resident: per-quarter deductible and cap, village clinics inside them; students per year."""
     flat = read(ctx, "outpatient_pooling.flat_ratio")
     consultation = read(ctx, "outpatient_pooling.general_consultation_fee_ratio")
-    payment = Payment(ctx, "outpatient pooling", ratio(flat), (flat,))
+    payment = Payment(ctx, msg("label.outpatient_pooling"), ratio(flat), (flat,))
     if ctx.claim.data.general_consultation_fee is None:
-        payment.notes.append(
-            "the claim does not separate the general consultation fee (一般诊疗费, paid at its own ratio), "
-            "so the whole policy amount is paid at the outpatient ratio"
-        )
+        payment.notes.append(msg("outpatient.consultation_not_separated"))
     payment.extra_readings.append(consultation)
     if ctx.facts.has_category("university_student", ctx.service_on):
         deductible = read(ctx, "outpatient_pooling.university_student_deductible")
         cap = read(ctx, "outpatient_pooling.university_student_annual_cap")
-        payment.label = "outpatient pooling as a university student"
+        payment.label = msg("label.outpatient_student")
         payment.deductible = Deductible.periodic(
             ctx, key=DEDUCTIBLE_KEY, amount_fen=money(deductible), readings=(deductible,)
         )
@@ -188,13 +183,13 @@ def _quarterly(ctx: ClaimContext) -> Payment:
     q = quarter(ctx.claim.data.discharged_on)
     deductible = read(ctx, "outpatient_pooling.quarterly_deductible")
     cap = read(ctx, "outpatient_pooling.quarterly_cap")
-    payment.label = f"outpatient pooling in {q}"
+    payment.label = msg("label.outpatient_quarter", quarter=q)
     payment.deductible = Deductible.periodic(
         ctx, key=f"{DEDUCTIBLE_KEY}:{q}", amount_fen=money(deductible), readings=(deductible,)
     )
     payment.caps.append(Cap(f"outpatient_pooling:{q}", money(cap), (cap,)))
     if "village_clinic" in {flag.value for flag in ctx.claim.data.flags}:
         village = read(ctx, "outpatient_pooling.village_clinic_quarterly_cap")
-        payment.label += " at a village clinic"
+        payment.label = msg("label.at_village_clinic", label=payment.label)
         payment.caps.append(Cap(f"outpatient_pooling.village_clinic:{q}", money(village), (village,)))
     return payment

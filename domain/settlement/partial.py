@@ -23,10 +23,11 @@ from domain.entitlements.facts import Claim, MemberFacts, Payment
 from domain.entitlements.periods import EditionFinder, has
 from domain.errors import LedgerError
 from domain.explain import Explanations
+from domain.messages import Message, msg
 from domain.money import fen_times_ratio, format_yuan
 from domain.policies import DateOutOfRangeError, Edition, ParameterReading, Table
 from domain.settlement.model import Settlement
-from domain.settlement.settle import STUDENT_OR_MINOR_CATEGORIES, read
+from domain.settlement.settle import STUDENT_OR_MINOR_CATEGORIES, read, reject
 
 #: The scheme of a rule set that covers part of the rules of both schemes of a region (anshan-remote).
 PARTIAL_SCHEME = "employee_and_resident"
@@ -49,7 +50,7 @@ def paid_span_on(facts: MemberFacts, day: date) -> Payment | None:
 
 
 def settle_beyond_rule_book(
-    *, facts: MemberFacts, claim: Claim, missing: str, edition_for: EditionFinder, settlement: Settlement
+    *, facts: MemberFacts, claim: Claim, missing: Message, edition_for: EditionFinder, settlement: Settlement
 ) -> Settlement:
     """Settle what a partial rule set covers; refuse the rest naming the missing rule set."""
     data = claim.data
@@ -57,10 +58,10 @@ def settle_beyond_rule_book(
     span = paid_span_on(facts, admitted_on)
     # What can be known: no complete rule set, why, and the paid coverage of the admission day.
     settlement.extra_json.update(
-        rule_set=None, reason=missing, coverage_fact=None if span is None else _coverage_fact(span)
+        rule_set=None, reason=missing.render(), coverage_fact=None if span is None else _coverage_fact(span)
     )
     if span is None:
-        return _refuse(settlement, f"not covered on the admission day {admitted_on}; {missing}")
+        return _refuse(settlement, msg("reason.not_covered_beyond", admitted_on=admitted_on, missing=missing))
     partial = partial_edition(edition_for, span.region)
     remote = data.location.value != "local"
     if (
@@ -69,14 +70,12 @@ def settle_beyond_rule_book(
         or not remote
         or data.setting.value != "inpatient"
     ):
-        covered = f"{missing}; only remote inpatient stays are settled where a partial rule set describes them"
-        if partial is not None:
-            covered += f" ({partial.name})"
-        return _refuse(settlement, covered)
+        named = msg("reason.partial_named", edition=partial.name) if partial is not None else ""
+        return _refuse(settlement, msg("reason.partial_only_remote_inpatient", missing=missing, named=named))
     try:
         return _remote_inpatient(facts, claim, span, partial, missing, settlement)
     except DateOutOfRangeError as error:
-        return _refuse(settlement, f"no rules in force on the claim date: {error}")
+        return _refuse(settlement, msg("reason.no_rules_on_date", error=str(error)))
 
 
 def _coverage_fact(payment: Payment) -> dict[str, str]:
@@ -91,11 +90,8 @@ def _coverage_fact(payment: Payment) -> dict[str, str]:
     }
 
 
-def _refuse(settlement: Settlement, reason: str) -> Settlement:
-    settlement.status = "rejected"
-    settlement.layers_fen = dict.fromkeys(settlement.layers_fen, 0)
-    settlement.reasons.append(reason)
-    return settlement
+def _refuse(settlement: Settlement, reason: Message) -> Settlement:
+    return reject(settlement, reason)
 
 
 def _filed_on(facts: MemberFacts, day: date) -> bool:
@@ -111,7 +107,7 @@ def _kind(facts: MemberFacts, scheme: str, day: date) -> str:
 
 
 def _remote_inpatient(
-    facts: MemberFacts, claim: Claim, span: Payment, edition: Edition, missing: str, settlement: Settlement
+    facts: MemberFacts, claim: Claim, span: Payment, edition: Edition, missing: Message, settlement: Settlement
 ) -> Settlement:
     data, on = claim.data, claim.occurred_on
     emergency = data.location.value == "remote_emergency"
@@ -136,13 +132,23 @@ def _remote_inpatient(
     explanations: Explanations = settlement.explanations
     explanations.add(
         "layers.basic_pool",
-        f"{missing}: the remote inpatient stay is settled by {edition.name} (low confidence) — "
-        f"{'emergency admission' if emergency else 'remote admission'} {'with' if filed else 'without'} a filing "
-        f"valid on {data.admitted_on}, as {kind} ({span.scheme}, {span.region}): (policy "
-        f"{format_yuan(data.policy_amount)} − deductible {format_yuan(deductible)}) × {fund_ratio} = "
-        f"{format_yuan(paid)}; "
-        f"coverage taken from the contribution paid for {span.coverage_start} – {span.coverage_end} (no waiting-period "
-        "rule known); no annual cap and no second layer known",
+        msg(
+            "partial.remote_inpatient",
+            missing=missing,
+            edition=edition.name,
+            admission=msg("partial.emergency_admission" if emergency else "partial.remote_admission"),
+            filing=msg("partial.with_filing" if filed else "partial.without_filing"),
+            admitted_on=data.admitted_on,
+            kind=kind,
+            scheme=span.scheme,
+            region=span.region,
+            policy=format_yuan(data.policy_amount),
+            deductible=format_yuan(deductible),
+            ratio=fund_ratio,
+            paid=format_yuan(paid),
+            coverage_start=span.coverage_start,
+            coverage_end=span.coverage_end,
+        ),
         edition,
         *readings,
     )
@@ -150,7 +156,7 @@ def _remote_inpatient(
 
 
 def beyond_rule_book_status(
-    *, facts: MemberFacts, missing: str, edition_for: EditionFinder, explanations: Explanations
+    *, facts: MemberFacts, missing: Message, edition_for: EditionFinder, explanations: Explanations
 ) -> dict[str, Any]:
     """What the status document can say of a member with no rule set on ``as_of``: the coverage facts.
 
@@ -166,13 +172,12 @@ def beyond_rule_book_status(
     if partial is not None:
         explanations.add(
             "rule_set",
-            f"{missing}; the partial rule set {partial.name} settles what it describes (remote inpatient stays); "
-            "coverage is shown as paid, with no waiting-period or suspension rule applied",
+            msg("partial.status", missing=missing, edition=partial.name),
             partial,
         )
     return {
         "rule_set": None,
-        "reason": missing,
+        "reason": missing.render(),
         "region": region,
         "scheme": span.scheme if span is not None else None,
         "covered": span is not None,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from domain.contract import PrimaryClinicChosenData
 from domain.entitlements.periods import has
+from domain.messages import Message, msg
 from domain.policies import ParameterReading
 from domain.settlement.draws import Payment, read
 from domain.settlement.errors import NotSettleable
@@ -49,56 +50,79 @@ def _check_flag_against_registry(ctx: ClaimContext) -> None:
         return
     flagged = "village_clinic" in {flag.value for flag in ctx.claim.data.flags}
     if flagged != (facility.kind == "village"):
-        said = "flags it as a village clinic" if flagged else "does not flag it as a village clinic"
+        said = msg("place.flags_village") if flagged else msg("place.does_not_flag_village")
         raise NotSettleable(
-            f"the claim {said}, but the facility registry ({ctx.edition.facilities.source_file}) lists "
-            f"{facility.facility_id} as a {facility.kind} facility; nothing paid"
+            msg(
+                "reason.flag_against_registry",
+                said=said,
+                registry=ctx.edition.facilities.source_file,
+                facility=facility.facility_id,
+                kind=facility.kind,
+            )
         )
 
 
 def _at_chosen(
     ctx: ClaimContext, choice: PrimaryClinicChosenData, facility_id: str
-) -> tuple[bool, str, ParameterReading | None]:
+) -> tuple[bool, Message, ParameterReading | None]:
     """Whether ``facility_id`` is the chosen clinic, or a village clinic of the chosen township, and how that was
     decided: the facility registry's township for a listed village clinic; else the choice's village_clinic_ids;
     else, for a village clinic neither names, the reading ``readings.unregistered_village_clinic``."""
     if facility_id == choice.facility_id:
-        return True, f"at the chosen clinic {choice.facility_id} (from {choice.valid_from})", None
+        return True, msg("place.chosen_clinic", facility=choice.facility_id, since=choice.valid_from), None
     if not _is_village(ctx):
-        return False, f"{facility_id} is not the chosen clinic {choice.facility_id}", None
+        return False, msg("place.not_the_chosen", facility=facility_id, chosen=choice.facility_id), None
     registry = ctx.edition.facilities
     facility = registry.get(facility_id)
     if facility is not None:
         if facility.township_id == choice.facility_id:
             return (
                 True,
-                f"at {facility_id}, a village clinic of the chosen township {choice.facility_id} "
-                f"(facility registry {registry.source_file})",
+                msg(
+                    "place.village_of_chosen_registry",
+                    facility=facility_id,
+                    township=choice.facility_id,
+                    registry=registry.source_file,
+                ),
                 None,
             )
         return (
             False,
-            f"{facility_id} is a village clinic of the township {facility.township_id}, not of the chosen "
-            f"{choice.facility_id} (facility registry {registry.source_file})",
+            msg(
+                "place.village_of_other_township",
+                facility=facility_id,
+                township=facility.township_id,
+                chosen=choice.facility_id,
+                registry=registry.source_file,
+            ),
             None,
         )
-    unlisted = f"{facility_id} is not in the facility registry"
+    unlisted = msg("place.unlisted", facility=facility_id)
     if choice.village_clinic_ids:
         if facility_id in choice.village_clinic_ids:
-            return True, f"{unlisted}: at a village clinic the choice of {choice.facility_id} lists", None
+            return True, msg("place.unlisted_listed_by_choice", unlisted=unlisted, chosen=choice.facility_id), None
         return (
             False,
-            f"{unlisted} and not among the village clinics of the chosen township {choice.facility_id} "
-            f"({', '.join(choice.village_clinic_ids)})",
+            msg(
+                "place.unlisted_not_of_choice",
+                unlisted=unlisted,
+                chosen=choice.facility_id,
+                clinics=list(choice.village_clinic_ids),
+            ),
             None,
         )
     fallback = read(ctx, UNREGISTERED_VILLAGE)
     if fallback.value != OF_CHOSEN_TOWNSHIP:
-        raise NotSettleable(f"{UNREGISTERED_VILLAGE} {fallback.value!r} is not one the ledger applies")
+        raise NotSettleable(msg("reason.reading_not_applied", name=UNREGISTERED_VILLAGE, value=fallback.value))
     return (
         True,
-        f"{unlisted} and the choice lists no village clinics: taken to be a village clinic of the chosen township "
-        f"{choice.facility_id} ({UNREGISTERED_VILLAGE}, {fallback.reference.section})",
+        msg(
+            "place.unlisted_taken_of_chosen",
+            unlisted=unlisted,
+            chosen=choice.facility_id,
+            reading=UNREGISTERED_VILLAGE,
+            section=fallback.reference.section,
+        ),
         fallback,
     )
 
@@ -113,39 +137,26 @@ def check_outpatient_place(ctx: ClaimContext, payment: Payment) -> None:
     on, data = ctx.service_on, ctx.claim.data
     payment.extra_readings.append(levels)
     if any(ctx.facts.has_category(category, on) for category in UNTIED_CATEGORIES):
-        payment.notes.append(
-            "a university student may also use the university-designated institutions: the place is not checked"
-        )
+        payment.notes.append(msg("place.student_unchecked"))
         return
     _check_flag_against_registry(ctx)
     village = _is_village(ctx)
     level = data.facility_level.value
     choice = ctx.facts.clinic_chosen_on(on)
     if choice is not None and data.facility_id == choice.facility_id:
-        payment.notes.append(f"at the chosen clinic {choice.facility_id} (from {choice.valid_from})")
+        payment.notes.append(msg("place.chosen_clinic", facility=choice.facility_id, since=choice.valid_from))
         return
     if not village and level not in levels.value:
-        raise NotSettleable(
-            f"outpatient pooling is paid only at the chosen community or township clinic or its village clinics "
-            f"(outpatient_pooling.chosen_clinic_levels: {', '.join(levels.value)}; "
-            f"{section}: 非选定…不享受门诊统筹待遇); a {level} facility is not one; nothing paid"
-        )
+        raise NotSettleable(msg("reason.not_chosen_level", levels=list(levels.value), section=section, level=level))
     if data.facility_id is None:
-        where = f"the chosen clinic {choice.facility_id}" if choice is not None else "a chosen clinic"
-        payment.notes.append(f"the claim names no facility_id: taken to be at {where} ({level})")
+        where = msg("place.the_chosen", facility=choice.facility_id) if choice is not None else msg("place.a_chosen")
+        payment.notes.append(msg("place.no_facility_id", where=where, level=level))
         return
     if choice is None:
-        raise NotSettleable(
-            f"no outpatient-pooling clinic chosen by {on}: {data.facility_id} is not a chosen clinic "
-            f"({section}: 非选定的门诊统筹定点医疗机构门诊就医,不享受门诊统筹待遇); nothing paid"
-        )
+        raise NotSettleable(msg("reason.no_clinic_chosen", on=on, facility=data.facility_id, section=section))
     at_chosen, how, fallback = _at_chosen(ctx, choice, data.facility_id)
     if not at_chosen:
-        raise NotSettleable(
-            f"{how}: not the chosen outpatient-pooling clinic or one of its village clinics "
-            f"(chosen from {choice.valid_from}; {section}: 选择乡镇卫生院…其辖区内的村卫生室; "
-            "非选定…不享受门诊统筹待遇); nothing paid"
-        )
+        raise NotSettleable(msg("reason.not_chosen_or_village", how=how, since=choice.valid_from, section=section))
     payment.notes.append(how)
     if fallback is not None:
         payment.extra_readings.append(fallback)
@@ -163,16 +174,20 @@ def check_two_diseases_place(ctx: ClaimContext, payment: Payment) -> None:
     if choice is not None and data.facility_id is not None:
         at_chosen, how, fallback = _at_chosen(ctx, choice, data.facility_id)
         if at_chosen:
-            payment.notes.append(f"at the member's outpatient-pooling clinic: {how}")
+            payment.notes.append(msg("place.two_diseases_at_chosen", how=how))
             if fallback is not None:
                 payment.extra_readings.append(fallback)
             return
     level = data.facility_level.value
     if level not in levels.value:
-        at = f" ({data.facility_id})" if data.facility_id is not None else ""
+        at = msg("reason.facility_in_brackets", facility=data.facility_id) if data.facility_id is not None else ""
         raise NotSettleable(
-            f"two-disease drugs are paid only at the member's outpatient-pooling clinic or a designated facility "
-            f"of level 2 or below (two_diseases.facility_levels: {', '.join(levels.value)}; "
-            f"{levels.reference.section}); a {level} facility{at} is neither; nothing paid"
+            msg(
+                "reason.two_diseases_place",
+                levels=list(levels.value),
+                section=levels.reference.section,
+                level=level,
+                at=at,
+            )
         )
-    payment.notes.append(f"at a {level} facility (level 2 or below)")
+    payment.notes.append(msg("place.level2_or_below", level=level))

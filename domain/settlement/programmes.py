@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from domain.contract import ClaimSetting
 from domain.explain import Explanations
+from domain.messages import msg
 from domain.settlement.chronic import settle_chronic, settle_single_payment_drug, settle_special, settle_two_diseases
 from domain.settlement.errors import NotSettleable
 from domain.settlement.maternity import settle_maternity
@@ -34,5 +35,5 @@ def settle_programme(ctx: ClaimContext, explanations: Explanations) -> BasicPool
     """The basic pool's payment on a non-inpatient claim."""
     settler = _SETTLERS.get(ctx.claim.data.setting)
     if settler is None:
-        raise NotSettleable(f"{ctx.claim.data.setting.value} claims are not settled as a programme")
+        raise NotSettleable(msg("reason.not_a_programme", setting=ctx.claim.data.setting.value))
     return settler(ctx, explanations)

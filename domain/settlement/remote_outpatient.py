@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from domain.contract import RemoteCareFiledData
 from domain.entitlements.periods import has
+from domain.messages import Message, msg
 from domain.policies import ParameterReading
 from domain.settlement.draws import read, require_local
 from domain.settlement.errors import NotSettleable
@@ -60,108 +61,111 @@ def _filed(ctx: ClaimContext, location: str) -> bool:
     return _filing(ctx, location) is not None
 
 
-def _at_filed_place_clinic(ctx: ClaimContext, filing: RemoteCareFiledData) -> tuple[str, ParameterReading | None]:
+def _at_filed_place_clinic(
+    ctx: ClaimContext, filing: RemoteCareFiledData
+) -> tuple[Message | None, ParameterReading | None]:
     """Where the rule set binds a long-term filed member to one chosen clinic at the filed place, refuse care
     elsewhere; the note says which choice was checked. 001 异地就医待遇 2: 异地长期居住人员在备案地就医,选择一家
     备案地二级及以下定点医疗机构享受门诊统筹联网直接结算待遇."""
     if not has(ctx.edition, CHOSEN_CLINIC):
-        return "", None
+        return None, None
     bound = read(ctx, CHOSEN_CLINIC)
     if bound.value is not True:
-        return "", bound
+        return None, bound
     section, on, facility_id = bound.reference.section, ctx.service_on, ctx.claim.data.facility_id
     choice = ctx.facts.clinic_chosen_on(on, filed_place=filing.place)
     if choice is None:
         raise NotSettleable(
-            f"no outpatient-pooling clinic chosen at the long-term filed place {filing.place} by {on} "
-            f"({CHOSEN_CLINIC}, {section}: 选择一家备案地二级及以下定点医疗机构); nothing paid"
+            msg("reason.no_filed_place_clinic", place=filing.place, on=on, reading=CHOSEN_CLINIC, section=section)
         )
     if facility_id is None:
         return (
-            f"the claim names no facility_id: taken to be at {choice.facility_id}, the clinic chosen at the filed "
-            f"place {filing.place} ({CHOSEN_CLINIC})",
+            msg(
+                "remote.filed_place_no_facility_id",
+                facility=choice.facility_id,
+                place=filing.place,
+                reading=CHOSEN_CLINIC,
+            ),
             bound,
         )
     if facility_id != choice.facility_id:
         raise NotSettleable(
-            f"{facility_id} is not {choice.facility_id}, the outpatient-pooling clinic chosen at the long-term filed "
-            f"place {filing.place} (from {choice.valid_from}; {CHOSEN_CLINIC}, {section}: 选择一家备案地二级及以下"
-            "定点医疗机构); nothing paid"
+            msg(
+                "reason.not_filed_place_clinic",
+                facility=facility_id,
+                chosen=choice.facility_id,
+                place=filing.place,
+                since=choice.valid_from,
+                reading=CHOSEN_CLINIC,
+                section=section,
+            )
         )
-    return f"at {facility_id}, the clinic chosen at the filed place {filing.place} (from {choice.valid_from})", bound
+    return msg("remote.at_filed_place_clinic", facility=facility_id, place=filing.place, since=choice.valid_from), bound
 
 
-def _level_allowed(ctx: ClaimContext, name: str, who: str) -> ParameterReading:
+def _level_allowed(ctx: ClaimContext, name: str, who: Message) -> ParameterReading:
     levels = read(ctx, name)
     assert isinstance(levels.value, tuple)
     level = ctx.claim.data.facility_level.value
     if level not in levels.value:
         raise NotSettleable(
-            f"{who} outpatient pooling away from home is paid only at facility levels {', '.join(levels.value)} "
-            f"({name}, {levels.reference.section}); {level} is not one; nothing paid"
+            msg(
+                "reason.remote_outpatient_level",
+                who=who,
+                levels=list(levels.value),
+                name=name,
+                section=levels.reference.section,
+                level=level,
+            )
         )
     return levels
 
 
-def remote_outpatient_pooling(ctx: ClaimContext) -> tuple[str, tuple[ParameterReading, ...]]:
+def remote_outpatient_pooling(ctx: ClaimContext) -> tuple[Message | None, tuple[ParameterReading, ...]]:
     """The note and readings for a remote outpatient-pooling claim the rules pay; refuses the others."""
     location = ctx.claim.data.location.value
     if location == "local":
-        return "", ()
+        return None, ()
     if location.startswith("remote_temporary") and has(ctx.edition, "remote.temporary_outpatient_pooling"):
         allowed = read(ctx, "remote.temporary_outpatient_pooling")
         if allowed.value is False:
             raise NotSettleable(
-                f"temporary remote care ({location}) has no outpatient-pooling benefit "
-                f"(remote.temporary_outpatient_pooling, {allowed.reference.section}); nothing paid"
+                msg("reason.temporary_no_outpatient", location=location, section=allowed.reference.section)
             )
     if has(ctx.edition, STUDENT_LEVELS) and ctx.facts.has_category("university_student", ctx.service_on):
-        levels = _level_allowed(ctx, STUDENT_LEVELS, "a university student's")
+        levels = _level_allowed(ctx, STUDENT_LEVELS, msg("reason.who_student"))
         return (
-            f"away from home ({location}) as a university student at a level-1-or-above designated facility: "
-            "the city's own benefit, its deductible and cap shared with local care",
+            msg("remote.student_outpatient", location=location),
             (levels,),
         )
     if location == LONG_TERM and has(ctx.edition, LONG_TERM_LEVELS):
         filing = _filing(ctx, location)
         if filing is None:
-            raise NotSettleable(
-                f"no long_term filing valid on {ctx.service_on}: temporary remote care has no outpatient-pooling "
-                "benefit; nothing paid"
-            )
-        levels = _level_allowed(ctx, LONG_TERM_LEVELS, "long-term filed")
+            raise NotSettleable(msg("reason.no_long_term_filing_outpatient", on=ctx.service_on))
+        levels = _level_allowed(ctx, LONG_TERM_LEVELS, msg("reason.who_long_term"))
         clinic_note, bound = _at_filed_place_clinic(ctx, filing)
-        note = (
-            f"at the long-term filed place {filing.place} ({location}): the city's outpatient-pooling policy, "
-            "deductible and cap"
-        )
+        note = msg("remote.long_term_outpatient_at", place=filing.place, location=location)
         return (
-            f"{note}; {clinic_note}" if clinic_note else note,
+            msg("remote.with_clinic_note", note=note, clinic=clinic_note) if clinic_note is not None else note,
             (levels,) if bound is None else (levels, bound),
         )
     if not has(ctx.edition, LONG_TERM_LEVELS) and not has(ctx.edition, STUDENT_LEVELS):
         require_local(ctx)
-    raise NotSettleable(
-        f"remote outpatient pooling ({location}): {ctx.edition.name} pays it only at the long-term filed place "
-        "(or for university students); nothing paid"
-    )
+    raise NotSettleable(msg("reason.remote_outpatient_only_filed", location=location, edition=ctx.edition.name))
 
 
-def remote_emergency_ratio_change(ctx: ClaimContext) -> tuple[Decimal, str, tuple[ParameterReading, ...]]:
+def remote_emergency_ratio_change(ctx: ClaimContext) -> tuple[Decimal, Message | None, tuple[ParameterReading, ...]]:
     """Emergency outpatient care away from home: the local ratio at the filed place, else less the reduction."""
     location = ctx.claim.data.location.value
     if location == "local":
-        return Decimal(0), "", ()
+        return Decimal(0), None, ()
     if not has(ctx.edition, EMERGENCY_REDUCTION):
-        raise NotSettleable(
-            f"remote emergency outpatient care ({location}): {ctx.edition.name} has no remote emergency rule; "
-            "nothing paid"
-        )
+        raise NotSettleable(msg("reason.no_remote_emergency_rule", location=location, edition=ctx.edition.name))
     if location == LONG_TERM and _filed(ctx, location):
-        return Decimal(0), "at the long-term filed place: the local emergency ratio", ()
+        return Decimal(0), msg("remote.emergency_long_term"), ()
     reduction = read(ctx, EMERGENCY_REDUCTION)
     assert isinstance(reduction.value, Decimal)
-    where = f"temporary care away from home ({location})"
+    where = msg("remote.temporary_where", location=location)
     if location == LONG_TERM:
-        where = "a long-term location without a valid filing on the service day: temporary care away from home"
-    return -reduction.value, f"{where}: the emergency ratio less {reduction.value}", (reduction,)
+        where = msg("remote.long_term_unfiled_where")
+    return -reduction.value, msg("remote.emergency_reduced", where=where, reduction=reduction.value), (reduction,)

@@ -49,6 +49,7 @@ from uuid import NAMESPACE_URL, uuid5
 from domain.entitlements.facts import Claim, MemberFacts
 from domain.entitlements.periods import has
 from domain.explain import Explanations
+from domain.messages import Message, msg
 from domain.money import fen_times_ratio, format_yuan
 from domain.policies import Edition, ParameterReading, Table
 from domain.settlement.model import Settlement
@@ -369,15 +370,21 @@ def decide_retroactive_assistance(
     for position, key in enumerate(_ASSISTED_BALANCES):
         changes[(key, year)] = sum(after[c].counts()[position] - before[c].counts()[position] for c in after)
     readings = list(best.readings)
-    named = ", ".join(f"{t.claim_id} {format_yuan(t.amount_fen)}" for t in decision.top_ups)
-    compared = "; ".join(f"as {s.category} {format_yuan(s.total_fen)} due" for s in standards)
+    named = [f"{t.claim_id} {format_yuan(t.amount_fen)}" for t in decision.top_ups]
+    compared = [msg("retroactive.compared", category=s.category, total=format_yuan(s.total_fen)) for s in standards]
+    drawn_first = _drawn_first(edition, best, eligible, others)
     decision.explanations.add(
         "retroactive_assistance",
-        f"certified {category} from {node} (依申请救助, 以认定时间为节点): the {year} claims of care before it — "
-        f"admitted before it, whenever settled, in admission order — are assisted at the {category} standard: "
-        f"routine assistance, then tilt assistance above the monitoring line for care in the province, on the "
-        f"self-pay the other layers left ({compared}: 待遇就高), less what they already received (不重复享受): "
-        f"{named}; total {format_yuan(decision.total_fen)}{_drawn_first(edition, best, eligible, others)}",
+        msg(
+            "retroactive.decision_tilt",
+            category=category,
+            since=node,
+            year=year,
+            compared=compared,
+            named=named,
+            total=format_yuan(decision.total_fen),
+            drawn_first=drawn_first if drawn_first is not None else "",
+        ),
         edition,
         *readings,
     )
@@ -399,18 +406,20 @@ def _drawn_by_others(
 
 def _drawn_first(
     edition: Edition, best: _Standard, eligible: list[tuple[Claim, Settlement]], others: ClaimAssistance
-) -> str:
+) -> Message | None:
     """What the year's claims of care after the node, settled before a late claim of care before it, drew first —
     said where it changed what the standard owes (else the decision reads as had the claims come in order)."""
     if others.counts() == (0, 0, 0, 0):
-        return ""
+        return None
     alone = _apply_standard(edition, best.category, eligible, ClaimAssistance(0, 0))
     if [(d.routine_fen, d.tilt_fen) for d in alone.dues] == [(d.routine_fen, d.tilt_fen) for d in best.dues]:
-        return ""
-    return (
-        f" — after what the year's claims of care after it, settled before the last of these, drew first: deductible "
-        f"{format_yuan(others.deductible_fen)}, routine {format_yuan(others.routine_fen)}, tilt "
-        f"{format_yuan(others.tilt_fen)}, {format_yuan(others.counted_fen)} counted towards the monitoring line"
+        return None
+    return msg(
+        "retroactive.drawn_first",
+        deductible=format_yuan(others.deductible_fen),
+        routine=format_yuan(others.routine_fen),
+        tilt=format_yuan(others.tilt_fen),
+        counted=format_yuan(others.counted_fen),
     )
 
 
@@ -439,7 +448,7 @@ def _assisted_after(
     return after
 
 
-def major_illness_note(edition: Edition, category: str, node: date) -> tuple[str, ParameterReading] | None:
+def major_illness_note(edition: Edition, category: str, node: date) -> tuple[Message, ParameterReading] | None:
     """Why the major-illness layer of the claims before the node stays as settled, for a category the layer
     treats as low-income (None for another category or a rule set without the tilt)."""
     if not has(edition, "major_illness.low_income_categories"):
@@ -448,11 +457,4 @@ def major_illness_note(edition: Edition, category: str, node: date) -> tuple[str
     assert isinstance(listed.value, tuple)
     if category not in listed.value:
         return None
-    return (
-        f"the major-illness layer of the claims before {node} stays as settled: its low-income tilt for {category} "
-        "(a lower threshold and higher ratios, 002 ch.3 二十四问; no cap, 二十六问) follows the category from its "
-        "certification date, as the layer is settled on discharge (二十五问 一站式即时报销) — "
-        "以认定时间为节点 … 追溯救助 reaches back for medical assistance only (002 ch.6 五问 (三)); "
-        "the top-up assists the self-pay it left",
-        listed,
-    )
+    return msg("retroactive.major_illness_stays", node=node, category=category), listed

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, MutableMapping
 from datetime import date
 
 from domain.entitlements.facts import Claim, MemberFacts
+from domain.messages import msg
 from domain.money import format_yuan
 from domain.settlement.model import Settlement
 from domain.settlement.retroactive import (
@@ -133,11 +134,18 @@ def _annotate(taken: DecisionTaken, settlements: Mapping[str, Settlement]) -> No
         )
         settlement.explanations.add(
             "retroactive_assistance",
-            f"topped up {format_yuan(top_up.amount_fen)} by the ledger's retroactive-assistance decision "
-            f"{decision.decision_id} (依申请救助): certified {decision.category} from {decision.certified_on}; "
-            f"{format_yuan(top_up.due_fen)} due at the {decision.category} standard (routine "
-            f"{format_yuan(top_up.routine_fen)} + tilt {format_yuan(top_up.tilt_fen)}) on the self-pay "
-            f"{format_yuan(top_up.self_pay_fen)}, less {format_yuan(top_up.already_fen)} already assisted",
+            msg(
+                "retroactive.top_up_tilt",
+                amount=format_yuan(top_up.amount_fen),
+                decision=decision.decision_id,
+                category=decision.category,
+                since=decision.certified_on,
+                due=format_yuan(top_up.due_fen),
+                routine=format_yuan(top_up.routine_fen),
+                tilt=format_yuan(top_up.tilt_fen),
+                self_pay=format_yuan(top_up.self_pay_fen),
+                already=format_yuan(top_up.already_fen),
+            ),
             decision.edition,
             *taken.readings,
         )

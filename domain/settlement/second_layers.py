@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from domain.entitlements.ages import age_kind
 from domain.entitlements.periods import has
+from domain.messages import Message, msg
 from domain.money import fen_times_ratio, format_yuan
 from domain.policies import Bands, Edition, ParameterReading, Table, Tier
 from domain.settlement.assistance import settle_assistance
@@ -85,8 +86,14 @@ def _outpatient_share(ctx: ClaimContext, settlement: Settlement, layer: str) -> 
     _pay(settlement, layer, paid, (key, paid))
     settlement.explanations.add(
         f"layers.{layer}",
-        f"{layer} on outpatient pooling: {ratio.value} × the {format_yuan(left)} left = {format_yuan(raw)}, "
-        f"{format_yuan(paid)} within the yearly outpatient limit",
+        msg(
+            "second.outpatient_share",
+            layer=layer,
+            ratio=ratio.value,
+            left=format_yuan(left),
+            raw=format_yuan(raw),
+            paid=format_yuan(paid),
+        ),
         edition,
         ratio,
         cap,
@@ -109,7 +116,9 @@ def _covers(ctx: ClaimContext, layer: str, settlement: Settlement) -> bool:
     if layer == "civil_servant" and has(ctx.edition, "civil_servant.class1_settings"):
         if setting in _listed(ctx, "civil_servant.class1_settings"):
             return True
-    settlement.explanations.add(f"layers.{layer}", f"{layer} does not pay on {setting} claims", ctx.edition, settings)
+    settlement.explanations.add(
+        f"layers.{layer}", msg("second.not_on_setting", layer=layer, setting=setting), ctx.edition, settings
+    )
     return False
 
 
@@ -151,8 +160,13 @@ def _civil_servant(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settle
     settlement.balances.append((key, paid))
     settlement.explanations.add(
         "layers.civil_servant",
-        f"civil servant: {ratio.value} × the {format_yuan(basic.second_layer_base_fen)} the basic pool left = "
-        f"{format_yuan(raw)}, {format_yuan(paid)} within the yearly cap",
+        msg(
+            "second.civil_servant",
+            ratio=ratio.value,
+            left=format_yuan(basic.second_layer_base_fen),
+            raw=format_yuan(raw),
+            paid=format_yuan(paid),
+        ),
         ctx.edition,
         ratio,
         cap,
@@ -198,9 +212,16 @@ def _large_amount_cumulative(ctx: ClaimContext, basic: BasicPoolResult, settleme
     _pay(settlement, "large_amount", paid, ("large_amount.base", base))
     settlement.explanations.add(
         "layers.large_amount",
-        f"large-amount ({kind}): what is left {format_yuan(base + deductible)} less deductible "
-        f"{format_yuan(deductible)}, tiers on the year's cumulative {format_yuan(before)} → "
-        f"{format_yuan(before + base)}: {format_yuan(raw)}, {format_yuan(paid)} within the yearly cap",
+        msg(
+            "second.large_amount_cumulative",
+            kind=kind,
+            left=format_yuan(base + deductible),
+            deductible=format_yuan(deductible),
+            before=format_yuan(before),
+            after=format_yuan(before + base),
+            raw=format_yuan(raw),
+            paid=format_yuan(paid),
+        ),
         edition,
         *readings,
         cap,
@@ -224,8 +245,7 @@ def _supplementary(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settle
     _pay(settlement, "supplementary", paid)
     settlement.explanations.add(
         "layers.supplementary",
-        f"supplementary: co-pay within the basic stage, deductible excluded, {format_yuan(copay)} in bands: "
-        f"{format_yuan(paid)}",
+        msg("second.supplementary", copay=format_yuan(copay), paid=format_yuan(paid)),
         edition,
         bands_reading,
         basis,
@@ -250,7 +270,7 @@ def _large_amount_above_basic_cap(ctx: ClaimContext, basic: BasicPoolResult, set
         _large_amount_programme(ctx, basic, settlement)
         return
     if basic.ratio is None:
-        raise NotSettleable("large-amount beyond the basic cap needs a single basic-pool ratio; this claim has bands")
+        raise NotSettleable(msg("reason.large_amount_needs_ratio"))
     copay_factor = _read(edition, "large_amount.copay_ratio_factor", on)
     deductible_factor = _read(edition, "large_amount.deductible_factor", on)
     cap = _read(edition, "large_amount.annual_cap", on)
@@ -267,8 +287,14 @@ def _large_amount_above_basic_cap(ctx: ClaimContext, basic: BasicPoolResult, set
     _pay(settlement, "large_amount", paid)
     settlement.explanations.add(
         "layers.large_amount",
-        f"large-amount: {format_yuan(base)} beyond the basic-pool cap × {ratio} ({how}) = {format_yuan(raw)}, "
-        f"{format_yuan(paid)} within the yearly cap",
+        msg(
+            "second.large_amount_terms",
+            base=format_yuan(base),
+            ratio=ratio,
+            how=how,
+            raw=format_yuan(raw),
+            paid=format_yuan(paid),
+        ),
         edition,
         *readings,
     )
@@ -279,7 +305,7 @@ def _large_amount_terms(
     basic: BasicPoolResult,
     factors: tuple[ParameterReading, ParameterReading],
     readings: list[ParameterReading],
-) -> tuple[Decimal, int, str]:
+) -> tuple[Decimal, int, Message]:
     """The large-amount ratio, its deductible and the words for them, by where the care was settled; the
     readings used are appended to ``readings``."""
     assert basic.ratio is not None
@@ -295,10 +321,10 @@ def _large_amount_terms(
         readings.extend((*factors, *change_readings))
         local_ratio = basic.ratio - change
         ratio = Decimal(1) - (Decimal(1) - local_ratio) * copay_factor
-        how = f"co-pay {1 - local_ratio} × {copay_factor}"
+        how = msg("second.copay_times", copay=1 - local_ratio, factor=copay_factor)
         if change:
             ratio = min(Decimal(1), max(Decimal(0), ratio + change))
-            how += f", then {change} points: {note}"
+            how = msg("second.copay_then_change", copay=how, change=change, note=note)
         return ratio, fen_times_ratio(basic.deductible_fen, deductible_factor), how
     if location in reduced.value:
         readings.extend(factors)
@@ -306,20 +332,19 @@ def _large_amount_terms(
         return (
             ratio,
             fen_times_ratio(basic.deductible_fen, deductible_factor),
-            f"co-pay {1 - basic.ratio} × {copay_factor}",
+            msg("second.copay_times", copay=1 - basic.ratio, factor=copay_factor),
         )
     standard = _read(edition, "large_amount.remote_row_standard_locations", on)
     assert isinstance(standard.value, tuple)
     readings.append(standard)
     if location not in standard.value:
-        raise NotSettleable(f"{edition.name} has no large-amount rule for {location} care beyond the basic-pool cap")
+        raise NotSettleable(msg("reason.no_large_amount_location_rule", edition=edition.name, location=location))
     ratio = basic.standard_ratio if basic.standard_ratio is not None else basic.ratio
     deductible = basic.standard_deductible_fen if basic.standard_deductible_fen is not None else basic.deductible_fen
     return (
         ratio,
         deductible,
-        f"{location}: the row's own ratio and deductible {format_yuan(deductible)}, no remote change and no 50 % "
-        "reduction",
+        msg("second.remote_row_standard", location=location, deductible=format_yuan(deductible)),
     )
 
 
@@ -341,8 +366,15 @@ def _large_amount_programme(ctx: ClaimContext, basic: BasicPoolResult, settlemen
     _pay(settlement, "large_amount", paid)
     settlement.explanations.add(
         "layers.large_amount",
-        f"large-amount on {row} outpatient care ({column}): {format_yuan(basic.capped_base_fen)} beyond the basic-pool "
-        f"cap × {ratio} = {format_yuan(raw)}, {format_yuan(paid)} within the yearly cap",
+        msg(
+            "second.large_amount_programme",
+            row=row,
+            column=column,
+            base=format_yuan(basic.capped_base_fen),
+            ratio=ratio,
+            raw=format_yuan(raw),
+            paid=format_yuan(paid),
+        ),
         edition,
         ratios,
         dialysis,
@@ -363,7 +395,7 @@ def _major_illness(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settle
     assert isinstance(tiers.value, Bands) and isinstance(threshold.value, int)
     bands, threshold_fen = tiers.value, threshold.value
     readings: list[ParameterReading] = [base_reading, tiers, threshold]
-    notes: list[str] = []
+    notes: list[Message] = []
     low_income = _read(edition, "major_illness.low_income_categories", on)
     assert isinstance(low_income.value, tuple)
     held = [c for c in low_income.value if ctx.facts.has_category(c, ctx.service_on)]
@@ -383,14 +415,14 @@ def _major_illness(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settle
             threshold_fen -= fen_times_ratio(threshold_fen, reduction.value)
             bands = shifted(bands, raise_points.value)
             readings += [reduction, raise_points]
-        notes.append(f"low-income ({', '.join(held)})")
+        notes.append(msg("second.low_income", categories=held))
     location = settled_location(ctx)
     if location in TEMPORARY_REMOTE_LOCATIONS and has(edition, "remote.temporary_major_illness_ratio_reduction"):
         reduction = _read(edition, "remote.temporary_major_illness_ratio_reduction", on)
         assert isinstance(reduction.value, Decimal)
         bands = shifted(bands, -reduction.value)
         readings.append(reduction)
-        notes.append("temporary remote care")
+        notes.append(msg("second.temporary_remote"))
     this = basic.second_layer_base_fen
     before = ctx.used("major_illness.base")
     raw = _cumulative_increment(bands, before_fen=before, this_fen=this, threshold_fen=threshold_fen)
@@ -399,12 +431,24 @@ def _major_illness(ctx: ClaimContext, basic: BasicPoolResult, settlement: Settle
         room = min(room, max(0, ctx.major_illness_cap_fen - ctx.used("major_illness")))
     paid = min(raw, room)
     _pay(settlement, "major_illness", paid, ("major_illness.base", this))
-    cap_text = "no cap" if ctx.major_illness_cap_fen is None else f"cap {format_yuan(ctx.major_illness_cap_fen)}"
+    cap_text = (
+        msg("second.no_cap")
+        if ctx.major_illness_cap_fen is None
+        else msg("second.cap", cap=format_yuan(ctx.major_illness_cap_fen))
+    )
     settlement.explanations.add(
         "layers.major_illness",
-        f"major illness{' (' + ', '.join(notes) + ')' if notes else ''}: co-pay {format_yuan(this)} takes the "
-        f"year's cumulative from {format_yuan(before)} to {format_yuan(before + this)} over the threshold "
-        f"{format_yuan(threshold_fen)}: {format_yuan(raw)}, {format_yuan(paid)} paid ({cap_text})",
+        msg(
+            "second.major_illness",
+            notes=msg("second.major_illness_notes", notes=notes) if notes else "",
+            this=format_yuan(this),
+            before=format_yuan(before),
+            after=format_yuan(before + this),
+            threshold=format_yuan(threshold_fen),
+            raw=format_yuan(raw),
+            paid=format_yuan(paid),
+            cap=cap_text,
+        ),
         edition,
         *readings,
         *ctx.major_illness_readings,

@@ -16,6 +16,7 @@ from domain.contract import ClaimFlag, ClaimSetting
 from domain.entitlements.ages import age_kind
 from domain.entitlements.periods import has
 from domain.explain import Explanations
+from domain.messages import Message, as_message, msg
 from domain.money import fen_divided_by_ratio, fen_times_ratio, format_yuan
 from domain.policies import Bands, Edition, ParameterReading, Table
 from domain.settlement.cross_year import explain_cross_year
@@ -59,7 +60,7 @@ def settle_claim(ctx: ClaimContext) -> Settlement:
         else:
             basic = settle_programme(ctx, settlement.explanations)
     except NotSettleable as refusal:
-        return reject(settlement, str(refusal))
+        return reject(settlement, refusal.reason)
     settlement.layers_fen["basic_pool"] = basic.amount_fen
     settlement.deductible_fen = basic.deductible_fen
     settlement.balances.extend(basic.balances)
@@ -80,8 +81,7 @@ def _explain_age(ctx: ClaimContext, explanations: Explanations) -> None:
         if held and not any(ctx.facts.has_category(c, on) for c in certified):
             explanations.add(
                 "person_kind",
-                f"aged {age} on the admission day {on} (born {ctx.facts.birth_on}): settled as {kind} "
-                "from the birth date, no certification needed (reading age_kinds)",
+                msg("settle.age_kind", age=age, on=on, born=ctx.facts.birth_on, kind=kind),
                 ctx.edition,
                 *readings,
             )
@@ -94,20 +94,24 @@ def _explain_retirement(ctx: ClaimContext, explanations: Explanations) -> None:
         return
     start = years.retiree_benefits_from
     if ctx.retired(on):
-        text = f"retired on {years.retired_on}, retiree benefits from {start}: settled as retired on {on}"
+        text = msg("settle.retired", retired_on=years.retired_on, start=start, on=on)
     else:
-        text = (
-            f"retired on {years.retired_on}, retiree benefits only from the month after nothing is missing "
-            f"({start or 'not yet'}): settled as in service on {on}"
+        text = msg(
+            "settle.retired_shortfall",
+            retired_on=years.retired_on,
+            start=start if start else msg("settle.not_yet"),
+            on=on,
         )
     explanations.add("retired", text, years.edition, *years.readings)
 
 
-def reject(settlement: Settlement, reason: str) -> Settlement:
-    """Nothing from any fund, with the reason."""
+def reject(settlement: Settlement, reason: str | Message) -> Settlement:
+    """Nothing from any fund, with the reason (a catalogue message; a plain ``str`` is kept untranslated)."""
+    message = as_message(reason)
     settlement.status = "rejected"
     settlement.layers_fen = dict.fromkeys(settlement.layers_fen, 0)
-    settlement.reasons.append(reason)
+    settlement.reasons.append(message.render())
+    settlement.reason_messages.append(message)
     return settlement
 
 
@@ -139,7 +143,7 @@ REMOTE_TABLE_FAMILIES = {
 FILING_FOR_LOCATION = {"remote_long_term": "long_term", "remote_temporary_referral": "temporary_referral"}
 
 
-def effective_location(ctx: ClaimContext) -> tuple[str, str]:
+def effective_location(ctx: ClaimContext) -> tuple[str, Message | None]:
     """The claim's location, downgraded to other-temporary when the filing it needs is missing."""
     location = ctx.claim.data.location.value
     on = ctx.service_on
@@ -148,18 +152,18 @@ def effective_location(ctx: ClaimContext) -> tuple[str, str]:
         return "remote_long_term", without_filing[0]
     needed = FILING_FOR_LOCATION.get(location)
     if needed is None:
-        return location, ""
+        return location, None
     for _filed_on, filing in ctx.facts.filings:
         if (
             filing.kind.value == needed
             and filing.valid_from <= on
             and (filing.valid_to is None or on <= filing.valid_to)
         ):
-            return location, ""
-    return "remote_temporary_other", f"; no {needed} filing valid on {on}: settled as other temporary remote care"
+            return location, None
+    return "remote_temporary_other", msg("settle.no_filing", filing=needed, on=on)
 
 
-def _long_term_without_filing(ctx: ClaimContext, location: str) -> tuple[str, ParameterReading] | None:
+def _long_term_without_filing(ctx: ClaimContext, location: str) -> tuple[Message, ParameterReading] | None:
     """A note when the member's category is settled as long-term remote residence without a filing.
 
     001 异地医疗待遇 异地就医参保人员类别划分 1 and 异地就医备案办理 3: 全日制本专科生、研究生纳入异地长期居住人员
@@ -175,8 +179,7 @@ def _long_term_without_filing(ctx: ClaimContext, location: str) -> tuple[str, Pa
     if matched is None:
         return None
     return (
-        f"; a {matched} on {on} is settled as a long-term remote resident without a filing "
-        f"(remote.long_term_without_filing_categories, {reading.reference.section})",
+        msg("settle.long_term_without_filing", category=matched, on=on, section=reading.reference.section),
         reading,
     )
 
@@ -204,14 +207,14 @@ def _inpatient_tables(
         assert isinstance(factor.value, Decimal) and isinstance(change.value, Decimal)
         return deductibles, ratios, [factor, change], factor.value, -change.value
     if not has(edition, "remote.temporary_deductible_factor"):
-        raise NotSettleable(f"{edition.name} has no rules for {location} inpatient care")
+        raise NotSettleable(msg("reason.no_inpatient_rules", edition=edition.name, location=location))
     factor = read(edition, "remote.temporary_deductible_factor", on)
     change = read(edition, "remote.temporary_ratio_reduction", on)
     assert isinstance(factor.value, Decimal) and isinstance(change.value, Decimal)
     return deductibles, ratios, [factor, change], factor.value, -change.value
 
 
-def _facility_row(ctx: ClaimContext, table: Table, location: str) -> tuple[str, list[ParameterReading], str]:
+def _facility_row(ctx: ClaimContext, table: Table, location: str) -> tuple[str, list[ParameterReading], Message | None]:
     """The table row, the readings that chose it and a note: the facility level's own row, the big-city top
     level for a remote 三甲 (big_city_level3), or the row ``readings.facility_level_row`` maps the level to."""
     level = ctx.claim.data.facility_level.value
@@ -220,14 +223,14 @@ def _facility_row(ctx: ClaimContext, table: Table, location: str) -> tuple[str, 
         mapped = read(ctx.edition, "remote.big_city_top_hospital_level", ctx.claim.occurred_on)
         assert isinstance(mapped.value, str)
         if mapped.value in table.rows:
-            return mapped.value, [mapped], ""
+            return mapped.value, [mapped], None
         level = mapped.value
     row, reading = facility_row(
         ctx.edition, level=level, table=table, table_name="inpatient.deductible", on=ctx.claim.occurred_on
     )
     if reading is None:
-        return row, [], ""
-    return row, [reading], "; " + mapped_note(level=level, row=row, table_name="inpatient.deductible", reading=reading)
+        return row, [], None
+    return row, [reading], mapped_note(level=level, row=row, table_name="inpatient.deductible", reading=reading)
 
 
 def _non_designated_emergency(ctx: ClaimContext, explanations: Explanations) -> BasicPoolResult:
@@ -244,8 +247,14 @@ def _non_designated_emergency(ctx: ClaimContext, explanations: Explanations) -> 
     paid = min(raw, max(0, cap.value - ctx.used("basic_pool")))
     explanations.add(
         "layers.basic_pool",
-        f"emergency admission to a non-designated hospital: (policy {format_yuan(data.policy_amount)} − "
-        f"{format_yuan(deductible)}) × {ratio_reading.value} = {format_yuan(raw)}, {format_yuan(paid)} paid",
+        msg(
+            "settle.non_designated_emergency",
+            policy=format_yuan(data.policy_amount),
+            deductible=format_yuan(deductible),
+            ratio=ratio_reading.value,
+            raw=format_yuan(raw),
+            paid=format_yuan(paid),
+        ),
         edition,
         deductible_reading,
         ratio_reading,
@@ -288,13 +297,29 @@ def _inpatient_basic_pool(ctx: ClaimContext, explanations: Explanations) -> Basi
         raw = fen_times_ratio(base, ratio)
     remaining = max(0, cap.value - ctx.used("basic_pool"))
     paid = min(raw, remaining)
-    cap_text = "" if paid == raw else f", limited to the {format_yuan(remaining)} left of the basic-pool cap"
-    where = "" if location == "local" else f" ({location})"
+    cap_text = "" if paid == raw else msg("settle.inpatient_capped", remaining=format_yuan(remaining))
+    where = "" if location == "local" else msg("settle.where", location=location)
     explanations.add(
         "layers.basic_pool",
-        f"inpatient at {level}{where} as {kind}: (policy {format_yuan(data.policy_amount)} − deductible "
-        f"{format_yuan(deductible)}) × {'bands' if isinstance(ratio, Bands) else ratio} = {format_yuan(raw)}{cap_text}"
-        f"{deductible_text}{location_note}{level_note}",
+        msg(
+            "list.joined",
+            parts=[
+                msg(
+                    "settle.inpatient",
+                    level=level,
+                    where=where,
+                    kind=kind,
+                    policy=format_yuan(data.policy_amount),
+                    deductible=format_yuan(deductible),
+                    ratio=msg("settle.bands") if isinstance(ratio, Bands) else ratio,
+                    raw=format_yuan(raw),
+                    capped=cap_text,
+                ),
+                *([deductible_text] if deductible_text else []),
+                *([location_note] if location_note else []),
+                *([level_note] if level_note else []),
+            ],
+        ),
         edition,
         deductibles,
         ratios,
@@ -337,7 +362,7 @@ def _basic_pool_result(
     )
 
 
-def _deductible(ctx: ClaimContext, table_fen: int) -> tuple[int, str, tuple[ParameterReading, ...]]:
+def _deductible(ctx: ClaimContext, table_fen: int) -> tuple[int, Message | None, tuple[ParameterReading, ...]]:
     """The deductible this admission pays, after the rule set's exemptions and reductions."""
     edition, data, on = ctx.edition, ctx.claim.data, ctx.claim.occurred_on
     flags = {flag.value for flag in data.flags}
@@ -346,31 +371,29 @@ def _deductible(ctx: ClaimContext, table_fen: int) -> tuple[int, str, tuple[Para
         assert isinstance(exempt.value, tuple)
         matched = sorted(f for f in flags if any(item == f or item.endswith("_" + f) for item in exempt.value))
         if matched:
-            return 0, f"; no deductible for {', '.join(matched)}", (exempt,)
+            return 0, msg("deductible.exempt_conditions", conditions=matched), (exempt,)
     if "childbirth" in flags and has(edition, "inpatient.childbirth_deductible_exempt"):
         childbirth = read(edition, "inpatient.childbirth_deductible_exempt", on)
         if childbirth.value is True:
-            return 0, "; no deductible for a childbirth admission", (childbirth,)
+            return 0, msg("deductible.childbirth"), (childbirth,)
     same_year = [(c, d) for c, d in ctx.paid_deductibles if c.data.discharged_on.year == ctx.year]
     remote_full = _remote_full_deductible(ctx)
     if remote_full is not None:
         ordinal = 1 + len(same_year)
         return (
             table_fen,
-            f"; a remote admission (no. {ordinal} this year) pays the full deductible of its row: no repeat-admission "
-            "reduction or once-a-year exemption, though it counts as an admission for later local stays "
-            "(readings.remote_admission_deductible)",
+            msg("deductible.remote_full", ordinal=ordinal),
             (remote_full,),
         )
     if "cancer" in flags and has(edition, "inpatient.cancer_deductible_once_per_year"):
         once = read(edition, "inpatient.cancer_deductible_once_per_year", on)
         if once.value is True and any("cancer" in {f.value for f in c.data.flags} and d > 0 for c, d in same_year):
-            return 0, "; cancer: the deductible was already paid this year", (once,)
+            return 0, msg("deductible.cancer_once"), (once,)
     if "transfer_within_episode" in flags and has(edition, "inpatient.transfer_deductible_rule") and same_year:
         rule = read(edition, "inpatient.transfer_deductible_rule", on)
         previous_claim, previous_fen = same_year[-1]
         owed = max(0, table_fen - previous_fen)
-        return owed, f"; transfer within one episode after {previous_claim.data.claim_id}: only the difference", (rule,)
+        return owed, msg("deductible.transfer", previous=previous_claim.data.claim_id), (rule,)
     if has(edition, "readings.repeat_admission_reduction"):
         reduction = read(edition, "readings.repeat_admission_reduction", on)
         ordinal = 1 + len(same_year)
@@ -379,8 +402,8 @@ def _deductible(ctx: ClaimContext, table_fen: int) -> tuple[int, str, tuple[Para
         assert isinstance(share, Decimal)
         owed = fen_times_ratio(table_fen, share)
         if ordinal > 1:
-            return owed, f"; admission no. {ordinal} this year pays {share:.0%} of the deductible", (reduction,)
-    return table_fen, "", ()
+            return owed, msg("deductible.repeat", ordinal=ordinal, share=f"{share:.0%}"), (reduction,)
+    return table_fen, None, ()
 
 
 #: The reading of 异地住院就医,起付标准不享受减免待遇 the ledger applies (rules-digest §8).
@@ -400,5 +423,7 @@ def _remote_full_deductible(ctx: ClaimContext) -> ParameterReading | None:
         return None
     reading = read(ctx.edition, "readings.remote_admission_deductible", ctx.claim.occurred_on)
     if reading.value != REMOTE_FULL_DEDUCTIBLE:
-        raise NotSettleable(f"readings.remote_admission_deductible {reading.value!r} is not one the ledger applies")
+        raise NotSettleable(
+            msg("reason.reading_not_applied", name="readings.remote_admission_deductible", value=str(reading.value))
+        )
     return reading

@@ -37,7 +37,8 @@ def test_member_page_shows_the_status_and_timeline_the_api_gives(page: Page, con
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     expect(page.locator("#status h2")).to_contain_text("待遇状态")
 
-    status = console.api(f"/v1/members/{MEMBER}/status?as_of={AS_OF.isoformat()}").json()
+    # The console's language is Chinese: the API answers the same explanations in Chinese with lang=zh.
+    status = console.api(f"/v1/members/{MEMBER}/status?as_of={AS_OF.isoformat()}&lang=zh").json()
     figures = page.locator("#status")
     expect(figures.locator('[data-field="covered"]')).to_have_attribute("data-value", str(status["covered"]).lower())
     expect(figures.locator('[data-field="benefits_active"]')).to_have_attribute(

@@ -40,6 +40,27 @@ def test_a_claim_in_a_waiting_period_pays_nothing_with_the_reason(client: TestCl
     assert body["fund_total"] == "0.00" and body["member_pays"] == "4500.00"
     assert set(body["layers"].values()) == {"0.00"}
     assert "waiting period" in body["reasons"][0]
+    assert body["reason_messages"][0]["key"] == "reason.waiting"
+    # The recorded decision answers again in Chinese: texts from the same keys, the machine words kept.
+    chinese = client.post("/v1/claims", json=claim, headers={"Accept-Language": "zh-CN"})
+    assert chinese.status_code == 200 and chinese.headers["content-language"] == "zh"
+    zh = chinese.json()
+    assert zh["status"] == "rejected" and zh["status_label"] == "不予支付"
+    waiting = "2025-05-01入院，处于待遇等待期（集中参保期外参保），等待期至2025-07-01结束"
+    assert zh["reasons"] == [waiting], zh["reasons"]
+    assert zh["layer_labels"]["basic_pool"] == "基本统筹" and zh["layers"] == body["layers"]
+
+
+def test_a_settled_claim_explains_each_layer_in_chinese_on_request(client: TestClient) -> None:
+    setup_member(client)
+    body = client.post("/v1/claims", params={"lang": "zh"}, json=make_event("ClaimSubmitted")).json()
+    basic = [item for item in body["explanations"] if item["field"] == "layers.basic_pool"]
+    assert basic and basic[0]["key"] == "list.joined"
+    assert "住院" in basic[0]["text"] and "起付标准" in basic[0]["text"], basic[0]["text"]
+    assert body["balances_after"]["basic_pool"]["label"] == "基本统筹"
+    english = client.post("/v1/claims", json=make_event("ClaimSubmitted")).json()
+    assert english["explanations"][0]["params"] == body["explanations"][0]["params"]
+    assert "label" not in english["balances_after"]["basic_pool"]
 
 
 def test_only_claims_are_accepted_and_bad_claims_name_the_field(client: TestClient) -> None:

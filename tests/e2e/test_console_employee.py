@@ -68,6 +68,13 @@ def test_member_page_shows_the_balance_years_and_allowance_of_the_api_status(cli
 
     chinese = client.get(f"/console/members/{MEMBER}", params=QUERY | {"lang": "zh"}).text
     assert "个人账户" in chinese and "缴费年限" in chinese and "生育津贴" in chinese
+    # The explanations are in Chinese too, from the same message keys: the default language of the console.
+    by_default = client.get(f"/console/members/{MEMBER}", params=QUERY).text
+    assert by_default == chinese
+    why = explanation(chinese, "contribution_years")
+    assert "累计缴费年限4.83年" in why and "year(s) in all" not in why
+    assert "未绑定为近亲属" in explanation(chinese, "personal_account.refused[0]")
+    assert figure(chinese, "personal_account.refused[0].reason").endswith("未绑定为近亲属")
 
 
 def test_a_resident_member_page_has_no_employee_blocks(client: TestClient) -> None:

@@ -136,6 +136,12 @@ def test_explanation_of_benefit_adjudicates_each_layer_with_balances_after(clien
     assert any("inpatient.ratio" in note.text for note in eob.processNote), "notes cite the parameters"
     assert eob.insurance[0].coverage.reference.startswith("Coverage/")
     assert_golden("fhir_explanation_of_benefit_bazhong_resident.json", body)
+    chinese = fhir_get(
+        client, "/fhir/ExplanationOfBenefit/C-1", patient="M-0001", as_of="2026-06-01", known_at=KNOWN_AT, lang="zh"
+    )
+    notes = [note["text"] for note in chinese["processNote"]]
+    assert any("起付标准100.00" in note for note in notes), notes
+    assert chinese["item"] == body["item"], "only the texts change with the language"
 
 
 def test_a_recorded_decision_is_the_explanation_of_benefit(client: TestClient) -> None:

@@ -55,3 +55,28 @@ def test_status_under_another_edition_by_name_and_hash(client: TestClient) -> No
     edition_hash = default["edition"]["hash"]
     by_hash = client.get("/v1/members/M-0001/status", params={"as_of": "2026-06-01", "edition": edition_hash[:12]})
     assert by_hash.status_code == 200 and by_hash.json()["edition"] == default["edition"]
+
+
+def test_status_explains_in_chinese_by_lang_or_accept_language(client: TestClient) -> None:
+    """Every explanation carries its message key and params; ``lang`` / ``Accept-Language`` choose the text."""
+    client.post("/v1/events", json=[make_event("MemberRegistered"), contribution(2027, "2026-11-01", label="p2027")])
+    query = {"as_of": "2027-03-01"}
+    english = client.get("/v1/members/M-0001/status", params=query)
+    query["known_at"] = english.json()["known_at"]
+    chinese = client.get("/v1/members/M-0001/status", params=query | {"lang": "zh"})
+    by_header = client.get("/v1/members/M-0001/status", params=query, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert english.headers["content-language"] == "en" and chinese.headers["content-language"] == "zh"
+    assert by_header.json() == chinese.json()
+    waits = [
+        next(item for item in document["explanations"] if item["field"] == "waiting")
+        for document in (english.json(), chinese.json())
+    ]
+    assert waits[0]["key"] == waits[1]["key"] == "status.waiting"
+    assert waits[0]["params"] == waits[1]["params"] and waits[0]["params"]["months"] == 4
+    assert waits[0]["text"].startswith("waiting (gap) from 2027-01-01")
+    assert waits[1]["text"].startswith("待遇等待期（断保）自2027-01-01"), waits[1]["text"]
+    zh = chinese.json()
+    assert zh["caps"]["basic_pool"]["label"] == "基本统筹" and "label" not in english.json()["caps"]["basic_pool"]
+    assert zh["scheme"] == "resident" and zh["scheme_label"] == "城乡居民医保", "the machine word stays"
+    english_again = client.get("/v1/members/M-0001/status", params=query, headers={"Accept-Language": "fr, en;q=0.5"})
+    assert english_again.json()["explanations"] == english.json()["explanations"]

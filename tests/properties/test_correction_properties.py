@@ -65,6 +65,7 @@ def _comparable(ledger: MemberLedger, renamed: dict[str, str] | None = None) -> 
         for explanation in settlement["explanations"]:
             if explanation["field"] == "deadline":  # says where the application day came from: stated or recorded
                 explanation.pop("text")
+                explanation.pop("params")
     text = json.dumps([document, settlements], sort_keys=True, ensure_ascii=False)
     for new, old in (renamed or {}).items():
         text = text.replace(new, old)

@@ -200,6 +200,6 @@ def test_a_refused_transfer_becomes_valid_once_an_earlier_credit_is_known(rulebo
     before = _fold(events, rulebook, date(2025, 6, 1), datetime(2025, 3, 15, tzinfo=UTC)).personal_account
     after = _fold(events, rulebook, date(2025, 6, 1), datetime(2025, 4, 2, tzinfo=UTC)).personal_account
     assert before is not None and after is not None
-    assert [r.reason for r in before.refused] == ["balance 0.00 is less than the amount"]
+    assert [r.reason.render() for r in before.refused] == ["balance 0.00 is less than the amount"]
     assert before.balance_fen == 0
     assert after.refused == [] and after.balance_fen == fen("600") - fen("100")

@@ -9,7 +9,7 @@ import pytest
 
 import domain
 from api.console import labels
-from api.console.labels import CONDITIONS, LABELS, LANGUAGES, Translator, catalogue_gaps
+from api.console.labels import CONDITIONS, LABELS, LANGUAGES, TERM_LABELS, Translator, catalogue_gaps
 from domain.contract import Region, Scheme
 from domain.settlement.model import LAYER_ORDER
 
@@ -56,7 +56,7 @@ def test_status_words_layers_regions_and_schemes_are_all_translated(language: st
             "payout",
         )
     ]
-    untranslated = [f"{kind}.{name}" for kind, name in words if f"{kind}.{name}" not in LABELS[language]]
+    untranslated = [f"{kind}.{name}" for kind, name in words if f"{kind}.{name}" not in TERM_LABELS[language]]
     assert untranslated == []
     assert t.term("claim_status", "settled") == {"zh": "已结算", "en": "settled"}[language]
 
