@@ -36,7 +36,7 @@ from domain.member_stream import (
     recorded_from_contract,
 )
 from domain.settlement import Settlement
-from projections.batch_append import batch_state, insert_rows, stored_rows
+from projections.batch_append import BatchState, batch_state, insert_rows, stored_rows
 from projections.pg_recorder import RECORDER_TOPIC
 
 #: How often a batch is retried when a concurrent writer advanced one of its member streams.
@@ -158,7 +158,8 @@ class LedgerApplication(Application[UUID]):
             # Judged after ``state`` is read, so against the stream the rows are appended to: a concurrent
             # registration or move committed since the caller's checks is seen here, or its version makes
             # the insert fail and the next attempt sees it.
-            refusals = self._region_refusals(events, fresh, state.versions)
+            unstored = [index for index in fresh if events[index].event_id not in state.receipts]
+            refusals = self._region_refusals(events, unstored, state)
             if refusals:
                 raise InvalidEvents(refusals)
             pending: list[int] = []
@@ -220,14 +221,16 @@ class LedgerApplication(Application[UUID]):
         return BatchResult([(events[i].event_id, outcomes[i]) for i in range(len(events))])
 
     def _region_refusals(
-        self, events: Sequence[AnyEvent], fresh: Sequence[int], versions: Mapping[str, int]
+        self, events: Sequence[AnyEvent], fresh: Sequence[int], state: BatchState
     ) -> list[FieldProblem]:
         """Registrations into another region than the stored one, and moves from a region the member is not in.
 
         Only a batch registering a member whose stream exists, or moving one, reads streams here; a new
         member's registrations are checked within the batch by the caller, and a concurrent first write
-        of the same member makes this batch's insert fail, so its next attempt reads the stream.
+        of the same member makes this batch's insert fail, so its next attempt reads the stream. ``fresh`` holds
+        the events not stored yet: an event already stored is a duplicate (or a conflict), never refused here.
         """
+        versions = state.versions
         registers = any(
             events[i].type == "MemberRegistered" and versions.get(events[i].member_id, 0) > 0  # type: ignore[attr-defined]
             for i in fresh
@@ -238,7 +241,8 @@ class LedgerApplication(Application[UUID]):
         from projections.access import registration_conflicts
 
         refusals = registration_conflicts(self, events) if registers else []
-        return refusals + (move_refusals(self, events) if moves else [])
+        refusals += move_refusals(self, events) if moves else []
+        return [p for p in refusals if p.event_id is None or UUID(p.event_id) not in state.receipts]
 
     def record_settlement(self, settlement: Settlement, *, decided_at: datetime) -> tuple[dict[str, Any], bool]:
         """Append the decision on a claim to the member's stream, once per claim_id.
