@@ -386,7 +386,6 @@ def _settle(
     if reversal is not None:
         blank.status = "reversed"
         reversed_because = msg("reason.reversed", on=reversal[0], reason=reversal[1].reason)
-        blank.reasons.append(reversed_because.render())
         blank.reason_messages.append(reversed_because)
         return blank
     if period is None and ledger.missing_rule_set is not None:

@@ -164,8 +164,8 @@ class Settlement:
     status: str
     total_fen: int
     layers_fen: dict[str, int]
-    reasons: list[str] = field(default_factory=list)
-    #: The reasons as catalogue messages (``reasons`` holds their English text), rendered again in zh at the edges.
+    #: Why the claim was rejected or paid less, as catalogue messages (``reasons`` renders them in English; the
+    #: edges render them again in zh). Kept as messages: a replay writes no text, so none is rendered for it.
     reason_messages: list[Message] = field(default_factory=list)
     explanations: Explanations = field(default_factory=Explanations)
     deductible_fen: int = 0
@@ -179,6 +179,11 @@ class Settlement:
     lines: tuple[SettlementLine, ...] = ()
     #: Extra sections of the document added after settlement (e.g. retroactive assistance), shown when set.
     extra_json: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def reasons(self) -> list[str]:
+        """The reasons' English text (stored with the decision, and the document's ``reasons``)."""
+        return [reason.render() for reason in self.reason_messages]
 
     @property
     def fund_total_fen(self) -> int:

@@ -110,7 +110,6 @@ def reject(settlement: Settlement, reason: str | Message) -> Settlement:
     message = as_message(reason)
     settlement.status = "rejected"
     settlement.layers_fen = dict.fromkeys(settlement.layers_fen, 0)
-    settlement.reasons.append(message.render())
     settlement.reason_messages.append(message)
     return settlement
 
