@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.contract import (
+    DATE_MAX,
     CategoryCertifiedData,
     CategoryRevokedData,
     ClaimReversedData,
@@ -183,6 +184,21 @@ class MemberFacts:
     #: Events retracted as known at ``known_at`` (whatever their date), in the order of their retractions.
     retractions: list[Retraction] = field(default_factory=list)
     event_count: int = 0
+    #: The latest effective date of the visible events (None: none visible).
+    last_event_on: date | None = None
+
+    @property
+    def series_end(self) -> date:
+        """The last day a series that time alone drives (a retiree's monthly account credits, yearly interest) runs to.
+
+        ``as_of`` whenever it is a date the contract accepts (to ``DATE_MAX``). Past them — the read model's fold of
+        every event whatever its date, as of 9999-12-31 — no fact lies beyond the member's last visible event, and a
+        series run to the year 9999 is no figure anyone reads (a retiree's monthly credits alone would be 96,000
+        steps, seconds of every refresh of the member): it ends on that event's day.
+        """
+        if self.as_of <= DATE_MAX:
+            return self.as_of
+        return self.last_event_on or DATE_MAX
 
     def region_on(self, day: date) -> str | None:
         """The member's region on ``day``: the registration's (else the first payment's), then each move's
@@ -267,6 +283,7 @@ def member_facts(events: Iterable[RecordedEvent], *, member_id: str, as_of: date
     facts.retractions = retractions(events, known_at=known_at)
     for event in visible(events, as_of=as_of, known_at=known_at):
         facts.event_count += 1
+        facts.last_event_on = event.occurred_on  # effective order: the last one is the latest
         data = DATA_MODELS[event.type].model_validate(event.data)
         if isinstance(data, MemberRegisteredData):
             facts.region, facts.birth_on, facts.sex = data.region.value, data.birth_date, data.sex.value

@@ -260,11 +260,11 @@ def _accrual(
 
 def _retiree_steps(facts: MemberFacts, years: ContributionYears, account: PersonalAccount) -> list[_Step]:
     start = years.retiree_benefits_from
-    if start is None or start > facts.as_of:
+    if start is None or start > facts.series_end:
         return []
     edition = years.edition
     ends = [day for day, ended in facts.coverage_ends if ended.reason is CoverageEndReason.DEATH]
-    last = min([facts.as_of, *ends])
+    last = min([facts.series_end, *ends])
     pensions = _bases(facts, AccountBaseKind.AVERAGE_PENSION_2022)
     steps: list[_Step] = []
     missing: list[str] = []
@@ -302,9 +302,9 @@ def _interest_steps(facts: MemberFacts, edition: Edition | None, first: date | N
     if edition is None or first is None or not has(edition, "personal_account.annual_interest_rate"):
         return []
     steps = []
-    for year in range(first.year, facts.as_of.year + 1):
+    for year in range(first.year, facts.series_end.year + 1):
         day = date(year, 12, 31)
-        if day <= facts.as_of:
+        if day <= facts.series_end:
             steps.append(_Step(day, INTEREST_RANK, (0, year), "interest", edition=edition))
     return steps
 

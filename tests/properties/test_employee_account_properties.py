@@ -15,11 +15,12 @@ from uuid import NAMESPACE_URL, uuid5
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.contract import parse_batch
+from domain.contract import DATE_MAX, parse_batch
 from domain.entitlements.fold import MemberLedger, edition_finder, fold_member
 from domain.entitlements.status import status_document
 from domain.money import parse_yuan
 from domain.scenario import recorded
+from projections.entitlements import cap_usage_rows, coverage_rows, retroactive_rows, settlement_rows
 from projections.rulebook import Rulebook, load_rulebook
 
 RULEBOOK: Rulebook = load_rulebook()
@@ -245,3 +246,32 @@ def test_the_accounts_do_not_depend_on_arrival_order(raw: list[Any], as_of: date
     random.Random(seed).shuffle(shuffled)
     first, second = status_document(fold(raw, as_of)), status_document(fold(shuffled, as_of))
     assert first == second
+
+
+#: The read model's fold of every event whatever its date (the live projection, promotable replays).
+ALL_OF_TIME = date(9999, 12, 31)
+
+
+def _rows(ledger: MemberLedger) -> list[list[dict[str, Any]]]:
+    return [rows(ledger) for rows in (coverage_rows, settlement_rows, cap_usage_rows, retroactive_rows)]
+
+
+@SETTINGS
+@given(raw=histories())
+def test_the_fold_of_all_of_time_runs_what_time_drives_to_the_last_event(raw: list[Any]) -> None:
+    """As of 9999-12-31 a retiree's monthly credits and the yearly interest stop on the last visible event's day:
+    the account as of that day begins the account of all of time, and all that follows are months paid ahead. The
+    read model's rows are those of a fold as of the last date the contract accepts."""
+    everything = fold(raw, ALL_OF_TIME)
+    last = everything.facts.last_event_on
+    assert last is not None and everything.facts.series_end == last
+    assert _rows(everything) == _rows(fold(raw, DATE_MAX))
+    account = status_document(everything)["personal_account"]
+    until_last = status_document(fold(raw, last))["personal_account"]
+    if account is None:
+        assert until_last is None
+        return
+    movements, first = account["movements"], until_last["movements"]
+    assert movements[: len(first)] == first
+    later = movements[len(first) :]
+    assert all(m["kind"] == "contribution_accrual" and m["date"] > last.isoformat() for m in later), later
