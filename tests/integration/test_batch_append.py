@@ -201,6 +201,31 @@ def test_the_copy_stream_is_what_postgresql_itself_writes_for_the_rows(postgres_
         ledger.close()
 
 
+def test_a_writer_analyzes_the_events_table_when_its_statistics_miss_rows(postgres_url: str) -> None:
+    # Autovacuum gives way to the writers' table lock, so a long import may leave the table unanalyzed and its
+    # batch-state query planned as a scan of the whole table: the writer keeps the statistics itself.
+    ledger = open_ledger(Settings(database_url=postgres_url))
+    try:
+        recorder = ledger.recorder
+        table = f'"{recorder.datastore.schema}"."{recorder.events_table_name}"'
+
+        def known_rows() -> float:
+            with recorder.datastore.get_connection() as connection, connection.cursor() as cursor:
+                cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+                return float(cursor.fetchone()["reltuples"])
+
+        assert known_rows() == -1  # a new table: never analyzed
+        recorder.statistics_check_rows = 4
+        ledger.record_events(parse_batch([make_event("MemberRegistered", member_id="M-S")]), now=NOW)
+        assert known_rows() == -1  # three rows appended: not yet time to look
+        events = [make_event("ClaimSubmitted", member_id="M-S", label=f"claim-{n}") for n in range(6)]
+        ledger.record_events(parse_batch(events), now=NOW)
+        assert known_rows() == 15  # 15 rows stored: analyzed
+        assert recorder.keep_statistics() is False  # the statistics know every row: nothing to do
+    finally:
+        ledger.close()
+
+
 @given(st.uuids())
 def test_receipt_ids_are_the_domain_s_uuid5(event_id: UUID) -> None:
     assert receipt_id(str(event_id)) == event_receipt_id(event_id)
