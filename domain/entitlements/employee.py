@@ -273,7 +273,8 @@ def _bazhong_style(
     payment: Payment, edition: Edition, covered: dict[int, ContributionKind], *, resident_years: set[int]
 ) -> CoveragePeriod:
     paid_on, first_month = payment.paid_on, month_index(payment.coverage_start)
-    earlier = [m for m in covered if m < first_month]
+    # The latest month paid before this payment's first (None: none); once, not once per use or per unpaid month.
+    latest = max((m for m in covered if m < first_month), default=None)
     readings: list[ParameterReading] = []
     waiting: Waiting | None = None
     switched = (
@@ -289,8 +290,8 @@ def _bazhong_style(
         start = add_months(paid_on, integer(wait))
         waiting = Waiting(integer(wait), 0, 0, integer(wait), "first_enrollment", paid_on, start)
         basis = msg("period.first_enrollment", paid_on=paid_on, months=integer(wait), start=start)
-    elif earlier and covered[max(earlier)] is ContributionKind.TRANSFER_IN and first_month - max(earlier) > 1:
-        gap_months = first_month - max(earlier) - 1
+    elif latest is not None and covered[latest] is ContributionKind.TRANSFER_IN and first_month - latest > 1:
+        gap_months = first_month - latest - 1
         start, basis, waiting = _transfer_gap_start(
             payment, edition, gap_months, readings, gap=msg("period.transferred_in_gap", months=gap_months)
         )
@@ -299,7 +300,7 @@ def _bazhong_style(
         # late as the oldest of them (002 ch.2 二十三问 counts 连续欠费 months), never better off than back-paying them.
         # Months insured as a resident in between are no arrears (a switch of schemes, 002 ch.1 二十六).
         unpaid_from = first_month
-        while earlier and unpaid_from - 1 > max(earlier) and (unpaid_from - 1) // 12 not in resident_years:
+        while latest is not None and unpaid_from - 1 > latest and (unpaid_from - 1) // 12 not in resident_years:
             unpaid_from -= 1
         months_late = month_index(paid_on) - unpaid_from
         retro = read(edition, "arrears.retroactive_back_pay_months_max", paid_on)
