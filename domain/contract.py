@@ -1024,9 +1024,49 @@ INVISIBLE_CHARACTERS = re.compile(
 )
 
 
+def _plain_text(value: object, *, id_field: bool) -> bool:
+    """Whether :func:`text_problems` finds nothing in ``value`` (JSON as decoded: dicts, lists, scalars), the
+    field being an id (its name ends in ``_id``) or not. Anything else answers False, for the full walk."""
+    kind = value.__class__
+    if kind is str:
+        text: str = value  # type: ignore[assignment]
+        if INVISIBLE_CHARACTERS.search(text) is not None:
+            return False
+        return not id_field or text == unicodedata.normalize("NFKC", text).strip()
+    if kind is dict:
+        for name, item in value.items():  # type: ignore[attr-defined]
+            if name.__class__ is not str:
+                return False
+            item_kind = item.__class__
+            if item_kind is str:
+                if INVISIBLE_CHARACTERS.search(item) is not None:
+                    return False
+                if name.endswith("_id") and item != unicodedata.normalize("NFKC", item).strip():
+                    return False
+            elif item_kind in _NO_TEXT:
+                continue
+            elif not _plain_text(item, id_field=name.endswith("_id")):
+                return False
+        return True
+    if kind is list:
+        return all(item.__class__ in _NO_TEXT or _plain_text(item, id_field=id_field) for item in value)  # type: ignore[attr-defined]
+    return kind in _NO_TEXT
+
+
+#: JSON values holding no text.
+_NO_TEXT = frozenset({int, float, bool, type(None)})
+
+
 def text_problems(raw: object, *, index: int = 0) -> list[FieldProblem]:
     """New events' strings free of invisible characters; their free-text ids (``claim_id``) also without
     surrounding spaces and in Unicode normal form NFKC, so that an id that looks the same is the same."""
+    if _plain_text(raw, id_field=False):
+        return []  # the common case, found without building a field path per value
+    return _text_walk(raw, index=index)
+
+
+def _text_walk(raw: object, *, index: int) -> list[FieldProblem]:
+    """:func:`text_problems` value by value, each problem with its field's path."""
     problems: list[FieldProblem] = []
     event_id = _raw_event_id(raw)
 
@@ -1048,6 +1088,30 @@ def text_problems(raw: object, *, index: int = 0) -> list[FieldProblem]:
 
     check(raw, "")
     return problems
+
+
+class DuplicateKey(ValueError):
+    """A JSON object names one key twice: which value counts would depend on the parser that reads it."""
+
+
+def _object_without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKey(f"the key {key!r} appears twice in one object")
+            seen.add(key)
+    return document
+
+
+def loads_json(text: str | bytes) -> object:
+    """JSON as the ledger reads it: ``json.loads`` refusing an object that repeats a key.
+
+    Python keeps the last of repeated keys, other parsers (an audit reader, a downstream system) the
+    first: the same body would mean two different events, so it means none.
+    """
+    return json.loads(text, object_pairs_hook=_object_without_duplicate_keys)
 
 
 def parse_event(raw: object, *, index: int = 0) -> _Envelope:

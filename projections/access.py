@@ -295,11 +295,15 @@ def _stream_snapshots(ledger: Any, members: list[str]) -> Any:
     return ledger.stream_snapshots(members)
 
 
+def stored_regions(ledger: Any, members: Sequence[str]) -> dict[str, str | None]:
+    """Each member's region as their stored registration gives it (None: no registration stored)."""
+    snapshots = _stream_snapshots(ledger, list(members)) if members else {}
+    return {m: registered_region(snapshots.get(m, (0, []))[1]) for m in members}
+
+
 def batch_member_regions(ledger: Any, events: Sequence[Any]) -> dict[str, str | None]:
     """Each member of a batch's registered region: the stored registration's, else the batch's first registration's."""
-    members = sorted({event.member_id for event in events})
-    snapshots = _stream_snapshots(ledger, members) if members else {}
-    regions: dict[str, str | None] = {m: registered_region(snapshots.get(m, (0, []))[1]) for m in members}
+    regions = stored_regions(ledger, sorted({event.member_id for event in events}))
     for event in events:
         if regions[event.member_id] is None and event.type == "MemberRegistered":
             regions[event.member_id] = _batch_region(event)

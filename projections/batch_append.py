@@ -23,14 +23,14 @@ import json
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
 from eventsourcing.persistence import InterfaceError, JSONTranscoder, Mapper, OperationalError, StoredEvent
 from eventsourcing.utils import get_topic, retry
 
-from domain.contract import CONTRACT_VERSION, AnyEvent, event_data_json
+from domain.contract import CONTRACT_VERSION, AnyEvent, content_and_data, event_data_json, parse_event
 from domain.member_stream import EVENT_RECEIPT_NAMESPACE, MEMBER_STREAM_NAMESPACE, EventReceipt, MemberStream
 
 #: Most ids one state query asks about (SQLite's bound-parameter limit is far above it).
@@ -57,6 +57,107 @@ def uuid5_in(namespace: UUID) -> Callable[[str], UUID]:
         return UUID(int=int.from_bytes(digest.digest()[:16], "big") & keep | mark)
 
     return uuid5
+
+
+#: The JSON encoder of eventsourcing's JSON transcoder, as every ``JSONTranscoder`` builds it. A prepared
+#: event's data (plain JSON values: the transcoder's own types never occur in it) is encoded with it where
+#: it is prepared, possibly in another process, and written as it is when the store's mapper is such a
+#: transcoder (:class:`DirectEncoding`).
+_DATA_ENCODER = JSONTranscoder().encoder
+
+
+class PreparedEvent:
+    """A validated contract event in the form the store path writes: its envelope, content digest and data
+    JSON, worked out once (by ``ledger import``'s validating pass, in worker processes) and stored later.
+
+    It stands in for the event object on the append path: ``record_events`` takes the digest and data as
+    they are, and the few checks that read an event's data (a retraction's target, a registration's or a
+    move's regions) get it from :attr:`data`, which validates the stored form again when first asked.
+    Picklable as a tuple of plain values (:meth:`as_tuple`, :meth:`from_tuple`).
+    """
+
+    __slots__ = (
+        "_event",
+        "data_json",
+        "digest",
+        "event_id",
+        "member_id",
+        "occurred_on",
+        "recorded_at",
+        "source",
+        "type",
+    )
+
+    def __init__(
+        self,
+        event_id: UUID,
+        member_id: str,
+        type: str,
+        occurred_on: date,
+        recorded_at: datetime | None,
+        source: str | None,
+        digest: str,
+        data_json: str,
+    ) -> None:
+        self.event_id, self.member_id, self.type = event_id, member_id, type
+        self.occurred_on, self.recorded_at, self.source = occurred_on, recorded_at, source
+        self.digest, self.data_json = digest, data_json
+        self._event: AnyEvent | None = None
+
+    @classmethod
+    def of(cls, event: AnyEvent) -> PreparedEvent:
+        digest, data = content_and_data(event)
+        prepared = cls(
+            event.event_id,
+            event.member_id,
+            event.type,  # type: ignore[attr-defined]
+            event.occurred_on,
+            event.recorded_at,
+            event.source,
+            digest,
+            _DATA_ENCODER.encode(data),
+        )
+        prepared._event = event
+        return prepared
+
+    def as_tuple(self) -> tuple[Any, ...]:
+        return (
+            self.event_id.bytes,
+            self.member_id,
+            self.type,
+            self.occurred_on,
+            self.recorded_at,
+            self.source,
+            self.digest,
+            self.data_json,
+        )
+
+    @classmethod
+    def from_tuple(cls, values: tuple[Any, ...]) -> PreparedEvent:
+        event_id, *rest = values
+        return cls(UUID(bytes=event_id), *rest)
+
+    @property
+    def event(self) -> AnyEvent:
+        """The contract event again (validated from the stored form), for the checks that read its data."""
+        if self._event is None:
+            raw: dict[str, Any] = {
+                "event_id": str(self.event_id),
+                "member_id": self.member_id,
+                "type": self.type,
+                "occurred_on": self.occurred_on.isoformat(),
+                "data": json.loads(self.data_json),
+            }
+            if self.recorded_at is not None:
+                raw["recorded_at"] = self.recorded_at.isoformat()
+            if self.source is not None:
+                raw["source"] = self.source
+            self._event = parse_event(raw)
+        return self._event
+
+    @property
+    def data(self) -> Any:
+        return self.event.data
 
 
 #: :func:`~domain.member_stream.event_receipt_id` of an event_id's canonical text.
@@ -120,14 +221,15 @@ def stored_rows(
     state: BatchState,
     *,
     now: datetime,
-    data: Sequence[dict[str, Any]] | None = None,
+    data: Sequence[dict[str, Any] | str] | None = None,
     timestamp: datetime | None = None,
 ) -> list[StoredEvent]:
     """The stored events of new contract events: a stream opening for a member without one, then each
     event appended to its member's stream, and its receipt (what the aggregates would have saved).
 
     ``data``: each event's :func:`~domain.contract.event_data_json`, when the caller has it already
-    (:func:`~domain.contract.content_and_data`). ``timestamp``: the events' creation time (now).
+    (:func:`~domain.contract.content_and_data`), or its JSON text (:class:`PreparedEvent`). ``timestamp``:
+    the events' creation time (now).
 
     With eventsourcing's JSON transcoder and neither compressor nor cipher, the stored bytes are written
     directly (:class:`DirectEncoding`) — byte for byte what the mapper writes for the same event objects,
@@ -137,8 +239,11 @@ def stored_rows(
     if data is None:
         data = [event_data_json(event) for event in events]
     direct = DirectEncoding.of(mapper)
-    encode = direct.rows if direct is not None else _mapper_rows
-    return encode(mapper, events, digests, data, state, now=now, timestamp=timestamp)
+    if direct is not None:
+        return direct.rows(mapper, events, digests, data, state, now=now, timestamp=timestamp)
+    # A prepared event's data is JSON text already; the mapper takes it as the values it encodes.
+    values = [json.loads(d) if isinstance(d, str) else d for d in data]
+    return _mapper_rows(mapper, events, digests, values, state, now=now, timestamp=timestamp)
 
 
 def _stream_positions(events: Sequence[AnyEvent], state: BatchState) -> Iterator[tuple[AnyEvent, UUID, int, bool]]:
@@ -300,7 +405,7 @@ class DirectEncoding:
         mapper: Mapper[UUID],
         events: Sequence[AnyEvent],
         digests: Sequence[str],
-        data: Sequence[dict[str, Any]],
+        data: Sequence[dict[str, Any] | str],
         state: BatchState,
         *,
         now: datetime,
@@ -332,7 +437,8 @@ class DirectEncoding:
                 f'"occurred_on":{{"_type_":"date_iso","_data_":"{event.occurred_on.isoformat()}"}},'
                 '"recorded_at":{"_type_":"datetime_iso","_data_":'
                 f"{now_text if recorded_at is None else string(recorded_at.astimezone(UTC).isoformat())}}},"
-                f'"source":{"null" if source is None else string(source)},"data":{encode(event_data)},'
+                f'"source":{"null" if source is None else string(source)},'
+                f'"data":{event_data if event_data.__class__ is str else encode(event_data)},'
                 f'"content_sha256":{string(digest)}{recorded_tail}'
             )
             append(StoredEvent(stream_id, version, _RECORDED_TOPIC, recorded.encode()))

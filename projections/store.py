@@ -36,7 +36,7 @@ from domain.member_stream import (
     recorded_from_contract,
 )
 from domain.settlement import Settlement
-from projections.batch_append import BatchState, batch_state, insert_rows, stored_rows
+from projections.batch_append import BatchState, PreparedEvent, batch_state, insert_rows, stored_rows
 from projections.pg_recorder import RECORDER_TOPIC
 
 #: How often a batch is retried when a concurrent writer advanced one of its member streams.
@@ -141,8 +141,12 @@ class LedgerApplication(Application[UUID]):
         """
         assert now.tzinfo is not None, "recorded times are aware UTC datetimes"
         outcomes: dict[int, Outcome] = {}
-        # Each event serialised once: its content digest and its stored data come from the same dump.
-        contents = [content_and_data(event) for event in events]
+        # Each event serialised once: its content digest and its stored data come from the same dump
+        # (a prepared event's were worked out where it was validated).
+        contents: list[tuple[str, dict[str, Any] | str]] = [
+            (e.digest, e.data_json) if e.__class__ is PreparedEvent else content_and_data(e)  # type: ignore[attr-defined]
+            for e in events
+        ]
         digests = [digest for digest, _ in contents]
         fresh = self._first_occurrences(events, digests, outcomes)
         member_ids = list(dict.fromkeys(events[index].member_id for index in fresh))
@@ -503,6 +507,10 @@ def move_refusals(
     if not moves:
         return []
     from projections.access import member_region
+
+    # The member's earlier events of the batch are read as stored events: from the contract events themselves.
+    events = [e.event if e.__class__ is PreparedEvent else e for e in events]  # type: ignore[attr-defined]
+    moves = [(index, events[index]) for index, _ in moves]
 
     stored = application.member_streams(sorted({event.member_id for _, event in moves}))
     problems: list[FieldProblem] = []

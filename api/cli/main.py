@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cli import audit, entitlements, replay
+from api.cli import audit, entitlements, importing, replay
 from api.cli.common import (
     cli_principal,
     console,
@@ -25,13 +23,9 @@ from api.cli.common import (
 from api.cli.keys import keys_app
 from api.cli.rules import rules_app
 from api.cli.synth import SYNTH_HELP, synth
-from api.routes.events import loads_json
 from api.routes.status import today_in_china
 from api.settings import Settings, redacted_url, sqlalchemy_url
-from domain.contract import future_problems, parse_batch
-from domain.errors import ConflictingEventIds, FieldProblem, InvalidBatch, InvalidEvents, LedgerError
-from domain.identity import pseudonymise_payload
-from projections.access import batch_member_regions
+from domain.errors import ConflictingEventIds, FieldProblem, LedgerError
 from projections.migrate import upgrade_to_head
 from projections.store import ingest
 
@@ -85,116 +79,27 @@ def db_upgrade() -> None:
     console.print(f"read model at revision {revision} ({redacted_url(settings.database_url)})")
 
 
-#: Problems a streaming import keeps to show (it counts the rest): bounded memory even for a bad file.
-IMPORT_PROBLEMS_KEPT_MAX = 1000
-
-
-@dataclass
-class _Validation:
-    """What the validating pass over a file found: events, bounded problems with their lines."""
-
-    events: int = 0
-    problems: list[FieldProblem] = field(default_factory=list)
-    problems_total: int = 0
-    lines: dict[int, int] = field(default_factory=dict)
-
-    def add(self, problem: FieldProblem, line: int | None) -> None:
-        self.problems_total += 1
-        if len(self.problems) < IMPORT_PROBLEMS_KEPT_MAX:
-            self.problems.append(problem)
-            if line is not None:
-                self.lines[problem.index] = line
-
-
-def _jsonl_batches(
-    path: Path, size: int, key: bytes, on_bad_line: Callable[[FieldProblem, int], None]
-) -> Iterator[tuple[int, list[Any], list[int]]]:
-    """The file's JSON values in chunks of ``size`` (pseudonymised), with the index of the chunk's first
-    value and each value's line number; streamed, one chunk in memory. Lines that are not JSON go to
-    ``on_bad_line`` (indexed by the value that follows them) and are not in any chunk."""
-    items: list[Any] = []
-    line_numbers: list[int] = []
-    start = 0
-    with path.open("rb") as handle:
-        for line_number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                value = loads_json(line)
-            except (ValueError, RecursionError) as error:  # not JSON, not UTF-8, or a 4,300+ digit integer
-                reason = (
-                    "nests too deeply"
-                    if isinstance(error, RecursionError)
-                    else f"is not JSON the ledger reads: {error}"
-                )
-                on_bad_line(
-                    FieldProblem(start + len(items), None, "(line)", f"line {line_number} {reason}"), line_number
-                )
-                continue
-            # Identity numbers become pseudonyms before validation: not even an error message holds one.
-            items.append(pseudonymise_payload(value, key))
-            line_numbers.append(line_number)
-            if len(items) == size:
-                yield start, items, line_numbers
-                start += len(items)
-                items, line_numbers = [], []
-    if items:
-        yield start, items, line_numbers
-
-
-def _validate_file(path: Path, size: int, key: bytes, ledger: Any) -> tuple[_Validation, _Validation, _Validation]:
-    """First pass: validate every event of the file, keeping none of them.
-
-    Three findings, reported in this order (a later one only when the earlier are empty): lines and
-    events the contract refuses; facts dated after today (in China); registrations that would move a
-    member to another region — against the stored registration, else the file's first one (kept per
-    registering member: the only state that grows with the file, one short entry per member).
-    """
-    contract, future, regions = _Validation(), _Validation(), _Validation()
-    first_region: dict[str, str | None] = {}
-    today = today_in_china()
-    for start, items, line_numbers in _jsonl_batches(path, size, key, contract.add):
-        contract.events += len(items)
-        try:
-            events = parse_batch(items)
-        except InvalidEvents as error:
-            for p in error.problems:
-                line = line_numbers[p.index] if p.index < len(line_numbers) else None
-                contract.add(FieldProblem(p.index + start, p.event_id, p.field, p.reason), line)
-            continue
-        except InvalidBatch as error:
-            contract.add(FieldProblem(start, None, "(batch)", str(error)), None)
-            continue
-        # Stored facts have happened by today in China (what-ifs may lie ahead; imports may not).
-        for problem in future_problems(events, today=today, index_offset=start):
-            future.add(problem, line_numbers[problem.index - start])
-        registrations = [(i, e) for i, e in enumerate(events) if e.type == "MemberRegistered"]
-        new = [e for _, e in registrations if e.member_id not in first_region]
-        if new:
-            first_region.update(batch_member_regions(ledger, new))
-        for index, event in registrations:
-            region = getattr(event.data, "region", None)
-            expected = first_region[event.member_id]
-            if expected is not None and (None if region is None else str(region)) != expected:
-                reason = "the member is registered in another region: a registration does not move a member"
-                regions.add(
-                    FieldProblem(start + index, str(event.event_id), "data.region", reason), line_numbers[index]
-                )
-    return contract, future, regions
-
-
 @app.command("import")
 def import_events(
     file: Annotated[
         Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="JSON Lines, one event a line.")
     ],
     batch_events: Annotated[int | None, typer.Option(min=1, max=10_000, help="Events per atomic batch.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=importing.IMPORT_WORKERS_MAX,
+            help="Processes validating the file (0: this one). Default: the machine's cores for a file of "
+            f"{importing.PARALLEL_FILE_BYTES_MIN // 2**20} MiB or more, else 0.",
+        ),
+    ] = None,
 ) -> None:
     """Validate the whole file, then store it in atomic batches; re-running stores nothing twice.
 
     Events may carry recorded_at (historical imports). Nothing is stored when any line is invalid.
-    The file is read twice — validated, then stored — one batch in memory at a time, so memory
-    does not grow with its size.
+    The file is read once: its validated events wait in a spill file (in TMPDIR, about the file's size,
+    removed at the end) and are stored from there, so memory does not grow with the file's size.
     """
     from api.app import freeze_startup_heap, open_ledger
 
@@ -204,27 +109,42 @@ def import_events(
     ledger = open_ledger(settings)
     freeze_startup_heap(collect_first=False)  # the command exits when the file is stored
     try:
-        contract, future, regions = _validate_file(file, size, key, ledger)
+        with progress_bar("validate", "bytes", on=console) as progress:
+            task = progress.add_task("validate", total=file.stat().st_size)
+            found = importing.validate_file(
+                file,
+                size,
+                key,
+                ledger,
+                today=today_in_china(),
+                workers=importing.import_workers(file, workers),
+                on_bytes=lambda read: progress.advance(task, read),
+            )
     except BaseException:
         ledger.close()
         raise
-    if not contract.events and not contract.problems_total:
+    try:
+        _store_validated(settings, file, found, ledger)
+    finally:
+        found.remove()
         ledger.close()
+
+
+def _store_validated(settings: Settings, file: Path, found: importing.Validated, ledger: Any) -> None:
+    """Report what the validating pass refused, or store its spill batch by batch, with a progress bar."""
+    if not found.events and not found.contract.problems_total:
         errors.print(f"[red]{file}: no events[/red]")
         raise typer.Exit(1)
-    for found in (contract, future, regions):
-        if found.problems_total:
-            ledger.close()
-            report_problems(file, found.problems, found.lines, total=found.problems_total)
-            raise typer.Exit(1)
+    for refused in found.refused():
+        report_problems(file, refused.problems, refused.lines, total=refused.problems_total)
+        raise typer.Exit(1)
     stored = duplicate = 0
     batch_start, batch_lines = 0, []  # the batch being stored: its first event's index and each event's line
     try:
         with progress_bar("import", "events", on=console) as progress:
-            task = progress.add_task("import", total=contract.events)
-            for start, items, lines in _jsonl_batches(file, size, key, _file_changed(file)):
+            task = progress.add_task("import", total=found.events)
+            for start, lines, batch in importing.spilled_batches(found):
                 batch_start, batch_lines = start, lines
-                batch = parse_batch(items)
                 result = ingest(ledger, batch, now=datetime.now(UTC), historical_import=True, index_offset=start)
                 stored += result.stored_count
                 duplicate += result.duplicate_count
@@ -239,17 +159,8 @@ def import_events(
         _audit_import(settings, file, f"refused: {error.code}", stored, duplicate)
         errors.print(f"[red]{file}: {error}[/red]")
         raise typer.Exit(1) from None
-    finally:
-        ledger.close()
     _audit_import(settings, file, "ok", stored, duplicate)
     console.print(f"{file}: {stored} stored, {duplicate} duplicate")
-
-
-def _file_changed(file: Path) -> Callable[[FieldProblem, int], None]:
-    def refuse(problem: FieldProblem, line: int) -> None:
-        raise InvalidBatch(f"{file} changed after it was validated: line {line} is no longer JSON")
-
-    return refuse
 
 
 def _audit_import(settings: Settings, file: Path, outcome: str, stored: int, duplicate: int) -> None:

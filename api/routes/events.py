@@ -16,7 +16,7 @@ from api.examples import EVENT_BATCH_EXAMPLES
 from api.problems import PROBLEM_MEDIA_TYPE, MalformedJson, RequestBodyTooLarge
 from api.routes.status import today_in_china
 from api.schemas import BatchStored, EventOutcome
-from domain.contract import BATCH_EVENTS_MAX, EventBatch, parse_batch, refuse_future
+from domain.contract import BATCH_EVENTS_MAX, DuplicateKey, EventBatch, loads_json, parse_batch, refuse_future
 from domain.errors import ConflictingEventIds, InvalidEvents
 from domain.identity import pseudonymise_payload
 from projections.access import registration_conflicts, write_regions
@@ -42,30 +42,6 @@ async def read_body_limited(request: Request, limit_bytes: int) -> bytes:
             raise RequestBodyTooLarge(f"the body passed {limit_bytes} bytes; at most {limit_bytes} are accepted")
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-class DuplicateKey(ValueError):
-    """A JSON object names one key twice: which value counts would depend on the parser that reads it."""
-
-
-def _object_without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    document = dict(pairs)
-    if len(document) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise DuplicateKey(f"the key {key!r} appears twice in one object")
-            seen.add(key)
-    return document
-
-
-def loads_json(text: str | bytes) -> object:
-    """JSON as the ledger reads it: ``json.loads`` refusing an object that repeats a key.
-
-    Python keeps the last of repeated keys, other parsers (an audit reader, a downstream system) the
-    first: the same body would mean two different events, so it means none.
-    """
-    return json.loads(text, object_pairs_hook=_object_without_duplicate_keys)
 
 
 def parse_json(body: bytes) -> object:

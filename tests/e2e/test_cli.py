@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,9 @@ from tests.support.events import make_event
 
 runner = CliRunner()
 
+#: The file validated in this process (0) and by two worker processes, chunk by chunk.
+WORKERS = pytest.mark.parametrize("workers", ["0", "2"])
+
 
 @pytest.fixture
 def env(settings: Settings) -> dict[str, str]:
@@ -27,14 +31,17 @@ def write_jsonl(path: Path, events: list[dict[str, object]]) -> Path:
     return path
 
 
-def test_import_stores_once_and_rerun_stores_nothing_twice(tmp_path: Path, env: dict[str, str]) -> None:
+@WORKERS
+def test_import_stores_once_and_rerun_stores_nothing_twice(workers: str, tmp_path: Path, env: dict[str, str]) -> None:
     events = [make_event("CoverageEnded", member_id=f"M-{n % 7}", label=f"imp-{n}") for n in range(25)]
     events[0] = events[0] | {"recorded_at": "2024-01-01T00:00:00Z"}
     file = write_jsonl(tmp_path / "events.jsonl", events)
-    first = runner.invoke(app, ["import", str(file), "--batch-events", "10"], env=env)
+    spills = set(Path(tempfile.gettempdir()).glob("ledger-import-*"))
+    first = runner.invoke(app, ["import", str(file), "--batch-events", "10", "--workers", workers], env=env)
     assert first.exit_code == 0, first.output
     assert "25 stored, 0 duplicate" in first.output
-    again = runner.invoke(app, ["import", str(file)], env=env)
+    assert set(Path(tempfile.gettempdir()).glob("ledger-import-*")) == spills, "the spill is removed"
+    again = runner.invoke(app, ["import", str(file), "--workers", workers], env=env)
     assert again.exit_code == 0, again.output
     assert "0 stored, 25 duplicate" in again.output
     shown = runner.invoke(app, ["history", "M-0", "--json"], env=env)
@@ -42,14 +49,15 @@ def test_import_stores_once_and_rerun_stores_nothing_twice(tmp_path: Path, env: 
     assert len(json.loads(shown.stdout)["events"]) == 4
 
 
+@WORKERS
 def test_import_of_a_file_with_a_bad_line_stores_nothing_and_names_the_line(
-    tmp_path: Path, env: dict[str, str]
+    workers: str, tmp_path: Path, env: dict[str, str]
 ) -> None:
     bad = make_event("ContributionPaid", coverage_end="2024-12-31")
     file = write_jsonl(tmp_path / "events.jsonl", [make_event("MemberRegistered"), bad])
     with file.open("a", encoding="utf-8") as handle:
         handle.write("{not json\n")
-    result = runner.invoke(app, ["import", str(file)], env=env)
+    result = runner.invoke(app, ["import", str(file), "--workers", workers], env=env)
     assert result.exit_code == 1
     assert "nothing was stored" in result.output
     assert f"line 2 (event_id {bad['event_id']}): data.coverage_end" in result.output
@@ -59,12 +67,15 @@ def test_import_of_a_file_with_a_bad_line_stores_nothing_and_names_the_line(
     assert history.exit_code == 1 and "no events recorded" in history.output
 
 
-def test_import_validates_the_whole_file_before_storing_its_first_batch(tmp_path: Path, env: dict[str, str]) -> None:
+@WORKERS
+def test_import_validates_the_whole_file_before_storing_its_first_batch(
+    workers: str, tmp_path: Path, env: dict[str, str]
+) -> None:
     # Streamed in batches of 10: the bad event is in the third batch, yet the first two are not stored.
     events = [make_event("CoverageEnded", member_id=f"M-{n % 7}", label=f"late-{n}") for n in range(25)]
     events[22] = make_event("ContributionPaid", member_id="M-1", coverage_end="2024-12-31")
     file = write_jsonl(tmp_path / "events.jsonl", events)
-    result = runner.invoke(app, ["import", str(file), "--batch-events", "10"], env=env)
+    result = runner.invoke(app, ["import", str(file), "--batch-events", "10", "--workers", workers], env=env)
     assert result.exit_code == 1
     assert "1 problem(s); nothing was stored" in result.output
     assert f"line 23 (event_id {events[22]['event_id']}): data.coverage_end" in result.output
@@ -72,14 +83,17 @@ def test_import_validates_the_whole_file_before_storing_its_first_batch(tmp_path
     assert history.exit_code == 1 and "no events recorded" in history.output
 
 
-def test_import_refuses_a_region_move_between_batches_of_one_file(tmp_path: Path, env: dict[str, str]) -> None:
+@WORKERS
+def test_import_refuses_a_region_move_between_batches_of_one_file(
+    workers: str, tmp_path: Path, env: dict[str, str]
+) -> None:
     # Streamed in batches of 10: M-X registers in Bazhong in the first batch and in Shenyang in the
     # second; the whole file is refused, naming the second registration, and nothing is stored.
     events = [make_event("CoverageEnded", member_id=f"M-{n % 7}", label=f"move-{n}") for n in range(25)]
     events[3] = make_event("MemberRegistered", member_id="M-X", label="move-bazhong")
     events[12] = make_event("MemberRegistered", member_id="M-X", label="move-shenyang", region="shenyang")
     file = write_jsonl(tmp_path / "events.jsonl", events)
-    result = runner.invoke(app, ["import", str(file), "--batch-events", "10"], env=env)
+    result = runner.invoke(app, ["import", str(file), "--batch-events", "10", "--workers", workers], env=env)
     assert result.exit_code == 1, result.output
     assert f"line 13 (event_id {events[12]['event_id']}): data.region" in result.output
     assert "registered in another region" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from api.app import open_ledger
 from api.settings import Settings
 from domain.contract import content_and_data, content_sha256, event_data_json, parse_batch, parse_event
-from domain.errors import ConflictingEventIds
+from domain.errors import ConflictingEventIds, InvalidEvents
 from domain.member_stream import (
     EVENT_RECEIPT_NAMESPACE,
     MEMBER_STREAM_NAMESPACE,
@@ -28,6 +29,7 @@ from domain.member_stream import (
 )
 from projections.batch_append import (
     DirectEncoding,
+    PreparedEvent,
     _mapper_rows,
     batch_state,
     receipt_id,
@@ -36,7 +38,7 @@ from projections.batch_append import (
     uuid5_in,
 )
 from projections.pg_recorder import binary_copy
-from projections.store import LedgerApplication
+from projections.store import LedgerApplication, ingest
 from tests.support.events import make_event
 
 NOW = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
@@ -150,6 +152,14 @@ def test_digests_and_stored_bytes_are_those_the_code_before_wrote(ledger: Ledger
             assert rows == fixture_rows(entry), entry["fixture"]  # byte for byte, every column
         through_mapper = _mapper_rows(ledger.mapper, [event], [digest], [data], state, now=now, timestamp=stamp)
         assert through_mapper == rows, entry["fixture"]
+        # Prepared where it was validated (ledger import's worker processes), carried as a pickled tuple.
+        prepared = PreparedEvent.from_tuple(pickle.loads(pickle.dumps(PreparedEvent.of(event).as_tuple())))
+        assert prepared.digest == digest, entry["fixture"]
+        from_prepared = stored_rows(
+            ledger.mapper, [prepared], [digest], state, now=now, timestamp=stamp, data=[prepared.data_json]
+        )
+        assert from_prepared == rows, entry["fixture"]
+        assert prepared.event == event, entry["fixture"]  # its data validated again from the stored form
 
 
 def test_events_stored_by_the_code_before_are_duplicates_and_their_ids_with_other_content_conflicts(
@@ -246,6 +256,37 @@ def test_a_mapper_that_compresses_keeps_the_mapper_s_path(ledger: LedgerApplicat
     state = batch_state(ledger.recorder, ledger.mapper, ["M-Z"], [event.event_id])
     rows = stored_rows(compressing, [event], [digest], state, now=NOW, data=[data])
     plain = stored_rows(ledger.mapper, [event], [digest], state, now=NOW, data=[data])
-    assert [without_timestamp(compressing.to_domain_event(r)) for r in rows] == [
-        without_timestamp(ledger.mapper.to_domain_event(r)) for r in plain
-    ]
+    prepared = PreparedEvent.of(event)
+    from_text = stored_rows(compressing, [prepared], [digest], state, now=NOW, data=[prepared.data_json])
+    assert (
+        [without_timestamp(compressing.to_domain_event(r)) for r in rows]
+        == [without_timestamp(compressing.to_domain_event(r)) for r in from_text]
+        == [without_timestamp(ledger.mapper.to_domain_event(r)) for r in plain]
+    )
+
+
+def test_prepared_events_are_stored_and_refused_as_their_events_are(ledger: LedgerApplication) -> None:
+    """The append path reads a prepared event's data only to judge a retraction or a move, and judges
+    them as for the event itself; what it stores is the event's stored form."""
+    ledger.record_events(parse_batch([make_event("MemberRegistered", member_id="M-P", region="shenyang")]), now=NOW)
+    claim = make_event("ClaimSubmitted", member_id="M-P")
+    retraction = make_event("EventRetracted", member_id="M-P", retracted_event_id=claim["event_id"])
+    unknown = make_event("EventRetracted", member_id="M-P", label="unknown")
+    wrong_move = make_event("MemberTransferred", member_id="M-P", from_region="bazhong", to_region="shenyang")
+
+    def prepared(*raw: dict[str, Any]) -> list[PreparedEvent]:
+        return [PreparedEvent.from_tuple(PreparedEvent.of(e).as_tuple()) for e in parse_batch(list(raw))]
+
+    for refused, field in ((unknown, "data.retracted_event_id"), (wrong_move, "data.from_region")):
+        with pytest.raises(InvalidEvents) as caught:
+            ingest(ledger, prepared(refused), now=NOW, historical_import=True)
+        assert [p.field for p in caught.value.problems] == [field]
+    result = ledger.record_events(prepared(claim, retraction, claim), now=NOW)
+    assert [outcome for _, outcome in result.outcomes] == ["stored", "stored", "duplicate"]
+    stored = {e.event_id: e for e in ledger.member_events("M-P")}
+    for raw in (claim, retraction):
+        event = parse_event(raw)
+        assert stored[event.event_id].content_sha256 == content_sha256(event)
+        assert stored[event.event_id].data == event_data_json(event)
+    with pytest.raises(ConflictingEventIds):
+        ledger.record_events(prepared(claim | {"source": "another source"}), now=NOW)

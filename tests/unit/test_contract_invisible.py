@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from domain.contract import _EVENT_ADAPTER, parse_batch, parse_event
+from domain.contract import _EVENT_ADAPTER, _plain_text, _text_walk, parse_batch, parse_event, text_problems
 from domain.entitlements.fold import edition_finder, fold_member
 from domain.errors import InvalidEvents
 from domain.scenario import recorded
@@ -65,3 +67,23 @@ def test_an_event_stored_before_the_rule_still_folds() -> None:
         edition_for=edition_finder(load_rulebook()),
     )
     assert set(ledger.settlements) == {"C-1\u200b"}
+
+
+_TEXT = st.text(alphabet=st.sampled_from(["a", "C", "-", "1", " ", "医", "Ｃ", "\uff0d", "ﬁ", *INVISIBLE]), max_size=6)
+_NAMES = st.sampled_from(["claim_id", "reason", "data", "flags", "x_id", "_id", "id", "place", ""])
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _TEXT,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(_NAMES, children, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400)
+@given(raw=_JSON)
+@example(raw={"data": {"flags": ["a", {"claim_id": "Ｃ-1"}]}})
+@example(raw={"x_id": [" a"]})
+@example(raw=["\u200b"])
+def test_the_quick_text_check_agrees_with_the_field_by_field_walk(raw: object) -> None:
+    """A value the quick check passes is one in which the walk naming each field finds nothing, and back."""
+    assert _plain_text(raw, id_field=False) == (not _text_walk(raw, index=0))
+    assert text_problems(raw) == _text_walk(raw, index=0)
