@@ -1224,6 +1224,12 @@ def _raw_event_id(raw: object) -> str | None:
 PREPAY_YEARS_AHEAD = 1
 
 
+def registration_region(event: _Envelope) -> str | None:
+    """The region an event names in its ``region`` field (a registration's, a payment's), if any."""
+    region = getattr(event.data, "region", None)  # type: ignore[attr-defined]
+    return None if region is None else str(region)
+
+
 def future_problems(events: Sequence[_Envelope], *, today: date, index_offset: int = 0) -> list[FieldProblem]:
     """Facts dated after ``today`` (in China) that a stored event may not state, one problem each.
 

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from domain.contract import Region
+from domain.contract import Region, registration_region
 from domain.errors import FieldProblem, LedgerError
 from domain.member_stream import recorded_from_contract
 from projections.readmodel import ApiKey, WriteAudit
@@ -283,11 +283,6 @@ def _unretracted(events: Iterable[Any]) -> list[Any]:
     return [e for e in history if str(e.event_id) not in retracted] if retracted else history
 
 
-def _batch_region(event: Any) -> str | None:
-    region = getattr(event.data, "region", None)
-    return None if region is None else str(region)
-
-
 @retry((StoreInterfaceError, StoreOperationalError, OSError), max_attempts=STREAM_READ_ATTEMPTS, wait=0.2)
 def _stream_snapshots(ledger: Any, members: list[str]) -> Any:
     """The members' streams, retried as eventsourcing retries its own reads (a pooled connection may have
@@ -306,7 +301,7 @@ def batch_member_regions(ledger: Any, events: Sequence[Any]) -> dict[str, str | 
     regions = stored_regions(ledger, sorted({event.member_id for event in events}))
     for event in events:
         if regions[event.member_id] is None and event.type == "MemberRegistered":
-            regions[event.member_id] = _batch_region(event)
+            regions[event.member_id] = registration_region(event)
     return regions
 
 
@@ -339,7 +334,7 @@ def write_regions(ledger: Any, events: Iterable[Any]) -> list[tuple[str, str | N
         if key not in regions:
             regions[key] = member_region(histories[event.member_id], on=key[1])
         pairs.add((event.member_id, regions[key]))
-        own = _batch_region(event)
+        own = registration_region(event)
         if own is not None:
             pairs.add((event.member_id, own))
     return sorted(pairs, key=lambda pair: (pair[0], pair[1] or ""))
@@ -353,7 +348,7 @@ def registration_conflicts(ledger: Any, events: Sequence[Any], *, index_offset: 
     regions = batch_member_regions(ledger, [event for _, event in registrations])
     problems = []
     for index, event in registrations:
-        region = _batch_region(event)
+        region = registration_region(event)
         if regions[event.member_id] is not None and region != regions[event.member_id]:
             problems.append(
                 FieldProblem(

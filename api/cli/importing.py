@@ -75,12 +75,12 @@ class Chunk:
     bytes_read: int
 
 
-def prepare_chunk(lines: list[tuple[int, bytes]], *, key: bytes, today: date, spill: str | None) -> Chunk:
+def prepare_chunk(lines: list[tuple[int, bytes]], *, key: bytes, today: date, spill: str) -> Chunk:
     """Parse, pseudonymise, validate and prepare one chunk of (line number, line) pairs; spill it when clean.
 
     Runs in a worker process of the validating pass, or in the command's own process for a small file.
     """
-    from domain.contract import future_problems, loads_json, parse_batch
+    from domain.contract import future_problems, loads_json, parse_batch, registration_region
     from domain.errors import InvalidBatch, InvalidEvents
     from domain.identity import pseudonymise_payload
     from projections.batch_append import PreparedEvent
@@ -116,21 +116,16 @@ def prepare_chunk(lines: list[tuple[int, bytes]], *, key: bytes, today: date, sp
     # Stored facts have happened by today in China (what-ifs may lie ahead; imports may not).
     future = [(p, line_numbers[p.index]) for p in future_problems(events, today=today)]
     registrations = [
-        (i, e.member_id, str(e.event_id), _region(e), line_numbers[i])
+        (i, e.member_id, str(e.event_id), registration_region(e), line_numbers[i])
         for i, e in enumerate(events)
         if e.type == "MemberRegistered"  # type: ignore[attr-defined]
     ]
-    if contract or future or spill is None:
+    if contract or future:
         return Chunk(len(items), contract, future, registrations, None, bytes_read)
     prepared = [PreparedEvent.of(event).as_tuple() for event in events]
     with open(spill, "wb") as handle:
         pickle.dump((line_numbers, prepared), handle, protocol=pickle.HIGHEST_PROTOCOL)
     return Chunk(len(items), contract, future, registrations, spill, bytes_read)
-
-
-def _region(event: Any) -> str | None:
-    region = getattr(event.data, "region", None)
-    return None if region is None else str(region)
 
 
 def _start_worker() -> None:
@@ -246,16 +241,16 @@ def _shifted(problem: FieldProblem, start: int) -> FieldProblem:
 
 def _chunks(path: Path, size: int, key: bytes, today: date, directory: str, workers: int) -> Iterator[Chunk]:
     """Each chunk of the file validated and prepared, in file order: here, or in ``workers`` processes."""
-    spills = (os.path.join(directory, f"{n:09d}.pickle") for n in range(10**9))
+    spills = ((os.path.join(directory, f"{n:09d}.pickle"), lines) for n, lines in enumerate(_line_chunks(path, size)))
     if workers <= 0:
-        for lines in _line_chunks(path, size):
-            yield prepare_chunk(lines, key=key, today=today, spill=next(spills))
+        for spill, lines in spills:
+            yield prepare_chunk(lines, key=key, today=today, spill=spill)
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(), initializer=_start_worker) as pool:
         pending: deque[Future[Chunk]] = deque()
         try:
-            for lines in _line_chunks(path, size):
-                pending.append(pool.submit(prepare_chunk, lines, key=key, today=today, spill=next(spills)))
+            for spill, lines in spills:
+                pending.append(pool.submit(prepare_chunk, lines, key=key, today=today, spill=spill))
                 if len(pending) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER:
                     yield pending.popleft().result()
             while pending:
