@@ -469,8 +469,10 @@ def hostile(client: httpx.Client, plan: Plan, book: Book, rng: random.Random, nu
             if response is None or response.status_code != 403:
                 book.violation(f"a limited key writing for {target} answered {response and response.status_code}")
                 continue
+            # The answer apart from its request_id (each request's own, as in its X-Request-ID header).
+            answer = {k: v for k, v in response.json().items() if k != "request_id"}
             with book.lock:
-                book.refusal_bodies.add(response.text)
+                book.refusal_bodies.add(json.dumps(answer, sort_keys=True, ensure_ascii=False))
         return
     response = send(client, book, f"hostile: {kind}", "POST", "/v1/events", expected=expected, json=body)
     if response is None:
