@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -52,20 +51,6 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         },
     },
 }
-
-
-def freeze_startup_heap(*, collect_first: bool = True) -> None:
-    """Leave what start-up built (modules, schemas, the rule book, the store) out of cyclic garbage collection.
-
-    For long-running writers (``ledger serve``, ``ledger import``), once they are ready. A batch allocates
-    thousands of event models, which triggers collections; the full ones walked the whole start-up heap each
-    time: a fifth to a quarter of the store path's CPU (docs/benchmarks.md). Collected first, so no garbage is
-    kept (a command that exits when done may skip that collection); objects dropped later are still freed by
-    reference counting.
-    """
-    if collect_first:
-        gc.collect()
-    gc.freeze()
 
 
 def open_ledger(settings: Settings) -> LedgerApplication:

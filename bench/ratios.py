@@ -42,10 +42,11 @@ import psycopg
 import uvicorn
 from sqlalchemy import create_engine
 
-from api.app import create_app, freeze_startup_heap, open_ledger
+from api.app import create_app, open_ledger
 from api.settings import Settings, sqlalchemy_url
 from domain.contract import parse_batch
 from projections.entitlements import catch_up, open_projection
+from projections.heap import freeze_startup_heap
 from projections.migrate import upgrade_to_head
 from projections.replay import create_job, edition_source, run_partition
 from projections.rulebook import load_rulebook

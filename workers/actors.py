@@ -14,6 +14,7 @@ from dramatiq.brokers.stub import StubBroker
 from sqlalchemy import Engine, create_engine
 
 from api.settings import Settings, sqlalchemy_url
+from projections.heap import freeze_startup_heap
 from projections.replay import run_partition
 from projections.rulebook import Rulebook, load_rulebook
 from projections.store import LedgerApplication, open_store
@@ -87,6 +88,7 @@ def _resources(database_url: str) -> tuple[Engine, LedgerApplication, Rulebook]:
         if database_url not in _opened:
             engine = create_engine(sqlalchemy_url(database_url))
             _opened[database_url] = (engine, open_store(database_url), load_rulebook())
+            freeze_startup_heap()  # before the first fold: partitions allocate millions of short-lived objects
         return _opened[database_url]
 
 

@@ -343,6 +343,7 @@ def _run_projection(settings: Settings, *, once: bool, interval_s: float, say: S
 
     from api.app import open_ledger
     from projections.entitlements import catch_up, lag, open_projection
+    from projections.heap import freeze_startup_heap
     from projections.outbox import dispatch_pending
     from projections.rulebook import load_rulebook
     from projections.runner import Cycle, SupervisedRunner
@@ -356,6 +357,7 @@ def _run_projection(settings: Settings, *, once: bool, interval_s: float, say: S
     ledger = open_ledger(settings)
     projection = open_projection(sqlalchemy_url(settings.database_url), ledger, load_rulebook())
     engine = projection.view.engine
+    freeze_startup_heap()
     worker = dramatiq.Worker(broker, worker_threads=OUTBOX_WORKER_THREADS, queues={OUTBOX_QUEUE})
     worker.start()
 

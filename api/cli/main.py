@@ -50,8 +50,9 @@ def serve(
     """Apply migrations and serve the HTTP API (OpenAPI at /docs, metrics at /metrics)."""
     import uvicorn
 
-    from api.app import create_app, freeze_startup_heap
+    from api.app import create_app
     from api.observability import configure_json_logging, uvicorn_log_config
+    from projections.heap import freeze_startup_heap
 
     if log_format not in ("json", "text"):
         raise typer.BadParameter("json or text", param_hint="--log-format")
@@ -101,7 +102,8 @@ def import_events(
     The file is read once: its validated events wait in a spill file (in TMPDIR, about the file's size,
     removed at the end) and are stored from there, so memory does not grow with the file's size.
     """
-    from api.app import freeze_startup_heap, open_ledger
+    from api.app import open_ledger
+    from projections.heap import freeze_startup_heap
 
     settings = Settings()
     size = batch_events or settings.import_batch_events
