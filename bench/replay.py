@@ -18,6 +18,7 @@ import pstats
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, date, datetime
 from itertools import islice
@@ -117,14 +118,14 @@ def scaling(members: int, years: int, processes_list: list[int], rounds: int) ->
                 subprocess.Popen(
                     [str(executable), "worker", "--threads", "1"],
                     env=environment,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
                 )
                 for _ in range(processes)
             ]
             for worker in workers:
-                assert worker.stdout is not None
-                worker.stdout.readline()  # "ledger worker: 1 thread(s) on …": consuming
+                _wait_consuming(worker)
             job = create_job(
                 engine, ledger, edition, source=edition_source(edition, file=None), partitions=processes, as_of=AS_OF
             )
@@ -153,6 +154,18 @@ def scaling(members: int, years: int, processes_list: list[int], rounds: int) ->
             )
         ledger.close()
         engine.dispose()
+
+
+def _wait_consuming(worker: subprocess.Popen[str]) -> None:
+    """Wait for a `ledger worker`'s start line ("ledger worker: 1 thread(s) on …", a JSON log line on stderr),
+    then keep reading its log in a thread, so that a full pipe never stalls it."""
+    assert worker.stderr is not None
+    for line in worker.stderr:
+        if "ledger worker:" in line:
+            break
+    else:
+        raise RuntimeError(f"ledger worker {worker.pid} exited before consuming (exit status {worker.wait()})")
+    threading.Thread(target=worker.stderr.read, daemon=True).start()
 
 
 def _cpu_s(pid: int) -> float:
