@@ -31,3 +31,18 @@ def install_broker(redis_url: str | None) -> dramatiq.Broker:
         actor.broker = broker
         broker.declare_actor(actor)
     return broker
+
+
+def partition_worker(broker: dramatiq.Broker, *, threads: int, queues: set[str]) -> dramatiq.Worker:
+    """A dramatiq worker for job partitions (replays, audits) that holds one message per thread, never more.
+
+    dramatiq prefetches twice its threads by default, which suits short messages. A partition runs for
+    seconds to hours, and one prefetched behind it waits there while other workers idle: with N
+    one-thread workers sharing a job of N partitions, the first ones took two partitions each and the
+    others none, so the job ran at the speed of half its workers. Here a message stays in the queue
+    until a thread is free to start it, on whichever worker that is.
+    """
+    worker = dramatiq.Worker(broker, worker_threads=threads, queues=queues)
+    worker.queue_prefetch = threads  # read when the worker starts its consumers
+    return worker
+

@@ -161,14 +161,13 @@ def _through_workers(
     members: list[str] | None,
 ) -> Iterable[tuple[str, list[Difference]]]:
     """Create the audit job, hand its partitions to dramatiq workers, wait, and merge their results."""
-    import dramatiq
     from sqlalchemy import create_engine
 
     from projections.audit import AuditProgress, audit_job_results, create_audit_job
     from projections.migrate import upgrade_to_head
     from workers.actors import use_settings
     from workers.audit import AUDIT_QUEUE, audit_partition, wait_for_audit
-    from workers.broker import install_broker
+    from workers.broker import install_broker, partition_worker
 
     url = sqlalchemy_url(settings.database_url)
     upgrade_to_head(url)
@@ -191,7 +190,7 @@ def _through_workers(
         for partition in range(workers):
             audit_partition.send(job_id, partition)
         if not settings.redis_url:
-            worker = dramatiq.Worker(broker, worker_threads=min(workers, IN_PROCESS_THREADS_MAX), queues={AUDIT_QUEUE})
+            worker = partition_worker(broker, threads=min(workers, IN_PROCESS_THREADS_MAX), queues={AUDIT_QUEUE})
             worker.start()
         with progress_bar("audit", "members", on=errors, transient=True) as progress:
             task = progress.add_task("audit", total=None)

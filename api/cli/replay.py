@@ -113,10 +113,9 @@ def _send_and_follow(engine: Any, broker: Any, job_id: str, partitions: list[int
     partitions run in as many processes of this machine (the fold is Python: threads would share one core),
     and a single partition runs in an in-process dramatiq worker.
     """
-    import dramatiq
-
     from projections.replay import JobProgress, wait_for
     from workers.actors import replay_partition
+    from workers.broker import partition_worker
 
     worker = None
     pool = None
@@ -125,7 +124,7 @@ def _send_and_follow(engine: Any, broker: Any, job_id: str, partitions: list[int
         for partition in partitions:
             replay_partition.send(job_id, partition)
         if not redis:
-            worker = dramatiq.Worker(broker, worker_threads=1, queues={"replays"})
+            worker = partition_worker(broker, threads=1, queues={"replays"})
             worker.start()
     else:
         import multiprocessing
@@ -277,11 +276,9 @@ def worker(
     Logs are JSON lines on stderr (docs/operations.md) unless `--log-format text`: one when it starts
     and stops, one when a partition starts and ends (job_id, partition, duration), dramatiq's own.
     """
-    import dramatiq
-
     from workers.actors import _resources, use_settings
     from workers.audit import AUDIT_QUEUE
-    from workers.broker import install_broker
+    from workers.broker import install_broker, partition_worker
 
     settings = Settings()
     with command_logs(log_format, "ledger.worker") as say:
@@ -296,7 +293,7 @@ def worker(
         # The store connection and the rule book are opened before consuming, not on the first message.
         _resources(settings.database_url)
         queues = {"replays", AUDIT_QUEUE}
-        running = dramatiq.Worker(broker, worker_threads=threads, queues=queues)
+        running = partition_worker(broker, threads=threads, queues=queues)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         running.start()

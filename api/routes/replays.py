@@ -45,11 +45,9 @@ class ReplayRequest(BaseModel):
 def _start_in_process_worker(state: Any) -> None:
     """Without Redis the replay actors run in this process: a dramatiq worker started with the first replay."""
     if not state.settings.redis_url and state.replay_worker is None:
-        import dramatiq
+        from workers.broker import partition_worker
 
-        state.replay_worker = dramatiq.Worker(
-            state.broker, worker_threads=IN_PROCESS_WORKER_THREADS, queues={"replays"}
-        )
+        state.replay_worker = partition_worker(state.broker, threads=IN_PROCESS_WORKER_THREADS, queues={"replays"})
         state.replay_worker.start()
 
 
