@@ -8,7 +8,10 @@ On a private PostgreSQL started like the tests start theirs, with a synthetic Ba
    import; through the HTTP endpoint in process; the whole `ledger import` command) vs PostgreSQL
    ``COPY`` of the same rows into a bare table;
 2. replay (one partition in this process; the whole `ledger replay --workers N` command, N
-   processes) vs a bare sequential read of the stored rows through a server-side cursor;
+   processes) vs a bare sequential read of the stored rows through a server-side cursor, with the
+   replayed claims' outcomes — the packaged rule sets have figures from 2025 on, so most claims of a
+   five-year population are refused with no rules on their dates — and one partition again over a
+   population of last year only (members × years members), whose claims are settled;
 3. status query latency, p50 and p99 with 16 concurrent clients over loopback HTTP, vs /healthz on
    the same server, as the medians of interleaved rounds — on PostgreSQL with the member history read
    model current and on the embedded SQLite default (no read model: the stream). The first query of a
@@ -48,7 +51,7 @@ from domain.contract import parse_batch
 from projections.entitlements import catch_up, open_projection
 from projections.heap import freeze_startup_heap
 from projections.migrate import upgrade_to_head
-from projections.replay import create_job, edition_source, run_partition
+from projections.replay import create_job, edition_source, job_progress, run_partition
 from projections.rulebook import load_rulebook
 from projections.store import ingest
 from synthetic import generate_population
@@ -116,9 +119,28 @@ def bench_copy(admin_url: str, raw: list[dict[str, object]]) -> float:
         return len(raw) / (time.perf_counter() - started)
 
 
-def bench_replay(url: str, contract_events: int) -> tuple[float, float, int]:
+def population_in_rules(members: int, *, seed: int) -> list[dict[str, object]]:
+    """Last year's population: every claim dated where the packaged rule sets have figures (they start in
+    2025). The multi-year population's earlier years lie before them, so most of its claims are refused
+    with no rules on their dates, a cheaper fold than a settlement."""
+    return list(
+        generate_population(members=members, years=1, region="bazhong", seed=seed, start_year=date.today().year - 1)
+    )
+
+
+def claim_mix(url: str, model_set: str) -> str:
+    """How the replay set's claims came out (settled, rejected, reversed), for reading its rate."""
+    with psycopg.connect(url) as connection:
+        counts = connection.execute(
+            "SELECT status, count(*) FROM replay_claim_settlement WHERE model_set = %s GROUP BY status ORDER BY status",
+            [model_set],
+        ).fetchall()
+    return ", ".join(f"{count:,} {status}" for status, count in counts)
+
+
+def bench_replay(url: str, contract_events: int) -> tuple[float, float, int, str]:
     """Events/s of a replay and of a bare read of the same stored events (both over the contract events;
-    the bare read also reads the stream-opening and receipt rows stored with them)."""
+    the bare read also reads the stream-opening and receipt rows stored with them), and the set's claim mix."""
     settings = bench_settings(url)
     engine = create_engine(sqlalchemy_url(url))
     ledger = open_ledger(settings)
@@ -130,13 +152,14 @@ def bench_replay(url: str, contract_events: int) -> tuple[float, float, int]:
     started = time.perf_counter()
     run_partition(engine, ledger, rulebook, job_id=job, partition=0)
     replay_s = time.perf_counter() - started
+    mix = claim_mix(url, job_progress(engine, job).model_set)
     stored = ledger.recorder.max_notification_id() or 0
     table = f'"{ledger.recorder.datastore.schema}"."{ledger.recorder.events_table_name}"'
     ledger.close()
     engine.dispose()
     read, read_s = bare_read(url, table)
     assert read == stored
-    return contract_events / replay_s, contract_events / read_s, stored
+    return contract_events / replay_s, contract_events / read_s, stored, mix
 
 
 def bare_read(url: str, table: str) -> tuple[int, float]:
@@ -304,7 +327,12 @@ def main() -> None:
         upgrade_to_head(sqlalchemy_url(import_url))
         import_rate = bench_import_command(import_url, raw)
         copy_rate = bench_copy(admin_url, raw)
-        replay_rate, read_rate, stored = bench_replay(url, len(raw))
+        replay_rate, read_rate, stored, mix = bench_replay(url, len(raw))
+        in_rules = population_in_rules(arguments.members * arguments.years, seed=11)
+        in_rules_url = create_database(admin_url, "bench_in_rules")
+        upgrade_to_head(sqlalchemy_url(in_rules_url))
+        bench_ingest(in_rules_url, in_rules)
+        in_rules_rate, in_rules_read_rate, _, in_rules_mix = bench_replay(in_rules_url, len(in_rules))
         replay_command_rate = bench_replay_command(url, len(raw), arguments.workers)
         members = sorted({str(e["member_id"]) for e in raw})
         project_read_model(url)
@@ -319,6 +347,17 @@ def main() -> None:
     print(ratio_line("ingest, POST /v1/events (in process)", http_rate, "COPY", copy_rate, 0.25))
     print(ratio_line("ingest, `ledger import FILE` (whole command)", import_rate, "COPY", copy_rate, 0.25))
     print(ratio_line("replay, one partition in process", replay_rate, "bare read", read_rate, 0.50))
+    print(f"replay, claims of that population: {mix}")
+    print(
+        ratio_line(
+            f"replay, one partition, {arguments.members * arguments.years} members × {date.today().year - 1} "
+            f"({len(in_rules)} events, claims: {in_rules_mix})",
+            in_rules_rate,
+            "bare read",
+            in_rules_read_rate,
+            0.50,
+        )
+    )
     print(
         ratio_line(
             f"replay, `ledger replay --workers {arguments.workers}` (whole command)",
