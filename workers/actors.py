@@ -86,9 +86,11 @@ _opening = threading.Lock()
 def _resources(database_url: str) -> tuple[Engine, LedgerApplication, Rulebook]:
     with _opening:
         if database_url not in _opened:
+            first = not _opened
             engine = create_engine(sqlalchemy_url(database_url))
             _opened[database_url] = (engine, open_store(database_url), load_rulebook())
-            freeze_startup_heap()  # before the first fold: partitions allocate millions of short-lived objects
+            if first:  # once a process, before its first fold: partitions allocate millions of short-lived objects
+                freeze_startup_heap()
         return _opened[database_url]
 
 
