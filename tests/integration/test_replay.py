@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dramatiq
 import pytest
-from sqlalchemy import Engine, create_engine, delete, func, select
+from sqlalchemy import Engine, create_engine, delete, func, insert, select, text
 from typer.testing import CliRunner
 
 from api.app import open_ledger
@@ -27,6 +27,7 @@ from projections.readmodel import (
     MemberCoverage,
     MemberIndex,
     ProjectionTracking,
+    ReplayCapUsage,
     ReplayClaimSettlement,
     ReplayPromotion,
     WriteAudit,
@@ -38,6 +39,7 @@ from projections.replay import (
     create_job,
     edition_source,
     job_progress,
+    keep_set_statistics,
     live_promotion,
     model_set_checksum,
     partition_of,
@@ -390,3 +392,38 @@ def test_a_member_listed_twice_is_replayed_once(stocked: tuple[LedgerApplication
     progress = job_progress(engine, job)
     assert (progress.members_done, progress.members_total, progress.events_done) == (2, 2, 6)
     assert basic_pool_paid(engine, progress.model_set) == dict.fromkeys(MEMBERS[:2], 369_000)
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_growing_set_gets_statistics_before_autovacuum_would(stocked: tuple[LedgerApplication, Engine]) -> None:
+    """A set written faster than autovacuum looks is analysed by the replay itself once its rows outgrow the
+    statistics (without them each chunk's delete of its members read the whole set so far)."""
+    _, engine = stocked
+    rows = 3_000
+    with engine.begin() as connection:
+        # Only the replay may analyse it here (autovacuum visits a database about once a minute, at any moment).
+        connection.execute(text("ALTER TABLE replay_cap_usage SET (autovacuum_enabled = false)"))
+        connection.execute(
+            insert(ReplayCapUsage),
+            [
+                {
+                    "model_set": "growing@0",
+                    "member_id": f"M-{n:05d}",
+                    "layer": "basic_pool",
+                    "year": 2025,
+                    "used_fen": n,
+                }
+                for n in range(rows)
+            ],
+        )
+    # The server counts the inserted rows when the writing session reports them (within a second or so).
+    deadline = time.monotonic() + 20
+    analysed: list[str] = []
+    while not analysed and time.monotonic() < deadline:
+        analysed = keep_set_statistics(engine)
+        time.sleep(0.2)
+    assert analysed == ["replay_cap_usage"]
+    with engine.connect() as connection:
+        known = connection.execute(text("SELECT reltuples FROM pg_class WHERE relname = 'replay_cap_usage'")).scalar()
+    assert known == rows
+    assert keep_set_statistics(engine) == [], "statistics just taken are not stale"
