@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from functools import singledispatchmethod
+from functools import cache, singledispatchmethod
 from typing import Any
 
 from eventsourcing.persistence import Notification, Tracking, TrackingRecorder
@@ -59,10 +59,24 @@ _ALL_RECORDED = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 def _upsert(connection: Connection, table: Any, values: Mapping[str, Any], keys: Sequence[str]) -> None:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(**values)
-    updates = {k: statement.excluded[k] for k in values if k not in keys}
-    connection.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=updates))
+    """Insert a row, or update the row with the same ``keys``; the values are bound, not built into the statement."""
+    connection.execute(_upsert_statement(connection.dialect.name, table, tuple(values), tuple(keys)), dict(values))
+
+
+@cache
+def _upsert_statement(dialect_name: str, table: Any, columns: tuple[str, ...], keys: tuple[str, ...]) -> Any:
+    """One ``INSERT … ON CONFLICT DO UPDATE`` per table and column set, built once: a statement built with its
+    values each time cost SQLAlchemy more than the database did (a catch-up writes a row per member)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    updates = {column: statement.excluded[column] for column in columns if column not in keys}
+    return statement.on_conflict_do_update(index_elements=list(keys), set_=updates)
+
+
+def _insert_rows(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """A member's rows of one table in one executemany of one statement (not one statement built per row)."""
+    if rows:
+        connection.execute(table.__table__.insert(), rows)
 
 
 class ReadModelView(TrackingRecorder):
@@ -277,14 +291,10 @@ class EntitlementsProjection(Projection[ReadModelView]):
                 **_name_columns(ledger.facts.name),
             )
         )
-        for values in coverage_rows(ledger):
-            connection.execute(MemberCoverage.__table__.insert().values(**values))
-        for values in settlement_rows(ledger):
-            connection.execute(ClaimSettlementRow.__table__.insert().values(**values))
-        for values in cap_usage_rows(ledger):
-            connection.execute(CapUsage.__table__.insert().values(**values))
-        for values in retroactive_rows(ledger):
-            connection.execute(RetroactiveAssistanceRow.__table__.insert().values(**values))
+        _insert_rows(connection, MemberCoverage, coverage_rows(ledger))
+        _insert_rows(connection, ClaimSettlementRow, settlement_rows(ledger))
+        _insert_rows(connection, CapUsage, cap_usage_rows(ledger))
+        _insert_rows(connection, RetroactiveAssistanceRow, retroactive_rows(ledger))
         record_effects(connection, member_effects(ledger), member_id=member_id, notification_id=notification_id)
 
 
