@@ -73,10 +73,17 @@ def _upsert_statement(dialect_name: str, table: Any, columns: tuple[str, ...], k
     return statement.on_conflict_do_update(index_elements=list(keys), set_=updates)
 
 
-def _insert_rows(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-    """A member's rows of one table in one executemany of one statement (not one statement built per row)."""
-    if rows:
-        connection.execute(table.__table__.insert(), rows)
+def _write_pending(connection: Connection, pending: dict[Any, list[dict[str, Any]]]) -> None:
+    """Refreshed members' history rows (upserted) and entitlement rows (inserted, their old rows deleted before),
+    one executemany of one statement a table: a statement built per row cost SQLAlchemy more than the database."""
+    for table, rows in pending.items():
+        if not rows:
+            continue
+        if table is MemberHistory:
+            statement = _upsert_statement(connection.dialect.name, table.__table__, tuple(rows[0]), ("member_id",))
+            connection.execute(statement, rows)
+        else:
+            connection.execute(table.__table__.insert(), rows)
 
 
 class ReadModelView(TrackingRecorder):
@@ -190,11 +197,15 @@ class EntitlementsProjection(Projection[ReadModelView]):
                     )
             # One query for every touched member's stream (not one each): the runner keeps up under load.
             snapshots = self.ledger.stream_snapshots(list(touched)) if touched else {}
+            # Not isolated, the members' new rows are written together, a statement a table for the whole batch.
+            pending: dict[Any, list[dict[str, Any]]] | None = None if isolate else {}
             for member_id, notification_id in touched.items():
                 if isolate:
                     self.refresh_isolated(connection, member_id, notification_id, snapshots[member_id])
                 else:
-                    self._refresh_member(connection, member_id, notification_id, snapshots[member_id])
+                    self._refresh_member(connection, member_id, notification_id, snapshots[member_id], pending)
+            if pending:
+                _write_pending(connection, pending)
             if not isolate:
                 self.isolation.refreshed(connection, list(touched))
             last = items[-1][1]
@@ -231,23 +242,27 @@ class EntitlementsProjection(Projection[ReadModelView]):
         return members[stream_id]
 
     def _refresh_member(
-        self, connection: Connection, member_id: str, notification_id: int, snapshot: tuple[int, list[Any]]
+        self,
+        connection: Connection,
+        member_id: str,
+        notification_id: int,
+        snapshot: tuple[int, list[Any]],
+        pending: dict[Any, list[dict[str, Any]]] | None = None,
     ) -> None:
+        """Fold one member and replace its rows; with ``pending`` its history and entitlement rows are added
+        there for :func:`_write_pending` (after every member of the batch), else written now."""
         version, events = snapshot
-        _upsert(
-            connection,
-            MemberHistory.__table__,
-            {
-                "member_id": member_id,
-                "stream_version": version,
-                "history_format": HISTORY_FORMAT,
-                "event_count": len(events),
-                "events_json": encode_history(events),
-                "last_notification_id": notification_id,
-                "updated_at": datetime.now(UTC),
-            },
-            ["member_id"],
-        )
+        rows: dict[Any, list[dict[str, Any]]] = {} if pending is None else pending
+        history = {
+            "member_id": member_id,
+            "stream_version": version,
+            "history_format": HISTORY_FORMAT,
+            "event_count": len(events),
+            "events_json": encode_history(events),
+            "last_notification_id": notification_id,
+            "updated_at": datetime.now(UTC),
+        }
+        rows.setdefault(MemberHistory, []).append(history)
         for table in MEMBER_TABLES:
             connection.execute(delete(table).where(table.member_id == member_id))
         try:
@@ -260,6 +275,8 @@ class EntitlementsProjection(Projection[ReadModelView]):
             )
         except NoRuleSet:
             # A member of a region without full rule sets (anshan, liaoning) is indexed, not entitled.
+            if pending is None:
+                _write_pending(connection, rows)
             facts = member_facts(events, member_id=member_id, as_of=_ALL_OF_TIME, known_at=_ALL_RECORDED)
             connection.execute(
                 MemberIndex.__table__.update()
@@ -291,10 +308,12 @@ class EntitlementsProjection(Projection[ReadModelView]):
                 **_name_columns(ledger.facts.name),
             )
         )
-        _insert_rows(connection, MemberCoverage, coverage_rows(ledger))
-        _insert_rows(connection, ClaimSettlementRow, settlement_rows(ledger))
-        _insert_rows(connection, CapUsage, cap_usage_rows(ledger))
-        _insert_rows(connection, RetroactiveAssistanceRow, retroactive_rows(ledger))
+        rows.setdefault(MemberCoverage, []).extend(coverage_rows(ledger))
+        rows.setdefault(ClaimSettlementRow, []).extend(settlement_rows(ledger))
+        rows.setdefault(CapUsage, []).extend(cap_usage_rows(ledger))
+        rows.setdefault(RetroactiveAssistanceRow, []).extend(retroactive_rows(ledger))
+        if pending is None:
+            _write_pending(connection, rows)
         record_effects(connection, member_effects(ledger), member_id=member_id, notification_id=notification_id)
 
 
