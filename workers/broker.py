@@ -40,7 +40,8 @@ def partition_worker(broker: dramatiq.Broker, *, threads: int, queues: set[str])
     seconds to hours, and one prefetched behind it waits there while other workers idle: with N
     one-thread workers sharing a job of N partitions, the first ones took two partitions each and the
     others none, so the job ran at the speed of half its workers. Here a message stays in the queue
-    until a thread is free to start it, on whichever worker that is.
+    until a thread is free to start it, on whichever worker that is. (dramatiq counts per queue: a worker
+    consuming both replays and audits may still hold one of each per thread while both kinds of job run.)
     """
     worker = dramatiq.Worker(broker, worker_threads=threads, queues=queues)
     worker.queue_prefetch = threads  # read when the worker starts its consumers
