@@ -65,8 +65,8 @@ PROMOTED_TABLES = (
 )
 #: A set's tables of member rows (each with ``model_set`` and ``member_id``).
 SET_TABLES = tuple(replay for replay, _live in PROMOTED_TABLES)
-#: A set table's statistics are taken again once more rows than this changed since they were taken, and more
-#: than :data:`SET_STATISTICS_STALE_SHARE` of the rows they know (autovacuum's own rule, checked every chunk).
+#: A set table's statistics are taken again once the rows changed since they were taken exceed this plus
+#: :data:`SET_STATISTICS_STALE_SHARE` of the rows they know (autovacuum's form of rule, checked every chunk).
 SET_STATISTICS_ROWS_MIN = 1_000
 SET_STATISTICS_STALE_SHARE = 0.2
 
