@@ -17,7 +17,6 @@ happens. The spill takes about as much disk as the file (``TMPDIR`` chooses wher
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
 import shutil
@@ -132,9 +131,9 @@ def _start_worker() -> None:
     """A worker's start: the contract's modules loaded, then kept out of the cyclic collector (a chunk
     allocates thousands of models; full collections would walk the start-up heap each time)."""
     import projections.batch_append  # noqa: F401
+    from projections.heap import freeze_startup_heap
 
-    gc.collect()
-    gc.freeze()
+    freeze_startup_heap()
 
 
 def worker_context() -> Any:
